@@ -1,0 +1,78 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using FukushiMap.Data;
+using FukushiMap.Data.Import;
+using FukushiMap.Server.Features;
+using FukushiMap.Server.Infrastructure;
+using FukushiMap.Server.Map;
+using Microsoft.Extensions.Options;
+
+namespace FukushiMap.Server;
+
+/// <summary>Builds the web host: the table of contents of what the server offers.</summary>
+public static class FukushiMapApp
+{
+    /// <summary>Creates the app. Tests pass <paramref name="configure"/> to point it at their own database and port.</summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Configuration.AddFukushiMapEnvironment();
+        configure?.Invoke(builder);
+
+        builder.Services.AddOptions<FukushiMapOptions>()
+            .Bind(builder.Configuration.GetSection(FukushiMapOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddDbContext<FukushiMapDbContext>((sp, options) =>
+            FukushiMapDb.Configure(options, sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value.ConnectionString));
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(builder.Configuration[$"{FukushiMapOptions.Section}:Url"] ?? new FukushiMapOptions().Url);
+        }
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            // Japanese stays readable in JSON; HTML-significant characters are still escaped.
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+            o.SerializerOptions.Converters.Add(new NetTopologySuite.IO.Converters.GeoJsonConverterFactory());
+        });
+        builder.Services.AddFukushiMapProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddFeatures();
+
+        var app = builder.Build();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapFeatures();
+        app.MapMapApi();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var url in app.Urls)
+            {
+                app.Logger.LogInformation("地図を開く: {Url}/", url);
+            }
+        });
+        return app;
+    }
+
+    /// <summary>Migrates the database and loads the reference data on first start, reporting each step.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, TextWriter output, CancellationToken ct = default)
+    {
+        var options = app.Services.GetRequiredService<IOptions<FukushiMapOptions>>().Value;
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        var progress = new ConsoleProgress(output);
+        await DatabaseSetup.PrepareAsync(db, options.LoadReferenceData ? options.DataPath : null, progress, ct);
+    }
+}

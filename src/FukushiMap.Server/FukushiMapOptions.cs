@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FukushiMap.Server;
+
+/// <summary>
+/// Settings of the server and CLI. Defaults live here; appsettings.json documents each key;
+/// environment variables override (FUKUSHIMAP_DB, FUKUSHIMAP_DATA, or FukushiMap__Key).
+/// </summary>
+public sealed class FukushiMapOptions
+{
+    public const string Section = "FukushiMap";
+
+    /// <summary>Npgsql connection string of the PostGIS database (FUKUSHIMAP_DB).</summary>
+    [Required(ErrorMessage = "データベースの接続文字列がありません。./fukushimap serve で起動するか、FUKUSHIMAP_DB を設定してください。")]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Folder of the reference data (FUKUSHIMAP_DATA; default ../shared/gis-data).</summary>
+    public string? DataPath { get; set; }
+
+    /// <summary>Load the reference data on start when it is missing.</summary>
+    public bool LoadReferenceData { get; set; } = true;
+
+    /// <summary>The address the server listens on when none is given.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:5080";
+}

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FukushiMap.Server.Infrastructure;
+
+/// <summary>
+/// A domain error the API reports as RFC 9457 problem details. <see cref="Type"/> is a stable URI fragment;
+/// <see cref="Detail"/> is written in Japanese for the person reading it.
+/// </summary>
+public class FukushiMapProblemException(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
+    : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Type { get; } = type;
+    public string Title { get; } = title;
+    public string Detail { get; } = detail;
+    public IDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+
+    public static FukushiMapProblemException BadRequest(string type, string detail, IDictionary<string, object?>? extensions = null) =>
+        new(StatusCodes.Status400BadRequest, type, "リクエストの内容に誤りがあります", detail, extensions);
+
+    public static FukushiMapProblemException NotFound(string type, string detail) =>
+        new(StatusCodes.Status404NotFound, type, "見つかりません", detail);
+}
+
+internal static class ProblemDetailsSetup
+{
+    /// <summary>The base of every problem <c>type</c> URI.</summary>
+    public const string TypeBase = "https://fukushimap.example/problems/";
+
+    /// <summary>One place that turns errors into problem details, with Japanese titles.</summary>
+    public static IServiceCollection AddFukushiMapProblemDetails(this IServiceCollection services)
+    {
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var p = ctx.ProblemDetails;
+            p.Title = p.Status switch
+            {
+                400 when p.Title is null or "Bad Request" or "One or more validation errors occurred." => "リクエストの内容に誤りがあります",
+                404 when p.Title is null or "Not Found" => "見つかりません",
+                405 => "この方法では使えません",
+                413 => "ファイルが大きすぎます",
+                500 => "サーバーでエラーが起きました",
+                _ => p.Title,
+            };
+            p.Type ??= p.Status switch
+            {
+                404 => TypeBase + "not-found",
+                500 => TypeBase + "internal",
+                _ => p.Type,
+            };
+        });
+    }
+
+    private sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+        {
+            var problem = exception switch
+            {
+                FukushiMapProblemException e => new ProblemDetails { Status = e.Status, Type = TypeBase + e.Type, Title = e.Title, Detail = e.Detail },
+                BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Type = TypeBase + "bad-request", Detail = "リクエストを読み取れませんでした。" },
+                OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+                _ => new ProblemDetails { Status = 500, Type = TypeBase + "internal", Detail = "予期しないエラーが起きました。時間をおいてもう一度お試しください。" },
+            };
+            if (problem is null)
+            {
+                return true;
+            }
+            if (exception is FukushiMapProblemException fe)
+            {
+                foreach (var (k, v) in fe.Extensions)
+                {
+                    problem.Extensions[k] = v;
+                }
+            }
+            context.Response.StatusCode = problem.Status ?? 500;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using FukushiMap.Data;
+using Npgsql;
+
+namespace FukushiMap.Testing;
+
+/// <summary>
+/// A real PostGIS database for one test assembly: <c>{FUKUSHIMAP_TEST_DB's database}_{suffix}</c>, created when
+/// missing, migrated, with the built-in hub types and (optionally) the reference data loaded once.
+/// Test assemblies run in parallel, so each gets its own database.
+/// </summary>
+public sealed class TestDatabase
+{
+    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    private static readonly Dictionary<string, TestDatabase> s_prepared = [];
+
+    private TestDatabase(string connectionString, string? dataPath)
+    {
+        ConnectionString = connectionString;
+        DataPath = dataPath;
+    }
+
+    /// <summary>Connection string of this assembly's database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The reference data folder (../shared/gis-data or FUKUSHIMAP_DATA).</summary>
+    public string? DataPath { get; }
+
+    /// <summary>A new context on this database.</summary>
+    public FukushiMapDbContext CreateContext() => FukushiMapDb.CreateContext(ConnectionString);
+
+    /// <summary>Creates (once per process) and prepares the database for <paramref name="suffix"/>.</summary>
+    public static async Task<TestDatabase> GetAsync(string suffix, bool withReferenceData)
+    {
+        var baseConnection = Environment.GetEnvironmentVariable("FUKUSHIMAP_TEST_DB");
+        if (string.IsNullOrEmpty(baseConnection))
+        {
+            throw new InvalidOperationException(
+                "FUKUSHIMAP_TEST_DB が設定されていません。テストは ./fukushimap test で実行してください（PostGIS を用意して接続先を渡します）。");
+        }
+        var key = $"{suffix}|{withReferenceData}";
+        await s_gate.WaitAsync();
+        try
+        {
+            if (s_prepared.TryGetValue(key, out var ready))
+            {
+                return ready;
+            }
+            var builder = new NpgsqlConnectionStringBuilder(baseConnection);
+            var name = $"{builder.Database}_{suffix}";
+            await CreateIfMissingAsync(builder, name);
+            builder.Database = name;
+            var dataPath = FindDataPath();
+            var db = new TestDatabase(builder.ConnectionString, dataPath);
+            await using (var context = db.CreateContext())
+            {
+                await DatabaseSetup.PrepareAsync(context, withReferenceData ? dataPath : null);
+            }
+            s_prepared[key] = db;
+            return db;
+        }
+        finally
+        {
+            s_gate.Release();
+        }
+    }
+
+    /// <summary>FUKUSHIMAP_DATA, else ../shared/gis-data beside the repository.</summary>
+    public static string? FindDataPath()
+    {
+        if (Environment.GetEnvironmentVariable("FUKUSHIMAP_DATA") is { Length: > 0 } env)
+        {
+            return Path.GetFullPath(env);
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FukushiMap.sln")))
+            {
+                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "gis-data"));
+                return Directory.Exists(candidate) ? candidate : null;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The reference data folder; fails the test with a clear message when it is missing.</summary>
+    public static string RequireDataPath() =>
+        FindDataPath() ?? throw new InvalidOperationException("参照データ ../shared/gis-data が見つかりません（FUKUSHIMAP_DATA で指定できます）。");
+
+    private static async Task CreateIfMissingAsync(NpgsqlConnectionStringBuilder builder, string name)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var conn = new NpgsqlConnection(admin.ConnectionString);
+        await conn.OpenAsync();
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", conn))
+        {
+            exists.Parameters.AddWithValue("n", name);
+            if (await exists.ExecuteScalarAsync() is not null)
+            {
+                return;
+            }
+        }
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        var target = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = name, Pooling = false };
+        await using var tconn = new NpgsqlConnection(target.ConnectionString);
+        await tconn.OpenAsync();
+        await using var ext = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pgrouting;", tconn);
+        await ext.ExecuteNonQueryAsync();
+    }
+}
