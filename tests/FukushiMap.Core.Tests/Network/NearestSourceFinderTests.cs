@@ -9,11 +9,12 @@ public class NearestSourceFinderTests
     //
     //   (10)--(11)--(12)--(13)--(14)
     //    |     |     |     |     |
+    //    |     |     |     |     H1   at (400, 120): on the street (9)-(14), 20 m above (9)
     //   (5)---(6)---(7)---(8)---(9)
-    //    |     |     |     |     H1 (at (400, 120): on the street (9)-(14), 20 m up it)
+    //    |     |     |     |     |
     //   (0)-q-(1)---(2)---(3)---(4)
-    //    H0 (at (0, -10), 10 m below node 0)
-    //   q at (50, 5): 5 m above the middle of (0)-(1)
+    //    H0                           at (0, -10): 10 m below (0)
+    //   q at (50, 5): 5 m above the middle of (0)-(1).  A third hub far away (5000, 5000) is off-network.
     private static (WalkingGraph Graph, NetworkSnapper Snapper, NearestSourceFinder Finder) Fixture()
     {
         var graph = GridNetwork.Create(5, 3, 100);
