@@ -26,6 +26,36 @@ public static class NetworkImporter
     public static async Task<RoadNetwork> ImportAsync(FukushiMapDbContext db, NetworkImportRequest request, IProgress<string>? progress = null,
         CancellationToken ct = default)
     {
+        int? planeSrid = null;
+        if (request.MunicipalityCode is { } code)
+        {
+            planeSrid = await db.Municipalities.Where(m => m.Code == code).Select(m => (int?)m.PlaneSrid).SingleOrDefaultAsync(ct)
+                ?? PlaneRectangularZones.SridForMunicipality(code);
+        }
+        var (data, projector, definition) = Read(request, planeSrid, progress, ct);
+        var dataset = request.Dataset ?? new Dataset
+        {
+            Key = $"network-{request.Name}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}",
+            Title = $"歩行ネットワーク {request.Name}",
+            Publisher = "OpenStreetMap contributors",
+            Licence = "ODbL 1.0",
+            Attribution = "© OpenStreetMap contributors",
+            Source = Path.GetFileName(request.Path),
+            ImportedAt = DateTimeOffset.UtcNow,
+        };
+        dataset.FeatureCount = data.Edges.Count;
+        return await NetworkStore.SaveAsync(db, data, request.Name, request.MunicipalityCode, projector.PlaneSrid == 0 ? null : projector.PlaneSrid,
+            definition, dataset, request.Replace, progress, ct);
+    }
+
+    /// <summary>
+    /// Reads and validates a network file without storing it. Lengths of PBF edges are measured on <paramref name="planeSrid"/>'s zone,
+    /// or on a local transverse Mercator at the data's centre when null.
+    /// </summary>
+    /// <exception cref="NetworkImportException">The file has problems (each is listed).</exception>
+    public static (NetworkData Data, PlaneProjector Projector, string? PlaneDefinition) Read(NetworkImportRequest request, int? planeSrid,
+        IProgress<string>? progress = null, CancellationToken ct = default)
+    {
         var isPbf = request.Path.EndsWith(".pbf", StringComparison.OrdinalIgnoreCase);
         NetworkData data;
         if (isPbf)
@@ -43,11 +73,26 @@ public static class NetworkImporter
         {
             throw new NetworkImportException(data.Problems);
         }
-
-        var (projector, definition) = await ChooseProjectorAsync(db, request.MunicipalityCode, data, ct);
+        PlaneProjector projector;
+        string? definition = null;
+        if (planeSrid is { } srid)
+        {
+            projector = new PlaneProjector(srid);
+        }
+        else
+        {
+            var env = new Envelope();
+            foreach (var c in data.Nodes.Values)
+            {
+                env.ExpandToInclude(c);
+            }
+            projector = PlaneProjector.LocalTransverseMercator(env.Centre.X, env.Centre.Y);
+            definition = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Transverse Mercator lon0={env.Centre.X:F5} lat0={env.Centre.Y:F5} k=1 (GRS80)");
+        }
         if (isPbf)
         {
-            // Lengths in metres in the plane CS; walking is allowed both ways on every OSM edge.
+            // Lengths in metres on the plane; walking is allowed both ways on every OSM edge.
             for (var i = 0; i < data.Edges.Count; i++)
             {
                 var e = data.Edges[i];
@@ -55,19 +100,7 @@ public static class NetworkImporter
                 data.Edges[i] = e with { Cost = length, ReverseCost = length, LengthM = length };
             }
         }
-        var dataset = request.Dataset ?? new Dataset
-        {
-            Key = $"network-{request.Name}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}",
-            Title = $"歩行ネットワーク {request.Name}",
-            Publisher = "OpenStreetMap contributors",
-            Licence = "ODbL 1.0",
-            Attribution = "© OpenStreetMap contributors",
-            Source = Path.GetFileName(request.Path),
-            ImportedAt = DateTimeOffset.UtcNow,
-        };
-        dataset.FeatureCount = data.Edges.Count;
-        return await NetworkStore.SaveAsync(db, data, request.Name, request.MunicipalityCode, projector.PlaneSrid == 0 ? null : projector.PlaneSrid,
-            definition, dataset, request.Replace, progress, ct);
+        return (data, projector, definition);
     }
 
     /// <summary>Length of a lon/lat polyline in metres on the projector's plane.</summary>
@@ -82,25 +115,6 @@ public static class NetworkImporter
             (px, py) = (x, y);
         }
         return sum;
-    }
-
-    private static async Task<(PlaneProjector Projector, string? Definition)> ChooseProjectorAsync(FukushiMapDbContext db, string? municipalityCode,
-        NetworkData data, CancellationToken ct)
-    {
-        if (municipalityCode is not null)
-        {
-            var srid = await db.Municipalities.Where(m => m.Code == municipalityCode).Select(m => (int?)m.PlaneSrid).SingleOrDefaultAsync(ct)
-                ?? PlaneRectangularZones.SridForMunicipality(municipalityCode);
-            return (new PlaneProjector(srid), null);
-        }
-        var env = new Envelope();
-        foreach (var c in data.Nodes.Values)
-        {
-            env.ExpandToInclude(c);
-        }
-        var centre = env.Centre;
-        var local = PlaneProjector.LocalTransverseMercator(centre.X, centre.Y);
-        return (local, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Transverse Mercator lon0={centre.X:F5} lat0={centre.Y:F5} k=1 (GRS80)"));
     }
 
     private static string? GuessNodesPath(string edgesPath)

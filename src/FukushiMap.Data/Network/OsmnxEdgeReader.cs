@@ -6,9 +6,9 @@ namespace FukushiMap.Data.Network;
 
 /// <summary>
 /// Reads an osmnx-style edge GeoJSON (properties <c>u</c>, <c>v</c>, <c>length</c> in metres, <c>highway</c>, <c>name</c>, <c>osmid</c>)
-/// and, optionally, a node CSV (<c>osm_node_id,lon,lat</c>). Each row becomes one directed edge u→v whose cost is the file's
-/// length (osmnx stores every walkable street in both directions, so walking both ways is kept; parallel edges keep their
-/// own lengths). Node positions come from the CSV when given (edge end points disagree for a few osmnx edges).
+/// and, optionally, a node CSV (<c>osm_node_id,lon,lat</c>). Each row's length is its cost in its direction; the two rows of a
+/// two-way street become one edge (see <see cref="PairTwins"/>); parallel streets keep their own lengths. Node positions come
+/// from the CSV when given (edge end points disagree for a few osmnx edges).
 /// </summary>
 public static class OsmnxEdgeReader
 {
@@ -68,7 +68,81 @@ public static class OsmnxEdgeReader
                 }
             }
         }
+        if (data.Problems.Count == 0)
+        {
+            PairTwins(data);
+        }
         return data;
+    }
+
+    /// <summary>
+    /// osmnx stores a two-way street as two rows, u→v and v→u, over the same line. Each such pair becomes one edge with
+    /// cost = the u→v row's length and reverse_cost = the v→u row's length (pgRouting's convention); a row without a twin stays
+    /// one-way (reverse_cost −1). Parallel streets between the same nodes are paired only with their own reversed line.
+    /// </summary>
+    private static void PairTwins(NetworkData data)
+    {
+        var edges = data.Edges;
+        var byKey = new Dictionary<(long, long), List<int>>();
+        for (var i = 0; i < edges.Count; i++)
+        {
+            var key = (edges[i].Source, edges[i].Target);
+            if (!byKey.TryGetValue(key, out var list))
+            {
+                byKey[key] = list = [];
+            }
+            list.Add(i);
+        }
+        var used = new bool[edges.Count];
+        var merged = new List<NetworkEdgeData>(edges.Count / 2 + 16);
+        for (var i = 0; i < edges.Count; i++)
+        {
+            if (used[i])
+            {
+                continue;
+            }
+            used[i] = true;
+            var e = edges[i];
+            var twin = -1;
+            if (e.Source != e.Target && byKey.TryGetValue((e.Target, e.Source), out var candidates))
+            {
+                foreach (var j in candidates)
+                {
+                    if (!used[j] && IsReverseOf(edges[j].Coordinates, e.Coordinates))
+                    {
+                        twin = j;
+                        break;
+                    }
+                }
+            }
+            if (twin >= 0)
+            {
+                used[twin] = true;
+                merged.Add(e with { ReverseCost = edges[twin].Cost });
+            }
+            else
+            {
+                merged.Add(e);
+            }
+        }
+        edges.Clear();
+        edges.AddRange(merged);
+    }
+
+    private static bool IsReverseOf(Coordinate[] a, Coordinate[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+        for (var k = 0; k < a.Length; k++)
+        {
+            if (!a[k].Equals2D(b[b.Length - 1 - k], 1e-9))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void ReadNodes(string path, NetworkData data)
