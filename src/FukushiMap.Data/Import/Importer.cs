@@ -1,0 +1,140 @@
+using FukushiMap.Core.Geodesy;
+using FukushiMap.Data.Entities;
+using FukushiMap.Data.Import.Formats;
+using FukushiMap.Data.Import.Importers;
+using Microsoft.EntityFrameworkCore;
+
+namespace FukushiMap.Data.Import;
+
+/// <summary>
+/// The one import path, used by the CLI and by <see cref="ReferenceData"/>: read the file, check every feature,
+/// and only when nothing is wrong write everything in one transaction. A refused file changes nothing and
+/// throws <see cref="ImportException"/> listing each problem as (file, row, field, reason).
+/// </summary>
+public static class Importer
+{
+    /// <summary>Imports <paramref name="request"/>'s file. <paramref name="basePath"/> resolves a relative file path.</summary>
+    public static async Task<ImportResult> RunAsync(FukushiMapDbContext db, ImportRequest request, string? basePath = null,
+        IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        var path = basePath is null ? Path.GetFullPath(request.File) : Path.GetFullPath(Path.Combine(basePath, request.File));
+        var problems = new ProblemList(Path.GetFileName(path), request.Limits.MaxProblems);
+        var code = request.Municipality?.Trim() ?? "";
+        if (code.Length != 5 || !code.All(char.IsAsciiDigit))
+        {
+            throw problems.Fatal(null, null, $"市区町村コード「{code}」は 5 桁の数字（JIS X 0402、検査数字なし）で指定してください。");
+        }
+
+        if (request.Dataset.Key is { } givenKey && !request.Replace
+            && await db.Datasets.AsNoTracking().AnyAsync(d => d.Key == givenKey, ct))
+        {
+            return new ImportResult(givenKey, Skipped: true, new Dictionary<string, int>(), [$"データセット「{givenKey}」は取り込み済みのため、何もしませんでした。"]);
+        }
+
+        progress?.Report(new ImportProgress(0, 0, $"{problems.File} を読み込み中…"));
+        var file = FeatureFileReader.Read(path, request, problems, progress, ct);
+        var key = request.Dataset.Key ?? $"{request.Kind.ToString().ToLowerInvariant()}-{code}-{file.Sha256![..12]}";
+        if (request.Dataset.Key is null && !request.Replace && await db.Datasets.AsNoTracking().AnyAsync(d => d.Key == key, ct))
+        {
+            return new ImportResult(key, Skipped: true, new Dictionary<string, int>(), [$"同じ内容のファイルが取り込み済み（データセット「{key}」）のため、何もしませんでした。"]);
+        }
+
+        var municipality = await db.Municipalities.AsNoTracking().FirstOrDefaultAsync(m => m.Code == code, ct);
+        if (municipality is null && request.Kind != ImportKind.Boundary && string.IsNullOrWhiteSpace(request.MunicipalityName))
+        {
+            throw problems.Fatal(null, null,
+                $"市区町村 {code} がデータベースにありません。先に boundary を取り込むか、--municipality-name で名前を指定してください。");
+        }
+        var planeSrid = municipality?.PlaneSrid ?? PlaneRectangularZones.SridForMunicipality(code);
+        var checks = new GeometryChecks(problems, request.Repair, request.Kind == ImportKind.Boundary ? null : municipality?.Boundary,
+            planeSrid, request.Limits.MaxDistanceOutsideBoundaryMetres);
+        var context = new KindContext(request, file, problems, checks, code, planeSrid, municipality);
+
+        KindImporter importer = request.Kind switch
+        {
+            ImportKind.Boundary => new BoundaryImporter(context),
+            ImportKind.Hubs => new HubImporter(context),
+            ImportKind.Districts => new DistrictImporter(context),
+            ImportKind.Population => new PopulationImporter(context),
+            ImportKind.Shelters => new ShelterImporter(context),
+            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, null),
+        };
+        progress?.Report(new ImportProgress(0, 0, $"{file.Features.Count:N0} 件を確認中…"));
+        await importer.PrepareAsync(db, ct);
+        importer.Map();
+        problems.ThrowIfAny();
+
+        progress?.Report(new ImportProgress(0, 0, "データベースに書き込み中…"));
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                if (request.Replace)
+                {
+                    await DeleteDatasetAsync(db, key, ct);
+                }
+                var written = new Dictionary<string, int>();
+                if (municipality is null)
+                {
+                    db.Municipalities.Add(new Municipality
+                    {
+                        Code = code,
+                        Name = request.MunicipalityName ?? importer.MunicipalityName ?? code,
+                        Prefecture = request.Prefecture ?? importer.Prefecture,
+                        PlaneSrid = planeSrid,
+                    });
+                    written["municipalities"] = 1;
+                }
+                var dataset = new Dataset
+                {
+                    Key = key,
+                    Title = request.Dataset.Title ?? Path.GetFileName(path),
+                    Publisher = request.Dataset.Publisher ?? "不明",
+                    Licence = request.Dataset.Licence ?? "不明",
+                    Vintage = request.Dataset.Vintage,
+                    Attribution = request.Dataset.Attribution ?? request.Dataset.Publisher ?? Path.GetFileName(path),
+                    Source = request.File,
+                    ContentSha256 = file.Sha256,
+                    ImportedAt = DateTimeOffset.UtcNow,
+                };
+                db.Datasets.Add(dataset);
+                await db.SaveChangesAsync(ct);
+                foreach (var (table, count) in await importer.WriteAsync(db, dataset, ct))
+                {
+                    written[table] = written.GetValueOrDefault(table) + count;
+                }
+                dataset.FeatureCount = importer.FeatureCount;
+                written["datasets"] = 1;
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                var notes = file.Notes.Concat(importer.Notes).Concat(checks.Repairs).ToList();
+                return new ImportResult(key, Skipped: false, written, notes);
+            }
+            catch
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                throw;
+            }
+        });
+    }
+
+    /// <summary>Deletes a dataset and every row that belongs to it (for --replace).</summary>
+    private static async Task DeleteDatasetAsync(FukushiMapDbContext db, string key, CancellationToken ct)
+    {
+        var old = await db.Datasets.FirstOrDefaultAsync(d => d.Key == key, ct);
+        if (old is null)
+        {
+            return;
+        }
+        await db.Hubs.Where(h => h.DatasetId == old.Id).ExecuteDeleteAsync(ct);
+        await db.Shelters.Where(s => s.DatasetId == old.Id).ExecuteDeleteAsync(ct);
+        await db.PopulationUnits.Where(p => p.DatasetId == old.Id).ExecuteDeleteAsync(ct);
+        await db.DistrictLayers.Where(l => l.DatasetId == old.Id).ExecuteDeleteAsync(ct);
+        await db.Municipalities.Where(m => m.DatasetId == old.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.DatasetId, (int?)null), ct);
+        await db.Datasets.Where(d => d.Id == old.Id).ExecuteDeleteAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using FukushiMap.Data.Entities;
+using FukushiMap.Data.Import.Formats;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+
+namespace FukushiMap.Data.Import.Importers;
+
+/// <summary>
+/// Population per 町丁・字 from e-Stat 小地域 data (境界データ DBF/Shapefile, or the same columns in CSV/GeoJSON):
+/// KEY_CODE, KEN+CITY, MOJI, HCODE, KIGO_E, JINKO, SETAI, AREA, X_CODE/Y_CODE.
+/// <list type="bullet">
+/// <item>Rows of other municipalities (KEN+CITY ≠ the code) are left out, so a prefecture file can be given.</item>
+/// <item>HCODE 8154 (水面, water) rows are left out: nobody lives there.</item>
+/// <item>KIGO_E marks an area split into parts (E1, E2 …) that share one KEY_CODE. The population belongs to the
+/// area once, carried on the E1 row; E2… rows never add to it (some releases repeat the figure on every part).
+/// The parts become one unit: E1's name and representative point, the sum of the parts' AREA.</item>
+/// </list>
+/// </summary>
+internal sealed class PopulationImporter(KindContext context) : KindImporter(context)
+{
+    /// <summary>HCODE of 水面 (water) areas.</summary>
+    public const string WaterHcode = "8154";
+
+    private readonly List<PopulationUnit> _units = [];
+    private bool _hasExisting;
+
+    public override async Task PrepareAsync(FukushiMapDbContext db, CancellationToken ct)
+    {
+        _hasExisting = await db.PopulationUnits.AnyAsync(p => p.MunicipalityCode == Context.MunicipalityCode, ct);
+        if (_hasExisting && !Request.Replace)
+        {
+            throw Problems.Fatal(null, null, $"市区町村 {Context.MunicipalityCode} の人口は取り込み済みです。置き換えるときは --replace を指定してください。");
+        }
+    }
+
+    public override void Map()
+    {
+        var keyField = Field(Request.CodeField, "KEY_CODE");
+        var popField = Field(null, "JINKO", "population", "人口");
+        if (keyField is null || popField is null)
+        {
+            throw Problems.Fatal(null, keyField is null ? "KEY_CODE" : "JINKO",
+                $"e-Stat 小地域の列（KEY_CODE, JINKO）が見つかりません（ある項目: {string.Join(", ", Context.File.FieldNames)}）。");
+        }
+        var nameField = Field(Request.NameField, "MOJI", "name", "名称");
+        var householdField = Field(null, "SETAI", "households", "世帯数");
+        var areaField = Field(null, "AREA");
+        var xField = Field(Request.LonField, "X_CODE", "lon", "経度");
+        var yField = Field(Request.LatField, "Y_CODE", "lat", "緯度");
+        var hasKenCity = Field(null, "KEN") is not null && Field(null, "CITY") is not null;
+
+        var rows = new List<(SourceFeature F, string Key, string Part, int Population)>();
+        int otherCity = 0, water = 0;
+        foreach (var f in Context.File.Features)
+        {
+            var key = f.Get(keyField);
+            if (key is null)
+            {
+                Problems.Add(f.Row, keyField, "KEY_CODE が空です。");
+                continue;
+            }
+            var city = hasKenCity ? $"{f.Get("KEN")?.PadLeft(2, '0')}{f.Get("CITY")?.PadLeft(3, '0')}" : key[..Math.Min(5, key.Length)];
+            if (city != Context.MunicipalityCode)
+            {
+                otherCity++;
+                continue;
+            }
+            if (f.Get("HCODE") == WaterHcode)
+            {
+                water++;
+                continue;
+            }
+            var popText = f.Get(popField);
+            var population = 0;
+            if (popText is not null && (!double.TryParse(popText, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || p < 0 || p != Math.Floor(p)))
+            {
+                Problems.Add(f.Row, popField, $"人口「{popText}」が 0 以上の整数ではありません。");
+                continue;
+            }
+            else if (popText is not null)
+            {
+                population = (int)double.Parse(popText, CultureInfo.InvariantCulture);
+            }
+            rows.Add((f, key, f.Get("KIGO_E")?.ToUpperInvariant() ?? "", population));
+        }
+        if (otherCity > 0)
+        {
+            Notes.Add($"市区町村 {Context.MunicipalityCode} 以外の {otherCity:N0} 行を除きました。");
+        }
+        if (water > 0)
+        {
+            Notes.Add($"水面（HCODE {WaterHcode}）の {water} 行を除きました。");
+        }
+        if (rows.Count == 0 && !Problems.Any)
+        {
+            Problems.Add(null, keyField, $"市区町村 {Context.MunicipalityCode} の行がありません。");
+            return;
+        }
+
+        var merged = 0;
+        foreach (var group in rows.GroupBy(r => r.Key))
+        {
+            var parts = group.ToList();
+            var lead = parts[0];
+            if (parts.Count > 1)
+            {
+                if (parts.Any(x => x.Part.Length == 0))
+                {
+                    Problems.Add(parts[1].F.Row, keyField, $"KEY_CODE「{group.Key}」が重複しています（KIGO_E による分割の印もありません）。");
+                    continue;
+                }
+                var e1 = parts.Where(x => x.Part == "E1").ToList();
+                if (e1.Count != 1)
+                {
+                    Problems.Add(parts[0].F.Row, "KIGO_E", $"KEY_CODE「{group.Key}」の分割地域に E1 がちょうど 1 つありません（{string.Join(",", parts.Select(x => x.Part))}）。");
+                    continue;
+                }
+                lead = e1[0];
+                merged += parts.Count - 1;
+            }
+            var f = lead.F;
+            Point? point = null;
+            MultiPolygon? polygon = null;
+            if (parts.Any(x => x.F.Geometry is not null))
+            {
+                var geometries = new List<Geometry>();
+                foreach (var part in parts)
+                {
+                    if (Context.CheckedGeometry(part.F) is { } g)
+                    {
+                        geometries.Add(g);
+                    }
+                }
+                if (geometries.Count != parts.Count)
+                {
+                    continue;
+                }
+                if (geometries.All(g => g is Polygon or MultiPolygon))
+                {
+                    polygon = GeometryChecks.UnionPolygons(geometries);
+                }
+                else if (geometries.Count == 1 && geometries[0] is Point pt)
+                {
+                    point = pt;
+                }
+                else
+                {
+                    Problems.Add(f.Row, "geometry", "人口の単位はポリゴンか点でなければなりません。");
+                    continue;
+                }
+            }
+            if (xField is not null && yField is not null && f.Get(xField) is not null)
+            {
+                point = Context.PointFromColumns(f, xField, yField);
+                if (point is null)
+                {
+                    continue;
+                }
+            }
+            if (point is null && polygon is not null)
+            {
+                point = polygon.InteriorPoint;
+                point.SRID = Crs.Jgd2011;
+            }
+            if (point is null)
+            {
+                Problems.Add(f.Row, xField ?? "geometry", "代表点（X_CODE/Y_CODE）もジオメトリもありません。");
+                continue;
+            }
+            double? area = null;
+            if (areaField is not null)
+            {
+                var areas = parts.Select(x => x.F.Get(areaField)).Where(a => a is not null).ToList();
+                if (areas.Count > 0)
+                {
+                    area = areas.Sum(a => double.Parse(a!, CultureInfo.InvariantCulture));
+                }
+            }
+            if (area is null && polygon is not null)
+            {
+                area = Crs.Projector(Context.PlaneSrid).AreaSquareMetres(polygon);
+            }
+            int? households = null;
+            if (householdField is not null && f.Get(householdField) is { } h
+                && double.TryParse(h, NumberStyles.Float, CultureInfo.InvariantCulture, out var hh))
+            {
+                households = (int)hh;
+            }
+            _units.Add(new PopulationUnit
+            {
+                MunicipalityCode = Context.MunicipalityCode,
+                KeyCode = group.Key,
+                Name = (nameField is null ? null : f.Get(nameField)) ?? group.Key,
+                Population = lead.Population,
+                Households = households,
+                AreaSquareMetres = area,
+                Point = point,
+                Polygon = polygon,
+            });
+        }
+        if (merged > 0)
+        {
+            Notes.Add($"分割地域（KIGO_E）の {merged} 行を E1 の行にまとめました（人口は E1 の値のみ）。");
+        }
+        Notes.Add($"{rows.Count:N0} 行 → {_units.Count:N0} 単位、人口計 {_units.Sum(u => (long)u.Population):N0} 人。");
+    }
+
+    public override async Task<Dictionary<string, int>> WriteAsync(FukushiMapDbContext db, Dataset dataset, CancellationToken ct)
+    {
+        if (_hasExisting)
+        {
+            await db.PopulationUnits.Where(p => p.MunicipalityCode == Context.MunicipalityCode).ExecuteDeleteAsync(ct);
+        }
+        foreach (var u in _units)
+        {
+            u.DatasetId = dataset.Id;
+        }
+        db.PopulationUnits.AddRange(_units);
+        FeatureCount = _units.Count;
+        return new Dictionary<string, int> { ["population_units"] = _units.Count };
+    }
+}
