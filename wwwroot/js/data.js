@@ -60,18 +60,3 @@ export async function fetchCollection(collectionId, municipalityCode, signal) {
   }
   return { features, attributions: [...attributions] };
 }
-
-/** Credit lines per collection id, when the OGC collection descriptions carry them (`attribution`). */
-export async function fetchCollectionAttributions(signal) {
-  const result = new Map();
-  try {
-    const body = await fetchJson('collections', signal);
-    for (const c of body.collections ?? []) {
-      const lines = [c.attribution].flat().filter((x) => typeof x === 'string' && x);
-      if (c.id && lines.length) result.set(c.id, lines);
-    }
-  } catch {
-    // The collections list is optional for the map: credits also come from /api/datasets.
-  }
-  return result;
-}

@@ -2,8 +2,8 @@
 // Leaflet is the global L (vendor/leaflet/leaflet.js, loaded before this module).
 // Nothing from the data is ever parsed as HTML: popups, tooltips, lists and credits are DOM nodes built with text.
 import { h, clear, formatNumber } from './dom.js';
-import { symbol, lineSample, safeColor, safeShape } from './symbols.js';
-import { prop, listProp, fetchJson, fetchCollection, fetchCollectionAttributions } from './data.js';
+import { symbol, lineSample, safeColor, safeShape, SHAPES } from './symbols.js';
+import { prop, listProp, fetchJson, fetchCollection } from './data.js';
 
 const DEFAULT_MUNICIPALITY = '35202';
 const GSI_TILES = 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png';
@@ -42,10 +42,10 @@ const state = {
   municipality: null,
   hubTypes: new Map(),
   datasets: [],
-  collectionCredits: new Map(),
   overlays: [], // { id, layerId, label, group, count, credits: string[], legend: () => Node, checked }
   visibility: new Map(), // overlay id → checked, kept across municipalities
   hubMarkers: new Map(),
+  shapeOverride: new Map(), // type key → shape used on this map when stored shapes collide
   boundsHint: null,
   lastInvoker: null,
   openPopup: null,
@@ -184,12 +184,37 @@ function hubTypeOf(properties) {
     key = key.key ?? key.id;
   }
   const known = key != null ? state.hubTypes.get(String(key)) : undefined;
+  const typeKey = key != null ? String(key) : '';
   return {
-    key: key != null ? String(key) : '',
+    key: typeKey,
     name: known?.name ?? (name != null ? String(name) : '種別未設定'),
     color: safeColor(known?.color ?? prop(properties, 'color', 'type_color')),
-    shape: safeShape(known?.shape ?? prop(properties, 'shape', 'type_shape')),
+    shape: state.shapeOverride.get(typeKey) ?? safeShape(known?.shape ?? prop(properties, 'shape', 'type_shape')),
   };
+}
+
+/**
+ * Colour must never be the only cue: when two types on this map share a shape (the built-in なごみの家, 居場所 and
+ * ふれあいセンター are all circles), the less numerous type takes the next unused shape.
+ */
+function assignDistinctShapes(features) {
+  state.shapeOverride = new Map();
+  const order = [...state.hubTypes.keys()];
+  const counts = new Map();
+  for (const f of features) {
+    const key = hubTypeOf(f.properties).key;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const rank = (k) => (order.indexOf(k) + 1) || Infinity;
+  // The most numerous type keeps its stored shape, so one new hub does not change the symbols of the rest.
+  const present = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || rank(a) - rank(b));
+  const used = new Set();
+  for (const key of present) {
+    const t = hubTypeOf({ type: key });
+    const shape = used.has(t.shape) ? SHAPES.find((s) => !used.has(s)) ?? t.shape : t.shape;
+    if (shape !== t.shape) state.shapeOverride.set(key, shape);
+    used.add(shape);
+  }
 }
 
 // ---------- popups and tooltips (DOM only) ----------
@@ -222,7 +247,7 @@ function hubPopup(feature) {
       detailRow('運営', prop(p, 'operator')),
       detailRow('開所', prop(p, 'opening_note', 'openingNote')),
       detailRow('電話', prop(p, 'phone')),
-      detailRow('バリアフリー', prop(p, 'accessibility_notes', 'accessibilityNotes')),
+      detailRow('バリアフリー', prop(p, 'accessibility', 'accessibility_notes', 'accessibilityNotes')),
       website ? [h('dt', null, 'ウェブ'), h('dd', null, h('a', { href: website, target: '_blank', rel: 'noopener' }, website))] : null));
 }
 
@@ -255,6 +280,11 @@ function pointLatLng(feature) {
   if (!g) return null;
   if (g.type === 'Point') return L.latLng(g.coordinates[1], g.coordinates[0]);
   if (g.type === 'MultiPoint' && g.coordinates.length) return L.latLng(g.coordinates[0][1], g.coordinates[0][0]);
+  if (g.type === 'Polygon' || g.type === 'MultiPolygon') {
+    // A 町丁 with a polygon: its circle sits at the middle of the polygon's extent.
+    const bounds = L.geoJSON(g).getBounds();
+    return bounds.isValid() ? bounds.getCenter() : null;
+  }
   return null;
 }
 
@@ -285,11 +315,14 @@ function buildHubLayer(features) {
       if (!el) return;
       el.dataset.hubId = id;
       el.dataset.hubType = type.key;
+      el.dataset.hubShape = type.shape;
       el.setAttribute('aria-label', `${name}（${type.name}）`);
       if (!el.dataset.fmBound) {
         el.dataset.fmBound = '1';
         el.addEventListener('keydown', (e) => {
-          if (e.key === ' ' || e.key === 'Spacebar') { // a role=button answers Space as well as Enter
+          if (e.key === 'Enter') {
+            state.lastInvoker = el; // Leaflet opens the popup on the keypress that follows
+          } else if (e.key === ' ' || e.key === 'Spacebar') { // a role=button answers Space as well as Enter
             e.preventDefault();
             state.lastInvoker = el;
             marker.openPopup();
@@ -405,6 +438,7 @@ async function loadMunicipality(code) {
   });
 
   const hubs = data(hubsR);
+  assignDistinctShapes(hubs.features);
   const hubGroup = buildHubLayer(hubs.features);
   addOverlay({
     id: 'hubs', layerId: 'hubs', label: '拠点', group: hubGroup, count: state.hubMarkers.size, credits: hubs.attributions,
@@ -526,7 +560,8 @@ function populationLegend(max) {
   const values = [...new Set([niceNumber(max), niceNumber(max / 4), niceNumber(max / 16)])].filter((v) => v > 0);
   const radii = values.map((v) => populationRadius(v, max));
   const rMax = Math.max(...radii);
-  const width = values.length * (2 * rMax + 8);
+  const slot = Math.max(2 * rMax + 8, 64); // wide enough for a label like 「4,000人」
+  const width = values.length * slot;
   const height = 2 * rMax + 4;
   const ns = 'http://www.w3.org/2000/svg';
   const svgEl = document.createElementNS(ns, 'svg');
@@ -536,7 +571,7 @@ function populationLegend(max) {
   svgEl.setAttribute('focusable', 'false');
   values.forEach((v, i) => {
     const c = document.createElementNS(ns, 'circle');
-    const cx = i * (2 * rMax + 8) + rMax + 4;
+    const cx = i * slot + slot / 2;
     c.setAttribute('cx', String(cx));
     c.setAttribute('cy', String(height - 2 - radii[i]));
     c.setAttribute('r', String(radii[i]));
@@ -546,7 +581,7 @@ function populationLegend(max) {
     svgEl.append(c);
   });
   const labels = h('ul', { class: 'fm-population-values' },
-    values.map((v, i) => h('li', { style: `width:${(2 * rMax + 8).toFixed(1)}px` }, `${formatNumber(v)}人`, h('span', { class: 'visually-hidden' }, `（半径${radii[i].toFixed(0)}ピクセルの円）`))));
+    values.map((v, i) => h('li', { style: `width:${slot.toFixed(1)}px` }, `${formatNumber(v)}人`, h('span', { class: 'visually-hidden' }, `（半径${radii[i].toFixed(0)}ピクセルの円）`))));
   return h('li', { class: 'fm-legend-row fm-legend-population' },
     h('span', null, '町丁・字別人口（円の面積が人口に比例）'),
     h('div', { class: 'fm-population-scale' }, svgEl, labels));
@@ -626,7 +661,6 @@ function visibleCredits() {
   for (const o of state.overlays) {
     if (!map.hasLayer(o.group)) continue;
     for (const line of o.credits ?? []) lines.add(String(line));
-    for (const line of state.collectionCredits.get(o.layerId) ?? []) lines.add(String(line));
   }
   return [...lines];
 }
@@ -667,13 +701,10 @@ window.addEventListener('afterprint', () => map.invalidateSize({ animate: false 
 
 async function start() {
   setBaseMap('gsi');
-  const [typesR, municipalitiesR, creditsR] = await Promise.allSettled([
-    fetchJson('api/hub-types'), fetchJson('api/municipalities'), fetchCollectionAttributions(),
-  ]);
+  const [typesR, municipalitiesR] = await Promise.allSettled([fetchJson('api/hub-types'), fetchJson('api/municipalities')]);
   if (typesR.status === 'fulfilled' && Array.isArray(typesR.value)) {
     for (const t of typesR.value) if (t?.key) state.hubTypes.set(String(t.key), t);
   }
-  if (creditsR.status === 'fulfilled') state.collectionCredits = creditsR.value;
   state.municipalities = municipalitiesR.status === 'fulfilled' && Array.isArray(municipalitiesR.value) ? municipalitiesR.value : [];
   if (!state.municipalities.some((m) => m.code === DEFAULT_MUNICIPALITY)) {
     state.municipalities.unshift({ code: DEFAULT_MUNICIPALITY, name: '宇部市', prefecture: '山口県' });
