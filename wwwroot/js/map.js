@@ -71,7 +71,9 @@ L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidt
 for (const [name, z] of [['fm-boundary', 405], ['fm-districts', 410], ['fm-population', 420]]) {
   map.createPane(name).style.zIndex = String(z);
 }
-map.getContainer().setAttribute('aria-label', '地図。矢印キーで移動、＋／－キーで拡大・縮小。拠点の記号は Tab キーで選び、Enter キーで詳細を開きます。');
+map.getContainer().setAttribute('role', 'region');
+map.getContainer().setAttribute('aria-label', '地図');
+map.getContainer().setAttribute('aria-describedby', 'map-help');
 
 const baseLayer = L.tileLayer(GSI_TILES, {
   maxZoom: 18,

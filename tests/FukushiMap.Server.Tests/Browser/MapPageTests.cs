@@ -46,7 +46,9 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
         await using var view = await OpenMapAsync();
         var map = await view.Page.Locator("#map").BoundingBoxAsync();
         Assert.NotNull(map);
-        foreach (var marker in await view.Page.Locator(".fm-hub-marker").AllAsync())
+        var markers = await view.Page.Locator(".fm-hub-marker").AllAsync();
+        Assert.NotEmpty(markers);
+        foreach (var marker in markers)
         {
             var box = await marker.BoundingBoxAsync();
             Assert.NotNull(box);
