@@ -68,7 +68,8 @@ const map = L.map('map', {
 });
 L.control.zoom({ position: 'topleft', zoomInTitle: '拡大', zoomOutTitle: '縮小' }).addTo(map);
 L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidth: 160 }).addTo(map);
-for (const [name, z] of [['fm-boundary', 405], ['fm-districts', 410], ['fm-population', 420]]) {
+// Hubs stay in Leaflet's marker pane (600), above shelters: a ふれあいセンター is often a shelter as well.
+for (const [name, z] of [['fm-boundary', 405], ['fm-districts', 410], ['fm-population', 420], ['fm-shelters', 590]]) {
   map.createPane(name).style.zIndex = String(z);
 }
 map.getContainer().setAttribute('role', 'region');
@@ -85,7 +86,7 @@ baseLayer.on('tileerror', () => {
   // Offline meeting halls: the vector layers stay; only say once that the background is missing.
   if (!state.tileProblem) {
     state.tileProblem = true;
-    setMessage('tiles', '背景地図（地理院タイル）を読み込めません。インターネットに接続していなくても、拠点・区域・人口などの図形は表示されます。');
+    setMessage('tiles', '背景地図（地理院タイル）を読み込めません。拠点・区域・人口の図形はそのまま表示しています。');
   }
 });
 baseLayer.on('tileload', () => {
@@ -112,6 +113,8 @@ const AttributionControl = L.Control.extend({
     first.append(h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet'));
     this._div.append(first);
     for (const line of lines) this._div.append(h('p', { class: 'fm-attribution-line' }, line));
+    // On a small screen the credit lines would cover the map: a link to the full list stands in for them.
+    if (lines.length) this._div.append(h('p', { class: 'fm-attribution-more' }, h('a', { href: '#sources-heading' }, `データの出典（${lines.length}件）`)));
   },
 });
 const attribution = new AttributionControl().addTo(map);
@@ -399,7 +402,7 @@ function buildShelterLayer(features) {
     if (!latlng) continue;
     const icon = L.divIcon({ className: 'fm-shelter-marker', html: symbol('shelter', SHELTER_COLOR, 15), iconSize: [15, 15], iconAnchor: [7.5, 7.5] });
     // Not in the Tab order: there can be hundreds; the hub list is the keyboard path through the map.
-    L.marker(latlng, { icon, keyboard: false, title: String(prop(f.properties, 'name') ?? '') })
+    L.marker(latlng, { icon, keyboard: false, pane: 'fm-shelters', title: String(prop(f.properties, 'name') ?? '') })
       .bindPopup(() => shelterPopup(f), { maxWidth: 300 })
       .addTo(group);
   }
@@ -503,9 +506,16 @@ function fitToMunicipality(boundaryGroup) {
   }
   if (bounds.isValid()) {
     state.boundsHint = bounds;
-    map.fitBounds(bounds, { padding: [12, 12], animate: false });
+    map.fitBounds(bounds, fitOptions());
   }
   updateLabelVisibility();
+}
+
+/** Keeps the fitted area clear of the credits box in the bottom-right corner. */
+function fitOptions() {
+  const credits = document.getElementById('map-attribution');
+  const bottom = credits ? Math.min(credits.offsetHeight, map.getSize().y / 3) : 0;
+  return { paddingTopLeft: [12, 12], paddingBottomRight: [12, 12 + bottom], animate: false };
 }
 
 function applyVisibility() {
@@ -691,7 +701,7 @@ function renderSources() {
 
 function refitForPrint() {
   map.invalidateSize({ animate: false });
-  if (state.boundsHint) map.fitBounds(state.boundsHint, { padding: [8, 8], animate: false });
+  if (state.boundsHint) map.fitBounds(state.boundsHint, fitOptions());
 }
 window.addEventListener('beforeprint', () => {
   if (els.printDate) els.printDate.textContent = `印刷日：${new Date().toLocaleDateString('ja-JP')}`;
