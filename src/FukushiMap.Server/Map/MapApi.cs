@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using FukushiMap.Data;
 using FukushiMap.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace FukushiMap.Server.Map;
@@ -30,7 +31,8 @@ public static partial class MapApi
 
         api.MapGet("/datasets", GetDatasetsAsync)
             .WithName("GetDatasets")
-            .WithSummary("データの出典（表示する出典表記）。市区町村を指定すると、その市区町村で使われているものだけを返す");
+            .WithSummary("データの出典（表示する出典表記）。市区町村を指定すると、その市区町村で使われているものだけを返す")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/municipalities", GetMunicipalitiesAsync)
             .WithName("GetMapMunicipalities")
@@ -58,9 +60,6 @@ public static partial class MapApi
 
     public sealed record LayerCounts(int Hubs, int Districts, int PopulationUnits, int Shelters);
 
-    public sealed record MunicipalityQuery(
-        [property: Description("市区町村コード（5桁、例: 35202）")] string? municipality_code);
-
     internal static async Task<Ok<HubTypeView[]>> GetHubTypesAsync(FukushiMapDbContext db, CancellationToken ct)
     {
         var types = await db.HubTypes.AsNoTracking()
@@ -71,9 +70,11 @@ public static partial class MapApi
     }
 
     internal static async Task<Ok<DatasetView[]>> GetDatasetsAsync(
-        [AsParameters] MunicipalityQuery query, FukushiMapDbContext db, CancellationToken ct)
+        [FromQuery(Name = "municipality_code"), Description("市区町村コード（5桁、例: 35202）。省略するとすべてのデータセット")] string? municipalityCode,
+        FukushiMapDbContext db,
+        CancellationToken ct)
     {
-        var code = ValidateCode(query.municipality_code);
+        var code = ValidateCode(municipalityCode);
         var datasets = await db.Datasets.AsNoTracking().OrderBy(d => d.Id).ToListAsync(ct);
 
         // Which layers draw rows from which dataset (in the municipality when one is given).
