@@ -217,7 +217,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
 
   async function load() {
     const url = requestUrl();
-    const request = { minutes: [...state.minutes].sort((a, b) => a - b), pace: state.pace, perHub: state.perHub, code: state.code };
+    const request = { url, minutes: [...state.minutes].sort((a, b) => a - b), pace: state.pace, perHub: state.perHub, code: state.code };
     let body = state.cache.get(url);
     if (!body) {
       const controller = new AbortController();
@@ -293,7 +293,8 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
     const off = Array.isArray(body?.offNetworkHubs) ? body.offNetworkHubs : [];
     showOffNetwork(off);
     setStatus(statusText(features.length, request, pace, off.length));
-    map.getContainer().dataset.walkBands = String(features.length); // tests wait for this
+    // What is drawn, for scripts and tests to wait on and to ask the API the same question.
+    map.getContainer().dataset.walkQuery = request.url;
     onChange();
   }
 
@@ -358,7 +359,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
     layer.clearLayers();
     const had = state.shown !== null;
     state.shown = null;
-    delete map.getContainer().dataset.walkBands;
+    delete map.getContainer().dataset.walkQuery;
     if (had) onChange();
   }
 
