@@ -426,7 +426,7 @@ async function loadMunicipality(code) {
   state.code = code;
   state.municipality = state.municipalities.find((m) => m.code === code) ?? { code, name: code };
   els.title.textContent = state.municipality.name;
-  walking.setMunicipality(code);
+  walking.setMunicipality(null);
   document.title = `福祉マップ｜${state.municipality.name}`;
   els.mapArea.setAttribute('aria-busy', 'true');
   setMessage('load', '読み込み中…');
@@ -489,6 +489,7 @@ async function loadMunicipality(code) {
   renderSources();
   applyVisibility();
   fitToMunicipality(boundaryGroup);
+  walking.setMunicipality(code);
 
   els.mapArea.setAttribute('aria-busy', 'false');
   setMessage('load', failed.length ? `一部のデータを読み込めませんでした（${failed.join('、')}）。` : null);

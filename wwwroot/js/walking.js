@@ -244,7 +244,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
   }
 
   function failureText(err) {
-    if (err instanceof HttpError && err.status === 404) return 'この市区町村の歩行ネットワークはまだありません。';
+    if (err instanceof HttpError && err.status === 404) return 'この市区町村の歩行ネットワークはまだありません。道路網のデータを取り込むと表示できるようになります。';
     if (err instanceof HttpError && err.status === 400 && err.detail) return `計算できませんでした：${err.detail}`;
     return '歩いて行ける範囲を計算できませんでした。しばらくしてからもう一度お試しください。';
   }
@@ -309,7 +309,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
     } else {
       parts.push('この市区町村には拠点がないため、範囲はありません。');
     }
-    if (offCount > 0) parts.push(`道路網から離れているため計算できない拠点が ${offCount}か所あります（下の一覧）。`);
+    if (offCount > 0) parts.push('道路網から離れているため計算できない拠点が ', keep(`${offCount}か所`), 'あります（下の一覧）。');
     return parts;
   }
 
@@ -342,11 +342,12 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
     clear(offList);
     offBox.hidden = off.length === 0;
     if (!off.length) return;
-    offHeading.textContent = `道路網から離れているため計算できない拠点（${off.length}か所）：`;
+    clear(offHeading);
+    offHeading.append('道路網から離れているため計算できない拠点', keep(`（${off.length}か所）：`));
     for (const hub of off) {
       offList.append(h('li', { dataset: { hubId: hub.id } },
         h('span', { class: 'fm-walk-off-name' }, String(hub.name ?? '')),
-        `（道路から ${formatNumber(Math.round(Number(hub.snapMetres)))} m）`));
+        keep(`（道路から ${formatNumber(Math.round(Number(hub.snapMetres)))} m）`)));
     }
   }
 
@@ -385,14 +386,22 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
   // ---------- what the page asks of this section ----------
 
   return {
-    /** A new municipality: its bands replace the old ones when the control is on. */
+    /**
+     * The municipality on the map: null while another one loads (its bands go at once), then its code once its layers are
+     * drawn and fitted, so that the new bands can bring themselves into view after that.
+     */
     setMunicipality(code) {
       if (code === state.code) return;
       state.code = code;
-      if (!state.on) return;
-      state.fitPending = true;
+      clearTimeout(state.timer);
+      state.controller?.abort();
+      state.controller = null;
+      section.setAttribute('aria-busy', 'false');
       clearBands();
       hideOffNetwork();
+      if (!state.on) return;
+      setStatus('');
+      state.fitPending = true;
       schedule();
     },
     /** Legend rows of the bands on the map, nearest first. */
