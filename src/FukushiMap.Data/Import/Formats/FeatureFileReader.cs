@@ -30,6 +30,9 @@ public static class FeatureFileReader
         var file = format switch
         {
             "geojson" or "json" => GeoJsonReader.Read(bytes, name, request.Limits, problems, request.Crs, progress, ct),
+            "shapefile" or "shp" when name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) => ShapefileReader.ReadZip(bytes, name, request, problems, progress, ct),
+            "shapefile" or "shp" => ShapefileReader.ReadFiles(path, request, problems, progress, ct),
+            "csv" => CsvReader.Read(bytes, name, request, problems, ct),
             "dbf" or "estat-dbf" => DbfFeatureReader.Read(bytes, name, request, problems, ct, Sibling(path, ".cpg"), Sibling(path, ".prj")),
             _ => throw problems.Fatal(null, null, $"ファイル形式が分かりません（{name}）。--format で {string.Join(", ", Formats)} のいずれかを指定してください。"),
         };
