@@ -18,10 +18,14 @@ public class FukushiMapDbContext(DbContextOptions<FukushiMapDbContext> options) 
     public DbSet<District> Districts => Set<District>();
     public DbSet<PopulationUnit> PopulationUnits => Set<PopulationUnit>();
     public DbSet<Shelter> Shelters => Set<Shelter>();
+    public DbSet<RoadNetwork> RoadNetworks => Set<RoadNetwork>();
+    public DbSet<NetworkNode> NetworkNodes => Set<NetworkNode>();
+    public DbSet<NetworkEdge> NetworkEdges => Set<NetworkEdge>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasPostgresExtension("postgis");
+        modelBuilder.HasPostgresExtension("pgrouting");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FukushiMapDbContext).Assembly);
     }
 }

@@ -5,6 +5,7 @@ using FukushiMap.Data.Import;
 using FukushiMap.Server.Features;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
+using FukushiMap.Server.Network;
 using Microsoft.Extensions.Options;
 
 namespace FukushiMap.Server;
@@ -44,6 +45,7 @@ public static class FukushiMapApp
         builder.Services.AddFukushiMapProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddFeatures();
+        builder.Services.AddNetwork();
 
         var app = builder.Build();
 
@@ -55,6 +57,7 @@ public static class FukushiMapApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapFeatures();
         app.MapMapApi();
+        app.MapNetwork();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

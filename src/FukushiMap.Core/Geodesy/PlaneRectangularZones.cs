@@ -80,18 +80,27 @@ public static class PlaneRectangularZones
         }
         var (lat0, lon0) = s_origins[srid - FirstZoneSrid];
         var zoneNumber = srid - FirstZoneSrid + 1;
+        return TransverseMercator($"JGD2011 / Japan Plane Rectangular CS {ToRoman(zoneNumber)}", lat0, lon0, 0.9999);
+    }
+
+    /// <summary>
+    /// A transverse Mercator plane on JGD2011/GRS80 with origin (<paramref name="lat0"/>, <paramref name="lon0"/>) in degrees,
+    /// metres, no false origin. Used for networks outside Japan, where no plane zone applies.
+    /// </summary>
+    public static ProjectedCoordinateSystem TransverseMercator(string name, double lat0, double lon0, double scale = 1.0)
+    {
         var factory = new CoordinateSystemFactory();
         var parameters = new List<ProjectionParameter>
         {
             new("latitude_of_origin", lat0),
             new("central_meridian", lon0),
-            new("scale_factor", 0.9999),
+            new("scale_factor", scale),
             new("false_easting", 0),
             new("false_northing", 0),
         };
         var projection = factory.CreateProjection("Transverse_Mercator", "Transverse_Mercator", parameters);
         return factory.CreateProjectedCoordinateSystem(
-            $"JGD2011 / Japan Plane Rectangular CS {ToRoman(zoneNumber)}",
+            name,
             Jgd2011,
             projection,
             LinearUnit.Metre,
@@ -129,16 +138,28 @@ public sealed class PlaneProjector
 
     /// <summary>Creates a projector for a zone SRID (6669–6687).</summary>
     public PlaneProjector(int planeSrid)
+        : this(planeSrid, PlaneRectangularZones.CoordinateSystem(planeSrid))
+    {
+    }
+
+    private PlaneProjector(int planeSrid, ProjectedCoordinateSystem plane)
     {
         PlaneSrid = planeSrid;
-        var plane = PlaneRectangularZones.CoordinateSystem(planeSrid);
         var factory = new CoordinateTransformationFactory();
         _toPlane = factory.CreateFromCoordinateSystems(PlaneRectangularZones.Jgd2011, plane).MathTransform;
         _toLonLat = factory.CreateFromCoordinateSystems(plane, PlaneRectangularZones.Jgd2011).MathTransform;
         PlaneFactory = new GeometryFactory(new PrecisionModel(), planeSrid);
     }
 
-    /// <summary>The zone SRID, 6669–6687.</summary>
+    /// <summary>
+    /// A projector onto a local transverse Mercator plane centred at (<paramref name="lon0"/>, <paramref name="lat0"/>),
+    /// for data outside Japan's plane zones. <see cref="PlaneSrid"/> is 0 (no EPSG code).
+    /// </summary>
+    public static PlaneProjector LocalTransverseMercator(double lon0, double lat0) =>
+        new(0, PlaneRectangularZones.TransverseMercator(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Local TM lon0={lon0:F4} lat0={lat0:F4}"), lat0, lon0));
+
+    /// <summary>The zone SRID, 6669–6687 (0 for a local plane).</summary>
     public int PlaneSrid { get; }
 
     /// <summary>Geometry factory for plane geometries (SRID = <see cref="PlaneSrid"/>).</summary>

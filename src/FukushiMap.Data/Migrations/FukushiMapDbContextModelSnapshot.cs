@@ -22,6 +22,7 @@ namespace FukushiMap.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pgrouting");
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "postgis");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
@@ -407,6 +408,99 @@ namespace FukushiMap.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FukushiMap.Data.Entities.NetworkEdge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Cost")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cost");
+
+                    b.Property<LineString>("Geom")
+                        .IsRequired()
+                        .HasColumnType("geometry(LineString,6668)")
+                        .HasColumnName("geom");
+
+                    b.Property<string>("Highway")
+                        .HasColumnType("text")
+                        .HasColumnName("highway");
+
+                    b.Property<double>("LengthM")
+                        .HasColumnType("double precision")
+                        .HasColumnName("length_m");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("NetworkId")
+                        .HasColumnType("integer")
+                        .HasColumnName("network_id");
+
+                    b.Property<string>("OsmWay")
+                        .HasColumnType("text")
+                        .HasColumnName("osm_way");
+
+                    b.Property<double>("ReverseCost")
+                        .HasColumnType("double precision")
+                        .HasColumnName("reverse_cost");
+
+                    b.Property<long>("Source")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source");
+
+                    b.Property<long>("Target")
+                        .HasColumnType("bigint")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_network_edges");
+
+                    b.HasIndex("Geom")
+                        .HasDatabaseName("ix_network_edges_geom");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geom"), "gist");
+
+                    b.HasIndex("NetworkId", "Source")
+                        .HasDatabaseName("ix_network_edges_network_id_source");
+
+                    b.HasIndex("NetworkId", "Target")
+                        .HasDatabaseName("ix_network_edges_network_id_target");
+
+                    b.ToTable("network_edges", (string)null);
+                });
+
+            modelBuilder.Entity("FukushiMap.Data.Entities.NetworkNode", b =>
+                {
+                    b.Property<int>("NetworkId")
+                        .HasColumnType("integer")
+                        .HasColumnName("network_id");
+
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<Point>("Geom")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,6668)")
+                        .HasColumnName("geom");
+
+                    b.HasKey("NetworkId", "Id")
+                        .HasName("pk_network_nodes");
+
+                    b.HasIndex("Geom")
+                        .HasDatabaseName("ix_network_nodes_geom");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geom"), "gist");
+
+                    b.ToTable("network_nodes", (string)null);
+                });
+
             modelBuilder.Entity("FukushiMap.Data.Entities.PopulationUnit", b =>
                 {
                     b.Property<int>("Id")
@@ -491,6 +585,66 @@ namespace FukushiMap.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_population_units_population", "population >= 0");
                         });
+                });
+
+            modelBuilder.Entity("FukushiMap.Data.Entities.RoadNetwork", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<int>("EdgeCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("edge_count");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("format");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("MunicipalityCode")
+                        .HasColumnType("text")
+                        .HasColumnName("municipality_code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("NodeCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("node_count");
+
+                    b.Property<string>("PlaneDefinition")
+                        .HasColumnType("text")
+                        .HasColumnName("plane_definition");
+
+                    b.Property<int?>("PlaneSrid")
+                        .HasColumnType("integer")
+                        .HasColumnName("plane_srid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_networks");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_networks_dataset_id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_networks_name");
+
+                    b.ToTable("networks", (string)null);
                 });
 
             modelBuilder.Entity("FukushiMap.Data.Entities.Shelter", b =>
@@ -671,6 +825,26 @@ namespace FukushiMap.Data.Migrations
                     b.Navigation("Dataset");
                 });
 
+            modelBuilder.Entity("FukushiMap.Data.Entities.NetworkEdge", b =>
+                {
+                    b.HasOne("FukushiMap.Data.Entities.RoadNetwork", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_network_edges_road_networks_network_id");
+                });
+
+            modelBuilder.Entity("FukushiMap.Data.Entities.NetworkNode", b =>
+                {
+                    b.HasOne("FukushiMap.Data.Entities.RoadNetwork", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_network_nodes_road_networks_network_id");
+                });
+
             modelBuilder.Entity("FukushiMap.Data.Entities.PopulationUnit", b =>
                 {
                     b.HasOne("FukushiMap.Data.Entities.Dataset", "Dataset")
@@ -678,6 +852,17 @@ namespace FukushiMap.Data.Migrations
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_population_units_datasets_dataset_id");
+
+                    b.Navigation("Dataset");
+                });
+
+            modelBuilder.Entity("FukushiMap.Data.Entities.RoadNetwork", b =>
+                {
+                    b.HasOne("FukushiMap.Data.Entities.Dataset", "Dataset")
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_networks_datasets_dataset_id");
 
                     b.Navigation("Dataset");
                 });

@@ -61,6 +61,10 @@ public static class ImportCommand
           ./fukushimap import districts A27-16_35.zip -m 35202 --layer-key elementary --kind 小学校区
         """;
 
+    /// <summary>Runs the command against FUKUSHIMAP_DB, printing to the terminal.</summary>
+    public static Task<int> RunAsync(string[] args, CancellationToken ct) =>
+        RunAsync(args, Environment.GetEnvironmentVariable("FUKUSHIMAP_DB"), DataPaths.Resolve(), Console.Out, Console.Error, ct);
+
     /// <summary>Runs the command against <paramref name="connectionString"/>.</summary>
     public static async Task<int> RunAsync(string[] args, string? connectionString, string? dataPath, TextWriter output, TextWriter error,
         CancellationToken ct = default)

@@ -1,0 +1,307 @@
+namespace FukushiMap.Core.Network;
+
+/// <summary>
+/// Called when the search settles a node (its metres are final). Return true to stop the search early.
+/// </summary>
+/// <param name="node">The settled node.</param>
+/// <param name="metres">Its exact cost in metre-equivalents from the nearest source.</param>
+/// <param name="sourceIndex">Index (into the origins) of that nearest source.</param>
+public delegate bool NodeSettledCallback(int node, float metres, int sourceIndex);
+
+/// <summary>
+/// Exact multi-source Dijkstra over a <see cref="WalkingGraph"/>, bounded by a cost in metres.
+/// After <see cref="Run"/>, every node within the bound knows the metres to its nearest source and which source that
+/// is: the same minimum a separate Dijkstra per source would give. Ties go to the lower source index.
+/// <para>
+/// One object per run at a time (not thread-safe); reuse it for further runs on the same graph: per-node state is
+/// reset in O(1) with a generation stamp, so a small search on a large graph costs only what it touches.
+/// </para>
+/// </summary>
+public sealed class MultiSourceDijkstra
+{
+    private const int CancellationCheckInterval = 4096;
+
+    private readonly WalkingGraph _graph;
+    private readonly float[] _metres;
+    private readonly int[] _sources;
+    private readonly int[] _predecessorArcs;
+    private readonly int[] _labelStamps;
+    private readonly int[] _settledStamps;
+    private int _generation;
+
+    private float[] _heapKeys = new float[256];
+    private int[] _heapNodes = new int[256];
+    private int _heapCount;
+
+    private int[] _settledOrder = new int[256];
+    private int _settledCount;
+
+    private SearchOrigin[] _origins = [];
+    private int _originCount;
+    private readonly Dictionary<int, List<int>> _originsByEdge = new();
+
+    /// <summary>Allocates per-node state for <paramref name="graph"/> (about 20 bytes per node).</summary>
+    public MultiSourceDijkstra(WalkingGraph graph)
+    {
+        _graph = graph ?? throw new ArgumentNullException(nameof(graph));
+        int n = graph.NodeCount;
+        _metres = new float[n];
+        _sources = new int[n];
+        _predecessorArcs = new int[n];
+        _labelStamps = new int[n];
+        _settledStamps = new int[n];
+    }
+
+    /// <summary>The graph searched.</summary>
+    public WalkingGraph Graph => _graph;
+
+    /// <summary>The bound of the last run, in metres.</summary>
+    public float MaxMetres { get; private set; }
+
+    /// <summary>True when the last run was stopped by its callback before exhausting the bound.</summary>
+    public bool StoppedEarly { get; private set; }
+
+    /// <summary>Number of origins in the last run.</summary>
+    public int OriginCount => _originCount;
+
+    /// <summary>Origin <paramref name="sourceIndex"/> of the last run.</summary>
+    public SearchOrigin Origin(int sourceIndex) => _origins[sourceIndex];
+
+    /// <summary>Nodes settled by the last run, in order of increasing metres.</summary>
+    public ReadOnlySpan<int> SettledNodes => _settledOrder.AsSpan(0, _settledCount);
+
+    /// <summary>
+    /// Runs the search from <paramref name="origins"/> (source index = position in the span) up to
+    /// <paramref name="maxMetres"/> metre-equivalents.
+    /// </summary>
+    /// <param name="origins">Start points; node indices and edge indices must be valid for the graph.</param>
+    /// <param name="maxMetres">Cost bound in metres; nodes farther away stay unreached.</param>
+    /// <param name="cancellationToken">Checked every few thousand settled nodes.</param>
+    /// <param name="onSettled">Optional callback at each settled node; returning true stops the search.</param>
+    public void Run(ReadOnlySpan<SearchOrigin> origins, double maxMetres, CancellationToken cancellationToken = default,
+        NodeSettledCallback? onSettled = null)
+    {
+        if (double.IsNaN(maxMetres) || maxMetres < 0)
+            throw new ArgumentOutOfRangeException(nameof(maxMetres), maxMetres, "The bound must be >= 0 metres.");
+        NextGeneration();
+        MaxMetres = (float)maxMetres;
+        StoppedEarly = false;
+        _heapCount = 0;
+        _settledCount = 0;
+        RememberOrigins(origins);
+
+        var g = _graph;
+        for (int i = 0; i < origins.Length; i++)
+        {
+            var o = origins[i];
+            if (o.Node >= 0)
+            {
+                if (o.Node >= g.NodeCount) throw new ArgumentOutOfRangeException(nameof(origins), $"Origin {i}: node {o.Node} is not in the graph.");
+                Label(o.Node, (float)o.InitialMetres, i, -1);
+            }
+            else
+            {
+                int e = o.Edge;
+                if ((uint)e >= (uint)g.EdgeCount) throw new ArgumentOutOfRangeException(nameof(origins), $"Origin {i}: edge {e} is not in the graph.");
+                float forward = g.EdgeForward[e], reverse = g.EdgeReverse[e];
+                if (!float.IsPositiveInfinity(forward))
+                    Label(g.EdgeTargets[e], (float)(o.InitialMetres + forward * (1 - o.Fraction)), i, -1);
+                if (!float.IsPositiveInfinity(reverse))
+                    Label(g.EdgeSources[e], (float)(o.InitialMetres + reverse * o.Fraction), i, -1);
+            }
+        }
+
+        var firstArcs = g.FirstArcs;
+        var arcTargets = g.ArcTargets;
+        var arcCosts = g.ArcCosts;
+        int generation = _generation;
+        int pops = 0;
+        while (_heapCount > 0)
+        {
+            PopMin(out float key, out int u);
+            if (_settledStamps[u] == generation || key > _metres[u]) continue; // stale entry
+            if ((++pops & (CancellationCheckInterval - 1)) == 0) cancellationToken.ThrowIfCancellationRequested();
+            _settledStamps[u] = generation;
+            AppendSettled(u);
+            int source = _sources[u];
+            if (onSettled is not null && onSettled(u, key, source)) { StoppedEarly = true; break; }
+            for (int a = firstArcs[u], end = firstArcs[u + 1]; a < end; a++)
+            {
+                int v = arcTargets[a];
+                if (_settledStamps[v] == generation) continue;
+                Label(v, key + arcCosts[a], source, a);
+            }
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>True when <paramref name="node"/> was settled within the bound by the last run.</summary>
+    public bool IsReached(int node) => _settledStamps[node] == _generation;
+
+    /// <summary>Metres from the nearest source to <paramref name="node"/>, or +∞ when not reached within the bound.</summary>
+    public float Metres(int node) => _settledStamps[node] == _generation ? _metres[node] : float.PositiveInfinity;
+
+    /// <summary>Index of the nearest source of <paramref name="node"/>, or -1 when not reached within the bound.</summary>
+    public int NearestSource(int node) => _settledStamps[node] == _generation ? _sources[node] : -1;
+
+    /// <summary>Arc by which <paramref name="node"/> was reached, or -1 when it is a start node or unreached.</summary>
+    public int PredecessorArc(int node) => _settledStamps[node] == _generation ? _predecessorArcs[node] : -1;
+
+    /// <summary>Copies metres (+∞ when unreached) and nearest source (-1 when unreached) of every node.</summary>
+    public void CopyTo(Span<float> metres, Span<int> nearestSources)
+    {
+        int n = _graph.NodeCount;
+        if (metres.Length < n || nearestSources.Length < n) throw new ArgumentException($"Spans must hold {n} nodes.");
+        for (int i = 0; i < n; i++)
+        {
+            bool reached = _settledStamps[i] == _generation;
+            metres[i] = reached ? _metres[i] : float.PositiveInfinity;
+            nearestSources[i] = reached ? _sources[i] : -1;
+        }
+    }
+
+    /// <summary>
+    /// Metres from the nearest source to a snapped target (snap distance included), and that source's index:
+    /// the best of arriving via either end of the target's edge, or walking along the edge directly from a source
+    /// snapped onto the same edge. +∞ and -1 when not reachable within the bound or the target is off-network.
+    /// </summary>
+    public float MetresTo(NetworkSnap target, out int sourceIndex)
+    {
+        sourceIndex = -1;
+        if (!target.IsOnNetwork) return float.PositiveInfinity;
+        float best = float.PositiveInfinity;
+        int bestSource = -1;
+        var g = _graph;
+        int e = target.EdgeIndex;
+        double f = target.Fraction;
+        float forward = g.EdgeForward[e], reverse = g.EdgeReverse[e];
+        int s = g.EdgeSources[e], t = g.EdgeTargets[e];
+        if (!float.IsPositiveInfinity(forward) && IsReached(s))
+            Consider((float)(_metres[s] + forward * f), _sources[s]);
+        if (!float.IsPositiveInfinity(reverse) && IsReached(t))
+            Consider((float)(_metres[t] + reverse * (1 - f)), _sources[t]);
+        if (_originsByEdge.TryGetValue(e, out var sameEdge))
+        {
+            foreach (int i in sameEdge)
+            {
+                var o = _origins[i];
+                if (o.Fraction <= f && !float.IsPositiveInfinity(forward))
+                    Consider((float)(o.InitialMetres + forward * (f - o.Fraction)), i);
+                if (o.Fraction >= f && !float.IsPositiveInfinity(reverse))
+                    Consider((float)(o.InitialMetres + reverse * (o.Fraction - f)), i);
+            }
+        }
+        best = (float)(best + target.SnapMetres);
+        if (!(best <= MaxMetres)) return float.PositiveInfinity;
+        sourceIndex = bestSource;
+        return best;
+
+        void Consider(float metres, int source)
+        {
+            if (metres < best || (metres == best && source < bestSource)) { best = metres; bestSource = source; }
+        }
+    }
+
+    /// <summary>Origins of the last run that start on <paramref name="edge"/> (empty when none).</summary>
+    internal IReadOnlyList<int> OriginsOnEdge(int edge) =>
+        _originsByEdge.TryGetValue(edge, out var list) ? list : Array.Empty<int>();
+
+    internal float RawMetres(int node) => _metres[node];
+
+    private void RememberOrigins(ReadOnlySpan<SearchOrigin> origins)
+    {
+        if (_origins.Length < origins.Length) _origins = new SearchOrigin[origins.Length];
+        origins.CopyTo(_origins);
+        _originCount = origins.Length;
+        foreach (var list in _originsByEdge.Values) list.Clear();
+        for (int i = 0; i < origins.Length; i++)
+        {
+            if (origins[i].Node >= 0) continue;
+            if (!_originsByEdge.TryGetValue(origins[i].Edge, out var list))
+                _originsByEdge[origins[i].Edge] = list = new List<int>(1);
+            list.Add(i);
+        }
+        foreach (var (edge, list) in _originsByEdge.ToArray()) if (list.Count == 0) _originsByEdge.Remove(edge);
+    }
+
+    private void NextGeneration()
+    {
+        if (_generation == int.MaxValue)
+        {
+            Array.Clear(_labelStamps);
+            Array.Clear(_settledStamps);
+            _generation = 0;
+        }
+        _generation++;
+    }
+
+    private void Label(int v, float metres, int source, int arc)
+    {
+        if (!(metres <= MaxMetres)) return;
+        if (_labelStamps[v] == _generation)
+        {
+            if (_settledStamps[v] == _generation) return;
+            float current = _metres[v];
+            if (metres < current)
+            {
+                _metres[v] = metres; _sources[v] = source; _predecessorArcs[v] = arc;
+                Push(metres, v);
+            }
+            else if (metres == current && source < _sources[v])
+            {
+                // Same cost from a lower-numbered source: relabel; the heap entry already has this key.
+                _sources[v] = source; _predecessorArcs[v] = arc;
+            }
+            return;
+        }
+        _labelStamps[v] = _generation;
+        _metres[v] = metres; _sources[v] = source; _predecessorArcs[v] = arc;
+        Push(metres, v);
+    }
+
+    private void AppendSettled(int node)
+    {
+        if (_settledCount == _settledOrder.Length) Array.Resize(ref _settledOrder, _settledOrder.Length * 2);
+        _settledOrder[_settledCount++] = node;
+    }
+
+    // Binary min-heap with lazy deletion: a node may sit in the heap more than once; stale entries are skipped on pop.
+    private void Push(float key, int node)
+    {
+        if (_heapCount == _heapKeys.Length)
+        {
+            Array.Resize(ref _heapKeys, _heapKeys.Length * 2);
+            Array.Resize(ref _heapNodes, _heapNodes.Length * 2);
+        }
+        int i = _heapCount++;
+        var keys = _heapKeys; var nodes = _heapNodes;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            if (keys[parent] <= key) break;
+            keys[i] = keys[parent]; nodes[i] = nodes[parent];
+            i = parent;
+        }
+        keys[i] = key; nodes[i] = node;
+    }
+
+    private void PopMin(out float key, out int node)
+    {
+        var keys = _heapKeys; var nodes = _heapNodes;
+        key = keys[0]; node = nodes[0];
+        int count = --_heapCount;
+        if (count == 0) return;
+        float lastKey = keys[count]; int lastNode = nodes[count];
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= count) break;
+            if (child + 1 < count && keys[child + 1] < keys[child]) child++;
+            if (keys[child] >= lastKey) break;
+            keys[i] = keys[child]; nodes[i] = nodes[child];
+            i = child;
+        }
+        keys[i] = lastKey; nodes[i] = lastNode;
+    }
+}

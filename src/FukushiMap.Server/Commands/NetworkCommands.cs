@@ -1,0 +1,138 @@
+using System.Globalization;
+using FukushiMap.Core.Geodesy;
+using FukushiMap.Core.Network;
+using FukushiMap.Data;
+using FukushiMap.Data.Network;
+using FukushiMap.Server.Infrastructure;
+
+namespace FukushiMap.Server.Commands;
+
+/// <summary>Walking-network commands: <c>import network</c> and <c>distances</c>.</summary>
+public static class NetworkCommands
+{
+    /// <summary>
+    /// <c>./fukushimap import network &lt;file.osm.pbf | edges.geojson&gt; --name &lt;name&gt; [--nodes nodes.csv] [--municipality 35202] [--replace]</c>
+    /// </summary>
+    public static async Task<int> ImportAsync(CliArgs args, CancellationToken ct)
+    {
+        if (args.Positional.Count != 1)
+        {
+            throw new CliException("使い方: ./fukushimap import network <ファイル.osm.pbf | 道路.geojson> --name <名前> [--nodes ノード.csv] [--municipality 35202] [--replace]");
+        }
+        var path = Path.GetFullPath(args.Positional[0]);
+        var name = args.Get("name") ?? Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(path));
+        await using var db = await CommandLine.OpenDatabaseAsync(ct);
+        try
+        {
+            var network = await NetworkImporter.ImportAsync(db, new NetworkImportRequest(path, name)
+            {
+                NodesPath = args.Get("nodes") is { } n ? Path.GetFullPath(n) : null,
+                MunicipalityCode = args.Get("municipality"),
+                Replace = args.Has("replace"),
+            }, new ConsoleLines(), ct);
+            Console.WriteLine($"ネットワーク「{network.Name}」を取り込みました: ノード {network.NodeCount:N0} 個、道路 {network.EdgeCount:N0} 本");
+            return 0;
+        }
+        catch (NetworkImportException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// <c>./fukushimap distances --network &lt;name | file&gt; --sources &lt;points.geojson&gt; [--max-metres M] [--municipality 35202]</c>:
+    /// CSV <c>node_id,source_id,metres</c> for every node (source_id and metres empty where nothing is within M).
+    /// Sources are snapped onto the nearest edge (the snap distance is walked); sources farther than 500 m from any edge are listed
+    /// on stderr and take no part.
+    /// </summary>
+    public static async Task<int> DistancesAsync(CliArgs args, TextWriter output, CancellationToken ct, string? connectionString = null)
+    {
+        var networkArg = args.Require("network");
+        var sourcesPath = args.Require("sources");
+        var maxMetres = args.GetDouble("max-metres") ?? double.PositiveInfinity;
+        if (maxMetres <= 0)
+        {
+            throw new CliException("--max-metres は正の数で指定してください。");
+        }
+        WalkingGraph graph;
+        PlaneProjector projector;
+        if (File.Exists(networkArg))
+        {
+            int? srid = args.Get("municipality") is { } code ? PlaneRectangularZones.SridForMunicipality(code) : null;
+            try
+            {
+                (var data, projector, _) = NetworkImporter.Read(new NetworkImportRequest(Path.GetFullPath(networkArg), "file"), srid, new ConsoleLines(), ct);
+                graph = NetworkGraphs.FromData(data, projector);
+            }
+            catch (NetworkImportException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+        }
+        else
+        {
+            await using var db = connectionString is null ? await CommandLine.OpenDatabaseAsync(ct) : FukushiMapDb.CreateContext(connectionString);
+            try
+            {
+                var loaded = await NetworkLoader.LoadAsync(db, networkArg, ct);
+                (graph, projector) = (loaded.Graph, loaded.Projector);
+            }
+            catch (KeyNotFoundException e)
+            {
+                throw new CliException(e.Message + "（ファイルのパスか、取り込み済みのネットワーク名を指定してください）");
+            }
+        }
+
+        var sources = SourcePoints.Read(sourcesPath);
+        var snapper = new NetworkSnapper(graph);
+        var origins = new List<SearchOrigin>();
+        var originIds = new List<string>();
+        foreach (var (id, lon, lat) in sources)
+        {
+            var (x, y) = projector.ToPlane(lon, lat);
+            var snap = snapper.Snap(x, y);
+            if (!snap.IsOnNetwork)
+            {
+                Console.Error.WriteLine($"起点 {id} は道路から {snap.SnapMetres:N0} m 離れているため使いません（上限 {snapper.MaxSnapMetres:N0} m）。");
+                continue;
+            }
+            origins.Add(SearchOrigin.FromSnap(snap));
+            originIds.Add(id);
+        }
+        var search = new MultiSourceDijkstra(graph);
+        search.Run(origins.ToArray(), maxMetres, ct);
+
+        output.WriteLine("node_id,source_id,metres");
+        var order = Enumerable.Range(0, graph.NodeCount).OrderBy(graph.NodeId);
+        foreach (var node in order)
+        {
+            var id = graph.NodeId(node).ToString(CultureInfo.InvariantCulture);
+            if (search.IsReached(node))
+            {
+                output.Write(id);
+                output.Write(',');
+                output.Write(CsvField(originIds[search.NearestSource(node)]));
+                output.Write(',');
+                output.WriteLine(search.Metres(node).ToString("0.###", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                output.Write(id);
+                output.WriteLine(",,");
+            }
+        }
+        await output.FlushAsync(ct);
+        return 0;
+    }
+
+    private static string CsvField(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    /// <summary>Reports on the calling thread, so progress lines keep their order.</summary>
+    private sealed class ConsoleLines : IProgress<string>
+    {
+        public void Report(string value) => Console.Error.WriteLine("==> " + value);
+    }
+}

@@ -1,0 +1,253 @@
+using FukushiMap.Core.Network;
+using NetTopologySuite.Geometries;
+
+namespace FukushiMap.Core.Tests.Network;
+
+public class MultiSourceDijkstraTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void EveryNodeGetsTheSameMetresAsTheBestOfSeparateSearchesPerSource(int seed)
+    {
+        var random = new Random(seed);
+        var graph = RandomGraph(random, nodes: 120, edges: 260);
+        var origins = Enumerable.Range(0, 6).Select(_ => random.NextDouble() < 0.5
+                ? SearchOrigin.AtNode(random.Next(graph.NodeCount), random.NextDouble() * 50)
+                : SearchOrigin.OnEdge(random.Next(graph.EdgeCount), random.NextDouble(), random.NextDouble() * 50))
+            .ToArray();
+        const double maxMetres = 900;
+        var perSource = origins.Select(o => NaiveDijkstra.FromOrigin(graph, o)).ToArray();
+
+        var search = new MultiSourceDijkstra(graph);
+        search.Run(origins, maxMetres);
+
+        Assert.InRange(search.SettledNodes.Length, 20, graph.NodeCount - 1); // the bound both reaches and cuts
+        for (int v = 0; v < graph.NodeCount; v++)
+        {
+            float best = perSource.Min(d => d[v]);
+            if (best > maxMetres)
+            {
+                Assert.False(search.IsReached(v));
+                Assert.Equal(-1, search.NearestSource(v));
+                continue;
+            }
+            Assert.Equal(best, search.Metres(v));
+            Assert.Equal(best, perSource[search.NearestSource(v)][v]);
+        }
+    }
+
+    [Fact]
+    public void AReusedSearchForgetsItsPreviousRun()
+    {
+        var random = new Random(42);
+        var graph = RandomGraph(random, nodes: 80, edges: 160);
+        var search = new MultiSourceDijkstra(graph);
+        search.Run([SearchOrigin.AtNode(0), SearchOrigin.AtNode(1)], 5000);
+
+        search.Run([SearchOrigin.AtNode(7)], 400);
+
+        var reference = NaiveDijkstra.FromOrigin(graph, SearchOrigin.AtNode(7));
+        for (int v = 0; v < graph.NodeCount; v++)
+            Assert.Equal(reference[v] <= 400 ? reference[v] : float.PositiveInfinity, search.Metres(v));
+    }
+
+    // Situation:
+    //   (0) --100-- (1) --100-- (2) --100-- (3)
+    //   source at (0), bound 250 m
+    [Fact]
+    public void NodesBeyondTheBoundStayUnreached()
+    {
+        var graph = GridNetwork.Create(4, 1, 100);
+        var search = new MultiSourceDijkstra(graph);
+
+        search.Run([SearchOrigin.AtNode(0)], 250);
+
+        Assert.Equal(200f, search.Metres(2));
+        Assert.True(float.IsPositiveInfinity(search.Metres(3)));
+        Assert.Equal(-1, search.NearestSource(3));
+        Assert.Equal([0, 1, 2], search.SettledNodes.ToArray());
+    }
+
+    // Situation:
+    //   (1) ------ 100 m ------ (2)
+    //     `------- 60 m -------´      two streets between the same corners
+    [Fact]
+    public void OfParallelEdgesTheShorterIsTaken()
+    {
+        var graph = new WalkingGraphBuilder().AddNode(1, 0, 0).AddNode(2, 50, 0)
+            .AddUndirectedEdge(1, 2, 100).AddUndirectedEdge(1, 2, 60).Build();
+        var search = new MultiSourceDijkstra(graph);
+
+        search.Run([SearchOrigin.AtNode(0)], 1000);
+
+        Assert.Equal(60f, search.Metres(1));
+    }
+
+    // Situation:
+    //   (1) ====100 m, one-way===> (2)
+    //     `------- 300 m ---------´
+    [Fact]
+    public void AOneWayEdgeIsOnlyWalkedItsWay()
+    {
+        var graph = new WalkingGraphBuilder().AddNode(1, 0, 0).AddNode(2, 100, 0)
+            .AddDirectedEdge(1, 2, 100).AddUndirectedEdge(1, 2, 300).Build();
+        var search = new MultiSourceDijkstra(graph);
+
+        search.Run([SearchOrigin.AtNode(0)], 1000);
+        Assert.Equal(100f, search.Metres(1));
+
+        search.Run([SearchOrigin.AtNode(1)], 1000);
+        Assert.Equal(300f, search.Metres(0));
+    }
+
+    // Situation:
+    //   (1) ---- steps, 50 m ---- (2)
+    //     `------- 120 m --------´
+    [Theory]
+    [InlineData(1.0, 0.0, 50f)]
+    [InlineData(3.0, 0.0, 120f)]
+    [InlineData(1.0, 100.0, 120f)]
+    [InlineData(1.0, 60.0, 110f)]
+    public void StepsCostTheirPenalty(double multiplier, double extraMetres, float expected)
+    {
+        var graph = new WalkingGraphBuilder().AddNode(1, 0, 0).AddNode(2, 40, 30)
+            .AddUndirectedEdge(1, 2, 50, isSteps: true).AddUndirectedEdge(1, 2, 120)
+            .Build(new WalkingCostProfile { StepsMultiplier = multiplier, StepsExtraMetres = extraMetres });
+        var search = new MultiSourceDijkstra(graph);
+
+        search.Run([SearchOrigin.AtNode(0)], 1000);
+
+        Assert.Equal(expected, search.Metres(1));
+    }
+
+    // Situation:
+    //   (0) ----------------------- (1)     one 1000 m street along the x axis
+    //            ^ 40 m
+    //            * hub at (300, 40): snaps to 300 m along the street
+    [Fact]
+    public void ASourceSnappedMidEdgeStartsBothEndsAtSnapPlusTheWalkAlongTheEdge()
+    {
+        var graph = GridNetwork.Create(2, 1, 1000);
+        var snap = new NetworkSnapper(graph).Snap(300, 40);
+        var search = new MultiSourceDijkstra(graph);
+
+        search.Run([SearchOrigin.FromSnap(snap)], 5000);
+
+        Assert.Equal(340f, search.Metres(0));
+        Assert.Equal(740f, search.Metres(1));
+    }
+
+    [Fact]
+    public void ATargetOnTheSameEdgeAsTheSourceIsReachedDirectlyAlongIt()
+    {
+        // Same street; hub at (300, 40), target at (500, -10): 40 + 200 + 10, not round by either end.
+        var graph = GridNetwork.Create(2, 1, 1000);
+        var snapper = new NetworkSnapper(graph);
+        var search = new MultiSourceDijkstra(graph);
+        search.Run([SearchOrigin.FromSnap(snapper.Snap(300, 40))], 5000);
+
+        float metres = search.MetresTo(snapper.Snap(500, -10), out int source);
+
+        Assert.Equal(250f, metres);
+        Assert.Equal(0, source);
+    }
+
+    [Fact]
+    public void OnAOneWayStreetATargetBehindTheSourceIsNotReachedDirectly()
+    {
+        // Situation: (0) ====one-way 1000 m===> (1); hub at 300 m, target at 200 m (behind it).
+        var graph = new WalkingGraphBuilder().AddNode(0, 0, 0).AddNode(1, 1000, 0).AddDirectedEdge(0, 1, 1000).Build();
+        var snapper = new NetworkSnapper(graph);
+        var search = new MultiSourceDijkstra(graph);
+        search.Run([SearchOrigin.FromSnap(snapper.Snap(300, 0))], 5000);
+
+        Assert.True(float.IsPositiveInfinity(search.MetresTo(snapper.Snap(200, 0), out int source)));
+        Assert.Equal(-1, source);
+        Assert.Equal(100f, search.MetresTo(snapper.Snap(400, 0), out _));
+    }
+
+    [Fact]
+    public void ATargetIsReachedThroughTheCheaperEndOfItsEdge()
+    {
+        // Situation:
+        //   (0)---100---(1)---100---(2)
+        //   source at (0); target 30 m off the middle of edge (1)-(2)  ->  100 + 50 + 30
+        var graph = GridNetwork.Create(3, 1, 100);
+        var snapper = new NetworkSnapper(graph);
+        var search = new MultiSourceDijkstra(graph);
+        search.Run([SearchOrigin.AtNode(0)], 1000);
+
+        Assert.Equal(180f, search.MetresTo(snapper.Snap(150, 30), out _));
+    }
+
+    [Fact]
+    public void TheNearestOfSeveralSourcesLabelsEachNode()
+    {
+        // Situation: (0)--(1)--(2)--(3)--(4), 100 m apart; sources at (0) and (4).
+        var graph = GridNetwork.Create(5, 1, 100);
+        var search = new MultiSourceDijkstra(graph);
+
+        search.Run([SearchOrigin.AtNode(0), SearchOrigin.AtNode(4)], 1000);
+        var metres = new float[5];
+        var sources = new int[5];
+        search.CopyTo(metres, sources);
+
+        Assert.Equal([0, 0, 0, 1, 1], sources); // the tie at (2) goes to the lower source index
+        Assert.Equal([0f, 100f, 200f, 100f, 0f], metres);
+    }
+
+    [Fact]
+    public void ACancelledSearchStops()
+    {
+        var graph = GridNetwork.Create(200, 200, 10);
+        var search = new MultiSourceDijkstra(graph);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => search.Run([SearchOrigin.AtNode(0)], 1e9, cancelled.Token));
+    }
+
+    [Fact]
+    public void TheCallbackCanStopTheSearchEarly()
+    {
+        var graph = GridNetwork.Create(10, 1, 100);
+        var search = new MultiSourceDijkstra(graph);
+
+        search.Run([SearchOrigin.AtNode(0)], 1e9, default, (node, metres, source) => node == 3);
+
+        Assert.True(search.StoppedEarly);
+        Assert.Equal(300f, search.Metres(3));
+        Assert.False(search.IsReached(4));
+    }
+
+    /// <summary>Random plane graph: near-neighbour streets, some one-way, some parallel, some with odd costs.</summary>
+    internal static WalkingGraph RandomGraph(Random random, int nodes, int edges)
+    {
+        var builder = new WalkingGraphBuilder();
+        var xs = new double[nodes];
+        var ys = new double[nodes];
+        for (int i = 0; i < nodes; i++)
+        {
+            xs[i] = random.NextDouble() * 1000;
+            ys[i] = random.NextDouble() * 1000;
+            builder.AddNode(1000 + i, xs[i], ys[i]);
+        }
+        for (int k = 0; k < edges; k++)
+        {
+            int a = random.Next(nodes);
+            int b = Enumerable.Range(0, nodes).Where(j => j != a)
+                .OrderBy(j => (xs[j] - xs[a]) * (xs[j] - xs[a]) + (ys[j] - ys[a]) * (ys[j] - ys[a]))
+                .ElementAt(random.Next(4));
+            double length = Math.Sqrt((xs[b] - xs[a]) * (xs[b] - xs[a]) + (ys[b] - ys[a]) * (ys[b] - ys[a]));
+            double forward = length * (1 + random.NextDouble() * 0.3);
+            double reverse = random.NextDouble() < 0.15 ? -1 : length * (1 + random.NextDouble() * 0.3);
+            builder.AddEdge(1000 + a, 1000 + b, forward, reverse, length,
+                [new Coordinate(xs[a], ys[a]), new Coordinate(xs[b], ys[b])], isSteps: random.NextDouble() < 0.05);
+        }
+        return builder.Build();
+    }
+}
