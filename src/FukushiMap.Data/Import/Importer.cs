@@ -104,7 +104,8 @@ public static class Importer
                 await db.SaveChangesAsync(ct);
                 foreach (var (table, count) in await importer.WriteAsync(db, dataset, ct))
                 {
-                    written[table] = written.GetValueOrDefault(table) + count;
+                    // A municipality row created here and then given its boundary is still one row.
+                    written[table] = table == "municipalities" ? Math.Max(written.GetValueOrDefault(table), count) : written.GetValueOrDefault(table) + count;
                 }
                 dataset.FeatureCount = importer.FeatureCount;
                 written["datasets"] = 1;

@@ -93,18 +93,26 @@ public static class ImportCommand
 
         var progress = new ConsoleProgress(output);
         await using var db = FukushiMapDb.CreateContext(connectionString);
-        await DatabaseSetup.PrepareAsync(db, dataPath, progress, ct);
+        try
+        {
+            await DatabaseSetup.PrepareAsync(db, dataPath, progress, ct);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            error.WriteLine($"エラー: データベースに接続できません（{e.Message}）。");
+            return 2;
+        }
         try
         {
             var result = await Importer.RunAsync(db, request, basePath: null, progress, ct);
-            foreach (var note in result.Notes)
-            {
-                output.WriteLine($"    {note}");
-            }
             if (result.Skipped)
             {
                 output.WriteLine($"取り込み済みのため何もしませんでした（データセット「{result.DatasetKey}」）。置き換えるときは --replace を指定してください。");
                 return 0;
+            }
+            foreach (var note in result.Notes)
+            {
+                output.WriteLine($"    {note}");
             }
             output.WriteLine($"取り込みました（データセット「{result.DatasetKey}」）:");
             foreach (var (table, count) in result.Written.OrderBy(w => w.Key, StringComparer.Ordinal))

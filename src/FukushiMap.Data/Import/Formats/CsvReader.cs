@@ -13,7 +13,8 @@ public static class CsvReader
 {
     private static readonly string[] s_wktColumns = ["wkt", "WKT", "geometry", "geom"];
 
-    public static FeatureFile Read(byte[] bytes, string fileName, ImportRequest request, ProblemList problems, CancellationToken ct)
+    public static FeatureFile Read(byte[] bytes, string fileName, ImportRequest request, ProblemList problems, CancellationToken ct,
+        IProgress<ImportProgress>? progress = null)
     {
         var notes = new List<string>();
         var span = bytes.AsSpan();
@@ -82,6 +83,10 @@ public static class CsvReader
             if (row > request.Limits.MaxFeatures)
             {
                 throw problems.Fatal(row, null, $"行が多すぎます（上限 {request.Limits.MaxFeatures:N0} 行）。");
+            }
+            if (row % 10_000 == 0)
+            {
+                progress?.Report(new ImportProgress(0, 0, $"{fileName}: {row:N0} 行を読み込み中…"));
             }
             if (cells.Count != header.Count)
             {

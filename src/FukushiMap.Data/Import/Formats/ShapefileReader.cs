@@ -20,7 +20,7 @@ public static class ShapefileReader
         ZipArchive archive;
         try
         {
-            archive = new ZipArchive(new MemoryStream(zipBytes, writable: false), ZipArchiveMode.Read, leaveOpen: false, System.Text.Encoding.GetEncoding(932));
+            archive = new ZipArchive(new MemoryStream(zipBytes, writable: false), ZipArchiveMode.Read, leaveOpen: false, TextEncodings.Cp932Lenient);
         }
         catch (InvalidDataException)
         {
