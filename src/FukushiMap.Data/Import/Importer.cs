@@ -112,6 +112,10 @@ public static class Importer
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 var notes = file.Notes.Concat(importer.Notes).Concat(checks.Repairs).ToList();
+                if (credit.Licence is null || credit.Attribution is null)
+                {
+                    notes.Add("ライセンスまたは出典表記が分からないため「不明」としました。--licence と --attribution で指定してください（地図に表示されます）。");
+                }
                 return new ImportResult(key, Skipped: false, written, notes);
             }
             catch
