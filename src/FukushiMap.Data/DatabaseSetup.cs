@@ -1,4 +1,5 @@
 using FukushiMap.Data.Import;
+using FukushiMap.Data.Network;
 using FukushiMap.Data.Seed;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,7 @@ public static class DatabaseSetup
         if (dataPath is not null)
         {
             await ReferenceData.EnsureLoadedAsync(db, dataPath, progress, ct);
+            await ReferenceNetworks.EnsureLoadedAsync(db, dataPath, progress, ct);
         }
     }
 }

@@ -7,7 +7,10 @@ namespace FukushiMap.Core.Network;
 /// Collects nodes and edges (plane metres) and builds a <see cref="WalkingGraph"/> once.
 /// Declare nodes with <see cref="AddNode"/>; then every edge must refer to declared nodes. If no node is declared,
 /// nodes are taken from the edges' geometry end points (first and last coordinate).
-/// Parallel edges are kept (a search simply takes the cheaper one). Not thread-safe.
+/// Declare nodes before adding edges without geometry. Parallel edges are kept (a search simply takes the cheaper
+/// one). A street walkable both ways should be one edge with two costs, not two one-way edges: a point snapped onto a
+/// one-way twin could only leave it one way (osmnx lists each street as u→v and v→u; merge the pair on import).
+/// Not thread-safe.
 /// </summary>
 public sealed class WalkingGraphBuilder
 {

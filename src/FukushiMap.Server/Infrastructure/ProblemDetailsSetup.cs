@@ -53,7 +53,7 @@ internal static class ProblemDetailsSetup
         });
     }
 
-    private sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
         {
@@ -67,6 +67,10 @@ internal static class ProblemDetailsSetup
             if (problem is null)
             {
                 return true;
+            }
+            if (problem.Status >= 500)
+            {
+                logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
             }
             if (exception is FukushiMapProblemException fe)
             {

@@ -1,7 +1,150 @@
+using System.ComponentModel;
+using System.Text.RegularExpressions;
+using FukushiMap.Data;
+using FukushiMap.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
 namespace FukushiMap.Server.Map;
 
-/// <summary>Small JSON endpoints the map page needs beyond the OGC collections.</summary>
-public static class MapApi
+/// <summary>Small JSON endpoints the map page needs beyond the OGC collections: symbols, credit lines, the municipality list.</summary>
+public static partial class MapApi
 {
-    public static IEndpointRouteBuilder MapMapApi(this IEndpointRouteBuilder app) => app;
+    /// <summary>Layer names as the OGC collection ids, so the page can match a credit line to a layer it shows.</summary>
+    public static class Layers
+    {
+        public const string Municipalities = "municipalities";
+        public const string Hubs = "hubs";
+        public const string Districts = "districts";
+        public const string PopulationUnits = "population-units";
+        public const string Shelters = "shelters";
+    }
+
+    public static IEndpointRouteBuilder MapMapApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("地図");
+
+        api.MapGet("/hub-types", GetHubTypesAsync)
+            .WithName("GetHubTypes")
+            .WithSummary("拠点の種別と地図記号（色と形）の一覧");
+
+        api.MapGet("/datasets", GetDatasetsAsync)
+            .WithName("GetDatasets")
+            .WithSummary("データの出典（表示する出典表記）。市区町村を指定すると、その市区町村で使われているものだけを返す")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/municipalities", GetMunicipalitiesAsync)
+            .WithName("GetMapMunicipalities")
+            .WithSummary("地図で選べる市区町村と、レイヤーごとの件数・範囲");
+
+        return app;
+    }
+
+    /// <summary>A hub type as the map draws it.</summary>
+    /// <param name="Key">Stable key (e.g. <c>fureai-center</c>).</param>
+    /// <param name="Name">Japanese name shown in the legend.</param>
+    /// <param name="Color">Symbol fill, #rrggbb.</param>
+    /// <param name="Shape">circle, square, diamond, triangle, star …</param>
+    /// <param name="Parent">Key of the parent type, or null.</param>
+    public sealed record HubTypeView(string Key, string Name, string Color, string Shape, string? Parent, string? Description);
+
+    /// <summary>A dataset's credit line and the map layers that use it.</summary>
+    public sealed record DatasetView(
+        string Key, string Title, string Publisher, string Licence, string? Vintage, string Attribution, string[] Layers);
+
+    /// <summary>A municipality the map can show, with how much of each layer it has.</summary>
+    /// <param name="Bbox">Bounding box of the boundary [west, south, east, north] in lon/lat (JGD2011), or null without a boundary.</param>
+    public sealed record MunicipalityView(
+        string Code, string Name, string? Prefecture, double[]? Bbox, LayerCounts Counts, long Population);
+
+    public sealed record LayerCounts(int Hubs, int Districts, int PopulationUnits, int Shelters);
+
+    internal static async Task<Ok<HubTypeView[]>> GetHubTypesAsync(FukushiMapDbContext db, CancellationToken ct)
+    {
+        var types = await db.HubTypes.AsNoTracking()
+            .OrderBy(t => t.Id)
+            .Select(t => new HubTypeView(t.Key, t.Name, t.Color, t.Shape, t.Parent == null ? null : t.Parent.Key, t.Description))
+            .ToArrayAsync(ct);
+        return TypedResults.Ok(types);
+    }
+
+    internal static async Task<Ok<DatasetView[]>> GetDatasetsAsync(
+        [FromQuery(Name = "municipality_code"), Description("市区町村コード（5桁、例: 35202）。省略するとすべてのデータセット")] string? municipalityCode,
+        FukushiMapDbContext db,
+        CancellationToken ct)
+    {
+        var code = ValidateCode(municipalityCode);
+        var datasets = await db.Datasets.AsNoTracking().OrderBy(d => d.Id).ToListAsync(ct);
+
+        // Which layers draw rows from which dataset (in the municipality when one is given).
+        var used = new Dictionary<int, SortedSet<string>>();
+        void Add(IEnumerable<int?> ids, string layer)
+        {
+            foreach (var id in ids.OfType<int>())
+            {
+                (used.TryGetValue(id, out var set) ? set : used[id] = []).Add(layer);
+            }
+        }
+        Add(await db.Municipalities.Where(m => code == null || m.Code == code).Select(m => m.DatasetId).Distinct().ToListAsync(ct), Layers.Municipalities);
+        Add(await db.Hubs.Where(h => h.RetiredAt == null && (code == null || h.MunicipalityCode == code)).Select(h => h.DatasetId).Distinct().ToListAsync(ct), Layers.Hubs);
+        Add(await db.DistrictLayers.Where(l => code == null || l.MunicipalityCode == code).Select(l => l.DatasetId).Distinct().ToListAsync(ct), Layers.Districts);
+        Add(await db.PopulationUnits.Where(p => code == null || p.MunicipalityCode == code).Select(p => p.DatasetId).Distinct().ToListAsync(ct), Layers.PopulationUnits);
+        Add(await db.Shelters.Where(s => code == null || s.MunicipalityCode == code).Select(s => s.DatasetId).Distinct().ToListAsync(ct), Layers.Shelters);
+
+        var views = datasets
+            .Where(d => code == null || used.ContainsKey(d.Id))
+            .Select(d => new DatasetView(d.Key, d.Title, d.Publisher, d.Licence, d.Vintage, d.Attribution,
+                used.TryGetValue(d.Id, out var layers) ? [.. layers] : []))
+            .ToArray();
+        return TypedResults.Ok(views);
+    }
+
+    internal static async Task<Ok<MunicipalityView[]>> GetMunicipalitiesAsync(FukushiMapDbContext db, CancellationToken ct)
+    {
+        var municipalities = await db.Municipalities.AsNoTracking()
+            .OrderBy(m => m.Code)
+            // ST_Envelope in PostGIS: only four corners travel, however detailed the boundary.
+            .Select(m => new { m.Code, m.Name, m.Prefecture, Envelope = m.Boundary == null ? null : m.Boundary.Envelope })
+            .ToListAsync(ct);
+
+        var hubs = await db.Hubs.Where(h => h.RetiredAt == null).GroupBy(h => h.MunicipalityCode)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var districts = await db.Districts.GroupBy(d => d.MunicipalityCode)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var units = await db.PopulationUnits.GroupBy(p => p.MunicipalityCode)
+            .Select(g => new { g.Key, Count = g.Count(), Population = g.Sum(p => (long)p.Population) })
+            .ToDictionaryAsync(x => x.Key, ct);
+        var shelters = await db.Shelters.GroupBy(s => s.MunicipalityCode)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+
+        var views = municipalities.Select(m =>
+        {
+            var e = m.Envelope?.EnvelopeInternal;
+            var u = units.GetValueOrDefault(m.Code);
+            return new MunicipalityView(
+                m.Code, m.Name, m.Prefecture,
+                e is null || e.IsNull ? null : [e.MinX, e.MinY, e.MaxX, e.MaxY],
+                new LayerCounts(hubs.GetValueOrDefault(m.Code), districts.GetValueOrDefault(m.Code), u?.Count ?? 0, shelters.GetValueOrDefault(m.Code)),
+                u?.Population ?? 0);
+        }).ToArray();
+        return TypedResults.Ok(views);
+    }
+
+    private static string? ValidateCode(string? code)
+    {
+        if (string.IsNullOrEmpty(code))
+        {
+            return null;
+        }
+        if (!MunicipalityCode().IsMatch(code))
+        {
+            throw FukushiMapProblemException.BadRequest("invalid-municipality-code",
+                $"市区町村コードは5桁の数字で指定してください（例: 35202）。受け取った値: {code}");
+        }
+        return code;
+    }
+
+    [GeneratedRegex("^[0-9]{5}$")]
+    private static partial Regex MunicipalityCode();
 }

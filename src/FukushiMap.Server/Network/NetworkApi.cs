@@ -34,11 +34,11 @@ public static class NetworkApi
     public sealed record IsochroneQuery(
         [property: Description("市区町村コード（JIS X 0402、5桁）")] [property: DefaultValue("35202")] string? Municipality,
         [property: Description("分（カンマ区切り、例: 5,10,15）")] [property: DefaultValue("10")] string? Minutes,
-        [property: Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [property: DefaultValue(80)] double? Pace,
+        [property: Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [property: DefaultValue(80.0)] double? Pace,
         [property: Description("拠点の種類のキー（カンマ区切り）。省略時はすべて")] [property: FromQuery(Name = "hub_types")] string? HubTypes,
         [property: Description("拠点 id（カンマ区切り）。省略時は種類で選んだすべて")] [property: FromQuery(Name = "hub_ids")] string? HubIds,
         [property: Description("dissolved（合わせる）, per-hub（拠点ごと）, nearest（最寄りで分ける）")] [property: DefaultValue("dissolved")] string? Grouping,
-        [property: Description("道路から歩いて出られる幅（m）")] [property: DefaultValue(40)] [property: FromQuery(Name = "walk_off")] double? WalkOff);
+        [property: Description("道路から歩いて出られる幅（m）")] [property: DefaultValue(40.0)] [property: FromQuery(Name = "walk_off")] double? WalkOff);
 
     internal static async Task<Ok<IsochroneCollection>> GetIsochronesAsync([AsParameters] IsochroneQuery query, FukushiMapDbContext db,
         NetworkCatalog catalog, CancellationToken ct)
@@ -88,10 +88,10 @@ public static class NetworkApi
     public sealed record NearestQuery(
         [property: Description("緯度")] double? Lat,
         [property: Description("経度")] double? Lon,
-        [property: Description("歩く速さ（m/分）")] [property: DefaultValue(80)] double? Pace,
+        [property: Description("歩く速さ（m/分）")] [property: DefaultValue(80.0)] double? Pace,
         [property: Description("件数（1〜20）")] [property: DefaultValue(5)] int? Limit,
         [property: Description("拠点の種類のキー（カンマ区切り）")] [property: FromQuery(Name = "hub_types")] string? HubTypes,
-        [property: Description("最長の徒歩時間（分）")] [property: DefaultValue(60)] [property: FromQuery(Name = "max_minutes")] double? MaxMinutes,
+        [property: Description("最長の徒歩時間（分）")] [property: DefaultValue(60.0)] [property: FromQuery(Name = "max_minutes")] double? MaxMinutes,
         [property: Description("市区町村コード（省略時は地点から判定）")] string? Municipality);
 
     internal static async Task<Ok<List<NearestHub>>> GetNearestHubsAsync([AsParameters] NearestQuery query, FukushiMapDbContext db,

@@ -13,11 +13,13 @@ public class IsochroneBuilderTests
     // Situation:
     //   (0) ------------------------------------- (1)    one 1000 m street
     //   source at (0), budget 400 m, walk-off 40 m  ->  reached up to x = 400, area up to about x = 440
-    [Fact]
-    public void APartlyReachedStreetIsCutAtTheRemainingBudget()
+    [Theory]
+    [InlineData(5.0)]
+    [InlineData(0.0)]
+    public void APartlyReachedStreetIsCutAtTheRemainingBudget(double cellMetres)
     {
         var graph = GridNetwork.Create(2, 1, 1000);
-        var builder = new IsochroneBuilder(graph);
+        var builder = new IsochroneBuilder(graph, new IsochroneOptions { CellMetres = cellMetres });
 
         var area = builder.Build([SearchOrigin.AtNode(0)], [400.0], OneMetreAMinute).Single().Area;
 
@@ -38,8 +40,10 @@ public class IsochroneBuilderTests
     //    +  pocket+--+--+
     //    |        |  |  |
     //    +--+--+--+--+--+
-    [Fact]
-    public void AnUnreachedPocketStaysAHole()
+    [Theory]
+    [InlineData(5.0)]
+    [InlineData(0.0)]
+    public void AnUnreachedPocketStaysAHole(double cellMetres)
     {
         var builder = new WalkingGraphBuilder();
         for (int r = 0; r < 9; r++)
@@ -53,7 +57,7 @@ public class IsochroneBuilderTests
                 if (r < 8 && !Inside(c * 100, r * 100 + 50)) builder.AddUndirectedEdge(r * 9 + c, (r + 1) * 9 + c, 100);
             }
         var graph = builder.Build();
-        var isochrones = new IsochroneBuilder(graph);
+        var isochrones = new IsochroneBuilder(graph, new IsochroneOptions { CellMetres = cellMetres });
 
         var area = isochrones.Build([SearchOrigin.AtNode(4 * 9 + 4)], [2000.0], OneMetreAMinute).Single().Area;
 
@@ -72,8 +76,10 @@ public class IsochroneBuilderTests
     //   (0,0)---...---(400,0)  S               (600,0)---...---(1000,0)
     //
     //   S at (400, 0); budget 300 m: the east bank is 200 m away as the crow flies but 600 m on foot.
-    [Fact]
-    public void NothingJumpsAcrossARiverTheNetworkDoesNotCross()
+    [Theory]
+    [InlineData(5.0)]
+    [InlineData(0.0)]
+    public void NothingJumpsAcrossARiverTheNetworkDoesNotCross(double cellMetres)
     {
         var builder = new WalkingGraphBuilder();
         int Id(int bank, int c, int r) => bank * 100 + r * 5 + c;
@@ -92,7 +98,7 @@ public class IsochroneBuilderTests
         var graph = builder.Build();
         Assert.True(graph.TryGetNodeIndex(Id(0, 4, 0), out int start));
 
-        var area = new IsochroneBuilder(graph).Build([SearchOrigin.AtNode(start)], [300.0], OneMetreAMinute).Single().Area;
+        var area = new IsochroneBuilder(graph, new IsochroneOptions { CellMetres = cellMetres }).Build([SearchOrigin.AtNode(start)], [300.0], OneMetreAMinute).Single().Area;
 
         Assert.True(Covers(area, 400, 0));
         Assert.True(Covers(area, 400, 290));
@@ -113,12 +119,13 @@ public class IsochroneBuilderTests
         var area = builder.Build([origin], [10.0], WalkingPace.Standard).Single().Area; // 800 m
         search.Run([origin], 800);
 
+        var prepared = NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(area);
         int checkedEdges = 0;
         for (int e = 0; e < graph.EdgeCount; e++)
         {
             if (search.Metres(graph.EdgeSource(e)) + graph.EdgeForwardCostMetres(e) > 800
                 && search.Metres(graph.EdgeTarget(e)) + graph.EdgeReverseCostMetres(e) > 800) continue;
-            Assert.True(area.Covers(Factory.CreateLineString(graph.GetEdgeGeometry(e))), $"edge {e}");
+            Assert.True(prepared.Covers(Factory.CreateLineString(graph.GetEdgeGeometry(e))), $"edge {e}");
             checkedEdges++;
         }
         Assert.True(checkedEdges > 100);
@@ -164,14 +171,16 @@ public class IsochroneBuilderTests
         Assert.True(nearest[0].Area.Intersection(nearest[1].Area).Area < 2 * 40 * 80 + 1);
     }
 
-    [Fact]
-    public void ASnappedHubsAreaIncludesTheWalkOntoTheNetwork()
+    [Theory]
+    [InlineData(5.0)]
+    [InlineData(0.0)]
+    public void ASnappedHubsAreaIncludesTheWalkOntoTheNetwork(double cellMetres)
     {
         // Situation: one 1000 m street; hub at (300, 150), 150 m off it; budget 400 m.
         var graph = GridNetwork.Create(2, 1, 1000);
         var snap = new NetworkSnapper(graph).Snap(300, 150);
 
-        var area = new IsochroneBuilder(graph).Build([snap], [400.0], OneMetreAMinute).Single().Area;
+        var area = new IsochroneBuilder(graph, new IsochroneOptions { CellMetres = cellMetres }).Build([snap], [400.0], OneMetreAMinute).Single().Area;
 
         Assert.True(Covers(area, 300, 150));
         Assert.True(Covers(area, 300, 75));
@@ -200,5 +209,23 @@ public class IsochroneBuilderTests
         var area = new IsochroneBuilder(graph).Build([SearchOrigin.AtNode(0, initialMetres: 500)], [100.0], OneMetreAMinute).Single().Area;
 
         Assert.True(area.IsEmpty);
+    }
+
+    [Fact]
+    public void TheRasterOutlineMatchesTheExactBufferToWithinAFewPercent()
+    {
+        var random = new Random(3);
+        var graph = MultiSourceDijkstraTests.RandomGraph(random, nodes: 150, edges: 320);
+        SearchOrigin[] origins = [SearchOrigin.AtNode(0), SearchOrigin.OnEdge(5, 0.4, 20)];
+        var exact = new IsochroneBuilder(graph, new IsochroneOptions { CellMetres = 0, QuadrantSegments = 8, SimplifyMetres = 0 });
+        var raster = new IsochroneBuilder(graph);
+
+        var a = exact.Build(origins, [300.0], OneMetreAMinute).Single().Area;
+        var b = raster.Build(origins, [300.0], OneMetreAMinute).Single().Area;
+
+        Assert.True(b.IsValid);
+        Assert.True(a.SymmetricDifference(b).Area < 0.03 * a.Area, $"{a.SymmetricDifference(b).Area:0} of {a.Area:0} m²");
+        Assert.True(a.Buffer(3).Covers(b));
+        Assert.True(b.Buffer(3).Covers(a));
     }
 }

@@ -1,0 +1,393 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FukushiMap.Data.Entities;
+using FukushiMap.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using NetTopologySuite.Geometries;
+
+namespace FukushiMap.Server.Tests.Browser;
+
+/// <summary>
+/// The map page at / in a real Chromium over the real server and the reference data. Background tiles are blocked, as in an
+/// offline meeting hall: every check here must hold without them.
+/// </summary>
+[Collection(ServerCollection.Name)]
+public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string Ube = "35202";
+    private const string Sapporo = "01100";
+    private const string TileHost = "cyberjapandata.gsi.go.jp";
+
+    [Fact]
+    public async Task ShowsOneKeyboardReachableMarkerPerHubOfUbe()
+    {
+        var expected = await CountFeaturesAsync("hubs", Ube);
+        Assert.Equal(24, expected); // 宇部市: one ふれあいセンター per 校区
+
+        await using var view = await OpenMapAsync();
+        var markers = view.Page.Locator(".leaflet-marker-pane .fm-hub-marker");
+        Assert.Equal(expected, await markers.CountAsync());
+        foreach (var marker in await markers.AllAsync())
+        {
+            Assert.Equal("0", await marker.GetAttributeAsync("tabindex"));
+            Assert.Equal("button", await marker.GetAttributeAsync("role"));
+            Assert.False(string.IsNullOrWhiteSpace(await marker.GetAttributeAsync("aria-label")));
+            Assert.False(string.IsNullOrWhiteSpace(await marker.GetAttributeAsync("data-hub-id")));
+        }
+        // The same hubs as a text list, so the page is complete without the map.
+        Assert.Equal(expected, await view.Page.Locator("#hub-list .fm-hub-button").CountAsync());
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task FitsUbeOnLoadSoThatEveryHubIsInView()
+    {
+        await using var view = await OpenMapAsync();
+        var map = await view.Page.Locator("#map").BoundingBoxAsync();
+        Assert.NotNull(map);
+        var markers = await view.Page.Locator(".fm-hub-marker").AllAsync();
+        Assert.NotEmpty(markers);
+        foreach (var marker in markers)
+        {
+            var box = await marker.BoundingBoxAsync();
+            Assert.NotNull(box);
+            var (x, y) = (box.X + box.Width / 2, box.Y + box.Height / 2);
+            Assert.InRange(x, map.X, map.X + map.Width);
+            Assert.InRange(y, map.Y, map.Y + map.Height);
+        }
+    }
+
+    [Fact]
+    public async Task ShowsLegendScaleAndTheCreditsOfTheDataInView()
+    {
+        await using var view = await OpenMapAsync();
+        var page = view.Page;
+
+        var legend = await page.Locator("#legend-body").InnerTextAsync();
+        var hubTypes = await server.Client.GetFromJsonAsync<JsonElement>("/api/hub-types");
+        var hubs = await GetFeaturesAsync("hubs", Ube);
+        var shownTypeKeys = hubs.Select(f => TypeKey(f.GetProperty("properties"))).Where(k => k is not null).ToHashSet();
+        foreach (var type in hubTypes.EnumerateArray().Where(t => shownTypeKeys.Contains(t.GetProperty("key").GetString())))
+        {
+            Assert.Contains(type.GetProperty("name").GetString()!, legend);
+        }
+        Assert.Contains("ふれあいセンター", legend);
+        Assert.Contains("町丁・字別人口", legend);
+        Assert.Matches(@"[0-9,]+人", legend);
+
+        var scale = await page.Locator(".leaflet-control-scale-line").InnerTextAsync();
+        Assert.Matches(@"^\s*[0-9]+\s*(m|km)\s*$", scale);
+
+        var credits = await page.Locator("#map-attribution").InnerTextAsync();
+        Assert.Contains("地理院タイル", credits);
+        Assert.Contains("出典：政府統計の総合窓口(e-Stat)（平成27年国勢調査 小地域境界データ）を加工して作成", credits);
+        // Every dataset behind a layer on the map has its credit line on the map.
+        var datasets = await server.Client.GetFromJsonAsync<JsonElement>($"/api/datasets?municipality_code={Ube}");
+        var visibleLayers = new[] { "municipalities", "hubs", "population-units" };
+        foreach (var d in datasets.EnumerateArray())
+        {
+            var layers = d.GetProperty("layers").EnumerateArray().Select(l => l.GetString()).ToList();
+            if (layers.Intersect(visibleLayers).Any())
+            {
+                Assert.Contains(d.GetProperty("attribution").GetString()!, credits);
+            }
+        }
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task SaysTheBackgroundIsMissingWhenTilesCannotLoadAndStillDrawsTheLayers()
+    {
+        await using var view = await OpenMapAsync();
+        await Assertions.Expect(view.Page.Locator("#map-status")).ToContainTextAsync("背景地図");
+        Assert.True(await view.Page.Locator(".leaflet-fm-population-pane path.fm-population-circle").CountAsync() > 0);
+        Assert.True(await view.Page.Locator(".fm-hub-marker").CountAsync() > 0);
+
+        await Screenshot(view.Page, "fukushimap-map-ube.png");
+    }
+
+    [Fact]
+    public async Task ShowsAHubNameWithMarkupAsPlainText()
+    {
+        const string hostileName = "<img src=x onerror=alert(1)>";
+        int hubId;
+        await using (var db = server.Database.CreateContext())
+        {
+            var type = await db.HubTypes.SingleAsync(t => t.Key == "fureai-center");
+            var hub = new Hub
+            {
+                MunicipalityCode = Ube,
+                HubTypeId = type.Id,
+                Name = hostileName,
+                Address = "<b>宇部市</b>",
+                Functions = ["<script>alert(2)</script>"],
+                Location = new Point(131.2500, 33.9500) { SRID = 6668 },
+                CreatedAt = DateTimeOffset.UtcNow,
+                UpdatedAt = DateTimeOffset.UtcNow,
+            };
+            db.Hubs.Add(hub);
+            await db.SaveChangesAsync();
+            hubId = hub.Id;
+        }
+        try
+        {
+            await using var view = await OpenMapAsync();
+            var page = view.Page;
+
+            var button = page.Locator("#hub-list .fm-hub-button", new() { HasText = hostileName });
+            Assert.Equal(1, await button.CountAsync());
+            Assert.Equal(hostileName, await button.Locator(".fm-hub-name").TextContentAsync());
+            Assert.Equal(1, await page.Locator(".fm-hub-marker[aria-label*='<img src=x']").CountAsync());
+
+            await button.ClickAsync();
+            var popup = page.Locator(".leaflet-popup-content");
+            await Assertions.Expect(popup).ToBeVisibleAsync();
+            Assert.Equal(hostileName, await popup.Locator(".fm-popup-title").TextContentAsync());
+            Assert.Contains("<b>宇部市</b>", await popup.InnerTextAsync());
+            Assert.Contains("<script>alert(2)</script>", await popup.InnerTextAsync());
+
+            Assert.Equal(0, await page.Locator("img[src='x'], .leaflet-popup-content script, .leaflet-popup-content b").CountAsync());
+            Assert.Empty(view.Dialogs);
+            view.AssertNoConsoleErrors();
+        }
+        finally
+        {
+            await using var db = server.Database.CreateContext();
+            await db.Hubs.Where(h => h.Id == hubId).ExecuteDeleteAsync();
+        }
+    }
+
+    [Fact]
+    public async Task HubTypesThatShareAStoredShapeStillGetDifferentSymbols()
+    {
+        // なごみの家 and ふれあいセンター are both stored as circles; on one map colour alone must not tell them apart.
+        int hubId;
+        await using (var db = server.Database.CreateContext())
+        {
+            var nagomi = await db.HubTypes.SingleAsync(t => t.Key == "nagomi");
+            var fureai = await db.HubTypes.SingleAsync(t => t.Key == "fureai-center");
+            Assert.Equal(fureai.Shape, nagomi.Shape);
+            var hub = new Hub
+            {
+                MunicipalityCode = Ube, HubTypeId = nagomi.Id, Name = "試験用なごみの家",
+                Location = new Point(131.2400, 33.9600) { SRID = 6668 },
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            };
+            db.Hubs.Add(hub);
+            await db.SaveChangesAsync();
+            hubId = hub.Id;
+        }
+        try
+        {
+            await using var view = await OpenMapAsync();
+            var page = view.Page;
+            var fureaiShapes = await page.Locator(".fm-hub-marker[data-hub-type='fureai-center']")
+                .EvaluateAllAsync<string[]>("els => [...new Set(els.map(e => e.dataset.hubShape))]");
+            var nagomiShapes = await page.Locator(".fm-hub-marker[data-hub-type='nagomi']")
+                .EvaluateAllAsync<string[]>("els => [...new Set(els.map(e => e.dataset.hubShape))]");
+            Assert.Single(fureaiShapes);
+            Assert.Single(nagomiShapes);
+            Assert.NotEqual(fureaiShapes[0], nagomiShapes[0]);
+            var legend = await page.Locator("#legend-body").InnerTextAsync();
+            Assert.Contains("なごみの家", legend);
+            Assert.Contains("ふれあいセンター", legend);
+        }
+        finally
+        {
+            await using var db = server.Database.CreateContext();
+            await db.Hubs.Where(h => h.Id == hubId).ExecuteDeleteAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EscapeClosesAHubPopupAndReturnsFocusToTheList()
+    {
+        await using var view = await OpenMapAsync();
+        var page = view.Page;
+        var first = page.Locator("#hub-list .fm-hub-button").First;
+        var name = await first.Locator(".fm-hub-name").TextContentAsync();
+
+        await first.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var popup = page.Locator(".leaflet-popup");
+        await Assertions.Expect(popup).ToBeVisibleAsync();
+        Assert.Equal(name, await popup.Locator(".fm-popup-title").TextContentAsync());
+
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(popup).ToHaveCountAsync(0);
+        Assert.True(await first.EvaluateAsync<bool>("el => el === document.activeElement"));
+    }
+
+    [Fact]
+    public async Task EnterOnAFocusedHubMarkerOpensItsDetails()
+    {
+        await using var view = await OpenMapAsync();
+        var page = view.Page;
+        var marker = page.Locator(".fm-hub-marker").First;
+        var label = await marker.GetAttributeAsync("aria-label");
+
+        await marker.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var title = page.Locator(".leaflet-popup .fm-popup-title");
+        await Assertions.Expect(title).ToBeVisibleAsync();
+        Assert.StartsWith(await title.TextContentAsync() ?? "", label);
+
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(title).ToHaveCountAsync(0);
+        Assert.True(await marker.EvaluateAsync<bool>("el => el === document.activeElement"));
+    }
+
+    [Fact]
+    public async Task TogglingALayerRemovesItFromTheMapTheLegendAndTheCredits()
+    {
+        await using var view = await OpenMapAsync();
+        var page = view.Page;
+        const string estat = "e-Stat";
+        Assert.Contains(estat, await page.Locator("#map-attribution").InnerTextAsync());
+
+        await page.GetByLabel("町丁・字別人口").UncheckAsync();
+
+        Assert.Equal(0, await page.Locator("path.fm-population-circle").CountAsync());
+        Assert.DoesNotContain("町丁・字別人口", await page.Locator("#legend-body").InnerTextAsync());
+        Assert.DoesNotContain(estat, await page.Locator("#map-attribution").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task SwitchingToSapporoDrawsItsSchoolDistricts()
+    {
+        var expected = await CountFeaturesAsync("districts", Sapporo);
+        Assert.True(expected > 0);
+
+        await using var view = await OpenMapAsync();
+        await view.Page.SelectOptionAsync("#municipality", Sapporo);
+        await view.Page.WaitForSelectorAsync($"body[data-municipality='{Sapporo}']");
+
+        Assert.Equal(expected, await view.Page.Locator(".leaflet-fm-districts-pane path").CountAsync());
+        Assert.Equal(0, await view.Page.Locator(".fm-hub-marker").CountAsync());
+        Assert.Contains("札幌市", await view.Page.Locator("h1").InnerTextAsync());
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task PrintsTitleLegendScaleAndCreditsWithoutTheControls()
+    {
+        await using var view = await OpenMapAsync();
+        var page = view.Page;
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+
+        await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#legend-body")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".leaflet-control-scale")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#map-attribution")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#municipality")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#layer-toggles")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator(".leaflet-control-zoom")).ToBeHiddenAsync();
+
+        var pdf = Path.Combine(Path.GetTempPath(), "fukushimap-map-ube.pdf");
+        await page.PdfAsync(new() { Path = pdf, PreferCSSPageSize = true, PrintBackground = true });
+        Assert.True(new FileInfo(pdf).Length > 0);
+    }
+
+    [Fact]
+    public async Task KeepsWorkingWithTextEnlargedTo200Percent()
+    {
+        await using var view = await OpenMapAsync(viewportWidth: 700, viewportHeight: 450);
+        var page = view.Page;
+        await page.EvaluateAsync("() => { document.documentElement.style.fontSize = '200%'; }");
+
+        // Nothing scrolls sideways, and the list and controls are still reachable below the map.
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow);
+        var button = page.Locator("#hub-list .fm-hub-button").First;
+        await button.ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(button).ToBeVisibleAsync();
+        await Screenshot(page, "fukushimap-map-ube-200.png");
+    }
+
+    // ---------- helpers ----------
+
+    private static string? TypeKey(JsonElement properties)
+    {
+        foreach (var name in new[] { "type", "type_key", "hub_type", "hub_type_key" })
+        {
+            if (properties.TryGetProperty(name, out var v))
+            {
+                if (v.ValueKind == JsonValueKind.String)
+                {
+                    return v.GetString();
+                }
+                if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("key", out var k))
+                {
+                    return k.GetString();
+                }
+            }
+        }
+        return null;
+    }
+
+    private async Task<List<JsonElement>> GetFeaturesAsync(string collection, string municipality)
+    {
+        var fc = await server.Client.GetFromJsonAsync<JsonElement>($"/collections/{collection}/items?municipality_code={municipality}&limit=10000");
+        return [.. fc.GetProperty("features").EnumerateArray()];
+    }
+
+    private async Task<int> CountFeaturesAsync(string collection, string municipality) =>
+        (await GetFeaturesAsync(collection, municipality)).Count;
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        // For a person to look at the design; not committed, not compared.
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), name), FullPage = true });
+    }
+
+    private async Task<MapView> OpenMapAsync(string query = "", int viewportWidth = 1400, int viewportHeight = 900)
+    {
+        var context = await browser.Browser.NewContextAsync(new()
+        {
+            Locale = "ja-JP",
+            TimezoneId = "Asia/Tokyo",
+            ViewportSize = new() { Width = viewportWidth, Height = viewportHeight },
+        });
+        var view = new MapView(context, await context.NewPageAsync());
+        // Offline meeting hall: the base map's tiles never arrive.
+        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
+        await view.Page.GotoAsync(server.BaseUrl + "/" + query);
+        await view.Page.WaitForSelectorAsync("body[data-municipality]", new() { State = WaitForSelectorState.Attached });
+        return view;
+    }
+
+    private sealed class MapView : IAsyncDisposable
+    {
+        private readonly IBrowserContext _context;
+        private readonly List<string> _errors = [];
+
+        public MapView(IBrowserContext context, IPage page)
+        {
+            _context = context;
+            Page = page;
+            page.Console += (_, msg) =>
+            {
+                // A failed background tile is expected offline; any other console error is a defect.
+                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal))
+                {
+                    _errors.Add($"{msg.Text} @ {msg.Location}");
+                }
+            };
+            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
+            page.Dialog += async (_, dialog) =>
+            {
+                Dialogs.Add(dialog.Message);
+                await dialog.DismissAsync();
+            };
+        }
+
+        public IPage Page { get; }
+
+        public List<string> Dialogs { get; } = [];
+
+        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
+
+        public async ValueTask DisposeAsync() => await _context.CloseAsync();
+    }
+}
