@@ -9,6 +9,7 @@ namespace FukushiMap.Data.Tests.Import;
 /// Bad files are refused with a clear Japanese message per problem (file, row, field, reason), and every table's
 /// row count is unchanged afterwards: an import is one transaction.
 /// </summary>
+[Collection(ImportDatabaseCollection.Name)]
 public sealed class ImportRefusalTests
 {
     // 宇部市, near 鵜の島ふれあいセンター.
@@ -153,5 +154,14 @@ public sealed class ImportRefusalTests
         var path = Fixtures.Write(Fixtures.TempDir(), "one-bad.csv", csv);
         var e = await AssertRefusedAsync(Hubs(path), "名前が空です");
         Assert.Equal((2, "name"), (e.Problems.Single().Row, e.Problems.Single().Field));
+    }
+
+    [Fact]
+    public async Task AGeoJsonInAnUnsupportedCrsIsRefusedNamingIt()
+    {
+        var json = """{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[{"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Point","coordinates":[14609000,4022000]}}]}""";
+        var path = Fixtures.Write(Fixtures.TempDir(), "webmercator.geojson", json);
+        var e = await AssertRefusedAsync(Hubs(path), "EPSG::3857");
+        Assert.Equal("crs", e.Problems.Single().Field);
     }
 }

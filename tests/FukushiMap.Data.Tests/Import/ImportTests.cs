@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FukushiMap.Data.Tests.Import;
 
 /// <summary>Files that import: the real P20 shapefile, plane-coordinate shapefiles, CSV, repairs, the KIGO_E rule.</summary>
+[Collection(ImportDatabaseCollection.Name)]
 public sealed class ImportTests
 {
     private const double Lon = 131.238018, Lat = 33.962073;
@@ -59,6 +60,23 @@ public sealed class ImportTests
         Assert.Contains(result.Notes, n => n.Contains("Shift_JIS"));
         var hub = await ctx.Hubs.SingleAsync(h => h.Dataset!.Key == "test-plane");
         Assert.Equal("平面直角の拠点", hub.Name);
+        Assert.Equal(Lon, hub.Location.X, 1e-8);
+        Assert.Equal(Lat, hub.Location.Y, 1e-8);
+    }
+
+    [Fact]
+    public async Task AGeoJsonWithAPlaneZoneCrsIsUnprojected()
+    {
+        var db = await Db();
+        await using var ctx = db.CreateContext();
+        var plane = await ctx.Database.SqlQuery<XY>(
+            $"SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint({Lon}, {Lat}), 6668), 6671) AS p) t").SingleAsync();
+        var point = FormattableString.Invariant($"[{plane.X},{plane.Y}]");
+        var json = """{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::6671"}},"features":[{"type":"Feature","properties":{"name":"平面の居場所NAME"},"geometry":{"type":"Point","coordinates":POINT}}]}"""
+            .Replace("NAME", Guid.NewGuid().ToString("N")).Replace("POINT", point);
+        var path = Fixtures.Write(Fixtures.TempDir(), "plane.geojson", json);
+        var result = await Importer.RunAsync(ctx, new ImportRequest { Kind = ImportKind.Hubs, File = path, Municipality = "35202", HubType = "ibasho" });
+        var hub = await ctx.Hubs.SingleAsync(h => h.Dataset!.Key == result.DatasetKey);
         Assert.Equal(Lon, hub.Location.X, 1e-8);
         Assert.Equal(Lat, hub.Location.Y, 1e-8);
     }

@@ -4,8 +4,11 @@ using FukushiMap.Data.Import.Formats;
 using FukushiMap.Testing;
 using Microsoft.EntityFrameworkCore;
 
+using FukushiMap.Data.Tests.Import;
+
 namespace FukushiMap.Data.Tests.Import.Formats;
 
+[Collection(ImportDatabaseCollection.Name)]
 public sealed class CrsTests
 {
     [Theory]
