@@ -1207,6 +1207,43 @@ namespace FukushiMap.Data.Migrations
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("welfare_roles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = "role-1",
+                            ConcurrencyStamp = "role-1",
+                            Name = "管理者",
+                            NormalizedName = "管理者"
+                        },
+                        new
+                        {
+                            Id = "role-2",
+                            ConcurrencyStamp = "role-2",
+                            Name = "計画担当",
+                            NormalizedName = "計画担当"
+                        },
+                        new
+                        {
+                            Id = "role-3",
+                            ConcurrencyStamp = "role-3",
+                            Name = "民生委員・児童委員",
+                            NormalizedName = "民生委員・児童委員"
+                        },
+                        new
+                        {
+                            Id = "role-4",
+                            ConcurrencyStamp = "role-4",
+                            Name = "町内会役員",
+                            NormalizedName = "町内会役員"
+                        },
+                        new
+                        {
+                            Id = "role-5",
+                            ConcurrencyStamp = "role-5",
+                            Name = "福祉協力員",
+                            NormalizedName = "福祉協力員"
+                        });
                 });
 
             modelBuilder.Entity("FukushiMap.Data.Welfare.WelfareUser", b =>

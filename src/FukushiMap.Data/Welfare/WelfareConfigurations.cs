@@ -16,7 +16,17 @@ internal sealed class WelfareUserConfiguration : IEntityTypeConfiguration<Welfar
 
 internal sealed class WelfareRoleConfiguration : IEntityTypeConfiguration<WelfareRole>
 {
-    public void Configure(EntityTypeBuilder<WelfareRole> b) => b.ToTable("welfare_roles");
+    public void Configure(EntityTypeBuilder<WelfareRole> b)
+    {
+        b.ToTable("welfare_roles");
+        // The five roles exist from the migration on (fixed ids; Identity normalises names with ToUpperInvariant).
+        b.HasData(WelfareRoles.All.Select((name, i) => new WelfareRole(name)
+        {
+            Id = $"role-{i + 1}",
+            NormalizedName = name.ToUpperInvariant(),
+            ConcurrencyStamp = $"role-{i + 1}",
+        }));
+    }
 }
 
 internal sealed class IdentityTablesConfiguration :

@@ -22,6 +22,8 @@ public static class CommandLine
                 ["import", .. var rest] => await ImportCommand.RunAsync(rest, cts.Token),
                 ["distances", .. var rest] => await NetworkCommands.DistancesAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 ["migrate", ..] => await MigrateAsync(cts.Token),
+                ["demo-welfare", ..] => await WelfareMap.WelfareCommands.DemoWelfareAsync(cts.Token),
+                ["demo-users", ..] => await WelfareMap.WelfareCommands.DemoUsersAsync(cts.Token),
                 _ => Unknown(args),
             };
         }

@@ -6,6 +6,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
 namespace FukushiMap.Data.Migrations
 {
     /// <inheritdoc />
@@ -368,6 +370,18 @@ namespace FukushiMap.Data.Migrations
                         principalTable: "welfare_users",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "welfare_roles",
+                columns: new[] { "id", "concurrency_stamp", "name", "normalized_name" },
+                values: new object[,]
+                {
+                    { "role-1", "role-1", "管理者", "管理者" },
+                    { "role-2", "role-2", "計画担当", "計画担当" },
+                    { "role-3", "role-3", "民生委員・児童委員", "民生委員・児童委員" },
+                    { "role-4", "role-4", "町内会役員", "町内会役員" },
+                    { "role-5", "role-5", "福祉協力員", "福祉協力員" }
                 });
 
             migrationBuilder.CreateIndex(
