@@ -57,7 +57,9 @@ public static class DemoWelfareData
         // Voronoi cells of the 町丁 points, clipped to the city outline.
         var extent = new Envelope(points.Select(p => p.X).Min(), points.Select(p => p.X).Max(), points.Select(p => p.Y).Min(), points.Select(p => p.Y).Max());
         extent.ExpandBy(2000);
-        var outline = municipality.Boundary is { } b ? projector.ToPlane(b).Buffer(0) : plane.ToGeometry(extent);
+        // The outline is simplified: points on the coast may lie just outside it, so a margin around every point is kept.
+        var margins = plane.CreateMultiPointFromCoords([.. points]).Buffer(150);
+        var outline = municipality.Boundary is { } b ? projector.ToPlane(b).Buffer(0).Union(margins) : plane.ToGeometry(extent);
         var voronoi = new VoronoiDiagramBuilder();
         voronoi.SetSites(points);
         var clip = new Envelope(outline.EnvelopeInternal);

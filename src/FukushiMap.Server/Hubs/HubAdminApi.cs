@@ -40,22 +40,33 @@ public static class HubAdminApi
         string? Operator, string[] Functions, string[] TargetGroups, OpeningPeriodView[] OpeningHours, string? OpeningNote, string? Phone,
         string? Website, string? AccessibilityNotes, DateTimeOffset? RetiredAt, DateTimeOffset UpdatedAt, string Version);
 
-    // PostgreSQL keeps microseconds: the ETag must survive a round trip.
+    // PostgreSQL keeps microseconds.
     private static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
 
-    private static string ETag(Hub h) => $"\"{h.UpdatedAt.UtcTicks}\"";
+    /// <summary>The row's xmin (PostgreSQL's row version), read without mapping it on the shared Hub entity; FOR UPDATE locks the row until commit.</summary>
+    private static async Task<string?> VersionAsync(FukushiMapDbContext db, int id, bool forUpdate, CancellationToken ct)
+    {
+        var rows = forUpdate
+            ? await db.Database.SqlQuery<long>($"SELECT xmin::text::bigint AS \"Value\" FROM hubs WHERE id = {id} FOR UPDATE").ToListAsync(ct)
+            : await db.Database.SqlQuery<long>($"SELECT xmin::text::bigint AS \"Value\" FROM hubs WHERE id = {id}").ToListAsync(ct);
+        return rows.Count == 0 ? null : $"\"{rows[0]}\"";
+    }
 
-    private static ManagedHub View(Hub h) => new(h.Id, h.MunicipalityCode, h.HubType!.Key, h.HubType.Name, h.Name, h.Address, h.Location.X, h.Location.Y,
+    private static ManagedHub View(Hub h, string version) => new(h.Id, h.MunicipalityCode, h.HubType!.Key, h.HubType.Name, h.Name, h.Address, h.Location.X, h.Location.Y,
         h.Operator, [.. h.Functions], [.. h.TargetGroups],
         [.. h.OpeningHours.Select(o => new OpeningPeriodView([.. o.Days], o.Opens.ToString("HH:mm", CultureInfo.InvariantCulture), o.Closes.ToString("HH:mm", CultureInfo.InvariantCulture)))],
-        h.OpeningNote, h.Phone, h.Website, h.AccessibilityNotes, h.RetiredAt, h.UpdatedAt, ETag(h));
+        h.OpeningNote, h.Phone, h.Website, h.AccessibilityNotes, h.RetiredAt, h.UpdatedAt, version);
 
     internal static async Task<Ok<List<ManagedHub>>> ListAsync(string? municipality, FukushiMapDbContext db, CancellationToken ct)
     {
         var code = Network.NetworkApi.MunicipalityCode(municipality);
         var hubs = await db.Hubs.AsNoTracking().Include(h => h.HubType).Where(h => h.MunicipalityCode == code).OrderBy(h => h.Id).ToListAsync(ct);
-        return TypedResults.Ok(hubs.Select(View).ToList());
+        var versions = (await db.Database.SqlQuery<HubVersion>($"SELECT id AS \"Id\", xmin::text::bigint AS \"Xmin\" FROM hubs WHERE municipality_code = {code}").ToListAsync(ct))
+            .ToDictionary(v => v.Id, v => $"\"{v.Xmin}\"");
+        return TypedResults.Ok(hubs.Select(h => View(h, versions.GetValueOrDefault(h.Id, ""))).ToList());
     }
+
+    public sealed record HubVersion(int Id, long Xmin);
 
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record HubInput(string? MunicipalityCode, string? TypeKey, string? Name, string? Address, double? Lon, double? Lat, string? Operator,
@@ -81,22 +92,27 @@ public static class HubAdminApi
         {
             return problem;
         }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Hubs.Add(hub);
         await db.SaveChangesAsync(ct);
         await RecordAsync(db, caller, hub, "create", now, ct);
-        context.Response.Headers.ETag = ETag(hub);
-        return TypedResults.Created($"/api/hub-admin/hubs/{hub.Id}", View(hub));
+        await tx.CommitAsync(ct);
+        var version = await VersionAsync(db, hub.Id, false, ct) ?? "";
+        context.Response.Headers.ETag = version;
+        return TypedResults.Created($"/api/hub-admin/hubs/{hub.Id}", View(hub, version));
     }
 
     internal static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> UpdateAsync(int id, HubInput input, WelfareCaller caller,
         FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var current = await VersionAsync(db, id, true, ct);
         var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);
-        if (hub is null)
+        if (hub is null || current is null)
         {
             return Problem(404, "not-found", "その拠点は見つかりません。");
         }
-        if (CheckIfMatch(hub, context) is { } precondition)
+        if (CheckIfMatch(current, context) is { } precondition)
         {
             return precondition;
         }
@@ -113,8 +129,10 @@ public static class HubAdminApi
         hub.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         await RecordAsync(db, caller, hub, "update", now, ct);
-        context.Response.Headers.ETag = ETag(hub);
-        return TypedResults.Ok(View(hub));
+        await tx.CommitAsync(ct);
+        var version = await VersionAsync(db, id, false, ct) ?? "";
+        context.Response.Headers.ETag = version;
+        return TypedResults.Ok(View(hub, version));
     }
 
     internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> RetireAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
@@ -126,12 +144,14 @@ public static class HubAdminApi
     private static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> SetRetiredAsync(int id, bool retire, WelfareCaller caller, FukushiMapDbContext db,
         TimeProvider clock, HttpContext context, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var current = await VersionAsync(db, id, true, ct);
         var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);
-        if (hub is null)
+        if (hub is null || current is null)
         {
             return Problem(404, "not-found", "その拠点は見つかりません。");
         }
-        if (CheckIfMatch(hub, context) is { } precondition)
+        if (CheckIfMatch(current, context) is { } precondition)
         {
             return precondition;
         }
@@ -140,18 +160,20 @@ public static class HubAdminApi
         hub.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         await RecordAsync(db, caller, hub, retire ? "retire" : "reopen", now, ct);
-        context.Response.Headers.ETag = ETag(hub);
-        return TypedResults.Ok(View(hub));
+        await tx.CommitAsync(ct);
+        var version = await VersionAsync(db, id, false, ct) ?? "";
+        context.Response.Headers.ETag = version;
+        return TypedResults.Ok(View(hub, version));
     }
 
-    private static ProblemHttpResult? CheckIfMatch(Hub hub, HttpContext context)
+    private static ProblemHttpResult? CheckIfMatch(string current, HttpContext context)
     {
         var ifMatch = context.Request.Headers.IfMatch.ToString().Trim();
         if (ifMatch.Length == 0)
         {
             return Problem(428, "if-match-required", "変更するには、読み込んだときの版（ETag）を If-Match で送ってください。");
         }
-        return ifMatch == ETag(hub) ? null : Problem(412, "edit-conflict", "この拠点は、読み込んだ後にほかの人が変更しました。読み込み直してから変更してください。");
+        return ifMatch == current ? null : Problem(412, "edit-conflict", "この拠点は、読み込んだ後にほかの人が変更しました。読み込み直してから変更してください。");
     }
 
     public sealed record HubChangeView(long Id, DateTimeOffset At, string UserName, string Action, JsonElement Snapshot);
@@ -176,7 +198,7 @@ public static class HubAdminApi
             UserId = caller.UserId,
             UserName = caller.DisplayName,
             Action = action,
-            Snapshot = JsonSerializer.Serialize(View(hub), SnapshotJson),
+            Snapshot = JsonSerializer.Serialize(View(hub, ""), SnapshotJson),
         });
         await db.SaveChangesAsync(ct);
     }
