@@ -139,7 +139,8 @@ public static class EvacuationApi
         public static Count Of(int n) => n < SuppressBelow ? new(null, true) : new(n, false);
     }
 
-    public sealed record AggregateRow(int DistrictId, string DistrictName, Count Households, Count BeyondHubs, Count BeyondShelters);
+    /// <summary>Counts per district. Beyond = on the walking network but not within the minutes; off-network households are counted apart.</summary>
+    public sealed record AggregateRow(int DistrictId, string DistrictName, Count Households, Count BeyondHubs, Count BeyondShelters, Count OffNetwork);
 
     public sealed record Aggregates(string Layer, string LayerName, double Pace, double Minutes, int SuppressBelow, List<AggregateRow> Districts, string Notice);
 
@@ -190,10 +191,10 @@ public static class EvacuationApi
         var rows = districts.Select(x =>
         {
             var inside = households.Where(h => h.DistrictId == x.Id).ToList();
-            // Off the network or beyond the bound both count as "beyond walking reach".
-            var beyondHubs = inside.Count(h => hubReach.Nearest(h.X, h.Y) is null);
-            var beyondShelters = inside.Count(h => shelterReach.Nearest(h.X, h.Y) is null);
-            return new AggregateRow(x.Id, x.Name, Count.Of(inside.Count), Count.Of(beyondHubs), Count.Of(beyondShelters));
+            var onNetwork = inside.Where(h => city.Snap(h.X, h.Y).IsOnNetwork).ToList();
+            var beyondHubs = onNetwork.Count(h => hubReach.Nearest(h.X, h.Y) is null);
+            var beyondShelters = onNetwork.Count(h => shelterReach.Nearest(h.X, h.Y) is null);
+            return new AggregateRow(x.Id, x.Name, Count.Of(inside.Count), Count.Of(beyondHubs), Count.Of(beyondShelters), Count.Of(inside.Count - onNetwork.Count));
         }).ToList();
         await audit.WriteAsync(caller, "aggregate", "household", [], null, "success", ct: ct);
         return TypedResults.Ok(new Aggregates(layer.Key, layer.Name, pace.SpeedMetresPerMinute, minutes, SuppressBelow, rows,

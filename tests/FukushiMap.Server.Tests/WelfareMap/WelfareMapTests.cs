@@ -92,7 +92,7 @@ public sealed class WelfareMapTests(WelfareFixture fixture)
         var suppressed = 0;
         foreach (var row in rows)
         {
-            foreach (var name in new[] { "households", "beyondHubs", "beyondShelters" })
+            foreach (var name in new[] { "households", "beyondHubs", "beyondShelters", "offNetwork" })
             {
                 var count = row.GetProperty(name);
                 if (count.GetProperty("suppressed").GetBoolean())
