@@ -122,6 +122,7 @@ public static class WelfareAuth
         app.UseAuthentication();
         app.Use(NoStoreAsync);
         app.UseAuthorization();
+        app.Use(DenyUndecidedAsync);
         app.UseRateLimiter();
         app.Use(AntiforgeryAsync);
         return app;
@@ -142,6 +143,22 @@ public static class WelfareAuth
             });
         }
         return next(context);
+    }
+
+    /// <summary>
+    /// Deny by default: an endpoint that states neither a policy nor AllowAnonymous is served to signed-in users only.
+    /// (Requests that match no endpoint fall through to 404 as before.)
+    /// </summary>
+    private static async Task DenyUndecidedAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint() is { } endpoint && IsRestricted(endpoint)
+            && !endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any() && context.User.Identity?.IsAuthenticated != true)
+        {
+            await WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "ログインが必要です",
+                "この操作にはログインが必要です。");
+            return;
+        }
+        await next(context);
     }
 
     private static async Task AntiforgeryAsync(HttpContext context, RequestDelegate next)

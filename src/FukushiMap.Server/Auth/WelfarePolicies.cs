@@ -23,7 +23,6 @@ public static class WelfarePolicies
         o.AddPolicy(Planner, p => p.RequireAuthenticatedUser().RequireRole(WelfareRoles.Planner, WelfareRoles.Admin));
         o.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(WelfareRoles.Admin));
         o.AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
-        // Deny by default: an endpoint that forgot to say anything still needs a signed-in user.
-        o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        // Deny by default: see WelfareAuth.DenyUndecidedAsync (a FallbackPolicy would also turn unknown paths' 404 into 401).
     }
 }
