@@ -59,6 +59,9 @@ public static class AuthApi
             tokens.RequestToken!, WelfareAuth.CsrfHeader));
     }
 
+    private static readonly WelfareUser s_timingUser = new() { DisplayName = "-", UserName = "-" };
+    private static readonly Lazy<string> s_timingHash = new(() => new PasswordHasher<WelfareUser>().HashPassword(s_timingUser, Guid.NewGuid().ToString()));
+
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed record LoginRequest(string? UserName, string? Password);
 
@@ -76,6 +79,8 @@ public static class AuthApi
         var user = await signIn.UserManager.FindByNameAsync(request.UserName.Trim());
         if (user is null)
         {
+            // Spend the same work as a real check, so timing does not tell which user names exist.
+            signIn.UserManager.PasswordHasher.VerifyHashedPassword(s_timingUser, s_timingHash.Value, request.Password);
             await audit.WriteAsync((string?)null, null, "login", "user", [], null, "failed", ct);
             return Problem(401, "login-failed", "ユーザー名またはパスワードが違います。");
         }

@@ -32,6 +32,8 @@ public static partial class HouseholdsApi
         api.MapGet("/districts", GetDistrictsAsync).WithName("GetMyDistricts").WithSummary("自分が担当する区域（範囲つき）");
         api.MapGet("/watchers", ListWatchersAsync).WithName("ListWatchers").WithSummary("見守り担当と受け持ち世帯数");
         api.MapPost("/watchers", CreateWatcherAsync).WithName("CreateWatcher").WithSummary("見守り担当を登録する");
+        api.MapGet("/geocode", Hubs.HubAdminApi.GeocodeAsync).WithName("GeocodeHouseholdAddress")
+            .WithSummary("住所から町丁・字の代表点を探す（世帯の位置の目安。オフライン、町丁単位）");
         return api;
     }
 

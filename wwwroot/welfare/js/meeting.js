@@ -249,6 +249,10 @@ function fillForm(record, readOnly) {
       : h('input', { id: `f-${name}`, name, value: value ?? '', type: opts.type || 'text', disabled: readOnly || opts.disabled })));
   form.append(text('label', '呼び名', record.label));
   form.append(text('address', '住所', record.address));
+  if (!readOnly) {
+    form.append(h('p', null, h('button', { type: 'button', id: 'locate', onclick: locateFromAddress }, '住所から位置を決める'), ' ',
+      h('span', { id: 'locate-result', class: 'note' }, state.editing.id === null ? '（または地図のクリックで決めた位置）' : '')));
+  }
   const cats = ALL_CATEGORIES.filter((c) => p.seesSensitive || !SENSITIVE.includes(c));
   form.append(h('fieldset', null, h('legend', null, '区分'), h('div', { class: 'checks' }, cats.map((c) =>
     h('label', null, h('input', { type: 'checkbox', name: 'categories', value: c, checked: record.categories.includes(c), disabled: readOnly }), c)))));
@@ -278,6 +282,20 @@ function fillForm(record, readOnly) {
     form.append(h('p', { class: 'note' }, 'この役割では閲覧のみです。'), h('button', { type: 'button', onclick: () => { $('editor').hidden = true; } }, '閉じる'));
   }
   form.append(h('p', { id: 'save-result', role: 'status', class: 'note' }));
+}
+
+/** Puts the household at the representative point of the 町丁・字 its address names (a coarse, offline lookup). */
+async function locateFromAddress() {
+  const address = $('f-address').value.trim();
+  if (!address) return;
+  try {
+    const { body } = await api.get(`/api/households/geocode?municipality=${state.district.municipalityCode}&q=${encodeURIComponent(address)}`);
+    if (body.length === 0) { $('locate-result').textContent = '住所から位置を見つけられませんでした。地図をクリックしてください。'; return; }
+    const form = $('household-form');
+    form.querySelector('[name=lon]').value = body[0].lon;
+    form.querySelector('[name=lat]').value = body[0].lat;
+    $('locate-result').textContent = `${body[0].name}（${body[0].precision}）に置きました。`;
+  } catch (err) { handleError(err); }
 }
 
 function readForm() {
