@@ -264,7 +264,7 @@ public static partial class HouseholdsApi
     private static IResult Conflict(int status, WelfareCaller caller, Household current, HouseholdInput? yours) =>
         TypedResults.Json(new ConflictBody(
             Infrastructure.ProblemDetailsSetup.TypeBase + "edit-conflict", "ほかの人が先に変更しました", status,
-            "この世帯は、あなたが読み込んだ後にほかの人が変更しました。current が今の内容、yours があなたの変更です。見比べてからもう一度保存してください。",
+            "この世帯は、あなたが読み込んだ後にほかの人が変更しました。あなたの変更はまだ保存していません（失われてはいません）。今の内容と見比べてから、もう一度保存してください。",
             HouseholdShapes.ViewFor(caller, current), yours ?? new HouseholdInput(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null),
             HouseholdShapes.ETag(current.Version)),
             statusCode: status, contentType: "application/problem+json");

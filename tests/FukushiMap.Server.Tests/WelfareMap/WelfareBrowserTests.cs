@@ -76,6 +76,7 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
             // The second writer is told, with both versions side by side.
             await c.WaitForSelectorAsync("#conflict:not([hidden])");
             var conflict = await c.InnerTextAsync("#conflict");
+            await c.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "welfare-conflict.png") });
             Assert.Contains("民生委員: 4月に訪問済み", conflict);
             Assert.Contains("町内会: 防災訓練の声かけ担当を決めた", conflict);
             await c.ClickAsync("#reapply");
