@@ -6,6 +6,7 @@ using FukushiMap.Server.Features;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
 using FukushiMap.Server.Network;
+using FukushiMap.Server.WelfareMap;
 using Microsoft.Extensions.Options;
 
 namespace FukushiMap.Server;
@@ -46,6 +47,7 @@ public static class FukushiMapApp
         builder.Services.AddOpenApi();
         builder.Services.AddFeatures();
         builder.Services.AddNetwork();
+        builder.Services.AddWelfare(builder.Configuration);
 
         var app = builder.Build();
 
@@ -54,7 +56,8 @@ public static class FukushiMapApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapWelfare();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapFeatures();
         app.MapMapApi();
         app.MapNetwork();

@@ -23,7 +23,7 @@ public static class NetworkApi
 
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("歩行ネットワーク");
+        var api = app.MapGroup("/api").WithTags("歩行ネットワーク").AllowAnonymous();
         api.MapGet("/isochrones", GetIsochronesAsync).WithName("GetIsochrones")
             .WithSummary("拠点から歩いて○分の範囲（等時間圏）を GeoJSON で返す");
         api.MapGet("/nearest-hubs", GetNearestHubsAsync).WithName("GetNearestHubs")
