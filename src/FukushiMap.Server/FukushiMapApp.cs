@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using FukushiMap.Data;
 using FukushiMap.Data.Import;
 using FukushiMap.Server.Features;
+using FukushiMap.Server.Finder;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
 using FukushiMap.Server.Network;
@@ -46,6 +47,7 @@ public static class FukushiMapApp
         builder.Services.AddOpenApi();
         builder.Services.AddFeatures();
         builder.Services.AddNetwork();
+        builder.Services.AddFinder();
 
         var app = builder.Build();
 
@@ -58,6 +60,7 @@ public static class FukushiMapApp
         app.MapFeatures();
         app.MapMapApi();
         app.MapNetwork();
+        app.MapFinder();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
