@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FukushiMap.Data.Entities;
 using FukushiMap.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -270,7 +273,7 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
     }
 
     [Fact]
-    public async Task PrintsTitleLegendScaleAndCreditsWithoutTheControls()
+    public async Task PrintsTitleLegendScaleAndCreditsOnOneA4LandscapeSheetWithoutTheControls()
     {
         await using var view = await OpenMapAsync();
         var page = view.Page;
@@ -286,7 +289,14 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
 
         var pdf = Path.Combine(Path.GetTempPath(), "fukushimap-map-ube.pdf");
         await page.PdfAsync(new() { Path = pdf, PreferCSSPageSize = true, PrintBackground = true });
-        Assert.True(new FileInfo(pdf).Length > 0);
+        // One A4 landscape sheet (Chromium writes each page object uncompressed).
+        var text = await File.ReadAllTextAsync(pdf, Encoding.Latin1);
+        Assert.Single(Regex.Matches(text, @"/Type\s*/Page(?![a-zA-Z])"));
+        var mediaBox = Regex.Match(text, @"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]");
+        Assert.True(mediaBox.Success);
+        var (width, height) = (double.Parse(mediaBox.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(mediaBox.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.InRange(width, 841, 843); // 297 mm in points
+        Assert.InRange(height, 594, 596); // 210 mm
     }
 
     [Fact]
