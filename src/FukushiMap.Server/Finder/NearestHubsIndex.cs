@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Entities;
@@ -23,6 +24,10 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider c
     private readonly Lock _lock = new();
     private (DateTimeOffset At, Task<AreaIndex> Task)? _areas;
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<HubSnapshot> Task)> _hubs = new();
+    private readonly ConditionalWeakTable<CityNetwork, CityFinderData> _cities = new();
+
+    /// <summary>Per network: arrivals for backward searches, the fast inverse projection, and hub tables kept across refreshes.</summary>
+    public CityFinderData For(CityNetwork city) => _cities.GetValue(city, c => new CityFinderData(c));
 
     /// <summary>The municipality whose boundary holds the point (1 km tolerance for coastal outlines), else a problem naming what is covered.</summary>
     public async Task<string> MunicipalityAtAsync(double lon, double lat, CancellationToken ct)
@@ -72,7 +77,7 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider c
         var hubs = await db.Hubs.AsNoTracking().Include(h => h.HubType!).ThenInclude(t => t.Parent).Include(h => h.Dataset)
             .Where(h => h.MunicipalityCode == municipality && h.RetiredAt == null).OrderBy(h => h.Id).ToListAsync();
         var typeKeys = await db.HubTypes.Select(t => t.Key).ToListAsync();
-        return new HubSnapshot(city, hubs, typeKeys);
+        return new HubSnapshot(city, For(city), hubs, typeKeys);
     }
 }
 
@@ -108,8 +113,39 @@ public sealed class AreaIndex
     }
 }
 
-/// <summary>An open hub with its type keys and where it joins the network.</summary>
-public sealed record SnappedHub(Hub Hub, string TypeKey, string TypeName, string? ParentTypeKey, NetworkSnap Snap);
+/// <summary>An open hub with its type keys, where it joins the network, and its distance table when the city has room for one.</summary>
+public sealed record SnappedHub(Hub Hub, string TypeKey, string TypeName, string? ParentTypeKey, NetworkSnap Snap, HubDistanceTable? Table);
+
+/// <summary>A hub found from a point: walking metres and the route (plane metres).</summary>
+public sealed record FoundHub(SnappedHub Hub, double Metres, Coordinate[] Path);
+
+/// <summary>What the finder keeps per network.</summary>
+public sealed class CityFinderData(CityNetwork city)
+{
+    /// <summary>Tables are kept while hubs × nodes stays under this (8 bytes each: 128 MB).</summary>
+    public const long MaxTableEntries = 16_000_000;
+
+    private readonly Lazy<IncomingArcs> _incoming = new(() => new IncomingArcs(city.Graph));
+    private readonly Lazy<GridLonLat> _grid = new(() => new GridLonLat(city.Graph, city.Loaded.Projector));
+    private readonly ConcurrentDictionary<(int Edge, double Fraction, double SnapMetres), HubDistanceTable> _tables = new();
+
+    public GridLonLat Grid => _grid.Value;
+
+    /// <summary>The table of a hub placed at <paramref name="snap"/>, built once (a moved hub gets a new one).</summary>
+    public HubDistanceTable Table(NetworkSnap snap)
+    {
+        if (_tables.Count > 4 * CityNetworkHubLimit)
+        {
+            _tables.Clear();
+        }
+        return _tables.GetOrAdd((snap.EdgeIndex, snap.Fraction, snap.SnapMetres), _ => HubDistanceTable.Build(city.Graph, _incoming.Value, snap));
+    }
+
+    /// <summary>Whether tables for <paramref name="hubCount"/> hubs fit the budget.</summary>
+    public bool TablesFit(int hubCount) => (long)hubCount * city.Graph.NodeCount <= MaxTableEntries && hubCount <= CityNetworkHubLimit;
+
+    private const int CityNetworkHubLimit = 2000;
+}
 
 /// <summary>The open hubs of one municipality, snapped; finders per hub selection are built once and shared.</summary>
 public sealed class HubSnapshot
@@ -117,20 +153,49 @@ public sealed class HubSnapshot
     private readonly ConcurrentDictionary<string, NearestSourceFinder> _finders = new();
     private readonly HashSet<string> _typeKeys;
 
-    public HubSnapshot(CityNetwork city, List<Hub> hubs, List<string> typeKeys)
+    public HubSnapshot(CityNetwork city, CityFinderData data, List<Hub> hubs, List<string> typeKeys)
     {
         City = city;
+        Data = data;
         _typeKeys = [.. typeKeys];
         var on = new List<SnappedHub>();
         var off = new List<SnappedHub>();
-        foreach (var h in hubs)
+        var snaps = hubs.Select(h => city.Snap(h.Location.X, h.Location.Y)).ToList();
+        var useTables = data.TablesFit(snaps.Count(s => s.IsOnNetwork));
+        for (var i = 0; i < hubs.Count; i++)
         {
-            var snap = city.Snap(h.Location.X, h.Location.Y);
-            var sh = new SnappedHub(h, h.HubType!.Key, h.HubType.Name, h.HubType.Parent?.Key, snap);
-            (snap.IsOnNetwork ? on : off).Add(sh);
+            var (h, snap) = (hubs[i], snaps[i]);
+            var table = useTables && snap.IsOnNetwork ? data.Table(snap) : null;
+            (snap.IsOnNetwork ? on : off).Add(new SnappedHub(h, h.HubType!.Key, h.HubType.Name, h.HubType.Parent?.Key, snap, table));
         }
         OnNetwork = on;
         OffNetwork = off;
+    }
+
+    public CityFinderData Data { get; }
+
+    /// <summary>
+    /// The up to <paramref name="limit"/> hubs of <paramref name="selected"/> nearest to <paramref name="from"/> within
+    /// <paramref name="maxMetres"/>, nearest first (ties by hub order): from the hub tables, else by a search.
+    /// </summary>
+    public List<FoundHub> Nearest(NetworkSnap from, List<SnappedHub> selected, int limit, double maxMetres, CancellationToken ct)
+    {
+        if (selected.All(h => h.Table is not null))
+        {
+            var graph = City.Graph;
+            var found = new List<(int Index, double Metres, int Via)>(selected.Count);
+            for (var i = 0; i < selected.Count; i++)
+            {
+                var metres = selected[i].Table!.MetresFrom(graph, from, out var via);
+                if (metres <= maxMetres)
+                {
+                    found.Add((i, metres, via));
+                }
+            }
+            return [.. found.OrderBy(f => f.Metres).ThenBy(f => f.Index).Take(limit)
+                .Select(f => new FoundHub(selected[f.Index], f.Metres, selected[f.Index].Table!.Path(graph, from, f.Via)))];
+        }
+        return [.. FinderFor(selected).Find(from, limit, maxMetres, ct).Select(f => new FoundHub(selected[f.SourceIndex], f.WalkMetres, f.Path))];
     }
 
     public CityNetwork City { get; }

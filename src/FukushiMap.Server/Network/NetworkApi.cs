@@ -134,15 +134,14 @@ public static class NetworkApi
         {
             return TypedResults.Ok(new List<NearestHub>());
         }
-        var found = snapshot.FinderFor(selected).Find(from, limit, pace.MinutesToMetres(maxMinutes), ct);
+        var found = snapshot.Nearest(from, selected, limit, pace.MinutesToMetres(maxMinutes), ct);
         var list = found.Select(f =>
         {
-            var sh = selected[f.SourceIndex];
-            var hub = sh.Hub;
+            var hub = f.Hub.Hub;
             var facts = HubFactsView.ToFacts(hub, localTime);
-            var route = f.Path.Length >= 2 ? RoundCoordinates(city.ToLonLat(RouteFactory.CreateLineString(f.Path))) : null;
-            return new NearestHub(hub.Id, hub.Name, sh.TypeKey, sh.TypeName, hub.Address,
-                Math.Round(pace.MetresToMinutes(f.WalkMetres), 1), Math.Round(f.WalkMetres), route, hub.Location.X, hub.Location.Y)
+            var route = f.Path.Length >= 2 ? new RouteLine(snapshot.Data.Grid.ToLonLat(f.Path)) : null;
+            return new NearestHub(hub.Id, hub.Name, f.Hub.TypeKey, f.Hub.TypeName, hub.Address,
+                Math.Round(pace.MetresToMinutes(f.Metres), 1), Math.Round(f.Metres), route, hub.Location.X, hub.Location.Y)
             {
                 Functions = facts.Functions,
                 TargetGroups = facts.TargetGroups,
@@ -153,20 +152,6 @@ public static class NetworkApi
             };
         }).ToList();
         return TypedResults.Ok(list);
-    }
-
-    private static readonly GeometryFactory RouteFactory = new(new PrecisionModel(), 6668);
-
-    /// <summary>Routes to 7 decimals (about 1 cm): the same line in half the bytes.</summary>
-    private static Geometry RoundCoordinates(Geometry g)
-    {
-        foreach (var c in g.Coordinates)
-        {
-            c.X = Math.Round(c.X, 7);
-            c.Y = Math.Round(c.Y, 7);
-        }
-        g.GeometryChanged();
-        return g;
     }
 
     private static List<string> ParseWords(string? text) =>
@@ -250,8 +235,15 @@ public sealed record IsochroneCollection(List<IsochroneFeature> Features, string
     public string Type => "FeatureCollection";
 }
 
+/// <summary>A route as a GeoJSON LineString, [lon, lat] in JGD2011 degrees.</summary>
+public sealed record RouteLine([property: System.Text.Json.Serialization.JsonConverter(typeof(CoordinatesJsonConverter))] double[][] Coordinates)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Type => "LineString";
+}
+
 public sealed record NearestHub(int Id, string Name, string Type, string TypeName, string? Address, double Minutes, double Metres,
-    Geometry? Route, double Lon, double Lat)
+    RouteLine? Route, double Lon, double Lat)
 {
     /// <summary>What is offered (相談, 居場所 …).</summary>
     public string[] Functions { get; init; } = [];

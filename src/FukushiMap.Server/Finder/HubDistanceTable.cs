@@ -1,0 +1,269 @@
+using FukushiMap.Core.Network;
+using NetTopologySuite.Geometries;
+
+namespace FukushiMap.Server.Finder;
+
+/// <summary>
+/// Walking metres from every network node to one hub, with the next step towards it: one backward Dijkstra per hub, done once.
+/// A resident's query then costs a lookup per hub instead of a search over the city (the finder asks thousands of times a
+/// minute for the same couple of dozen hubs). Same costs and tie rules as <see cref="NearestSourceFinder"/>: the hub's and the
+/// query point's snap metres count, and a hub on the query point's own edge is reached along it.
+/// </summary>
+public sealed class HubDistanceTable
+{
+    private const int Terminal = -1;
+    private const int Unreached = -2;
+
+    private readonly float[] _metres;
+    private readonly int[] _next; // edge << 1 | 1 when the step walks its edge from target to source; Terminal at the hub's edge
+
+    /// <summary>The hub's place on the network.</summary>
+    public NetworkSnap Hub { get; }
+
+    /// <summary>Bytes held per network node (metres + next step).</summary>
+    public const int BytesPerNode = 8;
+
+    private HubDistanceTable(NetworkSnap hub, float[] metres, int[] next)
+    {
+        Hub = hub;
+        _metres = metres;
+        _next = next;
+    }
+
+    /// <summary>Builds the table for a hub on the network (backward search over <paramref name="incoming"/>).</summary>
+    public static HubDistanceTable Build(WalkingGraph graph, IncomingArcs incoming, NetworkSnap hub, CancellationToken ct = default)
+    {
+        if (!hub.IsOnNetwork)
+        {
+            throw new ArgumentException("The hub is off the network.", nameof(hub));
+        }
+        var n = graph.NodeCount;
+        var metres = new float[n];
+        var next = new int[n];
+        Array.Fill(metres, float.PositiveInfinity);
+        Array.Fill(next, Unreached);
+        var heap = new PriorityQueue<int, float>();
+        int e = hub.EdgeIndex;
+        float forward = graph.EdgeForwardCostMetres(e), reverse = graph.EdgeReverseCostMetres(e);
+        // From the edge's source the hub point is reached walking forward, from its target walking backward.
+        Seed(graph.EdgeSource(e), float.IsPositiveInfinity(forward) ? float.PositiveInfinity : (float)(forward * hub.Fraction));
+        Seed(graph.EdgeTarget(e), float.IsPositiveInfinity(reverse) ? float.PositiveInfinity : (float)(reverse * (1 - hub.Fraction)));
+
+        var settled = new bool[n];
+        var count = 0;
+        while (heap.TryDequeue(out var v, out var d))
+        {
+            if (settled[v] || d > metres[v])
+            {
+                continue;
+            }
+            settled[v] = true;
+            if ((++count & 4095) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+            for (int i = incoming.First[v], end = incoming.First[v + 1]; i < end; i++)
+            {
+                var u = incoming.From[i];
+                var candidate = d + incoming.Cost[i];
+                if (candidate < metres[u])
+                {
+                    metres[u] = candidate;
+                    next[u] = incoming.EdgeDir[i];
+                    heap.Enqueue(u, candidate);
+                }
+            }
+        }
+        return new HubDistanceTable(hub, metres, next);
+
+        void Seed(int node, float m)
+        {
+            if (m < metres[node])
+            {
+                metres[node] = m;
+                next[node] = Terminal;
+                heap.Enqueue(node, m);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Walking metres from <paramref name="from"/> (on the network) to the hub point, snap metres at both ends included;
+    /// +∞ when unreachable. <paramref name="viaNode"/> is the end of the query's edge the walk leaves by, or -1 when the walk
+    /// stays on the shared edge.
+    /// </summary>
+    public double MetresFrom(WalkingGraph graph, NetworkSnap from, out int viaNode)
+    {
+        int e = from.EdgeIndex;
+        float forward = graph.EdgeForwardCostMetres(e), reverse = graph.EdgeReverseCostMetres(e);
+        var best = double.PositiveInfinity;
+        viaNode = -1;
+        if (Hub.EdgeIndex == e)
+        {
+            var along = Hub.Fraction >= from.Fraction
+                ? (float.IsPositiveInfinity(forward) ? double.PositiveInfinity : forward * (Hub.Fraction - from.Fraction))
+                : (float.IsPositiveInfinity(reverse) ? double.PositiveInfinity : reverse * (from.Fraction - Hub.Fraction));
+            best = along;
+        }
+        var toTarget = float.IsPositiveInfinity(forward) ? double.PositiveInfinity : forward * (1 - from.Fraction) + _metres[graph.EdgeTarget(e)];
+        var toSource = float.IsPositiveInfinity(reverse) ? double.PositiveInfinity : reverse * from.Fraction + _metres[graph.EdgeSource(e)];
+        if (toSource < best)
+        {
+            best = toSource;
+            viaNode = graph.EdgeSource(e);
+        }
+        if (toTarget < best)
+        {
+            best = toTarget;
+            viaNode = graph.EdgeTarget(e);
+        }
+        return double.IsPositiveInfinity(best) ? best : from.SnapMetres + best + Hub.SnapMetres;
+    }
+
+    /// <summary>The route in plane metres, as <see cref="NearestSourceFinder"/> draws it: query point, its snapped point, along
+    /// the network, the hub's snapped point, the hub point.</summary>
+    public Coordinate[] Path(WalkingGraph graph, NetworkSnap from, int viaNode)
+    {
+        var points = new List<Coordinate>(64) { from.Query.Copy() };
+        Add(points, from.Point!.Copy());
+        if (viaNode < 0)
+        {
+            AppendPiece(graph, from.EdgeIndex, from.Fraction, Hub.Fraction, points);
+        }
+        else
+        {
+            AppendPiece(graph, from.EdgeIndex, from.Fraction, viaNode == graph.EdgeSource(from.EdgeIndex) ? 0 : 1, points);
+            var node = viaNode;
+            for (var guard = 0; _next[node] >= 0 && guard < _next.Length; guard++)
+            {
+                int step = _next[node], edge = step >> 1;
+                var backwards = (step & 1) != 0;
+                AppendPiece(graph, edge, backwards ? 1 : 0, backwards ? 0 : 1, points);
+                node = backwards ? graph.EdgeSource(edge) : graph.EdgeTarget(edge);
+            }
+            AppendPiece(graph, Hub.EdgeIndex, node == graph.EdgeSource(Hub.EdgeIndex) ? 0 : 1, Hub.Fraction, points);
+        }
+        Add(points, Hub.Point!.Copy());
+        Add(points, Hub.Query.Copy());
+        return [.. points];
+    }
+
+    private static void Add(List<Coordinate> points, Coordinate p)
+    {
+        if (!points[^1].Equals2D(p))
+        {
+            points.Add(p);
+        }
+    }
+
+    /// <summary>The part of an edge between two fractions (0 = source, 1 = target), walked from <paramref name="from"/>.</summary>
+    internal static void AppendPiece(WalkingGraph graph, int edge, double from, double to, List<Coordinate> points)
+    {
+        from = Math.Clamp(from, 0, 1);
+        to = Math.Clamp(to, 0, 1);
+        var backwards = from > to;
+        double lo = backwards ? to : from, hi = backwards ? from : to;
+        var start = points.Count;
+        var n = graph.EdgePointCount(edge);
+        var total = graph.EdgeGeometryLengthMetres(edge);
+        if (n == 2 || total <= 0)
+        {
+            var (ax, ay) = graph.EdgePoint(edge, 0);
+            var (bx, by) = graph.EdgePoint(edge, n - 1);
+            points.Add(new Coordinate(ax + lo * (bx - ax), ay + lo * (by - ay)));
+            points.Add(new Coordinate(ax + hi * (bx - ax), ay + hi * (by - ay)));
+        }
+        else
+        {
+            double dLo = lo * total, dHi = hi * total, along = 0;
+            var (px, py) = graph.EdgePoint(edge, 0);
+            var started = false;
+            for (var i = 1; i < n; i++)
+            {
+                var (x, y) = graph.EdgePoint(edge, i);
+                var length = Math.Sqrt((x - px) * (x - px) + (y - py) * (y - py));
+                var next = along + length;
+                if (!started && dLo <= next)
+                {
+                    var t = length > 0 ? (dLo - along) / length : 0;
+                    points.Add(new Coordinate(px + t * (x - px), py + t * (y - py)));
+                    started = true;
+                }
+                if (started)
+                {
+                    if (dHi <= next || i == n - 1)
+                    {
+                        var t = length > 0 ? Math.Min((dHi - along) / length, 1) : 1;
+                        points.Add(new Coordinate(px + t * (x - px), py + t * (y - py)));
+                        break;
+                    }
+                    points.Add(new Coordinate(x, y));
+                }
+                along = next;
+                px = x;
+                py = y;
+            }
+        }
+        if (backwards)
+        {
+            points.Reverse(start, points.Count - start);
+        }
+        if (start > 0 && start < points.Count && points[start].Equals2D(points[start - 1]))
+        {
+            points.RemoveAt(start);
+        }
+    }
+}
+
+/// <summary>For each node, the walkable steps that arrive at it (the graph stores only steps that leave a node).</summary>
+public sealed class IncomingArcs
+{
+    public int[] First { get; }
+    public int[] From { get; }
+    public float[] Cost { get; }
+    public int[] EdgeDir { get; }
+
+    public IncomingArcs(WalkingGraph graph)
+    {
+        var n = graph.NodeCount;
+        var counts = new int[n + 1];
+        for (var e = 0; e < graph.EdgeCount; e++)
+        {
+            if (!float.IsPositiveInfinity(graph.EdgeForwardCostMetres(e)))
+            {
+                counts[graph.EdgeTarget(e) + 1]++;
+            }
+            if (!float.IsPositiveInfinity(graph.EdgeReverseCostMetres(e)))
+            {
+                counts[graph.EdgeSource(e) + 1]++;
+            }
+        }
+        for (var i = 0; i < n; i++)
+        {
+            counts[i + 1] += counts[i];
+        }
+        First = counts;
+        From = new int[counts[n]];
+        Cost = new float[counts[n]];
+        EdgeDir = new int[counts[n]];
+        var fill = (int[])counts.Clone();
+        for (var e = 0; e < graph.EdgeCount; e++)
+        {
+            int s = graph.EdgeSource(e), t = graph.EdgeTarget(e);
+            if (!float.IsPositiveInfinity(graph.EdgeForwardCostMetres(e)))
+            {
+                var i = fill[t]++;
+                From[i] = s;
+                Cost[i] = graph.EdgeForwardCostMetres(e);
+                EdgeDir[i] = e << 1;
+            }
+            if (!float.IsPositiveInfinity(graph.EdgeReverseCostMetres(e)))
+            {
+                var i = fill[s]++;
+                From[i] = t;
+                Cost[i] = graph.EdgeReverseCostMetres(e);
+                EdgeDir[i] = e << 1 | 1;
+            }
+        }
+    }
+}
