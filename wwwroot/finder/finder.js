@@ -57,6 +57,12 @@ for (const [selector, label] of [['.leaflet-control-zoom-in', '拡大'], ['.leaf
 }
 
 map.on('click', (e) => {
+  // Enter on the focused map (keyboard) chooses the centre of the map; a tap or click chooses that point.
+  if (e.originalEvent?.type === 'keypress') {
+    const c = map.getCenter();
+    setStart({ lat: c.lat, lon: c.lng, label: t('mapCentre') }, { focusResults: false });
+    return;
+  }
   setStart({ lat: e.latlng.lat, lon: e.latlng.lng, label: t('tappedPlace') }, { focusResults: false });
 });
 map.on('popupopen', (e) => {
@@ -308,7 +314,7 @@ function resultItem(hub, rank, pace) {
   );
   return h('li', { class: `result${selected ? ' is-selected' : ''}`, dataset: { hubId: hub.id } },
     h('article', { 'aria-labelledby': nameId },
-      h('h3', { id: nameId, class: 'result-name' }, h('span', { class: 'rank', 'aria-hidden': 'true' }, String(rank)), h('span', { class: 'visually-hidden' }, `${rank}番 `), hub.name),
+      h('h3', { id: nameId, class: 'result-name' }, h('span', { class: 'rank', 'aria-hidden': 'true' }, String(rank)), h('span', { class: 'visually-hidden' }, `${rank}番 `), h('span', { class: 'name-text' }, hub.name)),
       h('p', { class: 'result-type' }, hub.typeName),
       h('p', { class: 'walk' }, h('strong', { class: 'walk-minutes' }, t('walk', { min: minutes })), ' ',
         h('span', { class: 'walk-detail' }, t('walkDetail', { metres: formatMetres(hub.metres), pace: paceName(pace) }))),
@@ -331,9 +337,10 @@ function addHubMarker(hub, rank) {
     h('p', {}, t('walk', { min: minutes }), `（${formatMetres(hub.metres)}）`),
     h('p', {}, h('a', { href: `#hub-${hub.id}-name`, onclick: (e) => { e.preventDefault(); focusResult(hub.id); } }, t('details'))),
   ), { closeButton: true, autoPanPadding: [24, 24] });
-  marker.on('click', () => {
+  // Opened by a click, a tap or Enter (Leaflet opens popups on keypress too): remember where to give focus back.
+  marker.on('popupopen', () => {
     state.lastMarker = marker;
-    selectHub(hub.id, { pan: false });
+    if (state.selectedId !== hub.id) selectHub(hub.id, { pan: false });
   });
   marker.addTo(hubLayer);
   const el = marker.getElement();
@@ -343,7 +350,7 @@ function addHubMarker(hub, rank) {
     el.dataset.hubId = String(hub.id);
     el.append(h('span', { class: 'hub-marker-rank', 'aria-hidden': 'true' }, String(rank)));
     el.addEventListener('keydown', (e) => {
-      if (e.key === ' ') { e.preventDefault(); marker.fire('click'); marker.openPopup(); }
+      if (e.key === ' ') { e.preventDefault(); marker.openPopup(); }
     });
   }
 }

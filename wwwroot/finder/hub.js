@@ -61,7 +61,7 @@ function render() {
   const hours = openingLines(facts.openingHours);
   clear(els.facts);
   const row = (label, value) => h('div', {}, h('dt', {}, label), h('dd', {}, value));
-  els.facts.append(
+  els.facts.append(...[
     row(t('typeLabel'), hub.typeName),
     hub.address ? row(t('address'), hub.address) : null,
     row(t('offers'), (facts.functions ?? []).map((f) => word('fn', f)).join('・') || '—'),
@@ -71,7 +71,7 @@ function render() {
     facts.openingNote ? row(t('note'), facts.openingNote) : null,
     facts.accessibilityNotes ? row(t('accessibility'), facts.accessibilityNotes) : null,
     facts.operator ? row(t('operator'), facts.operator) : null,
-  );
+  ].filter(Boolean));
 
   clear(els.contact);
   const lines = [];
@@ -86,9 +86,7 @@ function render() {
   els.printedOn.textContent = t('printedOn', { date: new Date().toLocaleDateString('ja-JP') });
   clear(els.credits);
   els.credits.append(...creditItems(state.credits));
-  els.map.setAttribute('aria-label', state.nearest
-    ? `${t('routeFromStart')}：${place} → ${hub.name}`
-    : hub.name);
+  document.getElementById('map-summary').textContent = state.nearest ? `${t('routeFromStart')}：${place} → ${hub.name}` : hub.name;
   applyTexts(document);
 }
 
