@@ -93,26 +93,30 @@ function render() {
 function drawMap() {
   const hub = state.hub;
   map = L.map('map', { keyboard: false, zoomControl: true, attributionControl: false, scrollWheelZoom: false });
+  const coords = state.nearest?.route?.coordinates;
+  const latlngs = Array.isArray(coords) && coords.length >= 2 ? coords.map(([x, y]) => [y, x]) : null;
+  // The view first: Leaflet creates marker elements only once the map has one.
+  const bounds = L.latLngBounds([[hub.lat, hub.lon]]);
+  if (hasStart) bounds.extend([lat, lon]);
+  if (latlngs) bounds.extend(L.latLngBounds(latlngs));
+  map.fitBounds(bounds, { padding: [28, 28], maxZoom: 17 });
+
   L.tileLayer(TILES.url, { maxZoom: 18, minZoom: 5 }).addTo(map);
   L.control.scale({ metric: true, imperial: false }).addTo(map);
+  if (latlngs) {
+    L.polyline(latlngs, { color: '#ffffff', weight: 9, opacity: 0.9, interactive: false }).addTo(map);
+    L.polyline(latlngs, { color: '#b3261e', weight: 5, dashArray: '10 6', interactive: false, className: 'route-line' }).addTo(map);
+  }
   const hubMarker = L.marker([hub.lat, hub.lon], {
     icon: L.divIcon({ className: 'hub-marker is-selected', html: '', iconSize: [36, 36], iconAnchor: [18, 18] }), keyboard: false, interactive: false,
   }).addTo(map);
-  hubMarker.getElement()?.append(h('span', { 'aria-hidden': 'true' }, '◆'));
-  const bounds = L.latLngBounds([[hub.lat, hub.lon]]);
-  const coords = state.nearest?.route?.coordinates;
+  hubMarker.getElement()?.append(h('span', { 'aria-hidden': 'true' }, '着'));
   if (hasStart) {
-    const start = L.marker([lat, lon], { icon: L.divIcon({ className: 'start-marker', html: '', iconSize: [34, 34], iconAnchor: [17, 17] }), keyboard: false, interactive: false }).addTo(map);
+    const start = L.marker([lat, lon], {
+      icon: L.divIcon({ className: 'start-marker', html: '', iconSize: [34, 34], iconAnchor: [17, 17] }), keyboard: false, interactive: false,
+    }).addTo(map);
     start.getElement()?.append(h('span', { 'aria-hidden': 'true' }, '出発'));
-    bounds.extend([lat, lon]);
   }
-  if (Array.isArray(coords) && coords.length >= 2) {
-    const latlngs = coords.map(([x, y]) => [y, x]);
-    L.polyline(latlngs, { color: '#ffffff', weight: 9, opacity: 0.9, interactive: false }).addTo(map);
-    L.polyline(latlngs, { color: '#b3261e', weight: 5, dashArray: '10 6', interactive: false, className: 'route-line' }).addTo(map);
-    bounds.extend(L.latLngBounds(latlngs));
-  }
-  map.fitBounds(bounds, { padding: [28, 28], maxZoom: 17 });
 }
 
 async function init() {

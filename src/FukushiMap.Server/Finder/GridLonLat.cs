@@ -76,47 +76,129 @@ public sealed class GridLonLat
     private double Bilinear(double[] v, int k, double tx, double ty) =>
         (v[k] * (1 - tx) + v[k + 1] * tx) * (1 - ty) + (v[k + _nx] * (1 - tx) + v[k + _nx + 1] * tx) * ty;
 
-    /// <summary>A plane path as GeoJSON LineString coordinates [lon, lat], rounded to 1e-7° (about 1 cm).</summary>
-    public double[][] ToLonLat(Coordinate[] path)
+    /// <summary>
+    /// A plane path as interleaved [lon, lat, lon, lat …] (degrees), simplified first (Douglas–Peucker, <paramref name="toleranceMetres"/>
+    /// in the plane: a drawn route needs no vertex that moves the line by less than that).
+    /// </summary>
+    public double[] ToLonLatFlat(Coordinate[] path, double toleranceMetres)
     {
-        var result = new double[path.Length][];
+        var keep = RouteSimplifier.Keep(path, toleranceMetres);
+        var count = 0;
+        foreach (var k in keep)
+        {
+            if (k)
+            {
+                count++;
+            }
+        }
+        var flat = new double[count * 2];
+        var j = 0;
         for (var i = 0; i < path.Length; i++)
         {
+            if (!keep[i])
+            {
+                continue;
+            }
             var (lon, lat) = ToLonLat(path[i].X, path[i].Y);
-            result[i] = [Math.Round(lon, 7), Math.Round(lat, 7)];
+            flat[j++] = lon;
+            flat[j++] = lat;
         }
-        return result;
+        return flat;
+    }
+}
+
+/// <summary>Douglas–Peucker over a plane path: which points to keep (the ends always).</summary>
+public static class RouteSimplifier
+{
+    public static bool[] Keep(Coordinate[] path, double tolerance)
+    {
+        var keep = new bool[path.Length];
+        if (path.Length == 0)
+        {
+            return keep;
+        }
+        keep[0] = keep[^1] = true;
+        if (path.Length < 3 || tolerance <= 0)
+        {
+            Array.Fill(keep, true);
+            return keep;
+        }
+        var stack = new Stack<(int From, int To)>();
+        stack.Push((0, path.Length - 1));
+        var tolerance2 = tolerance * tolerance;
+        while (stack.Count > 0)
+        {
+            var (from, to) = stack.Pop();
+            double ax = path[from].X, ay = path[from].Y, dx = path[to].X - ax, dy = path[to].Y - ay;
+            var length2 = dx * dx + dy * dy;
+            var worst = -1;
+            var worstDistance2 = tolerance2;
+            for (var i = from + 1; i < to; i++)
+            {
+                double px = path[i].X - ax, py = path[i].Y - ay;
+                double d2;
+                if (length2 <= 0)
+                {
+                    d2 = px * px + py * py;
+                }
+                else
+                {
+                    var t = Math.Clamp((px * dx + py * dy) / length2, 0, 1);
+                    double ex = px - t * dx, ey = py - t * dy;
+                    d2 = ex * ex + ey * ey;
+                }
+                if (d2 > worstDistance2)
+                {
+                    worstDistance2 = d2;
+                    worst = i;
+                }
+            }
+            if (worst > 0)
+            {
+                keep[worst] = true;
+                stack.Push((from, worst));
+                stack.Push((worst, to));
+            }
+        }
+        return keep;
     }
 }
 
 /// <summary>
-/// Writes [lon, lat] pairs with at most 7 decimals by integer arithmetic: the shortest-round-trip double formatting of the
+/// Writes [lon, lat] positions with at most 7 decimals by integer arithmetic: the shortest-round-trip double formatting of the
 /// default writer costs more than the whole route search on the finder's hot path.
 /// </summary>
-public sealed class CoordinatesJsonConverter : System.Text.Json.Serialization.JsonConverter<double[][]>
+public sealed class CoordinatesJsonConverter : System.Text.Json.Serialization.JsonConverter<double[]>
 {
-    public override double[][] Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
-        System.Text.Json.JsonSerializer.Deserialize<double[][]>(ref reader) ?? [];
+    /// <summary>Reads [[lon, lat], …] back into the interleaved form.</summary>
+    public override double[] Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        [.. (System.Text.Json.JsonSerializer.Deserialize<double[][]>(ref reader) ?? []).SelectMany(p => p.Take(2))];
 
-    public override void Write(System.Text.Json.Utf8JsonWriter writer, double[][] value, System.Text.Json.JsonSerializerOptions options)
+    /// <summary>Writes interleaved [lon, lat, lon, lat …] as GeoJSON positions [[lon, lat], …].</summary>
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, double[] value, System.Text.Json.JsonSerializerOptions options)
     {
         Span<byte> buffer = stackalloc byte[32];
         writer.WriteStartArray();
-        foreach (var point in value)
+        for (var i = 0; i + 1 < value.Length; i += 2)
         {
             writer.WriteStartArray();
-            foreach (var v in point)
-            {
-                if (!double.IsFinite(v) || Math.Abs(v) > 1e9)
-                {
-                    writer.WriteNumberValue(v);
-                    continue;
-                }
-                writer.WriteRawValue(Format(v, buffer), skipInputValidation: true);
-            }
+            Number(writer, value[i], buffer);
+            Number(writer, value[i + 1], buffer);
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
+    }
+
+    private static void Number(System.Text.Json.Utf8JsonWriter writer, double v, Span<byte> buffer)
+    {
+        if (!double.IsFinite(v) || Math.Abs(v) > 1e9)
+        {
+            writer.WriteNumberValue(v);
+        }
+        else
+        {
+            writer.WriteRawValue(Format(v, buffer), skipInputValidation: true);
+        }
     }
 
     /// <summary>UTF-8 text of <paramref name="v"/> rounded to 7 decimals, trailing zeros dropped (131.2778890 → 131.277889).</summary>

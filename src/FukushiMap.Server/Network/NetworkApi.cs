@@ -20,6 +20,9 @@ public static class NetworkApi
     public const int MaxHubs = 500;
     public const int MaxNearest = 20;
 
+    /// <summary>Route vertices closer than this to the simplified line are dropped (metres; invisible at street zoom).</summary>
+    public const double RouteToleranceMetres = 0.5;
+
     public static IServiceCollection AddNetwork(this IServiceCollection services) => services.AddSingleton<NetworkCatalog>();
 
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
@@ -139,7 +142,7 @@ public static class NetworkApi
         {
             var hub = f.Hub.Hub;
             var facts = HubFactsView.ToFacts(hub, localTime);
-            var route = f.Path.Length >= 2 ? new RouteLine(snapshot.Data.Grid.ToLonLat(f.Path)) : null;
+            var route = f.Path.Length >= 2 ? new RouteLine(snapshot.Data.Grid.ToLonLatFlat(f.Path, RouteToleranceMetres)) : null;
             return new NearestHub(hub.Id, hub.Name, f.Hub.TypeKey, f.Hub.TypeName, hub.Address,
                 Math.Round(pace.MetresToMinutes(f.Metres), 1), Math.Round(f.Metres), route, hub.Location.X, hub.Location.Y)
             {
@@ -235,8 +238,8 @@ public sealed record IsochroneCollection(List<IsochroneFeature> Features, string
     public string Type => "FeatureCollection";
 }
 
-/// <summary>A route as a GeoJSON LineString, [lon, lat] in JGD2011 degrees.</summary>
-public sealed record RouteLine([property: System.Text.Json.Serialization.JsonConverter(typeof(CoordinatesJsonConverter))] double[][] Coordinates)
+/// <summary>A route as a GeoJSON LineString, [lon, lat] in JGD2011 degrees (held interleaved, written as positions).</summary>
+public sealed record RouteLine([property: System.Text.Json.Serialization.JsonConverter(typeof(CoordinatesJsonConverter))] double[] Coordinates)
 {
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
     public string Type => "LineString";
