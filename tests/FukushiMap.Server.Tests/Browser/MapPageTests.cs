@@ -20,7 +20,6 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
 {
     private const string Ube = "35202";
     private const string Sapporo = "01100";
-    private const string TileHost = "cyberjapandata.gsi.go.jp";
 
     [Fact]
     public async Task ShowsOneKeyboardReachableMarkerPerHubOfUbe()
@@ -351,53 +350,6 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), name), FullPage = true });
     }
 
-    private async Task<MapView> OpenMapAsync(string query = "", int viewportWidth = 1400, int viewportHeight = 900)
-    {
-        var context = await browser.Browser.NewContextAsync(new()
-        {
-            Locale = "ja-JP",
-            TimezoneId = "Asia/Tokyo",
-            ViewportSize = new() { Width = viewportWidth, Height = viewportHeight },
-        });
-        var view = new MapView(context, await context.NewPageAsync());
-        // Offline meeting hall: the base map's tiles never arrive.
-        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
-        await view.Page.GotoAsync(server.BaseUrl + "/" + query);
-        await view.Page.WaitForSelectorAsync("body[data-municipality]", new() { State = WaitForSelectorState.Attached });
-        return view;
-    }
-
-    private sealed class MapView : IAsyncDisposable
-    {
-        private readonly IBrowserContext _context;
-        private readonly List<string> _errors = [];
-
-        public MapView(IBrowserContext context, IPage page)
-        {
-            _context = context;
-            Page = page;
-            page.Console += (_, msg) =>
-            {
-                // A failed background tile is expected offline; any other console error is a defect.
-                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal))
-                {
-                    _errors.Add($"{msg.Text} @ {msg.Location}");
-                }
-            };
-            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
-            page.Dialog += async (_, dialog) =>
-            {
-                Dialogs.Add(dialog.Message);
-                await dialog.DismissAsync();
-            };
-        }
-
-        public IPage Page { get; }
-
-        public List<string> Dialogs { get; } = [];
-
-        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
-    }
+    private Task<MapView> OpenMapAsync(string query = "", int viewportWidth = 1400, int viewportHeight = 900) =>
+        MapView.OpenAsync(browser.Browser, server.BaseUrl, query, viewportWidth, viewportHeight);
 }
