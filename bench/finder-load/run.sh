@@ -53,9 +53,17 @@ echo "==> 出発点: $(wc -l <"$work/points.txt") か所（候補 $(wc -l <"$wor
 export FINDER_POINTS="$work/points.txt"
 echo "==> ウォームアップ（5 秒）"
 wrk -t"$threads" -c"$connections" -d5s --timeout 2s -s "$here/nearest-hubs.lua" "$url" >/dev/null
-echo "==> 計測: $connections 同時接続, ${seconds} 秒, $url/api/nearest-hubs"
+cpu_ticks() { [ -n "$server_pid" ] && awk '{print $14 + $15}' "/proc/$server_pid/stat" || echo 0; }
+echo "==> 計測: $connections 同時接続, ${seconds} 秒, $url/api/nearest-hubs（マシンの負荷: $(cut -d' ' -f1-3 /proc/loadavg)）"
+before=$(cpu_ticks)
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 2s --latency -s "$here/nearest-hubs.lua" "$url" | tee "$work/wrk.txt"
+after=$(cpu_ticks)
 result=$(grep '^RESULT' "$work/wrk.txt")
+if [ -n "$server_pid" ]; then
+  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$result")
+  # Server CPU per request (user + system), independent of how busy the rest of the machine is.
+  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { if (n > 0) printf "==> サーバーの CPU 時間: 1 リクエストあたり %.0f µs（%d 件）\n", t / hz * 1e6 / n, n }'
+fi
 p95=$(sed -E 's/.*p95_ms=([0-9.]+).*/\1/' <<<"$result")
 errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$result")
 if awk -v p="$p95" -v t="$target_ms" 'BEGIN { exit !(p <= t) }' && [ "$errors" = 0 ]; then

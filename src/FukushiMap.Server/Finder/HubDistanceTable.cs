@@ -138,7 +138,7 @@ public sealed class HubDistanceTable
             {
                 int step = _next[node], edge = step >> 1;
                 var backwards = (step & 1) != 0;
-                AppendPiece(graph, edge, backwards ? 1 : 0, backwards ? 0 : 1, points);
+                AppendWhole(graph, edge, backwards, points);
                 node = backwards ? graph.EdgeSource(edge) : graph.EdgeTarget(edge);
             }
             AppendPiece(graph, Hub.EdgeIndex, node == graph.EdgeSource(Hub.EdgeIndex) ? 0 : 1, Hub.Fraction, points);
@@ -153,6 +153,21 @@ public sealed class HubDistanceTable
         if (!points[^1].Equals2D(p))
         {
             points.Add(p);
+        }
+    }
+
+    /// <summary>A whole edge, source to target or back (no lengths needed), without repeating the list's last point.</summary>
+    private static void AppendWhole(WalkingGraph graph, int edge, bool backwards, List<Coordinate> points)
+    {
+        var n = graph.EdgePointCount(edge);
+        for (var k = 0; k < n; k++)
+        {
+            var (x, y) = graph.EdgePoint(edge, backwards ? n - 1 - k : k);
+            if (k == 0 && points.Count > 0 && points[^1].X == x && points[^1].Y == y)
+            {
+                continue;
+            }
+            points.Add(new Coordinate(x, y));
         }
     }
 

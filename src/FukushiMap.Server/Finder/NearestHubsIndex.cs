@@ -22,7 +22,9 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider c
     public const double CacheSeconds = 10;
 
     private readonly Lock _lock = new();
-    private (DateTimeOffset At, Task<AreaIndex> Task)? _areas;
+    private volatile AreaEntry? _areas;
+
+    private sealed record AreaEntry(DateTimeOffset At, Task<AreaIndex> Task);
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<HubSnapshot> Task)> _hubs = new();
     private readonly ConditionalWeakTable<CityNetwork, CityFinderData> _cities = new();
 
@@ -32,31 +34,70 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider c
     /// <summary>The municipality whose boundary holds the point (1 km tolerance for coastal outlines), else a problem naming what is covered.</summary>
     public async Task<string> MunicipalityAtAsync(double lon, double lat, CancellationToken ct)
     {
-        Task<AreaIndex> task;
-        lock (_lock)
+        var now = clock.GetUtcNow();
+        var entry = _areas;
+        if (entry is null || now - entry.At > TimeSpan.FromSeconds(CacheSeconds) || entry.Task.IsFaulted || entry.Task.IsCanceled)
         {
-            var now = clock.GetUtcNow();
-            if (_areas is not { } a || now - a.At > TimeSpan.FromSeconds(CacheSeconds) || a.Task.IsFaulted || a.Task.IsCanceled)
+            lock (_lock)
             {
-                _areas = (now, LoadAreasAsync());
+                entry = _areas;
+                if (entry is null || now - entry.At > TimeSpan.FromSeconds(CacheSeconds) || entry.Task.IsFaulted || entry.Task.IsCanceled)
+                {
+                    // The old table keeps answering while the new one loads.
+                    var fresh = new AreaEntry(now, LoadAreasAsync());
+                    if (entry is { Task.IsCompletedSuccessfully: true })
+                    {
+                        _ = fresh.Task.ContinueWith(t =>
+                        {
+                            if (t.IsCompletedSuccessfully)
+                            {
+                                _areas = fresh;
+                            }
+                        }, TaskScheduler.Default);
+                        _areas = entry with { At = now };
+                    }
+                    else
+                    {
+                        _areas = entry = fresh;
+                    }
+                }
             }
-            task = _areas.Value.Task;
         }
-        var areas = await task.WaitAsync(ct);
+        var areas = entry.Task.IsCompletedSuccessfully ? entry.Task.Result : await entry.Task.WaitAsync(ct);
         return areas.Locate(lon, lat) ?? throw FukushiMapProblemException.BadRequest("outside-service-area",
             $"この地点は対象地域の外です。いま探せるのは {string.Join("・", areas.CoveredNames.DefaultIfEmpty("（なし）"))} です。");
     }
 
-    /// <summary>The open hubs of <paramref name="municipality"/> snapped onto <paramref name="city"/>'s network.</summary>
+    /// <summary>
+    /// The open hubs of <paramref name="municipality"/> snapped onto <paramref name="city"/>'s network. A stale snapshot keeps
+    /// answering while its successor loads, so the refresh never holds a request up.
+    /// </summary>
     public Task<HubSnapshot> HubsAsync(string municipality, CityNetwork city, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var entry = _hubs.AddOrUpdate(municipality,
-            code => (now, LoadHubsAsync(code, city)),
-            (code, old) => now - old.At > TimeSpan.FromSeconds(CacheSeconds) || old.Task.IsFaulted || old.Task.IsCanceled
-                || (old.Task.IsCompletedSuccessfully && !ReferenceEquals(old.Task.Result.City, city))
-                ? (now, LoadHubsAsync(code, city)) : old);
-        return entry.Task.WaitAsync(ct);
+        var current = _hubs.GetOrAdd(municipality, code => (now, LoadHubsAsync(code, city)));
+        var task = current.Task;
+        var usable = task.IsCompletedSuccessfully && ReferenceEquals(task.Result.City, city);
+        var stale = now - current.At > TimeSpan.FromSeconds(CacheSeconds);
+        if (task.IsFaulted || task.IsCanceled || (task.IsCompletedSuccessfully && !usable))
+        {
+            // Broken or built on another network: everyone waits for the new one.
+            var fresh = (now, LoadHubsAsync(municipality, city));
+            _hubs[municipality] = fresh;
+            return fresh.Item2.WaitAsync(ct);
+        }
+        if (usable && stale && _hubs.TryUpdate(municipality, (now, task), current))
+        {
+            var next = LoadHubsAsync(municipality, city);
+            _ = next.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    _hubs[municipality] = (clock.GetUtcNow(), t);
+                }
+            }, TaskScheduler.Default);
+        }
+        return task.IsCompletedSuccessfully ? task : task.WaitAsync(ct);
     }
 
     private async Task<AreaIndex> LoadAreasAsync()
@@ -113,8 +154,15 @@ public sealed class AreaIndex
     }
 }
 
-/// <summary>An open hub with its type keys, where it joins the network, and its distance table when the city has room for one.</summary>
-public sealed record SnappedHub(Hub Hub, string TypeKey, string TypeName, string? ParentTypeKey, NetworkSnap Snap, HubDistanceTable? Table);
+/// <summary>An open hub with its type keys, where it joins the network, its distance table when the city has room for one, and its
+/// facts (open-now left to the time of each request).</summary>
+public sealed record SnappedHub(Hub Hub, string TypeKey, string TypeName, string? ParentTypeKey, NetworkSnap Snap, HubDistanceTable? Table)
+{
+    public HubFacts Facts { get; } = HubFactsView.ToFacts(Hub, default) with { OpenNow = null };
+
+    /// <summary>Open at <paramref name="localTime"/> (Asia/Tokyo); null when the hub has no opening hours.</summary>
+    public bool? OpenAt(DateTime localTime) => Hub.OpeningHours.Count == 0 ? null : Hub.OpeningHours.Any(p => p.IsOpenAt(localTime));
+}
 
 /// <summary>A hub found from a point: walking metres and the route (plane metres).</summary>
 public sealed record FoundHub(SnappedHub Hub, double Metres, Coordinate[] Path);

@@ -141,7 +141,7 @@ public static class NetworkApi
         var list = found.Select(f =>
         {
             var hub = f.Hub.Hub;
-            var facts = HubFactsView.ToFacts(hub, localTime);
+            var facts = f.Hub.Facts;
             var route = f.Path.Length >= 2 ? new RouteLine(snapshot.Data.Grid.ToLonLatFlat(f.Path, RouteToleranceMetres)) : null;
             return new NearestHub(hub.Id, hub.Name, f.Hub.TypeKey, f.Hub.TypeName, hub.Address,
                 Math.Round(pace.MetresToMinutes(f.Metres), 1), Math.Round(f.Metres), route, hub.Location.X, hub.Location.Y)
@@ -150,7 +150,7 @@ public static class NetworkApi
                 TargetGroups = facts.TargetGroups,
                 OpeningHours = facts.OpeningHours,
                 OpeningNote = facts.OpeningNote,
-                OpenNow = facts.OpenNow,
+                OpenNow = f.Hub.OpenAt(localTime),
                 Phone = facts.Phone,
             };
         }).ToList();
