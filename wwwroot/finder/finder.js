@@ -169,7 +169,9 @@ async function geocode(address) {
     const matches = await getJson(`../api/geocode?q=${encodeURIComponent(address)}&limit=6`);
     setStatus('');
     const best = matches[0];
-    const sure = best && (best.score >= AUTO_PICK_SCORE || matches.length === 1) && !(matches[1] && matches[1].score === best.score);
+    // Scores of places outside the walking area are lowered by 0.9 on the server; an exact name there is still exact.
+    const threshold = best && !best.served ? AUTO_PICK_SCORE * 0.9 : AUTO_PICK_SCORE;
+    const sure = best && (best.score >= threshold - 1e-9 || matches.length === 1) && !(matches[1] && matches[1].score === best.score);
     if (sure) {
       setStart({ lat: best.lat, lon: best.lon, label: best.label }, { focusResults: true });
     } else {

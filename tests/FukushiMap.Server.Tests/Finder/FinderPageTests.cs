@@ -105,6 +105,7 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
 
         Assert.True(await NoSidewaysScrollAsync(page), "no horizontal scroll at 390 px");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-phone.png"), FullPage = true });
+        await page.Locator(".finder-map").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-phone-map.png") });
 
         await page.EvaluateAsync("document.documentElement.style.fontSize = '200%'");
         Assert.True(await NoSidewaysScrollAsync(page), "no horizontal scroll with text at 200 %");
@@ -142,6 +143,13 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForFunctionAsync("document.querySelector('#problem').innerText.includes('山口市')");
         Assert.Contains("宇部市", await page.Locator("#problem").InnerTextAsync());
+
+        // A real address in a city without a walking network: found, then the search says where the service covers.
+        await page.FillAsync("#q", "世田谷区太子堂1丁目");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("document.querySelector('#problem').innerText.includes('対象地域の外')");
+        Assert.Contains("宇部市", await page.Locator("#problem").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#results .result").CountAsync());
     }
 
     [Fact]
