@@ -57,13 +57,14 @@ for (const [selector, label] of [['.leaflet-control-zoom-in', '拡大'], ['.leaf
 }
 
 map.on('click', (e) => {
-  // Enter on the focused map (keyboard) chooses the centre of the map; a tap or click chooses that point.
-  if (e.originalEvent?.type === 'keypress') {
+  setStart({ lat: e.latlng.lat, lon: e.latlng.lng, label: t('tappedPlace') }, { focusResults: false });
+});
+// Keyboard: with the map itself focused (arrow keys move it), Enter searches from the centre of the map.
+map.on('keypress', (e) => {
+  if (e.originalEvent.key === 'Enter' && e.originalEvent.target === map.getContainer()) {
     const c = map.getCenter();
     setStart({ lat: c.lat, lon: c.lng, label: t('mapCentre') }, { focusResults: false });
-    return;
   }
-  setStart({ lat: e.latlng.lat, lon: e.latlng.lng, label: t('tappedPlace') }, { focusResults: false });
 });
 map.on('popupopen', (e) => {
   state.popupOpen = true;

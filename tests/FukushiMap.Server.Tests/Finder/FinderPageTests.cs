@@ -90,6 +90,11 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         // Focus is visible: the focused element draws an outline.
         var outline = await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle");
         Assert.NotEqual("none", outline);
+
+        // The map itself: focused, Enter searches from its centre.
+        await TabUntilAsync(page, "#map", 30);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("document.querySelector('#status').innerText.includes('地図の中心')");
         view.AssertNoConsoleErrors();
     }
 
