@@ -7,6 +7,7 @@ using FukushiMap.Server.Finder;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
 using FukushiMap.Server.Network;
+using FukushiMap.Server.WelfareMap;
 using Microsoft.Extensions.Options;
 
 namespace FukushiMap.Server;
@@ -48,6 +49,7 @@ public static class FukushiMapApp
         builder.Services.AddFeatures();
         builder.Services.AddNetwork();
         builder.Services.AddFinder();
+        builder.Services.AddWelfare(builder.Configuration);
 
         var app = builder.Build();
 
@@ -56,7 +58,8 @@ public static class FukushiMapApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapWelfare();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapFeatures();
         app.MapMapApi();
         app.MapNetwork();

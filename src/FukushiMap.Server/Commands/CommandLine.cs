@@ -23,6 +23,8 @@ public static class CommandLine
                 ["distances", .. var rest] => await NetworkCommands.DistancesAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 ["hub-types", .. var rest] => await HubTypeCommands.RunAsync(rest, Console.Out, cts.Token),
                 ["migrate", ..] => await MigrateAsync(cts.Token),
+                ["demo-welfare", ..] => await WelfareMap.WelfareCommands.DemoWelfareAsync(cts.Token),
+                ["demo-users", ..] => await WelfareMap.WelfareCommands.DemoUsersAsync(cts.Token),
                 _ => Unknown(args),
             };
         }

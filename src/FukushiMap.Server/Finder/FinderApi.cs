@@ -27,7 +27,7 @@ public static partial class FinderApi
 
     public static IEndpointRouteBuilder MapFinder(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("近くの拠点さがし");
+        var api = app.MapGroup("/api").WithTags("近くの拠点さがし").AllowAnonymous();
         api.MapGet("/geocode", GeocodeAsync).WithName("Geocode")
             .WithSummary("住所（町丁目・大字）から地点を探す（オフライン、よく合う順）")
             .WithDescription("見つからないときは 404 の problem details（type no-address-match）で、似た名前を suggestions に入れて返す。"
