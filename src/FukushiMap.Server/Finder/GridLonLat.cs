@@ -80,7 +80,7 @@ public sealed class GridLonLat
     /// A plane path as interleaved [lon, lat, lon, lat …] (degrees), simplified first (Douglas–Peucker, <paramref name="toleranceMetres"/>
     /// in the plane: a drawn route needs no vertex that moves the line by less than that).
     /// </summary>
-    public double[] ToLonLatFlat(Coordinate[] path, double toleranceMetres)
+    public double[] ToLonLatFlat(PlanePath path, double toleranceMetres)
     {
         var keep = RouteSimplifier.Keep(path, toleranceMetres);
         var count = 0;
@@ -93,13 +93,13 @@ public sealed class GridLonLat
         }
         var flat = new double[count * 2];
         var j = 0;
-        for (var i = 0; i < path.Length; i++)
+        for (var i = 0; i < path.Count; i++)
         {
             if (!keep[i])
             {
                 continue;
             }
-            var (lon, lat) = ToLonLat(path[i].X, path[i].Y);
+            var (lon, lat) = ToLonLat(path.X(i), path.Y(i));
             flat[j++] = lon;
             flat[j++] = lat;
         }
@@ -110,32 +110,32 @@ public sealed class GridLonLat
 /// <summary>Douglas–Peucker over a plane path: which points to keep (the ends always).</summary>
 public static class RouteSimplifier
 {
-    public static bool[] Keep(Coordinate[] path, double tolerance)
+    public static bool[] Keep(PlanePath path, double tolerance)
     {
-        var keep = new bool[path.Length];
-        if (path.Length == 0)
+        var keep = new bool[path.Count];
+        if (path.Count == 0)
         {
             return keep;
         }
         keep[0] = keep[^1] = true;
-        if (path.Length < 3 || tolerance <= 0)
+        if (path.Count < 3 || tolerance <= 0)
         {
             Array.Fill(keep, true);
             return keep;
         }
         var stack = new Stack<(int From, int To)>();
-        stack.Push((0, path.Length - 1));
+        stack.Push((0, path.Count - 1));
         var tolerance2 = tolerance * tolerance;
         while (stack.Count > 0)
         {
             var (from, to) = stack.Pop();
-            double ax = path[from].X, ay = path[from].Y, dx = path[to].X - ax, dy = path[to].Y - ay;
+            double ax = path.X(from), ay = path.Y(from), dx = path.X(to) - ax, dy = path.Y(to) - ay;
             var length2 = dx * dx + dy * dy;
             var worst = -1;
             var worstDistance2 = tolerance2;
             for (var i = from + 1; i < to; i++)
             {
-                double px = path[i].X - ax, py = path[i].Y - ay;
+                double px = path.X(i) - ax, py = path.Y(i) - ay;
                 double d2;
                 if (length2 <= 0)
                 {

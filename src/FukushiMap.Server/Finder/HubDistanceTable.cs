@@ -122,10 +122,13 @@ public sealed class HubDistanceTable
 
     /// <summary>The route in plane metres, as <see cref="NearestSourceFinder"/> draws it: query point, its snapped point, along
     /// the network, the hub's snapped point, the hub point.</summary>
-    public Coordinate[] Path(WalkingGraph graph, NetworkSnap from, int viaNode)
+    public Coordinate[] Path(WalkingGraph graph, NetworkSnap from, int viaNode) => PathInto(graph, from, viaNode, new PlanePath()).ToCoordinates();
+
+    /// <summary>Same as <see cref="Path"/>, into a flat buffer (no object per point: the finder draws thousands of routes a second).</summary>
+    public PlanePath PathInto(WalkingGraph graph, NetworkSnap from, int viaNode, PlanePath points)
     {
-        var points = new List<Coordinate>(64) { from.Query.Copy() };
-        Add(points, from.Point!.Copy());
+        points.Add(from.Query.X, from.Query.Y);
+        points.Add(from.Point!.X, from.Point.Y);
         if (viaNode < 0)
         {
             AppendPiece(graph, from.EdgeIndex, from.Fraction, Hub.Fraction, points);
@@ -138,41 +141,23 @@ public sealed class HubDistanceTable
             {
                 int step = _next[node], edge = step >> 1;
                 var backwards = (step & 1) != 0;
-                AppendWhole(graph, edge, backwards, points);
+                var n = graph.EdgePointCount(edge);
+                for (var k = 0; k < n; k++)
+                {
+                    var (x, y) = graph.EdgePoint(edge, backwards ? n - 1 - k : k);
+                    points.Add(x, y);
+                }
                 node = backwards ? graph.EdgeSource(edge) : graph.EdgeTarget(edge);
             }
             AppendPiece(graph, Hub.EdgeIndex, node == graph.EdgeSource(Hub.EdgeIndex) ? 0 : 1, Hub.Fraction, points);
         }
-        Add(points, Hub.Point!.Copy());
-        Add(points, Hub.Query.Copy());
-        return [.. points];
-    }
-
-    private static void Add(List<Coordinate> points, Coordinate p)
-    {
-        if (!points[^1].Equals2D(p))
-        {
-            points.Add(p);
-        }
-    }
-
-    /// <summary>A whole edge, source to target or back (no lengths needed), without repeating the list's last point.</summary>
-    private static void AppendWhole(WalkingGraph graph, int edge, bool backwards, List<Coordinate> points)
-    {
-        var n = graph.EdgePointCount(edge);
-        for (var k = 0; k < n; k++)
-        {
-            var (x, y) = graph.EdgePoint(edge, backwards ? n - 1 - k : k);
-            if (k == 0 && points.Count > 0 && points[^1].X == x && points[^1].Y == y)
-            {
-                continue;
-            }
-            points.Add(new Coordinate(x, y));
-        }
+        points.Add(Hub.Point!.X, Hub.Point.Y);
+        points.Add(Hub.Query.X, Hub.Query.Y);
+        return points;
     }
 
     /// <summary>The part of an edge between two fractions (0 = source, 1 = target), walked from <paramref name="from"/>.</summary>
-    internal static void AppendPiece(WalkingGraph graph, int edge, double from, double to, List<Coordinate> points)
+    internal static void AppendPiece(WalkingGraph graph, int edge, double from, double to, PlanePath points)
     {
         from = Math.Clamp(from, 0, 1);
         to = Math.Clamp(to, 0, 1);
@@ -185,8 +170,8 @@ public sealed class HubDistanceTable
         {
             var (ax, ay) = graph.EdgePoint(edge, 0);
             var (bx, by) = graph.EdgePoint(edge, n - 1);
-            points.Add(new Coordinate(ax + lo * (bx - ax), ay + lo * (by - ay)));
-            points.Add(new Coordinate(ax + hi * (bx - ax), ay + hi * (by - ay)));
+            points.AddRaw(ax + lo * (bx - ax), ay + lo * (by - ay));
+            points.AddRaw(ax + hi * (bx - ax), ay + hi * (by - ay));
         }
         else
         {
@@ -201,7 +186,7 @@ public sealed class HubDistanceTable
                 if (!started && dLo <= next)
                 {
                     var t = length > 0 ? (dLo - along) / length : 0;
-                    points.Add(new Coordinate(px + t * (x - px), py + t * (y - py)));
+                    points.AddRaw(px + t * (x - px), py + t * (y - py));
                     started = true;
                 }
                 if (started)
@@ -209,10 +194,10 @@ public sealed class HubDistanceTable
                     if (dHi <= next || i == n - 1)
                     {
                         var t = length > 0 ? Math.Min((dHi - along) / length, 1) : 1;
-                        points.Add(new Coordinate(px + t * (x - px), py + t * (y - py)));
+                        points.AddRaw(px + t * (x - px), py + t * (y - py));
                         break;
                     }
-                    points.Add(new Coordinate(x, y));
+                    points.AddRaw(x, y);
                 }
                 along = next;
                 px = x;
@@ -221,12 +206,85 @@ public sealed class HubDistanceTable
         }
         if (backwards)
         {
-            points.Reverse(start, points.Count - start);
+            points.Reverse(start);
         }
-        if (start > 0 && start < points.Count && points[start].Equals2D(points[start - 1]))
+        points.DropRepeatAt(start);
+    }
+}
+
+/// <summary>A path in plane metres as interleaved x, y (one array, not an object per point).</summary>
+public sealed class PlanePath
+{
+    private double[] _xy;
+
+    public PlanePath(int capacity = 128) => _xy = new double[capacity * 2];
+
+    /// <summary>Number of points.</summary>
+    public int Count { get; private set; }
+
+    public double X(int i) => _xy[2 * i];
+
+    public double Y(int i) => _xy[2 * i + 1];
+
+    /// <summary>Adds a point unless it repeats the last one.</summary>
+    public void Add(double x, double y)
+    {
+        if (Count > 0 && _xy[2 * Count - 2] == x && _xy[2 * Count - 1] == y)
         {
-            points.RemoveAt(start);
+            return;
         }
+        AddRaw(x, y);
+    }
+
+    internal void AddRaw(double x, double y)
+    {
+        if (2 * Count + 2 > _xy.Length)
+        {
+            Array.Resize(ref _xy, _xy.Length * 2);
+        }
+        _xy[2 * Count] = x;
+        _xy[2 * Count + 1] = y;
+        Count++;
+    }
+
+    /// <summary>Reverses the points from <paramref name="start"/> to the end.</summary>
+    internal void Reverse(int start)
+    {
+        for (int i = start, j = Count - 1; i < j; i++, j--)
+        {
+            (_xy[2 * i], _xy[2 * j]) = (_xy[2 * j], _xy[2 * i]);
+            (_xy[2 * i + 1], _xy[2 * j + 1]) = (_xy[2 * j + 1], _xy[2 * i + 1]);
+        }
+    }
+
+    /// <summary>Removes the point at <paramref name="index"/> when it repeats the one before.</summary>
+    internal void DropRepeatAt(int index)
+    {
+        if (index > 0 && index < Count && X(index) == X(index - 1) && Y(index) == Y(index - 1))
+        {
+            Array.Copy(_xy, 2 * index + 2, _xy, 2 * index, 2 * (Count - index - 1));
+            Count--;
+        }
+    }
+
+    public static PlanePath From(Coordinate[] points)
+    {
+        var path = new PlanePath(Math.Max(points.Length, 2));
+        foreach (var p in points)
+        {
+            path.AddRaw(p.X, p.Y);
+        }
+        return path;
+    }
+
+    public Coordinate[] ToCoordinates()
+    {
+        var result = new Coordinate[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            result[i] = new Coordinate(X(i), Y(i));
+        }
+        return result;
     }
 }
 

@@ -165,7 +165,7 @@ public sealed record SnappedHub(Hub Hub, string TypeKey, string TypeName, string
 }
 
 /// <summary>A hub found from a point: walking metres and the route (plane metres).</summary>
-public sealed record FoundHub(SnappedHub Hub, double Metres, Coordinate[] Path);
+public sealed record FoundHub(SnappedHub Hub, double Metres, PlanePath Path);
 
 /// <summary>What the finder keeps per network.</summary>
 public sealed class CityFinderData(CityNetwork city)
@@ -241,9 +241,9 @@ public sealed class HubSnapshot
                 }
             }
             return [.. found.OrderBy(f => f.Metres).ThenBy(f => f.Index).Take(limit)
-                .Select(f => new FoundHub(selected[f.Index], f.Metres, selected[f.Index].Table!.Path(graph, from, f.Via)))];
+                .Select(f => new FoundHub(selected[f.Index], f.Metres, selected[f.Index].Table!.PathInto(graph, from, f.Via, new PlanePath())))];
         }
-        return [.. FinderFor(selected).Find(from, limit, maxMetres, ct).Select(f => new FoundHub(selected[f.SourceIndex], f.WalkMetres, f.Path))];
+        return [.. FinderFor(selected).Find(from, limit, maxMetres, ct).Select(f => new FoundHub(selected[f.SourceIndex], f.WalkMetres, PlanePath.From(f.Path)))];
     }
 
     public CityNetwork City { get; }
