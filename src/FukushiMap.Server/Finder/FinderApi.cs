@@ -20,6 +20,7 @@ public static partial class FinderApi
     public static IServiceCollection AddFinder(this IServiceCollection services)
     {
         services.AddSingleton<GazetteerProvider>();
+        services.AddHostedService<GazetteerWarmUp>();
         services.AddSingleton<NearestHubsIndex>();
         services.TryAddSingleton(TimeProvider.System);
         return services;

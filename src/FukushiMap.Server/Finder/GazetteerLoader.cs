@@ -102,3 +102,26 @@ public sealed class GazetteerProvider(IServiceScopeFactory scopes, IOptions<Fuku
     private static double? Number(JsonElement item, string property) =>
         item.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 }
+
+/// <summary>Reads the address table as soon as the server has started, so the first resident does not wait for it.</summary>
+internal sealed class GazetteerWarmUp(GazetteerProvider provider, IHostApplicationLifetime lifetime, ILogger<GazetteerWarmUp> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await provider.GetAsync(lifetime.ApplicationStopping);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not fatal: the next /api/geocode request tries again and reports the problem.
+                logger.LogWarning(e, "住所の表を読み込めませんでした（次の住所検索で読み直します）");
+            }
+        }));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
