@@ -22,6 +22,7 @@ public static class CommandLine
                 ["import", .. var rest] => await ImportCommand.RunAsync(rest, cts.Token),
                 ["distances", .. var rest] => await NetworkCommands.DistancesAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 ["migrate", ..] => await MigrateAsync(cts.Token),
+                ["coverage", .. var rest] => await Coverage.CoverageCommand.RunAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 _ => Unknown(args),
             };
         }

@@ -1,0 +1,137 @@
+using FukushiMap.Core.Network;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.Simplify;
+
+namespace FukushiMap.Core.Coverage;
+
+/// <summary>Options for <see cref="GapFinder"/>.</summary>
+public sealed record GapOptions
+{
+    /// <summary>Radius (metres) drawn round each uncovered, populated street sample; samples closer than twice this join one gap. Default 40 m.</summary>
+    public double RadiusMetres { get; init; } = 40;
+
+    /// <summary>Raster cell (metres) of the buffer-and-dissolve. Default 5 m.</summary>
+    public double CellMetres { get; init; } = 5;
+
+    /// <summary>Outline simplification tolerance (metres). Default 2 m.</summary>
+    public double SimplifyMetres { get; init; } = 2;
+
+    /// <summary>Band (index into the placement's bands) gaps are ranked by first, e.g. 65+; null: by people.</summary>
+    public int? RankBand { get; init; }
+}
+
+/// <summary>A populated area beyond walking reach.</summary>
+/// <param name="Area">Polygon (plane metres).</param>
+/// <param name="People">Uncovered people inside.</param>
+/// <param name="Bands">Uncovered people per band (empty without bands).</param>
+/// <param name="NearestMetres">Walking metres from the gap's nearest part to the nearest hub (+∞ when no hub can be reached).</param>
+/// <param name="FarthestMetres">Walking metres from its farthest reachable part to the nearest hub (+∞ when none can be reached).</param>
+/// <param name="NearestHub">Index of the nearest hub, or -1.</param>
+/// <param name="Units">Units (indices) whose people are in the gap, most people first.</param>
+public sealed record CoverageGap(Geometry Area, long People, long[] Bands, double NearestMetres, double FarthestMetres, int NearestHub,
+    IReadOnlyList<int> Units);
+
+/// <summary>
+/// Gaps: the populated street samples beyond walking reach, each drawn as a disc of <see cref="GapOptions.RadiusMetres"/>
+/// and dissolved into polygons; each polygon counts the uncovered people in it and the walk from it to the nearest hub.
+/// Ranked by the uncovered people of <see cref="GapOptions.RankBand"/> (e.g. 65+) when given, then by all uncovered people.
+/// People without network (<see cref="PlacementKind.NoNetwork"/>) are not gaps: they are reported as <c>no_network</c>.
+/// </summary>
+public static class GapFinder
+{
+    /// <summary>Finds the gaps of <paramref name="result"/>.</summary>
+    public static IReadOnlyList<CoverageGap> Find(CoverageResult result, GapOptions? options = null, GeometryFactory? factory = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        options ??= new GapOptions();
+        factory ??= new GeometryFactory();
+        var p = result.Placement;
+        int bands = p.BandNames.Count;
+        var uncovered = new List<int>();
+        for (int i = 0; i < p.Count; i++)
+        {
+            if (p.Kinds[i] == PlacementKind.NoNetwork || result.IsCovered(i)) continue;
+            bool any = p.People[i] > 0;
+            for (int b = 0; b < bands && !any; b++) any = p.Bands[b][i] > 0;
+            if (any) uncovered.Add(i);
+        }
+        if (uncovered.Count == 0) return [];
+
+        var discs = uncovered.Select(i =>
+        {
+            var c = new Coordinate(p.Xs[i], p.Ys[i]);
+            return factory.CreateLineString([c, c.Copy()]);
+        }).ToList();
+        var dissolved = RasterBuffer.Buffer(factory, discs, options.RadiusMetres, options.CellMetres);
+        var polygons = new List<Geometry>();
+        for (int k = 0; k < dissolved.NumGeometries; k++)
+        {
+            var g = dissolved.GetGeometryN(k);
+            if (g.IsEmpty) continue;
+            polygons.Add(options.SimplifyMetres > 0 ? TopologyPreservingSimplifier.Simplify(g, options.SimplifyMetres) : g);
+        }
+
+        var tree = new STRtree<int>();
+        var locators = new IndexedPointInAreaLocator[polygons.Count];
+        for (int k = 0; k < polygons.Count; k++) { tree.Insert(polygons[k].EnvelopeInternal, k); locators[k] = new(polygons[k]); }
+        tree.Build();
+        var people = new long[polygons.Count];
+        var bandPeople = new long[polygons.Count][];
+        var nearest = new double[polygons.Count];
+        var farthest = new double[polygons.Count];
+        var nearestHub = new int[polygons.Count];
+        var unitPeople = new Dictionary<int, long>[polygons.Count];
+        for (int k = 0; k < polygons.Count; k++)
+        {
+            bandPeople[k] = new long[bands];
+            nearest[k] = double.PositiveInfinity;
+            farthest[k] = double.NegativeInfinity;
+            nearestHub[k] = -1;
+            unitPeople[k] = [];
+        }
+        foreach (int i in uncovered)
+        {
+            var at = new Coordinate(p.Xs[i], p.Ys[i]);
+            int k = Locate(tree, locators, polygons, at);
+            if (k < 0) continue;
+            people[k] += p.People[i];
+            for (int b = 0; b < bands; b++) bandPeople[k][b] += p.Bands[b][i];
+            double m = result.NearestMetres[i];
+            if (m < nearest[k]) { nearest[k] = m; nearestHub[k] = result.NearestHub[i]; }
+            if (double.IsFinite(m) && m > farthest[k]) farthest[k] = m;
+            unitPeople[k][p.UnitIndex[i]] = unitPeople[k].GetValueOrDefault(p.UnitIndex[i]) + p.People[i];
+        }
+        var gaps = new List<CoverageGap>();
+        for (int k = 0; k < polygons.Count; k++)
+        {
+            if (people[k] == 0 && bandPeople[k].All(v => v == 0)) continue;
+            gaps.Add(new CoverageGap(polygons[k], people[k], bandPeople[k], nearest[k],
+                double.IsFinite(farthest[k]) ? farthest[k] : double.PositiveInfinity, nearestHub[k],
+                unitPeople[k].OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Select(kv => kv.Key).ToList()));
+        }
+        int? rank = options.RankBand is { } rb && rb >= 0 && rb < bands ? rb : null;
+        return gaps
+            .OrderByDescending(g => rank is { } r ? g.Bands[r] : g.People)
+            .ThenByDescending(g => g.People)
+            .ThenBy(g => g.Area.EnvelopeInternal.MinX).ThenBy(g => g.Area.EnvelopeInternal.MinY)
+            .ToList();
+    }
+
+    private static int Locate(STRtree<int> tree, IndexedPointInAreaLocator[] locators, List<Geometry> polygons, Coordinate at)
+    {
+        int best = -1;
+        double bestDistance = double.PositiveInfinity;
+        var probe = new Envelope(at);
+        probe.ExpandBy(10);
+        foreach (int k in tree.Query(probe))
+        {
+            if (locators[k].Locate(at) != Location.Exterior) return k;
+            // The raster outline is within half a cell of the disc: a sample may sit just outside its own gap.
+            double d = polygons[k].Distance(polygons[k].Factory.CreatePoint(at));
+            if (d < bestDistance) { bestDistance = d; best = k; }
+        }
+        return best;
+    }
+}
