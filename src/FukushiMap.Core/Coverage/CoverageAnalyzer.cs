@@ -185,12 +185,14 @@ public sealed class CoverageAnalyzer
 
         // Straight line, from every hub (on the network or not) to where the people are.
         double r = budgetMetres + StraightLineToleranceMetres, r2 = r * r;
+        var hubXs = hubs.Select(h => h.Point.X).ToArray();
+        var hubYs = hubs.Select(h => h.Point.Y).ToArray();
         for (int i = 0; i < p.Count; i++)
         {
             double x = p.Xs[i], y = p.Ys[i];
-            for (int h = 0; h < hubs.Count; h++)
+            for (int h = 0; h < hubXs.Length; h++)
             {
-                double dx = hubs[h].Point.X - x, dy = hubs[h].Point.Y - y;
+                double dx = hubXs[h] - x, dy = hubYs[h] - y;
                 if (dx * dx + dy * dy <= r2)
                 {
                     result.StraightSoleHub[i] = result.StraightHubs[i]++ == 0 ? h : -1;

@@ -12,11 +12,11 @@ public sealed record GapOptions
     /// <summary>Radius (metres) drawn round each uncovered, populated street sample; samples closer than twice this join one gap. Default 40 m.</summary>
     public double RadiusMetres { get; init; } = 40;
 
-    /// <summary>Raster cell (metres) of the buffer-and-dissolve. Default 5 m.</summary>
-    public double CellMetres { get; init; } = 5;
+    /// <summary>Raster cell (metres) of the buffer-and-dissolve. Default 10 m.</summary>
+    public double CellMetres { get; init; } = 10;
 
-    /// <summary>Outline simplification tolerance (metres). Default 2 m.</summary>
-    public double SimplifyMetres { get; init; } = 2;
+    /// <summary>Outline simplification tolerance (metres). Default 3 m.</summary>
+    public double SimplifyMetres { get; init; } = 3;
 
     /// <summary>Band (index into the placement's bands) gaps are ranked by first, e.g. 65+; null: by people.</summary>
     public int? RankBand { get; init; }
@@ -91,10 +91,14 @@ public static class GapFinder
             nearestHub[k] = -1;
             unitPeople[k] = [];
         }
-        foreach (int i in uncovered)
+        // Samples whose discs surely overlap form one cluster; a cluster lies in one polygon, so one look-up per cluster.
+        var cluster = Clusters(p, uncovered, 2 * options.RadiusMetres - 2 * options.CellMetres);
+        var polygonOfCluster = new Dictionary<int, int>();
+        for (int j = 0; j < uncovered.Count; j++)
         {
-            var at = new Coordinate(p.Xs[i], p.Ys[i]);
-            int k = Locate(tree, locators, polygons, at);
+            int i = uncovered[j];
+            if (!polygonOfCluster.TryGetValue(cluster[j], out int k))
+                polygonOfCluster[cluster[j]] = k = Locate(tree, locators, polygons, new Coordinate(p.Xs[i], p.Ys[i]));
             if (k < 0) continue;
             people[k] += p.People[i];
             for (int b = 0; b < bands; b++) bandPeople[k][b] += p.Bands[b][i];
@@ -119,16 +123,64 @@ public static class GapFinder
             .ToList();
     }
 
+    /// <summary>Cluster label (a representative's position in <paramref name="members"/>) of every member: members within
+    /// <paramref name="link"/> metres of each other, transitively, share a label.</summary>
+    private static int[] Clusters(PopulationPlacement p, List<int> members, double link)
+    {
+        var parent = new int[members.Count];
+        for (int j = 0; j < parent.Length; j++) parent[j] = j;
+        int Find(int x)
+        {
+            while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; }
+            return x;
+        }
+        if (link > 0)
+        {
+            var grid = new Dictionary<(long, long), List<int>>();
+            (long, long) Key(int j) => ((long)Math.Floor(p.Xs[members[j]] / link), (long)Math.Floor(p.Ys[members[j]] / link));
+            for (int j = 0; j < members.Count; j++)
+            {
+                var key = Key(j);
+                if (!grid.TryGetValue(key, out var list)) grid[key] = list = [];
+                list.Add(j);
+            }
+            double link2 = link * link;
+            for (int j = 0; j < members.Count; j++)
+            {
+                var (gx, gy) = Key(j);
+                double x = p.Xs[members[j]], y = p.Ys[members[j]];
+                for (long dx = -1; dx <= 1; dx++)
+                    for (long dy = -1; dy <= 1; dy++)
+                    {
+                        if (!grid.TryGetValue((gx + dx, gy + dy), out var near)) continue;
+                        foreach (int k in near)
+                        {
+                            if (k <= j) continue;
+                            double ex = p.Xs[members[k]] - x, ey = p.Ys[members[k]] - y;
+                            if (ex * ex + ey * ey > link2) continue;
+                            int a = Find(j), b = Find(k);
+                            if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b);
+                        }
+                    }
+            }
+        }
+        var labels = new int[members.Count];
+        for (int j = 0; j < labels.Length; j++) labels[j] = Find(j);
+        return labels;
+    }
+
     private static int Locate(STRtree<int> tree, IndexedPointInAreaLocator[] locators, List<Geometry> polygons, Coordinate at)
     {
+        var candidates = tree.Query(new Envelope(at));
+        foreach (int k in candidates)
+            if (locators[k].Locate(at) != Location.Exterior) return k;
+        // Each sample is the centre of its own disc, far inside the outline; this is only a safety net.
         int best = -1;
         double bestDistance = double.PositiveInfinity;
         var probe = new Envelope(at);
-        probe.ExpandBy(10);
+        probe.ExpandBy(50);
         foreach (int k in tree.Query(probe))
         {
-            if (locators[k].Locate(at) != Location.Exterior) return k;
-            // The raster outline is within half a cell of the disc: a sample may sit just outside its own gap.
             double d = polygons[k].Distance(polygons[k].Factory.CreatePoint(at));
             if (d < bestDistance) { bestDistance = d; best = k; }
         }
