@@ -112,7 +112,8 @@ for (var i = 0; i < runs; i++)
     core.Add(clock.Elapsed.TotalMilliseconds);
 }
 clock.Restart();
-var gapList = GapFinder.Find(result!);
+var gapList = GapFinder.Find(result!, factory: loaded.Projector.PlaneFactory,
+    districts: new GapDistricts(units, placement.Cells.Select(c => c.Area).ToList()));
 var tGaps = clock.Elapsed.TotalMilliseconds;
 
 static double Median(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
@@ -130,5 +131,5 @@ Console.WriteLine(string.Create(inv, $"""
       placement ({placement.Count:N0} placements, {placement.TotalPeople:N0} people):        {tPlace,8:F0} ms
       coverage graph + analyzer:                             {tGraph,8:F0} ms
       analyze + summarise ({coverageHubs.Count} hubs, {budget:F0} m):  median {Median(core),8:F1} ms, p95 {P95(core):F1} ms
-      gaps ({gapList.Count} polygons):                              {tGaps,8:F0} ms
+      gaps cut by 町丁 ({gapList.Count} polygons):                            {tGaps,8:F0} ms
     """));

@@ -51,8 +51,10 @@ public sealed class CoverageRun
         Request = request; City = city; Layer = layer; Hubs = hubs; Result = result; Summary = summary; HubDistricts = hubDistricts;
         Elapsed = elapsed; Attribution = attribution;
         var rankBand = Array.FindIndex(city.Inputs.Bands, b => b.Key == CoverageInputLoader.Age65PlusKey);
+        // Gaps are cut by the districts of the layer, so that each is a place in one district a planner can act on.
         _gaps = new Lazy<IReadOnlyList<CoverageGap>>(() => GapFinder.Find(result,
-            new GapOptions { RankBand = rankBand >= 0 ? rankBand : null }, city.Network.Loaded.Projector.PlaneFactory));
+            new GapOptions { RankBand = rankBand >= 0 ? rankBand : null }, city.Network.Loaded.Projector.PlaneFactory,
+            new GapDistricts(layer.DistrictOfPlacement, layer.Districts.Select(d => d.Area).ToList())));
     }
 
     public CoverageRequest Request { get; }

@@ -94,10 +94,11 @@ public static class CoverageApi
         var code = NetworkApi.MunicipalityCode(municipality);
         var units = await db.PopulationUnits.CountAsync(p => p.MunicipalityCode == code, ct);
         var withPolygons = await db.PopulationUnits.CountAsync(p => p.MunicipalityCode == code && p.Polygon != null, ct);
-        var list = new List<LayerOption>
+        var list = new List<LayerOption>();
+        if (units > 0)
         {
-            new(CoverageLayer.UnitsKey, "町丁・字", withPolygons == units && units > 0 ? "町丁・字" : "町丁・字（代表点からの推定範囲）", units, withPolygons < units),
-        };
+            list.Add(new(CoverageLayer.UnitsKey, "町丁・字", withPolygons == units ? "町丁・字" : "町丁・字（代表点からの推定範囲）", units, withPolygons < units));
+        }
         list.AddRange((await CoverageInputLoader.LayersAsync(db, code, ct)).Where(l => l.Districts > 0)
             .Select(l => new LayerOption(l.Key, l.Kind, l.Name, l.Districts, false)));
         return TypedResults.Ok(list);

@@ -205,7 +205,7 @@ public static class CoverageDocuments
         {
             var g = gaps[k];
             var hub = g.NearestHub >= 0 ? run.Hubs[g.NearestHub] : null;
-            var district = run.Layer.Locator.Locate(g.Area.InteriorPoint.Coordinate);
+            var district = g.District >= 0 ? g.District : run.Layer.Locator.Locate(g.Area.InteriorPoint.Coordinate);
             var values = new List<object?> { (long)(k + 1), g.People };
             values.AddRange(g.Bands.Select(v => (object?)v));
             values.AddRange([CoverageMethod.Minutes(g.NearestMetres, pace), CoverageMethod.Minutes(g.FarthestMetres, pace),
