@@ -7,14 +7,14 @@ export const GSI_TILES_INFO = 'https://maps.gsi.go.jp/development/ichiran.html';
 
 /** Classes of the share covered among people the network data reaches (covered ÷ (covered + uncovered)). */
 export const SHARE_CLASSES = [
-  { min: 0.8, color: '#2166ac', label: '80% 以上が届く' },
-  { min: 0.6, color: '#67a9cf', label: '60〜80%' },
-  { min: 0.4, color: '#f7f7b5', label: '40〜60%' },
-  { min: 0.2, color: '#f4a582', label: '20〜40%' },
-  { min: 0, color: '#d6604d', label: '20% 未満' },
+  { min: 0.8, color: '#08519c', label: '80% 以上が届く' },
+  { min: 0.6, color: '#3182bd', label: '60〜80%' },
+  { min: 0.4, color: '#6baed6', label: '40〜60%' },
+  { min: 0.2, color: '#bdd7e7', label: '20〜40%' },
+  { min: 0, color: '#eff3ff', label: '20% 未満' },
 ];
 export const NO_NETWORK_COLOR = '#bdbdbd';
-export const GAP_COLOR = '#7f0000';
+export const GAP_COLOR = '#d7301f';
 export const ISOCHRONE_COLOR = '#08306b';
 
 /** Parameters of the form as URL search parameters (the same names as the API). */
@@ -76,7 +76,7 @@ export function reachableShare(p) {
 
 /** Fill style of a district feature from its properties. */
 export function districtStyle(p) {
-  const base = { color: '#4d4d4d', weight: 0.6, fillOpacity: 0.62, pane: 'cv-districts' };
+  const base = { color: '#4d4d4d', weight: 0.6, fillOpacity: 0.75, pane: 'cv-districts' };
   if (!p.population) return { ...base, fillColor: '#ffffff', fillOpacity: 0.15 };
   if (p.no_network * 2 >= p.population) return { ...base, fillColor: NO_NETWORK_COLOR, dashArray: '3 3' };
   const share = reachableShare(p) ?? 0;
@@ -84,7 +84,7 @@ export function districtStyle(p) {
   return { ...base, fillColor: cls.color };
 }
 
-export const GAP_STYLE = { color: GAP_COLOR, weight: 1.5, fillColor: GAP_COLOR, fillOpacity: 0.45, pane: 'cv-gaps' };
+export const GAP_STYLE = { color: '#7f0000', weight: 1, fillColor: GAP_COLOR, fillOpacity: 0.6, pane: 'cv-gaps' };
 export const ISOCHRONE_STYLE = { color: ISOCHRONE_COLOR, weight: 2, dashArray: '6 4', fill: false, interactive: false, pane: 'cv-isochrones' };
 
 /** Creates a Leaflet map with the panes both pages use. */
@@ -103,10 +103,20 @@ export function legendItems(minutes, pace) {
     ...SHARE_CLASSES.map((c) => h('li', {}, swatch(`background:${c.color}`), c.label)),
     h('li', {}, swatch(`background:${NO_NETWORK_COLOR};border-style:dashed`), '人口の半分以上が道路データなし（歩行ネットワークの範囲外）'),
     h('li', {}, swatch('background:#ffffff'), '人口なし'),
-    h('li', {}, swatch(`background:${GAP_COLOR};opacity:0.7`), '空白地域：届かない人のいる場所'),
+    h('li', {}, swatch(`background:${GAP_COLOR};border-color:#7f0000`), '空白地域：届かない人のいる場所（道路から 40 m の範囲）'),
     h('li', {}, swatch(`background:transparent;border:2px dashed ${ISOCHRONE_COLOR}`), `拠点から歩いて ${minutes} 分の範囲`),
     h('li', {}, h('span', { class: 'cv-hub-dot', 'aria-hidden': 'true' }), '拠点（●）／動かした拠点（◆）'),
   ];
+}
+
+/** Bounds of the districts whose people the network reaches (where the analysis says something), else of all. */
+export function reachableBounds(districtLayer) {
+  const bounds = L.latLngBounds([]);
+  districtLayer.eachLayer((layer) => {
+    const p = layer.feature?.properties;
+    if (p && p.covered + p.uncovered > 0) bounds.extend(layer.getBounds());
+  });
+  return bounds.isValid() ? bounds : districtLayer.getBounds();
 }
 
 /** A hub marker icon (a divIcon so it can be dragged and focused). */

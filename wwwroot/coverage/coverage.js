@@ -3,7 +3,7 @@
 import { h, clear, formatNumber } from '../js/dom.js';
 import {
   GSI_TILES, GSI_TILES_INFO, apiParams, paramsFromQuery, getJson, percent, people, reachableShare, districtStyle,
-  GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon,
+  GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds,
 } from './common.js';
 
 const els = {
@@ -36,7 +36,7 @@ const els = {
 };
 
 const initial = paramsFromQuery(location.search);
-const state = { moves: initial.moves, closed: initial.closed, runToken: 0, controller: null, lastHubs: [] };
+const state = { moves: initial.moves, closed: initial.closed, runToken: 0, controller: null, lastHubs: [], runs: 0 };
 
 const map = createMap('map', { center: [33.96, 131.25], zoom: 12 });
 L.tileLayer(GSI_TILES, { maxZoom: 18, minZoom: 5 }).addTo(map);
@@ -148,6 +148,8 @@ async function run() {
       const iso = await getJson(`../api/isochrones?${isoQuery}`, signal);
       if (token === state.runToken) isochroneLayer.addData(iso);
     }
+    // For tests and scripts: how many analyses this page has finished showing.
+    if (token === state.runToken) document.body.dataset.runs = String(++state.runs);
   } catch (e) {
     if (e.name === 'AbortError') return;
     setStatus(`数えられませんでした：${e.message}`);
@@ -198,7 +200,7 @@ function showResults(p, q, fc, gaps) {
   gapLayer.addData(gaps);
   drawHubs(fc.hubs);
   if (!state.fitted) {
-    const bounds = districtLayer.getBounds();
+    const bounds = reachableBounds(districtLayer);
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
     state.fitted = true;
   }

@@ -3,7 +3,7 @@
 import { h, clear, formatNumber } from '../js/dom.js';
 import {
   GSI_TILES, apiParams, paramsFromQuery, getJson, percent, reachableShare, districtStyle, GAP_STYLE, ISOCHRONE_STYLE, createMap,
-  legendItems, hubIcon,
+  legendItems, hubIcon, reachableBounds,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -53,7 +53,7 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
     const districts = L.geoJSON(fc, { style: (f) => districtStyle(f.properties) }).addTo(map);
     L.geoJSON(gaps, { style: () => GAP_STYLE, interactive: false }).addTo(map);
     for (const hub of fc.hubs) L.marker([hub.lat, hub.lon], { icon: hubIcon(hub.whatIf === 'moved'), interactive: false, keyboard: false }).addTo(map);
-    const bounds = districts.getBounds();
+    const bounds = reachableBounds(districts);
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [4, 4] });
     const ids = fc.hubs.filter((x) => x.id !== null && !x.whatIf && x.onNetwork).map((x) => x.id);
     if (ids.length) {
@@ -61,15 +61,17 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
       L.geoJSON(iso, { style: () => ISOCHRONE_STYLE }).addTo(map);
     }
     clear($('legend')).append(...legendItems(p.minutes, p.pace));
-    $('map-credits').textContent = `背景地図：地理院タイル（国土地理院）｜ Leaflet ｜ ${fc.attribution.join(' ｜ ')}`;
+    $('map-credits').textContent = `地図は歩行ネットワークのある範囲を中心に表示（灰色は道路データなし）。背景地図：地理院タイル（国土地理院）｜ Leaflet ｜ ${fc.attribution.join(' ｜ ')}`;
 
-    const gapHead = ['順位', '届かない人', ...(fc.totals.bands.some((b) => b.key === 'age_65_plus') ? ['65歳以上'] : []), 'いちばん近い拠点まで', '区域', '町丁・字'];
+    const byUnits = fc.layer.key === 'units';
+    const gapHead = ['順位', '届かない人', ...(fc.totals.bands.some((b) => b.key === 'age_65_plus') ? ['65歳以上'] : []), 'いちばん近い拠点まで',
+      ...(byUnits ? ['町丁・字'] : ['区域', '町丁・字'])];
     table($('gaps'), gapHead, gaps.features.slice(0, 20).map((f) => {
       const g = f.properties;
       return h('tr', {}, td(String(g.rank)), td(formatNumber(g.uncovered)),
         ...(g.age_65_plus_uncovered !== undefined ? [td(formatNumber(g.age_65_plus_uncovered))] : []),
         td(g.nearest_minutes === null ? '道がつながっていない' : `${g.nearest_minutes} 分〜（${g.nearest_hub_name}）`, 'text'),
-        td(g.district_name ?? '', 'text'), td(g.units, 'text'));
+        ...(byUnits ? [] : [td(g.district_name ?? '', 'text')]), td(g.units, 'text'));
     }));
     if (!gaps.features.length) clear($('gaps').tBodies[0]).append(h('tr', {}, h('td', { colspan: gapHead.length }, '届かない人はいません（道路データのある範囲）。')));
 
