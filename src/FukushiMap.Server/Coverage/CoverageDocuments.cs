@@ -263,24 +263,7 @@ public static class CoverageDocuments
     }
 
     /// <summary>A plane geometry in lon/lat (SRID 6668), coordinates rounded to 7 decimals (about 1 cm).</summary>
-    public static Geometry LonLat(CoverageRun run, Geometry plane)
-    {
-        var g = run.City.Network.ToLonLat(plane);
-        g.Apply(new RoundFilter());
-        return g;
-    }
-
-    private sealed class RoundFilter : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            seq.SetX(i, Math.Round(seq.GetX(i), 7));
-            seq.SetY(i, Math.Round(seq.GetY(i), 7));
-        }
-    }
+    public static Geometry LonLat(CoverageRun run, Geometry plane) => run.City.Network.ToLonLat(plane);
 
     // ---------- CSV (Excel: UTF-8 with BOM, CRLF) ----------
 
