@@ -148,13 +148,22 @@ public static class CoverageAnalysis
         var lines = new List<string?>();
         var ids = hubs.Where(h => h.Id is not null).Select(h => h.Id!.Value).ToList();
         lines.AddRange(await db.Hubs.Where(h => ids.Contains(h.Id) && h.Dataset != null).Select(h => h.Dataset!.Attribution).Distinct().ToListAsync(ct));
-        lines.Add(city.Inputs.PopulationAttribution);
-        lines.Add(layer.Attribution);
-        var networkName = city.Network.Loaded.Network.Name;
-        lines.Add(await db.RoadNetworks.Where(n => n.Name == networkName).Select(n => n.Dataset == null ? null : n.Dataset.Attribution).FirstOrDefaultAsync(ct)
-            ?? "© OpenStreetMap contributors");
-        lines.Add(await db.Municipalities.Where(m => m.Code == city.Inputs.MunicipalityCode).Select(m => m.Dataset == null ? null : m.Dataset.Attribution)
-            .FirstOrDefaultAsync(ct));
+        // The credits of the population, the district layer, the network and the boundary do not change between analyses.
+        if (!city.Credits.TryGetValue(layer.Key, out var fixedLines))
+        {
+            var networkName = city.Network.Loaded.Network.Name;
+            fixedLines =
+            [
+                city.Inputs.PopulationAttribution,
+                layer.Attribution,
+                await db.RoadNetworks.Where(n => n.Name == networkName).Select(n => n.Dataset == null ? null : n.Dataset.Attribution).FirstOrDefaultAsync(ct)
+                    ?? "© OpenStreetMap contributors",
+                await db.Municipalities.Where(m => m.Code == city.Inputs.MunicipalityCode).Select(m => m.Dataset == null ? null : m.Dataset.Attribution)
+                    .FirstOrDefaultAsync(ct),
+            ];
+            city.Credits[layer.Key] = fixedLines;
+        }
+        lines.AddRange(fixedLines);
         return lines.OfType<string>().Where(l => l.Length > 0).Distinct().ToList();
     }
 }

@@ -38,6 +38,9 @@ public sealed class CoverageCity
     /// <summary>Time taken to load the units and place them (the network load excluded).</summary>
     public TimeSpan PreparedIn { get; }
 
+    /// <summary>Credit lines that do not depend on the hubs, per district layer key.</summary>
+    internal ConcurrentDictionary<string, List<string?>> Credits { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The 町丁・字 cells as a district layer (the fallback when the municipality has no district polygons).</summary>
     public CoverageLayer UnitLayer { get; }
 
