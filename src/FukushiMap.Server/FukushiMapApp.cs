@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using FukushiMap.Data;
 using FukushiMap.Data.Import;
+using FukushiMap.Server.Coverage;
 using FukushiMap.Server.Features;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
@@ -48,6 +49,7 @@ public static class FukushiMapApp
         builder.Services.AddFeatures();
         builder.Services.AddNetwork();
         builder.Services.AddWelfare(builder.Configuration);
+        builder.Services.AddCoverage();
 
         var app = builder.Build();
 
@@ -61,6 +63,7 @@ public static class FukushiMapApp
         app.MapFeatures();
         app.MapMapApi();
         app.MapNetwork();
+        app.MapCoverage();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
