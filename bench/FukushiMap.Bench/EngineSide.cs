@@ -22,7 +22,13 @@ public sealed class EngineSide(WalkingGraph graph, PlaneProjector projector)
     /// hub node ids to node indices, fresh search state (nothing reused from an earlier call), the bounded multi-source
     /// Dijkstra, and copying metres and nearest hub of every node out into new arrays.
     /// </summary>
-    public EngineCoverage NearestHub(long[] hubNodeIds, double maxMetres)
+    public EngineCoverage NearestHub(long[] hubNodeIds, double maxMetres) => NearestHub(hubNodeIds, maxMetres, new MultiSourceDijkstra(graph));
+
+    /// <summary>
+    /// The same with search state taken from a pool (here: <paramref name="search"/>, reused), as the server's
+    /// IsochroneBuilder and NearestSourceFinder do: everything else (origins, search, copying out into new arrays) as above.
+    /// </summary>
+    public EngineCoverage NearestHub(long[] hubNodeIds, double maxMetres, MultiSourceDijkstra search)
     {
         var origins = new SearchOrigin[hubNodeIds.Length];
         for (var i = 0; i < origins.Length; i++)
@@ -30,7 +36,6 @@ public sealed class EngineSide(WalkingGraph graph, PlaneProjector projector)
             if (!graph.TryGetNodeIndex(hubNodeIds[i], out var node)) throw new InvalidOperationException($"Node {hubNodeIds[i]} is not in the graph.");
             origins[i] = SearchOrigin.AtNode(node);
         }
-        var search = new MultiSourceDijkstra(graph);
         search.Run(origins, maxMetres);
         var metres = new float[graph.NodeCount];
         var nearest = new int[graph.NodeCount];

@@ -30,18 +30,21 @@ public sealed record Workload(Action Call, int ServerPid = 0);
 /// Times one workload the same way for every side: warm-up runs (at least <see cref="MinWarmupRuns"/> and at least
 /// <see cref="MinWarmupSeconds"/> of work, so the JIT has tiered up and PostgreSQL has its pages and plans cached),
 /// then the timed repetitions. Nothing is timed across calls: each run is one complete call.
-/// Sides compared with each other are interleaved (A, B, C, then B, C, A, …), so a busy moment on a shared machine hits
-/// all of them rather than one.
+/// Sides compared with each other take turns in rounds: each round runs a block of consecutive calls of each side (A A A A A,
+/// B B B B B, C C C C C, then B…, C…, A…), so a busy moment on a shared machine hits every side, while within a block a side
+/// runs as it would when called repeatedly (its data in the CPU caches, as after its own warm-up).
 /// </summary>
 public static class Measure
 {
     public const int MinWarmupRuns = 3;
     public const double MinWarmupSeconds = 0.5;
+    /// <summary>Rounds the repetitions are split into (fewer when there are fewer repetitions).</summary>
+    public const int Rounds = 3;
     private const int MaxWarmupRuns = 200;
 
     public static Timing Run(Action call, int repetitions) => Interleaved(repetitions, new Workload(call))[0];
 
-    /// <summary>Times several calls doing comparable work, interleaved; one <see cref="Timing"/> per call, in order.</summary>
+    /// <summary>Times several calls doing comparable work, taking turns in rounds; one <see cref="Timing"/> per call, in order.</summary>
     public static Timing[] Interleaved(int repetitions, params Workload[] workloads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
@@ -60,21 +63,29 @@ public static class Measure
         GC.WaitForPendingFinalizers();
         var wall = workloads.Select(_ => new double[repetitions]).ToArray();
         var cpu = workloads.Select(_ => new double[repetitions]).ToArray();
-        for (var i = 0; i < repetitions; i++)
+        var rounds = Math.Min(Rounds, repetitions);
+        var done = 0;
+        for (var round = 0; round < rounds; round++)
         {
+            // Repetitions spread as evenly as they go: 15 → 5 + 5 + 5, 5 → 2 + 2 + 1.
+            var block = (repetitions - done + (rounds - round) - 1) / (rounds - round);
             for (var k = 0; k < workloads.Length; k++)
             {
-                var c = (i + k) % workloads.Length;
+                var c = (round + k) % workloads.Length;
                 var w = workloads[c];
-                var server0 = w.ServerPid > 0 ? CpuClock.ProcessNanoseconds(w.ServerPid) : 0;
-                var thread0 = CpuClock.ThreadNanoseconds();
-                var t0 = Stopwatch.GetTimestamp();
-                w.Call();
-                wall[c][i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                var thread1 = CpuClock.ThreadNanoseconds();
-                var server1 = w.ServerPid > 0 ? CpuClock.ProcessNanoseconds(w.ServerPid) : 0;
-                cpu[c][i] = (thread1 - thread0 + (server1 - server0)) / 1e6;
+                for (var i = done; i < done + block; i++)
+                {
+                    var server0 = w.ServerPid > 0 ? CpuClock.ProcessNanoseconds(w.ServerPid) : 0;
+                    var thread0 = CpuClock.ThreadNanoseconds();
+                    var t0 = Stopwatch.GetTimestamp();
+                    w.Call();
+                    wall[c][i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    var thread1 = CpuClock.ThreadNanoseconds();
+                    var server1 = w.ServerPid > 0 ? CpuClock.ProcessNanoseconds(w.ServerPid) : 0;
+                    cpu[c][i] = (thread1 - thread0 + (server1 - server0)) / 1e6;
+                }
             }
+            done += block;
         }
         return workloads.Select((_, c) => new Timing(Stats.Of(wall[c]), Stats.Of(cpu[c]), repetitions, warmups[c])).ToArray();
     }
