@@ -135,24 +135,20 @@ public sealed class MultiSourceDijkstra
             {
                 float m = key + arcCosts[a];
                 if (!(m <= max)) continue;
-                // The rules of Label, inlined.
-                ref var sv = ref state[arcTargets[a]];
-                if (sv.Stamp == labelled)
-                {
-                    if (m < sv.Metres)
-                    {
-                        sv.Metres = m; sv.Source = source; sv.PredecessorArc = a;
-                        heap.Push(m, arcTargets[a]);
-                    }
-                    else if (m == sv.Metres && source < sv.Source)
-                    {
-                        sv.Source = source; sv.PredecessorArc = a;
-                    }
-                }
-                else if (sv.Stamp != settled)
+                // The rules of Label, inlined, with one data-dependent branch in the common case: a node not labelled in
+                // this run counts as +∞, and a settled node never improves (its metres are ≤ key ≤ m).
+                int v = arcTargets[a];
+                ref var sv = ref state[v];
+                float current = (uint)(sv.Stamp - labelled) <= 1u ? sv.Metres : float.PositiveInfinity;
+                if (m < current)
                 {
                     sv = new NodeState { Metres = m, Source = source, PredecessorArc = a, Stamp = labelled };
-                    heap.Push(m, arcTargets[a]);
+                    heap.Push(m, v);
+                }
+                else if (m == current && sv.Stamp == labelled && source < sv.Source)
+                {
+                    // Same cost from a lower-numbered source: relabel; the heap entry already has this key.
+                    sv.Source = source; sv.PredecessorArc = a;
                 }
             }
         }
