@@ -1,4 +1,6 @@
 using FukushiMap.Data.Entities;
+using FukushiMap.Data.Welfare;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace FukushiMap.Data;
@@ -8,7 +10,8 @@ namespace FukushiMap.Data;
 /// in each municipality's plane zone, never in degrees. Table and column names are snake_case so that
 /// psql, QGIS and pgRouting users read them as they expect.
 /// </summary>
-public class FukushiMapDbContext(DbContextOptions<FukushiMapDbContext> options) : DbContext(options)
+public partial class FukushiMapDbContext(DbContextOptions<FukushiMapDbContext> options)
+    : IdentityDbContext<WelfareUser, WelfareRole, string>(options)
 {
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<Municipality> Municipalities => Set<Municipality>();
@@ -24,6 +27,7 @@ public class FukushiMapDbContext(DbContextOptions<FukushiMapDbContext> options) 
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.HasPostgresExtension("postgis");
         modelBuilder.HasPostgresExtension("pgrouting");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FukushiMapDbContext).Assembly);

@@ -2,10 +2,12 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using FukushiMap.Data;
 using FukushiMap.Data.Import;
+using FukushiMap.Server.Coverage;
 using FukushiMap.Server.Features;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
 using FukushiMap.Server.Network;
+using FukushiMap.Server.WelfareMap;
 using Microsoft.Extensions.Options;
 
 namespace FukushiMap.Server;
@@ -46,6 +48,8 @@ public static class FukushiMapApp
         builder.Services.AddOpenApi();
         builder.Services.AddFeatures();
         builder.Services.AddNetwork();
+        builder.Services.AddWelfare(builder.Configuration);
+        builder.Services.AddCoverage();
 
         var app = builder.Build();
 
@@ -54,10 +58,12 @@ public static class FukushiMapApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapWelfare();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapFeatures();
         app.MapMapApi();
         app.MapNetwork();
+        app.MapCoverage();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

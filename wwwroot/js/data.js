@@ -23,15 +23,26 @@ export function listProp(properties, ...names) {
 }
 
 export class HttpError extends Error {
-  constructor(url, status) {
+  /** detail: the Japanese `detail` of an RFC 9457 problem response, when the server sent one. */
+  constructor(url, status, detail) {
     super(`${url}: HTTP ${status}`);
     this.status = status;
+    this.detail = detail;
   }
 }
 
 export async function fetchJson(url, signal) {
-  const response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
-  if (!response.ok) throw new HttpError(url, response.status);
+  const response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json, application/problem+json' }, signal });
+  if (!response.ok) {
+    let detail;
+    try {
+      const problem = await response.json();
+      if (typeof problem?.detail === 'string') detail = problem.detail;
+    } catch {
+      // not a problem document; the status alone has to do
+    }
+    throw new HttpError(url, response.status, detail);
+  }
   return response.json();
 }
 

@@ -4,6 +4,7 @@
 import { h, clear, formatNumber } from './dom.js';
 import { symbol, lineSample, safeColor, safeShape, SHAPES } from './symbols.js';
 import { prop, listProp, fetchJson, fetchCollection } from './data.js';
+import { createWalkingRange } from './walking.js';
 
 const DEFAULT_MUNICIPALITY = '35202';
 const GSI_TILES = 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png';
@@ -46,7 +47,7 @@ const state = {
   visibility: new Map(), // overlay id → checked, kept across municipalities
   hubMarkers: new Map(),
   shapeOverride: new Map(), // type key → shape used on this map when stored shapes collide
-  boundsHint: null,
+  screenView: null, // { center, zoom } while printing
   lastInvoker: null,
   openPopup: null,
   loadToken: 0,
@@ -69,7 +70,8 @@ const map = L.map('map', {
 L.control.zoom({ position: 'topleft', zoomInTitle: '拡大', zoomOutTitle: '縮小' }).addTo(map);
 L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidth: 160 }).addTo(map);
 // Hubs stay in Leaflet's marker pane (600), above shelters: a ふれあいセンター is often a shelter as well.
-for (const [name, z] of [['fm-boundary', 405], ['fm-districts', 410], ['fm-population', 420], ['fm-shelters', 590]]) {
+// Walking bands lie lowest, under every outline, circle and marker.
+for (const [name, z] of [['fm-walk', 402], ['fm-boundary', 405], ['fm-districts', 410], ['fm-population', 420], ['fm-shelters', 590]]) {
   map.createPane(name).style.zIndex = String(z);
 }
 map.getContainer().setAttribute('role', 'region');
@@ -118,6 +120,14 @@ const AttributionControl = L.Control.extend({
   },
 });
 const attribution = new AttributionControl().addTo(map);
+
+const walking = createWalkingRange({
+  map,
+  section: document.getElementById('walk-section'),
+  pane: 'fm-walk',
+  onChange: () => { renderLegend(); updateCredits(); renderSources(); },
+  fit: (bounds) => map.fitBounds(bounds, fitOptions()),
+});
 
 map.on('zoomend', updateLabelVisibility);
 map.on('popupopen', (e) => {
@@ -416,6 +426,7 @@ async function loadMunicipality(code) {
   state.code = code;
   state.municipality = state.municipalities.find((m) => m.code === code) ?? { code, name: code };
   els.title.textContent = state.municipality.name;
+  walking.setMunicipality(null);
   document.title = `福祉マップ｜${state.municipality.name}`;
   els.mapArea.setAttribute('aria-busy', 'true');
   setMessage('load', '読み込み中…');
@@ -478,6 +489,7 @@ async function loadMunicipality(code) {
   renderSources();
   applyVisibility();
   fitToMunicipality(boundaryGroup);
+  walking.setMunicipality(code);
 
   els.mapArea.setAttribute('aria-busy', 'false');
   setMessage('load', failed.length ? `一部のデータを読み込めませんでした（${failed.join('、')}）。` : null);
@@ -505,7 +517,6 @@ function fitToMunicipality(boundaryGroup) {
     }
   }
   if (bounds.isValid()) {
-    state.boundsHint = bounds;
     map.fitBounds(bounds, fitOptions());
   }
   updateLabelVisibility();
@@ -609,13 +620,15 @@ function niceNumber(x) {
 function renderLegend() {
   clear(els.legend);
   const visible = state.overlays.filter((o) => map.hasLayer(o.group));
-  if (!visible.length) {
+  const walkRows = walking.legendRows();
+  if (!visible.length && !walkRows.length) {
     els.legend.append(h('li', null, '表示中のレイヤーはありません。'));
     return;
   }
   for (const o of visible) {
     els.legend.append(...[o.legend()].flat().filter(Boolean));
   }
+  els.legend.append(...walkRows);
 }
 
 function renderHubList() {
@@ -674,6 +687,7 @@ function visibleCredits() {
     if (!map.hasLayer(o.group)) continue;
     for (const line of o.credits ?? []) lines.add(String(line));
   }
+  for (const line of walking.credits()) lines.add(line);
   return [...lines];
 }
 
@@ -691,6 +705,7 @@ function renderSources() {
       d.attribution ? h('span', { class: 'fm-source-credit' }, String(d.attribution)) : null));
   }
   els.sources.append(
+    ...walking.sources(),
     h('li', null, h('span', { class: 'fm-source-title' }, '背景地図'), ' ',
       h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), '（国土地理院、淡色地図）'),
     h('li', null, h('span', { class: 'fm-source-title' }, '地図ライブラリ'), ' ',
@@ -699,15 +714,23 @@ function renderSources() {
 
 // ---------- print ----------
 
+// The sheet prints the area on screen (a planner zooms to what the handout is about), fitted to the sheet's map box;
+// afterwards the screen view comes back as it was.
 function refitForPrint() {
+  const view = map.getBounds();
+  state.screenView = { center: map.getCenter(), zoom: map.getZoom() };
   map.invalidateSize({ animate: false });
-  if (state.boundsHint) map.fitBounds(state.boundsHint, fitOptions());
+  map.fitBounds(view, fitOptions());
 }
 window.addEventListener('beforeprint', () => {
   if (els.printDate) els.printDate.textContent = `印刷日：${new Date().toLocaleDateString('ja-JP')}`;
   refitForPrint();
 });
-window.addEventListener('afterprint', () => map.invalidateSize({ animate: false }));
+window.addEventListener('afterprint', () => {
+  map.invalidateSize({ animate: false });
+  if (state.screenView) map.setView(state.screenView.center, state.screenView.zoom, { animate: false });
+  state.screenView = null;
+});
 
 // ---------- start ----------
 

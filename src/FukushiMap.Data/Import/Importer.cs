@@ -39,6 +39,7 @@ public static class Importer
             return new ImportResult(key, Skipped: true, new Dictionary<string, int>(), [$"同じ内容のファイルが取り込み済み（データセット「{key}」）のため、何もしませんでした。"]);
         }
 
+        var credit = KnownSources.Fill(request.Dataset, file);
         var municipality = await db.Municipalities.AsNoTracking().FirstOrDefaultAsync(m => m.Code == code, ct);
         if (municipality is null && request.Kind != ImportKind.Boundary && string.IsNullOrWhiteSpace(request.MunicipalityName))
         {
@@ -90,11 +91,11 @@ public static class Importer
                 var dataset = new Dataset
                 {
                     Key = key,
-                    Title = request.Dataset.Title ?? Path.GetFileName(path),
-                    Publisher = request.Dataset.Publisher ?? "不明",
-                    Licence = request.Dataset.Licence ?? "不明",
-                    Vintage = request.Dataset.Vintage,
-                    Attribution = request.Dataset.Attribution ?? request.Dataset.Publisher ?? Path.GetFileName(path),
+                    Title = credit.Title ?? Path.GetFileName(path),
+                    Publisher = credit.Publisher ?? "不明",
+                    Licence = credit.Licence ?? "不明",
+                    Vintage = credit.Vintage,
+                    Attribution = credit.Attribution ?? credit.Publisher ?? Path.GetFileName(path),
                     Source = request.File,
                     ContentSha256 = file.Sha256,
                     ImportedAt = DateTimeOffset.UtcNow,
@@ -103,13 +104,18 @@ public static class Importer
                 await db.SaveChangesAsync(ct);
                 foreach (var (table, count) in await importer.WriteAsync(db, dataset, ct))
                 {
-                    written[table] = written.GetValueOrDefault(table) + count;
+                    // A municipality row created here and then given its boundary is still one row.
+                    written[table] = table == "municipalities" ? Math.Max(written.GetValueOrDefault(table), count) : written.GetValueOrDefault(table) + count;
                 }
                 dataset.FeatureCount = importer.FeatureCount;
                 written["datasets"] = 1;
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 var notes = file.Notes.Concat(importer.Notes).Concat(checks.Repairs).ToList();
+                if (credit.Licence is null || credit.Attribution is null)
+                {
+                    notes.Add("ライセンスまたは出典表記が分からないため「不明」としました。--licence と --attribution で指定してください（地図に表示されます）。");
+                }
                 return new ImportResult(key, Skipped: false, written, notes);
             }
             catch

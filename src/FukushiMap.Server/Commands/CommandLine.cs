@@ -21,7 +21,11 @@ public static class CommandLine
                 ["import", "network", .. var rest] => await NetworkCommands.ImportAsync(CliArgs.Parse(rest), cts.Token),
                 ["import", .. var rest] => await ImportCommand.RunAsync(rest, cts.Token),
                 ["distances", .. var rest] => await NetworkCommands.DistancesAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
+                ["hub-types", .. var rest] => await HubTypeCommands.RunAsync(rest, Console.Out, cts.Token),
                 ["migrate", ..] => await MigrateAsync(cts.Token),
+                ["demo-welfare", ..] => await WelfareMap.WelfareCommands.DemoWelfareAsync(cts.Token),
+                ["demo-users", ..] => await WelfareMap.WelfareCommands.DemoUsersAsync(cts.Token),
+                ["coverage", .. var rest] => await Coverage.CoverageCommand.RunAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 _ => Unknown(args),
             };
         }
@@ -38,9 +42,9 @@ public static class CommandLine
     }
 
     /// <summary>A database context for the CLI, after bringing the schema up to date (no reference data).</summary>
-    internal static async Task<FukushiMapDbContext> OpenDatabaseAsync(CancellationToken ct)
+    internal static async Task<FukushiMapDbContext> OpenDatabaseAsync(CancellationToken ct, string? connectionString = null)
     {
-        var connection = Environment.GetEnvironmentVariable("FUKUSHIMAP_DB");
+        var connection = connectionString ?? Environment.GetEnvironmentVariable("FUKUSHIMAP_DB");
         if (string.IsNullOrEmpty(connection))
         {
             throw new CliException("FUKUSHIMAP_DB が設定されていません。./fukushimap から実行するか、接続文字列を設定してください。");

@@ -38,7 +38,7 @@ public static class FeaturesApi
 
     public static IEndpointRouteBuilder MapFeatures(this IEndpointRouteBuilder app)
     {
-        var ogc = app.MapGroup("").WithTags(Tag);
+        var ogc = app.MapGroup("").WithTags(Tag).AllowAnonymous();
 
         // "/" is both the map (browsers) and the landing page (API clients): an endpoint here takes precedence over
         // UseDefaultFiles/UseStaticFiles, which skip requests that matched an endpoint.

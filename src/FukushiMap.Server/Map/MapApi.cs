@@ -23,7 +23,7 @@ public static partial class MapApi
 
     public static IEndpointRouteBuilder MapMapApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("地図");
+        var api = app.MapGroup("/api").WithTags("地図").AllowAnonymous();
 
         api.MapGet("/hub-types", GetHubTypesAsync)
             .WithName("GetHubTypes")

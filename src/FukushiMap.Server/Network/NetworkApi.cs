@@ -23,7 +23,7 @@ public static class NetworkApi
 
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("歩行ネットワーク");
+        var api = app.MapGroup("/api").WithTags("歩行ネットワーク").AllowAnonymous();
         api.MapGet("/isochrones", GetIsochronesAsync).WithName("GetIsochrones")
             .WithSummary("拠点から歩いて○分の範囲（等時間圏）を GeoJSON で返す");
         api.MapGet("/nearest-hubs", GetNearestHubsAsync).WithName("GetNearestHubs")
@@ -76,7 +76,7 @@ public static class NetworkApi
             foreach (var iso in result.OrderByDescending(i => i.WalkMinutes))
             {
                 var hub = iso.SourceIndex >= 0 ? onNetwork[iso.SourceIndex].Hub : null;
-                features.Add(new IsochroneFeature(city.ToLonLat(iso.Area), new IsochroneProperties(
+                features.Add(new IsochroneFeature(city.ToLonLat(ForDisplay(iso.Area)), new IsochroneProperties(
                     iso.WalkMinutes, Math.Round(iso.WalkMetres, 1), pace.SpeedMetresPerMinute, hub?.Id, hub?.Name)));
             }
         }
@@ -139,6 +139,16 @@ public static class NetworkApi
         }).ToList();
         return TypedResults.Ok(list);
     }
+
+    /// <summary>Tolerance (m) to which isochrone outlines are straightened for the map: within the walk-off convention's own roughness.</summary>
+    public const double DisplaySimplifyMetres = 3;
+
+    /// <summary>
+    /// The engine traces areas on a 5 m raster, so outlines are staircases with many vertices; straightening them by a few metres
+    /// makes responses several times smaller without a visible change.
+    /// </summary>
+    private static Geometry ForDisplay(Geometry plane) =>
+        NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(plane, DisplaySimplifyMetres);
 
     internal static string MunicipalityCode(string? code)
     {

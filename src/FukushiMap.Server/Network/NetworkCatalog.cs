@@ -23,8 +23,27 @@ public sealed class CityNetwork(LoadedNetwork loaded)
         return Snapper.Snap(x, y);
     }
 
-    /// <summary>A plane geometry back in lon/lat (SRID 6668).</summary>
-    public Geometry ToLonLat(Geometry plane) => Loaded.Projector.ToLonLat(plane);
+    /// <summary>A plane geometry back in lon/lat (SRID 6668), rounded to 1e-7° (about 1 cm) so responses stay small.</summary>
+    public Geometry ToLonLat(Geometry plane)
+    {
+        var lonLat = Loaded.Projector.ToLonLat(plane);
+        lonLat.Apply(RoundFilter.Instance);
+        lonLat.GeometryChanged();
+        return lonLat;
+    }
+
+    private sealed class RoundFilter : ICoordinateSequenceFilter
+    {
+        public static readonly RoundFilter Instance = new();
+        public bool Done => false;
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq, int i)
+        {
+            seq.SetX(i, Math.Round(seq.GetX(i), 7));
+            seq.SetY(i, Math.Round(seq.GetY(i), 7));
+        }
+    }
 }
 
 /// <summary>Loads each municipality's network on first use; a network imported later is picked up by <see cref="Invalidate"/>.</summary>

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FukushiMap.Data.Tests.Import;
 
 /// <summary>The first-start load of ../shared/gis-data into a real PostGIS database.</summary>
+[Collection(ImportDatabaseCollection.Name)]
 public sealed class ReferenceDataTests
 {
     /// <summary>The published 2015 census population of 宇部市, the acceptance figure of the e-Stat import.</summary>

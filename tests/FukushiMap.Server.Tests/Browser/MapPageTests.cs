@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FukushiMap.Data.Entities;
 using FukushiMap.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +20,6 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
 {
     private const string Ube = "35202";
     private const string Sapporo = "01100";
-    private const string TileHost = "cyberjapandata.gsi.go.jp";
 
     [Fact]
     public async Task ShowsOneKeyboardReachableMarkerPerHubOfUbe()
@@ -270,7 +272,7 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
     }
 
     [Fact]
-    public async Task PrintsTitleLegendScaleAndCreditsWithoutTheControls()
+    public async Task PrintsTitleLegendScaleAndCreditsOnOneA4LandscapeSheetWithoutTheControls()
     {
         await using var view = await OpenMapAsync();
         var page = view.Page;
@@ -286,7 +288,14 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
 
         var pdf = Path.Combine(Path.GetTempPath(), "fukushimap-map-ube.pdf");
         await page.PdfAsync(new() { Path = pdf, PreferCSSPageSize = true, PrintBackground = true });
-        Assert.True(new FileInfo(pdf).Length > 0);
+        // One A4 landscape sheet (Chromium writes each page object uncompressed).
+        var text = await File.ReadAllTextAsync(pdf, Encoding.Latin1);
+        Assert.Single(Regex.Matches(text, @"/Type\s*/Page(?![a-zA-Z])"));
+        var mediaBox = Regex.Match(text, @"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]");
+        Assert.True(mediaBox.Success);
+        var (width, height) = (double.Parse(mediaBox.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(mediaBox.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.InRange(width, 841, 843); // 297 mm in points
+        Assert.InRange(height, 594, 596); // 210 mm
     }
 
     [Fact]
@@ -341,53 +350,6 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), name), FullPage = true });
     }
 
-    private async Task<MapView> OpenMapAsync(string query = "", int viewportWidth = 1400, int viewportHeight = 900)
-    {
-        var context = await browser.Browser.NewContextAsync(new()
-        {
-            Locale = "ja-JP",
-            TimezoneId = "Asia/Tokyo",
-            ViewportSize = new() { Width = viewportWidth, Height = viewportHeight },
-        });
-        var view = new MapView(context, await context.NewPageAsync());
-        // Offline meeting hall: the base map's tiles never arrive.
-        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
-        await view.Page.GotoAsync(server.BaseUrl + "/" + query);
-        await view.Page.WaitForSelectorAsync("body[data-municipality]", new() { State = WaitForSelectorState.Attached });
-        return view;
-    }
-
-    private sealed class MapView : IAsyncDisposable
-    {
-        private readonly IBrowserContext _context;
-        private readonly List<string> _errors = [];
-
-        public MapView(IBrowserContext context, IPage page)
-        {
-            _context = context;
-            Page = page;
-            page.Console += (_, msg) =>
-            {
-                // A failed background tile is expected offline; any other console error is a defect.
-                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal))
-                {
-                    _errors.Add($"{msg.Text} @ {msg.Location}");
-                }
-            };
-            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
-            page.Dialog += async (_, dialog) =>
-            {
-                Dialogs.Add(dialog.Message);
-                await dialog.DismissAsync();
-            };
-        }
-
-        public IPage Page { get; }
-
-        public List<string> Dialogs { get; } = [];
-
-        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
-    }
+    private Task<MapView> OpenMapAsync(string query = "", int viewportWidth = 1400, int viewportHeight = 900) =>
+        MapView.OpenAsync(browser.Browser, server.BaseUrl, query, viewportWidth, viewportHeight);
 }

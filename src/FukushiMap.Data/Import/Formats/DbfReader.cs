@@ -71,8 +71,9 @@ public sealed class DbfReader
         {
             throw new ImportException(fileName, null, null, "DBF のヘッダーが途中で切れています（32 バイトに満たない）。");
         }
-        var version = header[0] & 0x07;
-        if (version != 3 && version != 4)
+        // Version bytes of dBASE III/IV/5, FoxPro and Visual FoxPro tables (with or without memo).
+        byte[] versions = [0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0x8E, 0xCB, 0xF5, 0xFB];
+        if (!versions.Contains(header[0]))
         {
             throw new ImportException(fileName, null, null, $"dBASE 形式ではありません（先頭バイト 0x{header[0]:X2}）。");
         }

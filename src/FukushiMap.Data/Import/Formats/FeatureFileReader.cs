@@ -30,7 +30,10 @@ public static class FeatureFileReader
         var file = format switch
         {
             "geojson" or "json" => GeoJsonReader.Read(bytes, name, request.Limits, problems, request.Crs, progress, ct),
-            "dbf" or "estat-dbf" => DbfFeatureReader.Read(bytes, name, request, problems, ct, Sibling(path, ".cpg"), Sibling(path, ".prj")),
+            "shapefile" or "shp" when name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) => ShapefileReader.ReadZip(bytes, name, request, problems, progress, ct),
+            "shapefile" or "shp" => ShapefileReader.ReadFiles(path, request, problems, progress, ct),
+            "csv" => CsvReader.Read(bytes, name, request, problems, ct, progress),
+            "dbf" or "estat-dbf" => DbfFeatureReader.Read(bytes, name, request, problems, ct, Sibling(path, ".cpg"), Sibling(path, ".prj"), progress),
             _ => throw problems.Fatal(null, null, $"ファイル形式が分かりません（{name}）。--format で {string.Join(", ", Formats)} のいずれかを指定してください。"),
         };
         return new FeatureFile
@@ -82,7 +85,7 @@ public static class FeatureFileReader
 public static class DbfFeatureReader
 {
     public static FeatureFile Read(byte[] bytes, string fileName, ImportRequest request, ProblemList problems, CancellationToken ct,
-        string? cpg = null, string? prj = null)
+        string? cpg = null, string? prj = null, IProgress<ImportProgress>? progress = null)
     {
         using var stream = new MemoryStream(bytes, writable: false);
         var reader = DbfReader.Open(stream, fileName);
@@ -96,6 +99,10 @@ public static class DbfFeatureReader
         foreach (var (row, values) in reader.Records(encoding, problems))
         {
             ct.ThrowIfCancellationRequested();
+            if (row % 10_000 == 0)
+            {
+                progress?.Report(new ImportProgress(0, 0, $"{fileName}: {row:N0} 件を読み込み中…"));
+            }
             features.Add(new SourceFeature(row, null, values));
         }
         var crs = request.Crs ?? Formats.Crs.Jgd2011;

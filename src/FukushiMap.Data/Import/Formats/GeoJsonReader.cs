@@ -86,7 +86,12 @@ public static class GeoJsonReader
                 Geometry? geometry = null;
                 if (item.TryGetProperty("geometry", out var g) && g.ValueKind == JsonValueKind.Object)
                 {
+                    var before = problems.Items.Count;
                     geometry = new GeometryBuilder(factory, limits.MaxVerticesPerGeometry, problems, row).Build(g);
+                    if (problems.Items.Count > before)
+                    {
+                        continue; // the feature's problem is reported; do not report it again as "no geometry"
+                    }
                 }
                 features.Add(new SourceFeature(row, geometry, attributes));
             }

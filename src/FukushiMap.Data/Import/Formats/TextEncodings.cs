@@ -13,7 +13,11 @@ public static class TextEncodings
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         Cp932 = Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        Cp932Lenient = Encoding.GetEncoding(932);
     }
+
+    /// <summary>cp932 that replaces invalid bytes, only for names that are never stored (zip entry names).</summary>
+    public static Encoding Cp932Lenient { get; }
 
     /// <summary>Strict UTF-8 (no BOM emitted, invalid bytes throw).</summary>
     public static Encoding Utf8 { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -14,7 +14,6 @@ namespace FukushiMap.Data.Import.Importers;
 internal sealed class DistrictImporter(KindContext context) : KindImporter(context)
 {
     private readonly List<District> _districts = [];
-    private DistrictLayer? _existingLayer;
     private string _layerKey = "";
     private string _layerKind = "";
 
@@ -26,9 +25,9 @@ internal sealed class DistrictImporter(KindContext context) : KindImporter(conte
         }
         _layerKey = Request.LayerKey.Trim();
         _layerKind = Request.LayerKind.Trim();
-        _existingLayer = await db.DistrictLayers.AsNoTracking()
-            .FirstOrDefaultAsync(l => l.MunicipalityCode == Context.MunicipalityCode && l.Key == _layerKey, ct);
-        if (_existingLayer is not null && !Request.Replace)
+        var existing = await db.DistrictLayers.AsNoTracking()
+            .AnyAsync(l => l.MunicipalityCode == Context.MunicipalityCode && l.Key == _layerKey, ct);
+        if (existing && !Request.Replace)
         {
             throw Problems.Fatal(null, null, $"レイヤー「{_layerKey}」は市区町村 {Context.MunicipalityCode} に既にあります。置き換えるときは --replace を指定してください。");
         }
@@ -109,10 +108,10 @@ internal sealed class DistrictImporter(KindContext context) : KindImporter(conte
 
     public override async Task<Dictionary<string, int>> WriteAsync(FukushiMapDbContext db, Dataset dataset, CancellationToken ct)
     {
-        DistrictLayer layer;
-        if (_existingLayer is not null)
+        // --replace may have deleted the layer with its old dataset already; look again inside the transaction.
+        var layer = await db.DistrictLayers.FirstOrDefaultAsync(l => l.MunicipalityCode == Context.MunicipalityCode && l.Key == _layerKey, ct);
+        if (layer is not null)
         {
-            layer = await db.DistrictLayers.FirstAsync(l => l.Id == _existingLayer.Id, ct);
             await db.Districts.Where(d => d.LayerId == layer.Id).ExecuteDeleteAsync(ct);
             layer.Kind = _layerKind;
             layer.Name = Request.LayerName ?? _layerKind;

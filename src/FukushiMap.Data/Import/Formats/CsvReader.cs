@@ -1,0 +1,198 @@
+using System.Text;
+using NetTopologySuite.IO;
+
+namespace FukushiMap.Data.Import.Formats;
+
+/// <summary>
+/// Reads a CSV (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes) with a header row.
+/// Encoding: --encoding, else a UTF-8 BOM, else strict UTF-8 when the bytes are valid UTF-8, else cp932
+/// (strict: bytes invalid in cp932 are an error, never garbled text). Points come from lon/lat columns (the
+/// importers pick them); a <c>wkt</c> column, when present, gives any geometry in WKT.
+/// </summary>
+public static class CsvReader
+{
+    private static readonly string[] s_wktColumns = ["wkt", "WKT", "geometry", "geom"];
+
+    public static FeatureFile Read(byte[] bytes, string fileName, ImportRequest request, ProblemList problems, CancellationToken ct,
+        IProgress<ImportProgress>? progress = null)
+    {
+        var notes = new List<string>();
+        var span = bytes.AsSpan();
+        Encoding encoding;
+        if (!string.IsNullOrWhiteSpace(request.Encoding))
+        {
+            encoding = TextEncodings.FromName(request.Encoding) ?? throw problems.Fatal(null, null, $"文字コード「{request.Encoding}」に対応していません（utf-8 か cp932/shift_jis）。");
+            notes.Add($"文字コード: {TextEncodings.DisplayName(encoding)}（指定）");
+        }
+        else if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            encoding = TextEncodings.Utf8;
+            notes.Add("文字コード: UTF-8（BOM 付き）");
+        }
+        else if (TextEncodings.IsValidUtf8(span))
+        {
+            encoding = TextEncodings.Utf8;
+            notes.Add("文字コード: UTF-8（内容から判定）");
+        }
+        else
+        {
+            encoding = TextEncodings.Cp932;
+            notes.Add("文字コード: Shift_JIS (cp932)（内容から判定）");
+        }
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            span = span[3..];
+        }
+        string text;
+        try
+        {
+            text = encoding.GetString(span);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var line = 1 + span[..Math.Min(e.Index < 0 ? 0 : e.Index, span.Length)].Count((byte)'\n');
+            throw problems.Fatal(line, null, $"{TextEncodings.DisplayName(encoding)} として読めないバイトがあります（{line} 行目付近）。--encoding を確認してください。");
+        }
+
+        var records = Parse(text, problems).GetEnumerator();
+        if (!records.MoveNext())
+        {
+            throw problems.Fatal(null, null, "CSV が空です（見出し行がありません）。");
+        }
+        var header = records.Current.Cells.Select(h => h.Trim()).ToList();
+        var duplicates = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicates.Count > 0)
+        {
+            throw problems.Fatal(1, duplicates[0], "見出しが重複しています。");
+        }
+        var wktColumn = s_wktColumns.FirstOrDefault(c => header.Contains(c, StringComparer.OrdinalIgnoreCase));
+        var crs = request.Crs ?? Crs.Jgd2011;
+        var factory = Crs.FactoryFor(crs);
+        var wktReader = new WKTReader(new NetTopologySuite.NtsGeometryServices(factory.PrecisionModel, crs));
+        var features = new List<SourceFeature>();
+        var row = 0;
+        while (records.MoveNext())
+        {
+            ct.ThrowIfCancellationRequested();
+            var (line, cells) = records.Current;
+            if (cells.Count == 1 && cells[0].Length == 0)
+            {
+                continue; // blank line
+            }
+            row++;
+            if (row > request.Limits.MaxFeatures)
+            {
+                throw problems.Fatal(row, null, $"行が多すぎます（上限 {request.Limits.MaxFeatures:N0} 行）。");
+            }
+            if (row % 10_000 == 0)
+            {
+                progress?.Report(new ImportProgress(0, 0, $"{fileName}: {row:N0} 行を読み込み中…"));
+            }
+            if (cells.Count != header.Count)
+            {
+                problems.Add(row, null, $"列の数が見出しと違います（{line} 行目: {cells.Count} 列、見出しは {header.Count} 列）。");
+                continue;
+            }
+            var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < header.Count; i++)
+            {
+                values[header[i]] = cells[i].Trim() is { Length: > 0 } v ? v : null;
+            }
+            NetTopologySuite.Geometries.Geometry? geometry = null;
+            if (wktColumn is not null && values[wktColumn] is { } wkt)
+            {
+                var vertices = wkt.Count(ch => ch == ',') + 1;
+                if (vertices > request.Limits.MaxVerticesPerGeometry)
+                {
+                    problems.Add(row, wktColumn, $"頂点が多すぎます（約 {vertices:N0} 個、上限 {request.Limits.MaxVerticesPerGeometry:N0} 個）。");
+                    continue;
+                }
+                try
+                {
+                    geometry = wktReader.Read(wkt);
+                    geometry.SRID = crs;
+                }
+                catch (Exception e) when (e is ParseException or ArgumentException or FormatException)
+                {
+                    problems.Add(row, wktColumn, $"WKT として読めません: {e.Message}");
+                    continue;
+                }
+            }
+            features.Add(new SourceFeature(row, geometry, values));
+        }
+        var file = new FeatureFile { FileName = fileName, Crs = crs, Features = features, FieldNames = header, EncodingName = TextEncodings.DisplayName(encoding) };
+        file.Notes.AddRange(notes);
+        return file;
+    }
+
+    /// <summary>Records as (first line number, cells).</summary>
+    internal static IEnumerable<(int Line, List<string> Cells)> Parse(string text, ProblemList problems)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        var line = 1;
+        var recordLine = 1;
+        var inQuotes = false;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var ch = text[i];
+            if (inQuotes)
+            {
+                if (ch == '"')
+                {
+                    if (i + 1 < text.Length && text[i + 1] == '"')
+                    {
+                        cell.Append('"');
+                        i += 2;
+                        continue;
+                    }
+                    inQuotes = false;
+                }
+                else
+                {
+                    if (ch == '\n')
+                    {
+                        line++;
+                    }
+                    cell.Append(ch);
+                }
+                i++;
+                continue;
+            }
+            switch (ch)
+            {
+                case '"' when cell.Length == 0:
+                    inQuotes = true;
+                    break;
+                case ',':
+                    cells.Add(cell.ToString());
+                    cell.Clear();
+                    break;
+                case '\r':
+                    break;
+                case '\n':
+                    cells.Add(cell.ToString());
+                    cell.Clear();
+                    yield return (recordLine, cells);
+                    cells = [];
+                    line++;
+                    recordLine = line;
+                    break;
+                default:
+                    cell.Append(ch);
+                    break;
+            }
+            i++;
+        }
+        if (inQuotes)
+        {
+            problems.Add(null, null, $"{recordLine} 行目から始まる引用符（\"）が閉じていません。");
+        }
+        if (cell.Length > 0 || cells.Count > 0)
+        {
+            cells.Add(cell.ToString());
+            yield return (recordLine, cells);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using FukushiMap.Data;
+using FukushiMap.Data.Welfare;
+using FukushiMap.Server.Infrastructure;
+using FukushiMap.Server.WelfareMap;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FukushiMap.Server.Auth;
+
+/// <summary>Sign-in, sign-out, the own session (with the antiforgery token) and password change.</summary>
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("ログイン");
+        auth.MapGet("/session", GetSessionAsync).AllowAnonymous().WithMetadata(new NoStoreMetadata())
+            .WithName("GetSession").WithSummary("自分のセッション（ログイン中か、役割、担当区域）と、変更操作に付ける antiforgery トークン");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().WithMetadata(new RequiresAntiforgeryMetadata(), new NoStoreMetadata())
+            .RequireRateLimiting(WelfareAuth.LoginRateLimit)
+            .WithName("Login").WithSummary("ユーザー名とパスワードでログインする（試行回数の制限とロックあり）");
+        auth.MapPost("/logout", LogoutAsync).RequireAuthorization(WelfarePolicies.SignedIn)
+            .WithName("Logout").WithSummary("ログアウトする");
+        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization(WelfarePolicies.SignedIn)
+            .WithName("ChangePassword").WithSummary("自分のパスワードを変える（ほかのセッションは終わる）");
+        return app;
+    }
+
+    public sealed record GrantView(int GrantId, int DistrictId, string DistrictName, string LayerKind, string Name, DateTimeOffset ExpiresAt);
+
+    public sealed record Permissions(bool Read, bool Create, bool Update, bool Delete, bool Export, bool Review, bool SeesRegister,
+        bool SeesSensitive, bool SetConsent, bool ManageHubs, bool Aggregates, bool Admin);
+
+    public sealed record SessionView(bool SignedIn, string? UserName, string? DisplayName, string[] Roles, GrantView[] Grants,
+        Permissions? Permissions, string CsrfToken, string CsrfHeader);
+
+    internal static async Task<Ok<SessionView>> GetSessionAsync(HttpContext context, IAntiforgery antiforgery, FukushiMapDbContext db, CancellationToken ct)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var caller = await WelfareCaller.BindAsync(context);
+        if (caller is null)
+        {
+            return TypedResults.Ok(new SessionView(false, null, null, [], [], null, tokens.RequestToken!, WelfareAuth.CsrfHeader));
+        }
+        var ids = caller.Grants.Select(g => g.DistrictId).ToList();
+        var districts = await db.Districts.AsNoTracking().Where(d => ids.Contains(d.Id))
+            .Select(d => new { d.Id, d.Name, Kind = d.Layer!.Kind }).ToDictionaryAsync(d => d.Id, ct);
+        var grants = caller.Grants.Where(g => districts.ContainsKey(g.DistrictId))
+            .Select(g => new GrantView(g.GrantId, g.DistrictId, districts[g.DistrictId].Name, districts[g.DistrictId].Kind, g.Name, g.ExpiresAt))
+            .ToArray();
+        var planner = caller.IsIn(WelfareRoles.Planner) || caller.IsIn(WelfareRoles.Admin);
+        var permissions = new Permissions(caller.CanRead, caller.CanCreate, caller.CanUpdate, caller.CanDelete, caller.CanExport, caller.CanReview,
+            caller.SeesRegister, caller.SeesSensitive, caller.CanSetConsent, planner, planner, caller.IsIn(WelfareRoles.Admin));
+        return TypedResults.Ok(new SessionView(true, caller.UserName, caller.DisplayName, [.. caller.Roles.Order()], grants, permissions,
+            tokens.RequestToken!, WelfareAuth.CsrfHeader));
+    }
+
+    private static readonly WelfareUser s_timingUser = new() { DisplayName = "-", UserName = "-" };
+    private static readonly Lazy<string> s_timingHash = new(() => new PasswordHasher<WelfareUser>().HashPassword(s_timingUser, Guid.NewGuid().ToString()));
+
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+    public sealed record LoginRequest(string? UserName, string? Password);
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> LoginAsync(LoginRequest request, HttpContext context,
+        SignInManager<WelfareUser> signIn, WelfareAudit audit, IOptions<WelfareAuthOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        if (!WelfareAuth.IsTransportAcceptable(context, options.Value))
+        {
+            return Problem(400, "https-required", "HTTPS で接続してからログインしてください。");
+        }
+        if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password) || request.Password.Length > 1024)
+        {
+            return Problem(400, "invalid-login", "ユーザー名とパスワードを入力してください。");
+        }
+        var user = await signIn.UserManager.FindByNameAsync(request.UserName.Trim());
+        if (user is null)
+        {
+            // Spend the same work as a real check, so timing does not tell which user names exist.
+            signIn.UserManager.PasswordHasher.VerifyHashedPassword(s_timingUser, s_timingHash.Value, request.Password);
+            await audit.WriteAsync((string?)null, null, "login", "user", [], null, "failed", ct);
+            return Problem(401, "login-failed", "ユーザー名またはパスワードが違います。");
+        }
+        var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
+        if (result.IsLockedOut)
+        {
+            await audit.WriteAsync(user.Id, user.UserName, "login", "user", [], null, "locked", ct);
+            return Problem(423, "locked-out",
+                $"パスワードを続けて間違えたため、このアカウントは {options.Value.LockoutMinutes} 分間ロックされています。時間をおいてから、または管理者に連絡してください。");
+        }
+        if (!result.Succeeded)
+        {
+            await audit.WriteAsync(user.Id, user.UserName, "login", "user", [], null, "failed", ct);
+            return Problem(401, "login-failed", "ユーザー名またはパスワードが違います。");
+        }
+        var authTime = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        await signIn.SignInWithClaimsAsync(user, new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IsPersistent = false },
+            [new System.Security.Claims.Claim(WelfareClaims.AuthTime, authTime)]);
+        await audit.WriteAsync(user.Id, user.UserName, "login", "user", [], null, "success", ct);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<NoContent> LogoutAsync(WelfareCaller caller, SignInManager<WelfareUser> signIn, WelfareAudit audit, CancellationToken ct)
+    {
+        await signIn.SignOutAsync();
+        await audit.WriteAsync(caller.UserId, caller.UserName, "logout", "user", [], null, "success", ct);
+        return TypedResults.NoContent();
+    }
+
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+    public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(PasswordChange request, WelfareCaller caller,
+        UserManager<WelfareUser> users, SignInManager<WelfareUser> signIn, WelfareAudit audit, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(caller.UserId);
+        if (user is null || string.IsNullOrEmpty(request.CurrentPassword) || string.IsNullOrEmpty(request.NewPassword))
+        {
+            return Problem(400, "invalid-password", "今のパスワードと新しいパスワードを入力してください。");
+        }
+        var result = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
+        if (!result.Succeeded)
+        {
+            return Problem(400, "invalid-password", string.Join(" ", result.Errors.Select(e => WelfareText.IdentityError(e))));
+        }
+        // The security stamp changed: other sessions end; this one signs in afresh.
+        await signIn.SignOutAsync();
+        await audit.WriteAsync(caller.UserId, caller.UserName, "password", "user", [], null, "success", ct);
+        return TypedResults.NoContent();
+    }
+
+    internal static ProblemHttpResult Problem(int status, string type, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, type: ProblemDetailsSetup.TypeBase + type, title: status switch
+        {
+            400 => "リクエストの内容に誤りがあります",
+            401 => "ログインできません",
+            403 => "この操作はできません",
+            404 => "見つかりません",
+            409 or 412 => "ほかの人が先に変更しました",
+            423 => "アカウントがロックされています",
+            428 => "版の指定が必要です",
+            _ => null,
+        });
+}

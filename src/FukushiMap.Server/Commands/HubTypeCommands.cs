@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using FukushiMap.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace FukushiMap.Server.Commands;
+
+/// <summary>
+/// <c>./fukushimap hub-types [list]</c> and <c>./fukushimap hub-types add --key k --name 名前 [--parent key] [--color #rrggbb] [--shape s] [--description …]</c>:
+/// hub types are data, and planners add their own.
+/// </summary>
+public static partial class HubTypeCommands
+{
+    /// <summary>The symbol shapes the map can draw.</summary>
+    public static readonly string[] Shapes = ["circle", "square", "diamond", "triangle", "star", "hexagon", "pentagon", "cross"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct, string? connectionString = null)
+    {
+        await using var db = await CommandLine.OpenDatabaseAsync(ct, connectionString);
+        switch (args)
+        {
+            case [] or ["list", ..]:
+                var types = await db.HubTypes.AsNoTracking().Include(t => t.Parent).OrderBy(t => t.Id).ToListAsync(ct);
+                output.WriteLine("key\tname\tparent\tcolor\tshape\tbuilt_in");
+                foreach (var t in types)
+                {
+                    output.WriteLine($"{t.Key}\t{t.Name}\t{t.Parent?.Key}\t{t.Color}\t{t.Shape}\t{(t.BuiltIn ? "yes" : "no")}");
+                }
+                return 0;
+            case ["add", .. var rest]:
+                var a = CliArgs.Parse(rest);
+                var key = a.Require("key");
+                var name = a.Require("name").Trim();
+                if (!KeyPattern().IsMatch(key))
+                {
+                    throw new CliException("--key は英小文字・数字・ハイフン（2〜40 文字）で指定してください。");
+                }
+                if (name.Length is 0 or > 60)
+                {
+                    throw new CliException("--name は 1〜60 文字で指定してください。");
+                }
+                var color = a.Get("color") ?? "#555555";
+                if (!ColorPattern().IsMatch(color))
+                {
+                    throw new CliException("--color は #rrggbb の形で指定してください。");
+                }
+                var shape = a.Get("shape") ?? "hexagon";
+                if (!Shapes.Contains(shape))
+                {
+                    throw new CliException($"--shape は {string.Join(", ", Shapes)} のどれかです。");
+                }
+                if (await db.HubTypes.AnyAsync(t => t.Key == key || t.Name == name, ct))
+                {
+                    throw new CliException($"キー「{key}」か名前「{name}」の種類はすでにあります。");
+                }
+                HubType? parent = null;
+                if (a.Get("parent") is { } parentKey)
+                {
+                    parent = await db.HubTypes.SingleOrDefaultAsync(t => t.Key == parentKey, ct)
+                        ?? throw new CliException($"親の種類「{parentKey}」はありません。");
+                }
+                db.HubTypes.Add(new HubType
+                {
+                    Key = key, Name = name, Color = color, Shape = shape, Parent = parent, Description = a.Get("description"), BuiltIn = false,
+                });
+                await db.SaveChangesAsync(ct);
+                output.WriteLine($"拠点の種類「{name}」（{key}）を追加しました。");
+                return 0;
+            default:
+                throw new CliException("使い方: ./fukushimap hub-types [list] | add --key <キー> --name <名前> [--parent <キー>] [--color #rrggbb] [--shape 形]");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,39}$")]
+    private static partial Regex KeyPattern();
+
+    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
+    private static partial Regex ColorPattern();
+}

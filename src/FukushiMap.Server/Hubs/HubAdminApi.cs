@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FukushiMap.Data;
+using FukushiMap.Data.Entities;
+using FukushiMap.Data.Welfare;
+using FukushiMap.Server.Auth;
+using FukushiMap.Server.WelfareMap;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using static FukushiMap.Server.Auth.AuthApi;
+
+namespace FukushiMap.Server.Hubs;
+
+/// <summary>
+/// Hub management for 計画担当 (and 管理者): add by map click or address, edit type, functions, target groups and opening
+/// hours, retire and reopen. Every change is kept in hub_changes with who and when. The public layers, isochrones and
+/// coverage read hubs per request, so they show a change at once.
+/// </summary>
+public static class HubAdminApi
+{
+    public static IEndpointRouteBuilder MapHubAdmin(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/hub-admin").WithTags("拠点の管理").RequireAuthorization(WelfarePolicies.Planner);
+        api.MapGet("/hubs", ListAsync).WithName("ListManagedHubs").WithSummary("拠点の一覧（閉鎖したものも含む）");
+        api.MapPost("/hubs", CreateAsync).WithName("CreateHub").WithSummary("拠点を追加する");
+        api.MapPatch("/hubs/{id:int}", UpdateAsync).WithName("UpdateHub").WithSummary("拠点を変更する（If-Match 必須）");
+        api.MapPost("/hubs/{id:int}/retire", RetireAsync).WithName("RetireHub").WithSummary("拠点を閉鎖する（公開レイヤーから外れる）");
+        api.MapPost("/hubs/{id:int}/reopen", ReopenAsync).WithName("ReopenHub").WithSummary("閉鎖した拠点を再開する");
+        api.MapGet("/hubs/{id:int}/history", HistoryAsync).WithName("GetHubHistory").WithSummary("拠点の変更履歴（誰が・いつ）");
+        api.MapGet("/geocode", GeocodeAsync).WithName("GeocodeAddress").WithSummary("住所から町丁・字の代表点を探す（オフライン、町丁単位）");
+        return app;
+    }
+
+    public sealed record OpeningPeriodView(int[] Days, string Opens, string Closes);
+
+    public sealed record ManagedHub(int Id, string MunicipalityCode, string TypeKey, string TypeName, string Name, string? Address, double Lon, double Lat,
+        string? Operator, string[] Functions, string[] TargetGroups, OpeningPeriodView[] OpeningHours, string? OpeningNote, string? Phone,
+        string? Website, string? AccessibilityNotes, DateTimeOffset? RetiredAt, DateTimeOffset UpdatedAt, string Version);
+
+    // PostgreSQL keeps microseconds.
+    private static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
+
+    /// <summary>The row's xmin (PostgreSQL's row version), read without mapping it on the shared Hub entity; FOR UPDATE locks the row until commit.</summary>
+    private static async Task<string?> VersionAsync(FukushiMapDbContext db, int id, bool forUpdate, CancellationToken ct)
+    {
+        var rows = forUpdate
+            ? await db.Database.SqlQuery<long>($"SELECT xmin::text::bigint AS \"Value\" FROM hubs WHERE id = {id} FOR UPDATE").ToListAsync(ct)
+            : await db.Database.SqlQuery<long>($"SELECT xmin::text::bigint AS \"Value\" FROM hubs WHERE id = {id}").ToListAsync(ct);
+        return rows.Count == 0 ? null : $"\"{rows[0]}\"";
+    }
+
+    private static ManagedHub View(Hub h, string version) => new(h.Id, h.MunicipalityCode, h.HubType!.Key, h.HubType.Name, h.Name, h.Address, h.Location.X, h.Location.Y,
+        h.Operator, [.. h.Functions], [.. h.TargetGroups],
+        [.. h.OpeningHours.Select(o => new OpeningPeriodView([.. o.Days], o.Opens.ToString("HH:mm", CultureInfo.InvariantCulture), o.Closes.ToString("HH:mm", CultureInfo.InvariantCulture)))],
+        h.OpeningNote, h.Phone, h.Website, h.AccessibilityNotes, h.RetiredAt, h.UpdatedAt, version);
+
+    internal static async Task<Ok<List<ManagedHub>>> ListAsync(string? municipality, FukushiMapDbContext db, CancellationToken ct)
+    {
+        var code = Network.NetworkApi.MunicipalityCode(municipality);
+        var hubs = await db.Hubs.AsNoTracking().Include(h => h.HubType).Where(h => h.MunicipalityCode == code).OrderBy(h => h.Id).ToListAsync(ct);
+        var versions = (await db.Database.SqlQuery<HubVersion>($"SELECT id AS \"Id\", xmin::text::bigint AS \"Xmin\" FROM hubs WHERE municipality_code = {code}").ToListAsync(ct))
+            .ToDictionary(v => v.Id, v => $"\"{v.Xmin}\"");
+        return TypedResults.Ok(hubs.Select(h => View(h, versions.GetValueOrDefault(h.Id, ""))).ToList());
+    }
+
+    public sealed record HubVersion(int Id, long Xmin);
+
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+    public sealed record HubInput(string? MunicipalityCode, string? TypeKey, string? Name, string? Address, double? Lon, double? Lat, string? Operator,
+        string[]? Functions, string[]? TargetGroups, OpeningPeriodView[]? OpeningHours, string? OpeningNote, string? Phone, string? Website,
+        string? AccessibilityNotes);
+
+    internal static async Task<Results<Created<ManagedHub>, ProblemHttpResult>> CreateAsync(HubInput input, WelfareCaller caller,
+        FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct)
+    {
+        var code = Network.NetworkApi.MunicipalityCode(input.MunicipalityCode);
+        if (!await db.Municipalities.AnyAsync(m => m.Code == code, ct))
+        {
+            return Problem(404, "not-found", $"市区町村 {code} はありません。");
+        }
+        if (string.IsNullOrWhiteSpace(input.Name) || string.IsNullOrWhiteSpace(input.TypeKey) || input.Lon is null || input.Lat is null)
+        {
+            return Problem(400, "invalid-hub", "名前・種類（typeKey）・位置（地図をクリックするか住所から）は必須です。");
+        }
+        var now = Microseconds(clock.GetUtcNow());
+        var hub = new Hub { MunicipalityCode = code, Name = "", Location = new Point(0, 0) { SRID = 6668 }, CreatedAt = now, UpdatedAt = now };
+        var problem = await ApplyAsync(db, hub, input, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Hubs.Add(hub);
+        await db.SaveChangesAsync(ct);
+        await RecordAsync(db, caller, hub, "create", now, ct);
+        await tx.CommitAsync(ct);
+        var version = await VersionAsync(db, hub.Id, false, ct) ?? "";
+        context.Response.Headers.ETag = version;
+        return TypedResults.Created($"/api/hub-admin/hubs/{hub.Id}", View(hub, version));
+    }
+
+    internal static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> UpdateAsync(int id, HubInput input, WelfareCaller caller,
+        FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var current = await VersionAsync(db, id, true, ct);
+        var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);
+        if (hub is null || current is null)
+        {
+            return Problem(404, "not-found", "その拠点は見つかりません。");
+        }
+        if (CheckIfMatch(current, context) is { } precondition)
+        {
+            return precondition;
+        }
+        if (input.MunicipalityCode is { } m && m != hub.MunicipalityCode)
+        {
+            return Problem(400, "invalid-hub", "拠点の市区町村は変えられません。");
+        }
+        var problem = await ApplyAsync(db, hub, input, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var now = Microseconds(clock.GetUtcNow());
+        hub.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        await RecordAsync(db, caller, hub, "update", now, ct);
+        await tx.CommitAsync(ct);
+        var version = await VersionAsync(db, id, false, ct) ?? "";
+        context.Response.Headers.ETag = version;
+        return TypedResults.Ok(View(hub, version));
+    }
+
+    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> RetireAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
+        HttpContext context, CancellationToken ct) => SetRetiredAsync(id, true, caller, db, clock, context, ct);
+
+    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> ReopenAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
+        HttpContext context, CancellationToken ct) => SetRetiredAsync(id, false, caller, db, clock, context, ct);
+
+    private static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> SetRetiredAsync(int id, bool retire, WelfareCaller caller, FukushiMapDbContext db,
+        TimeProvider clock, HttpContext context, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var current = await VersionAsync(db, id, true, ct);
+        var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);
+        if (hub is null || current is null)
+        {
+            return Problem(404, "not-found", "その拠点は見つかりません。");
+        }
+        if (CheckIfMatch(current, context) is { } precondition)
+        {
+            return precondition;
+        }
+        var now = Microseconds(clock.GetUtcNow());
+        hub.RetiredAt = retire ? now : null;
+        hub.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        await RecordAsync(db, caller, hub, retire ? "retire" : "reopen", now, ct);
+        await tx.CommitAsync(ct);
+        var version = await VersionAsync(db, id, false, ct) ?? "";
+        context.Response.Headers.ETag = version;
+        return TypedResults.Ok(View(hub, version));
+    }
+
+    private static ProblemHttpResult? CheckIfMatch(string current, HttpContext context)
+    {
+        var ifMatch = context.Request.Headers.IfMatch.ToString().Trim();
+        if (ifMatch.Length == 0)
+        {
+            return Problem(428, "if-match-required", "変更するには、読み込んだときの版（ETag）を If-Match で送ってください。");
+        }
+        return ifMatch == current ? null : Problem(412, "edit-conflict", "この拠点は、読み込んだ後にほかの人が変更しました。読み込み直してから変更してください。");
+    }
+
+    public sealed record HubChangeView(long Id, DateTimeOffset At, string UserName, string Action, JsonElement Snapshot);
+
+    internal static async Task<Results<Ok<List<HubChangeView>>, ProblemHttpResult>> HistoryAsync(int id, FukushiMapDbContext db, CancellationToken ct)
+    {
+        if (!await db.Hubs.AnyAsync(h => h.Id == id, ct))
+        {
+            return Problem(404, "not-found", "その拠点は見つかりません。");
+        }
+        var rows = await db.HubChanges.AsNoTracking().Where(c => c.HubId == id).OrderByDescending(c => c.At).ThenByDescending(c => c.Id).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(c => new HubChangeView(c.Id, c.At, c.UserName, c.Action, JsonDocument.Parse(c.Snapshot).RootElement.Clone())).ToList());
+    }
+
+    private static async Task RecordAsync(FukushiMapDbContext db, WelfareCaller caller, Hub hub, string action, DateTimeOffset now, CancellationToken ct)
+    {
+        await db.Entry(hub).Reference(h => h.HubType).LoadAsync(ct);
+        db.HubChanges.Add(new HubChange
+        {
+            HubId = hub.Id,
+            At = now,
+            UserId = caller.UserId,
+            UserName = caller.DisplayName,
+            Action = action,
+            Snapshot = JsonSerializer.Serialize(View(hub, ""), SnapshotJson),
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
+
+    private static async Task<ProblemHttpResult?> ApplyAsync(FukushiMapDbContext db, Hub hub, HubInput input, CancellationToken ct)
+    {
+        var errors = new List<string>();
+        string? Text(string? v, string name, int max)
+        {
+            if (v is null) return null;
+            v = v.Trim();
+            if (v.Length > max) errors.Add($"{name} は {max} 文字以内です。");
+            return v;
+        }
+        if (Text(input.Name, "name", 100) is { } name)
+        {
+            if (name.Length == 0) errors.Add("名前は空にできません。");
+            hub.Name = name;
+        }
+        if (input.TypeKey is { } typeKey)
+        {
+            var type = await db.HubTypes.FirstOrDefaultAsync(t => t.Key == typeKey, ct);
+            if (type is null) errors.Add($"拠点の種類「{typeKey}」はありません。");
+            else
+            {
+                hub.HubTypeId = type.Id;
+                hub.HubType = type;
+            }
+        }
+        if (Text(input.Address, "address", 200) is { } address) hub.Address = address.Length == 0 ? null : address;
+        if (Text(input.Operator, "operator", 100) is { } op) hub.Operator = op.Length == 0 ? null : op;
+        if (Text(input.OpeningNote, "openingNote", 200) is { } note) hub.OpeningNote = note.Length == 0 ? null : note;
+        if (Text(input.Phone, "phone", 30) is { } phone) hub.Phone = phone.Length == 0 ? null : phone;
+        if (Text(input.AccessibilityNotes, "accessibilityNotes", 500) is { } acc) hub.AccessibilityNotes = acc.Length == 0 ? null : acc;
+        if (Text(input.Website, "website", 300) is { } web)
+        {
+            if (web.Length > 0 && !(Uri.TryCreate(web, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+            {
+                errors.Add("website は http(s):// で始まる URL です。");
+            }
+            hub.Website = web.Length == 0 ? null : web;
+        }
+        if (input.Functions is { } functions)
+        {
+            if (functions.Length > 20 || functions.Any(f => string.IsNullOrWhiteSpace(f) || f.Length > 30)) errors.Add("functions は 30 文字以内の語を 20 個までです。");
+            hub.Functions = functions.Select(f => f.Trim()).Distinct().ToList();
+        }
+        if (input.TargetGroups is { } groups)
+        {
+            if (groups.Length > 20 || groups.Any(g => string.IsNullOrWhiteSpace(g) || g.Length > 30)) errors.Add("targetGroups は 30 文字以内の語を 20 個までです。");
+            hub.TargetGroups = groups.Select(g => g.Trim()).Distinct().ToList();
+        }
+        if (input.OpeningHours is { } hours)
+        {
+            var periods = new List<OpeningPeriod>();
+            foreach (var p in hours.Take(21))
+            {
+                if (p.Days is null || p.Days.Length == 0 || p.Days.Any(d => d is < 1 or > 7)
+                    || !TimeOnly.TryParseExact(p.Opens, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var opens)
+                    || !TimeOnly.TryParseExact(p.Closes, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var closes) || closes <= opens)
+                {
+                    errors.Add("openingHours は 曜日（1=月〜7=日）と 開始・終了（HH:mm、終了が後）で指定してください。");
+                    break;
+                }
+                periods.Add(new OpeningPeriod { Days = p.Days.Distinct().Order().ToList(), Opens = opens, Closes = closes });
+            }
+            hub.OpeningHours = periods;
+        }
+        if (input.Lon is not null || input.Lat is not null)
+        {
+            var lon = input.Lon ?? hub.Location.X;
+            var lat = input.Lat ?? hub.Location.Y;
+            if (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < 122 or > 154 || lat is < 20 or > 46)
+            {
+                errors.Add("lon・lat は日本国内の経緯度で指定してください。");
+            }
+            else
+            {
+                hub.Location = new Point(lon, lat) { SRID = 6668 };
+            }
+        }
+        if (hub.HubTypeId == 0 && input.TypeKey is null)
+        {
+            errors.Add("種類（typeKey）を指定してください。");
+        }
+        return errors.Count > 0 ? Problem(400, "invalid-hub", string.Join(" ", errors.Distinct())) : null;
+    }
+
+    public sealed record GeocodeMatch(string Name, string Matched, double Lon, double Lat, string Precision);
+
+    /// <summary>
+    /// An offline, coarse geocoder: the 町丁・字 whose name the address starts with (after the municipality name), its
+    /// representative point. Full-width and half-width digits are treated alike (NFKC).
+    /// </summary>
+    internal static async Task<Results<Ok<List<GeocodeMatch>>, ProblemHttpResult>> GeocodeAsync(string? q, string? municipality, FukushiMapDbContext db,
+        CancellationToken ct)
+    {
+        var code = Network.NetworkApi.MunicipalityCode(municipality);
+        if (string.IsNullOrWhiteSpace(q) || q.Length > 200)
+        {
+            return Problem(400, "invalid-address", "住所を 200 文字以内で入力してください。");
+        }
+        var cityName = await db.Municipalities.Where(m => m.Code == code).Select(m => m.Name).FirstOrDefaultAsync(ct) ?? "";
+        var text = Normalize(q);
+        foreach (var prefix in new[] { "山口県", Normalize(cityName) })
+        {
+            if (prefix.Length > 0 && text.StartsWith(prefix, StringComparison.Ordinal)) text = text[prefix.Length..];
+        }
+        var units = await db.PopulationUnits.AsNoTracking().Where(p => p.MunicipalityCode == code)
+            .Select(p => new { p.Name, p.Point.X, p.Point.Y }).ToListAsync(ct);
+        var matches = units.Select(u => new { u, n = Normalize(u.Name) })
+            .Where(x => x.n.Length > 0 && (text.StartsWith(x.n, StringComparison.Ordinal) || x.n.StartsWith(text, StringComparison.Ordinal)))
+            .OrderByDescending(x => text.StartsWith(x.n, StringComparison.Ordinal) ? x.n.Length : 0).ThenBy(x => x.n.Length)
+            .Take(10)
+            .Select(x => new GeocodeMatch($"{cityName}{x.u.Name}", x.u.Name, x.u.X, x.u.Y, "町丁・字の代表点"))
+            .ToList();
+        return TypedResults.Ok(matches);
+    }
+
+    private static string Normalize(string s) => s.Normalize(NormalizationForm.FormKC).Replace(" ", "").Replace("　", "");
+}

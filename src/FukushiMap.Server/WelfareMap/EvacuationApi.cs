@@ -1,0 +1,203 @@
+using System.ComponentModel;
+using FukushiMap.Core.Network;
+using FukushiMap.Data;
+using FukushiMap.Data.Welfare;
+using FukushiMap.Server.Auth;
+using FukushiMap.Server.Network;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using static FukushiMap.Server.Auth.AuthApi;
+
+namespace FukushiMap.Server.WelfareMap;
+
+/// <summary>
+/// Walking reach from a set of sources (shelters or hubs) over the city's walking network: one multi-source search,
+/// then each household is snapped and read off. Metres include the walk to and from the network.
+/// </summary>
+public sealed class WalkReach
+{
+    private readonly CityNetwork _city;
+    private readonly MultiSourceDijkstra _search;
+
+    private WalkReach(CityNetwork city, MultiSourceDijkstra search)
+    {
+        _city = city;
+        _search = search;
+    }
+
+    /// <summary>Searches from every source up to <paramref name="maxMetres"/>; sources off the network are skipped.</summary>
+    public static WalkReach From(CityNetwork city, IReadOnlyList<(double Lon, double Lat)> sources, double maxMetres, CancellationToken ct)
+    {
+        var origins = new List<SearchOrigin>();
+        var map = new List<int>();
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var snap = city.Snap(sources[i].Lon, sources[i].Lat);
+            if (snap.IsOnNetwork)
+            {
+                var o = SearchOrigin.FromSnap(snap);
+                origins.Add(o);
+                map.Add(i);
+            }
+        }
+        var search = new MultiSourceDijkstra(city.Graph);
+        search.Run(origins.ToArray(), maxMetres, ct);
+        return new WalkReach(city, search) { SourceIndices = map };
+    }
+
+    private List<int> SourceIndices { get; init; } = [];
+
+    /// <summary>Metres to the nearest source and its index in the list given to <see cref="From"/>; null when off the network or beyond the bound.</summary>
+    public (double Metres, int Source)? Nearest(double lon, double lat)
+    {
+        var snap = _city.Snap(lon, lat);
+        if (!snap.IsOnNetwork)
+        {
+            return null;
+        }
+        var metres = _search.MetresTo(snap, out var source);
+        return float.IsPositiveInfinity(metres) || source < 0 ? null : (metres, SourceIndices[source]);
+    }
+}
+
+/// <summary>Evacuation (個別避難計画) and planner aggregates.</summary>
+public static class EvacuationApi
+{
+    public const string DesignatedShelter = "指定避難所";
+    public const int SuppressBelow = 5;
+
+    public static RouteGroupBuilder MapEvacuation(this RouteGroupBuilder households)
+    {
+        households.MapGet("/evacuation", GetEvacuationAsync).WithName("GetEvacuation")
+            .WithSummary("世帯ごとに最寄りの指定避難所まで歩いて何分か（高齢者の歩く速さ 60 m/分）と、○分を超える世帯");
+        households.MapGet("/aggregates", GetAggregatesAsync).RequireAuthorization(WelfarePolicies.Planner).WithName("GetHouseholdAggregates")
+            .WithSummary("区域ごとの件数（拠点・避難所から歩いて○分を超える世帯数。5 未満は秘匿）");
+        return households;
+    }
+
+    public sealed record EvacuationRow(int HouseholdId, string Label, double Lon, double Lat, double? Minutes, double? Metres, int? ShelterId,
+        string? ShelterName, bool Beyond, string? Reason);
+
+    public sealed record EvacuationList(int DistrictId, double Pace, double Minutes, int Shelters, int Households, int BeyondCount,
+        List<EvacuationRow> Items, string Notice, string Attribution);
+
+    public sealed record EvacuationQuery(
+        [property: Description("区域 id")] int? District,
+        [property: Description("この分数を超える世帯を「遠い」とする")] [property: DefaultValue(10.0)] double? Minutes,
+        [property: Description("歩く速さ（m/分）。高齢者 60")] [property: DefaultValue(60.0)] double? Pace);
+
+    internal static async Task<Results<Ok<EvacuationList>, ProblemHttpResult>> GetEvacuationAsync([AsParameters] EvacuationQuery query,
+        WelfareCaller caller, FukushiMapDbContext db, NetworkCatalog catalog, WelfareAudit audit, CancellationToken ct)
+    {
+        if (query.District is not { } d || !caller.HasDistrict(d))
+        {
+            return Problem(404, "not-found", "その区域は見つかりません。");
+        }
+        var pace = NetworkApi.Pace(query.Pace ?? WalkingPace.Elderly.SpeedMetresPerMinute);
+        var minutes = query.Minutes ?? 10;
+        if (!double.IsFinite(minutes) || minutes is <= 0 or > 120)
+        {
+            return Problem(400, "invalid-minutes", "minutes は 1〜120 分で指定してください。");
+        }
+        var municipality = await db.Districts.Where(x => x.Id == d).Select(x => x.MunicipalityCode).FirstAsync(ct);
+        var city = await catalog.GetAsync(municipality, ct);
+        if (city is null)
+        {
+            return Problem(404, "no-network", "この市区町村の歩行ネットワークがまだ取り込まれていません。");
+        }
+        var shelters = await db.Shelters.AsNoTracking().Where(s => s.MunicipalityCode == municipality && s.Kind == DesignatedShelter)
+            .OrderBy(s => s.Id).Select(s => new { s.Id, s.Name, s.Location.X, s.Location.Y }).ToListAsync(ct);
+        var households = await HouseholdsApi.Visible(db, caller, includeInactive: false).AsNoTracking().Where(h => h.DistrictId == d)
+            .OrderBy(h => h.Id).Select(h => new { h.Id, h.Label, h.Location.X, h.Location.Y }).ToListAsync(ct);
+        // Search far enough to name the nearest shelter even for the far ones (2 h at the pace).
+        var reach = WalkReach.From(city, shelters.Select(s => (s.X, s.Y)).ToList(), pace.MinutesToMetres(120), ct);
+        var rows = households.Select(h =>
+        {
+            var snap = city.Snap(h.X, h.Y);
+            if (!snap.IsOnNetwork)
+            {
+                return new EvacuationRow(h.Id, h.Label, h.X, h.Y, null, null, null, null, true, "歩ける道から離れています（ネットワークの範囲外）");
+            }
+            var nearest = reach.Nearest(h.X, h.Y);
+            if (nearest is not { } n)
+            {
+                return new EvacuationRow(h.Id, h.Label, h.X, h.Y, null, null, null, null, true, "2時間以内に歩いて行ける指定避難所がありません");
+            }
+            var m = pace.MetresToMinutes(n.Metres);
+            var s = shelters[n.Source];
+            return new EvacuationRow(h.Id, h.Label, h.X, h.Y, Math.Round(m, 1), Math.Round(n.Metres), s.Id, s.Name, m > minutes, null);
+        }).OrderByDescending(r => r.Minutes ?? double.MaxValue).ToList();
+        await audit.WriteAsync(caller, "evacuation", "household", rows.Select(r => r.HouseholdId), d, "success", ct: ct);
+        return TypedResults.Ok(new EvacuationList(d, pace.SpeedMetresPerMinute, minutes, shelters.Count, rows.Count, rows.Count(r => r.Beyond), rows,
+            HouseholdShapes.FictitiousNotice, "歩行ネットワーク © OpenStreetMap contributors／指定避難所: 国土地理院"));
+    }
+
+    /// <summary>A count that is shown, or suppressed (null) when under <see cref="SuppressBelow"/>.</summary>
+    public sealed record Count(int? Value, bool Suppressed)
+    {
+        public static Count Of(int n) => n < SuppressBelow ? new(null, true) : new(n, false);
+    }
+
+    /// <summary>Counts per district. Beyond = on the walking network but not within the minutes; off-network households are counted apart.</summary>
+    public sealed record AggregateRow(int DistrictId, string DistrictName, Count Households, Count BeyondHubs, Count BeyondShelters, Count OffNetwork);
+
+    public sealed record Aggregates(string Layer, string LayerName, double Pace, double Minutes, int SuppressBelow, List<AggregateRow> Districts, string Notice);
+
+    public sealed record AggregateQuery(
+        [property: Description("区域レイヤーのキー（例: demo-chiku）")] string? Layer,
+        [property: Description("市区町村コード")] [property: DefaultValue("35202")] string? Municipality,
+        [property: Description("この分数を超える世帯を数える")] [property: DefaultValue(10.0)] double? Minutes,
+        [property: Description("歩く速さ（m/分）")] [property: DefaultValue(60.0)] double? Pace);
+
+    internal static async Task<Results<Ok<Aggregates>, ProblemHttpResult>> GetAggregatesAsync([AsParameters] AggregateQuery query, WelfareCaller caller,
+        FukushiMapDbContext db, NetworkCatalog catalog, WelfareAudit audit, CancellationToken ct)
+    {
+        var municipality = NetworkApi.MunicipalityCode(query.Municipality);
+        var pace = NetworkApi.Pace(query.Pace ?? WalkingPace.Elderly.SpeedMetresPerMinute);
+        var minutes = query.Minutes ?? 10;
+        if (!double.IsFinite(minutes) || minutes is <= 0 or > 120)
+        {
+            return Problem(400, "invalid-minutes", "minutes は 1〜120 分で指定してください。");
+        }
+        var layerKey = string.IsNullOrEmpty(query.Layer) ? DemoWelfareData.ChikuLayerKey : query.Layer;
+        var layer = await db.DistrictLayers.AsNoTracking().FirstOrDefaultAsync(l => l.MunicipalityCode == municipality && l.Key == layerKey, ct);
+        if (layer is null)
+        {
+            return Problem(404, "not-found", $"区域レイヤー「{layerKey}」はありません。");
+        }
+        var city = await catalog.GetAsync(municipality, ct);
+        if (city is null)
+        {
+            return Problem(404, "no-network", "この市区町村の歩行ネットワークがまだ取り込まれていません。");
+        }
+        var districts = await db.Districts.AsNoTracking().Where(x => x.LayerId == layer.Id).OrderBy(x => x.Id).Select(x => new { x.Id, x.Name }).ToListAsync(ct);
+        // Each active household counted in the district of this layer that covers it (PostGIS does the point-in-polygon).
+        var households = await db.Households.AsNoTracking()
+            .Where(h => h.MunicipalityCode == municipality && h.Status == HouseholdStatuses.Active)
+            .Select(h => new
+            {
+                h.Location.X,
+                h.Location.Y,
+                DistrictId = db.Districts.Where(x => x.LayerId == layer.Id && x.Geometry.Covers(h.Location)).Select(x => (int?)x.Id).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var hubs = await HubSources.LoadAsync(db, municipality, null, null, ct);
+        var shelters = await db.Shelters.AsNoTracking().Where(s => s.MunicipalityCode == municipality && s.Kind == DesignatedShelter)
+            .Select(s => new { s.Location.X, s.Location.Y }).ToListAsync(ct);
+        var bound = pace.MinutesToMetres(minutes);
+        var hubReach = WalkReach.From(city, hubs.Select(h => (h.Lon, h.Lat)).ToList(), bound, ct);
+        var shelterReach = WalkReach.From(city, shelters.Select(s => (s.X, s.Y)).ToList(), bound, ct);
+        var rows = districts.Select(x =>
+        {
+            var inside = households.Where(h => h.DistrictId == x.Id).ToList();
+            var onNetwork = inside.Where(h => city.Snap(h.X, h.Y).IsOnNetwork).ToList();
+            var beyondHubs = onNetwork.Count(h => hubReach.Nearest(h.X, h.Y) is null);
+            var beyondShelters = onNetwork.Count(h => shelterReach.Nearest(h.X, h.Y) is null);
+            return new AggregateRow(x.Id, x.Name, Count.Of(inside.Count), Count.Of(beyondHubs), Count.Of(beyondShelters), Count.Of(inside.Count - onNetwork.Count));
+        }).ToList();
+        await audit.WriteAsync(caller, "aggregate", "household", [], null, "success", ct: ct);
+        return TypedResults.Ok(new Aggregates(layer.Key, layer.Name, pace.SpeedMetresPerMinute, minutes, SuppressBelow, rows,
+            $"{HouseholdShapes.FictitiousNotice}。{SuppressBelow} 未満の件数は秘匿しています。"));
+    }
+}

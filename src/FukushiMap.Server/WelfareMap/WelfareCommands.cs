@@ -1,0 +1,110 @@
+using FukushiMap.Data;
+using FukushiMap.Data.Welfare;
+using FukushiMap.Server.Auth;
+using FukushiMap.Server.Commands;
+using FukushiMap.Server.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FukushiMap.Server.WelfareMap;
+
+/// <summary>
+/// <c>./fukushimap demo-welfare</c>: demo district layers and fictitious households for 宇部市.
+/// <c>./fukushimap demo-users</c>: one demo account per role with a grant, passwords generated and printed once
+/// (never stored in the repository); running it again gives new passwords.
+/// </summary>
+public static class WelfareCommands
+{
+    public static async Task<int> DemoWelfareAsync(CancellationToken ct)
+    {
+        await using var db = await CommandLine.OpenDatabaseAsync(ct);
+        var created = await DemoWelfareData.EnsureAsync(db, new ConsoleProgress(Console.Out), ct);
+        Console.WriteLine(created ? "デモ用の区域と架空の世帯を作成しました。" : "デモデータはすでにあります。");
+        return 0;
+    }
+
+    public static async Task<int> DemoUsersAsync(CancellationToken ct)
+    {
+        var connection = Environment.GetEnvironmentVariable("FUKUSHIMAP_DB")
+            ?? throw new CliException("FUKUSHIMAP_DB が設定されていません。");
+        await using (var setup = await CommandLine.OpenDatabaseAsync(ct))
+        {
+            if (!await setup.Municipalities.AnyAsync(m => m.Code == DemoWelfareData.Municipality, ct))
+            {
+                throw new CliException("宇部市の参照データがありません。先に ./fukushimap serve を一度起動してください。");
+            }
+            await DemoWelfareData.EnsureAsync(setup, new ConsoleProgress(Console.Error), ct);
+        }
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
+        services.AddWelfareIdentity(new ConfigurationBuilder().Build());
+        await using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<WelfareUser>>();
+        var now = DateTimeOffset.UtcNow;
+
+        var (main, other) = await DemoDistrictsAsync(db, ct);
+        var accounts = new (string UserName, string DisplayName, string Role, int? District)[]
+        {
+            ("demo-admin", "デモ 管理者", WelfareRoles.Admin, null),
+            ("demo-planner", "デモ 計画担当", WelfareRoles.Planner, null),
+            ("demo-minsei", "デモ 民生委員", WelfareRoles.Minsei, main.Id),
+            ("demo-chonaikai", "デモ 町内会役員", WelfareRoles.Chonaikai, main.Id),
+            ("demo-kyoryoku", "デモ 福祉協力員", WelfareRoles.Kyoryokuin, main.Id),
+            ("demo-minsei2", "デモ 民生委員（隣の区域）", WelfareRoles.Minsei, other.Id),
+        };
+        Console.WriteLine("デモ用アカウント（パスワードはこの画面にだけ表示します。控えてください）:");
+        foreach (var (userName, displayName, role, district) in accounts)
+        {
+            var password = WelfareAccounts.GeneratePassword();
+            var user = await users.FindByNameAsync(userName);
+            if (user is null)
+            {
+                var created = await WelfareAccounts.CreateAsync(users, userName, displayName, role, password, now, demo: true);
+                user = created.User ?? throw new CliException(string.Join(" ", created.Errors));
+            }
+            else
+            {
+                await users.RemovePasswordAsync(user);
+                await users.AddPasswordAsync(user, password);
+                await users.SetLockoutEndDateAsync(user, null);
+                await users.ResetAccessFailedCountAsync(user);
+            }
+            if (district is { } d && !await db.DistrictGrants.AnyAsync(g => g.UserId == user.Id && g.DistrictId == d && g.RevokedAt == null && g.ExpiresAt > now, ct))
+            {
+                db.DistrictGrants.Add(new DistrictGrant
+                {
+                    UserId = user.Id, DistrictId = d, Name = $"デモ: {role}（{(d == main.Id ? main.Name : other.Name)}）",
+                    GrantedAt = now, GrantedBy = "./fukushimap demo-users", ExpiresAt = now.AddYears(1),
+                });
+                await db.SaveChangesAsync(ct);
+            }
+            Console.WriteLine($"  {role,-10} {userName,-16} {password}{(district is null ? "" : $"  担当: {(district == main.Id ? main.Name : other.Name)}")}");
+        }
+        Console.WriteLine("ログイン: ./fukushimap serve のあと http://127.0.0.1:5080/welfare/");
+        return 0;
+    }
+
+    /// <summary>The demo 民生委員担当区域 with the most households on the walking network, and its neighbour.</summary>
+    public static async Task<(Data.Entities.District Main, Data.Entities.District Other)> DemoDistrictsAsync(FukushiMapDbContext db, CancellationToken ct)
+    {
+        var candidates = await db.Districts.AsNoTracking()
+            .Where(d => d.Layer!.Key == DemoWelfareData.MinseiLayerKey && d.MunicipalityCode == DemoWelfareData.Municipality)
+            .Select(d => new
+            {
+                District = d,
+                d.Geometry.Centroid.X,
+                d.Geometry.Centroid.Y,
+                Households = db.Households.Count(h => h.DistrictId == d.Id && h.Status == HouseholdStatuses.Active && h.ConsentState == ConsentStates.Agreed),
+            })
+            .ToListAsync(ct);
+        // Inside the bbox of the reference walking network (宇部市 urban south).
+        var onNetwork = candidates.Where(c => c.X is > 131.23 and < 131.31 && c.Y is > 33.94 and < 33.99).ToList();
+        var pool = onNetwork.Count >= 2 ? onNetwork : candidates;
+        var main = pool.OrderByDescending(c => c.Households).ThenBy(c => c.District.Id).First();
+        var other = pool.Where(c => c.District.Id != main.District.Id).OrderByDescending(c => c.Households).ThenBy(c => c.District.Id).First();
+        return (main.District, other.District);
+    }
+}

@@ -1,0 +1,27 @@
+using FukushiMap.Server.Auth;
+using FukushiMap.Server.Hubs;
+
+namespace FukushiMap.Server.WelfareMap;
+
+/// <summary>The welfare map (福祉マップ) in two calls: services, and middleware + endpoints.</summary>
+public static class WelfareSetup
+{
+    public static IServiceCollection AddWelfare(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHttpContextAccessor();
+        services.AddWelfareAuth(configuration);
+        services.AddScoped<WelfareAudit>();
+        return services;
+    }
+
+    /// <summary>Authentication, authorization, no-store, rate limits, antiforgery; then the welfare endpoints.</summary>
+    public static WebApplication MapWelfare(this WebApplication app)
+    {
+        app.UseWelfareAuth();
+        app.MapAuth();
+        app.MapHouseholds().MapMeeting().MapEvacuation();
+        app.MapWelfareAdmin();
+        app.MapHubAdmin();
+        return app;
+    }
+}

@@ -1,0 +1,212 @@
+using System.Net;
+using FukushiMap.Data.Welfare;
+using FukushiMap.Server.Auth;
+using FukushiMap.Server.Tests.WelfareMap;
+using FukushiMap.Server.WelfareMap;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FukushiMap.Server.Tests.Security;
+
+/// <summary>Sign-in, lockout, passwords, cookies and session lifetimes (the test clock moves instead of waiting).</summary>
+[Collection(WelfareCollection.Name)]
+public sealed class SessionTests(WelfareFixture fixture)
+{
+    private static async Task<bool> SignedInAsync(WelfareClient client) =>
+        (await client.RefreshSessionAsync()).GetProperty("signedIn").GetBoolean();
+
+    [Fact]
+    public async Task AWrongPasswordIsRefusedWithTheSameAnswerAsAnUnknownUser()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = new WelfareClient(fixture.BaseUrl);
+
+        var wrong = await client.LoginAsync(user.UserName, user.Password + "x");
+        var unknown = await client.LoginAsync("nobody-" + user.UserName, user.Password);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal((await WelfareClient.ReadAsync(wrong)).GetProperty("detail").GetString(), (await WelfareClient.ReadAsync(unknown)).GetProperty("detail").GetString());
+        Assert.False(await SignedInAsync(client));
+    }
+
+    [Fact]
+    public async Task TheAccountLocksAfterFiveFailuresInARowEvenForTheRightPassword()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = new WelfareClient(fixture.BaseUrl);
+        for (var i = 0; i < 5; i++)
+        {
+            await client.LoginAsync(user.UserName, "wrong-password-" + i);
+        }
+
+        var right = await client.LoginAsync(user.UserName, user.Password);
+
+        Assert.Equal((HttpStatusCode)423, right.StatusCode);
+        Assert.False(await SignedInAsync(client));
+    }
+
+    [Fact]
+    public async Task TheSessionCookieIsHttpOnlyAndSameSiteStrict()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = new WelfareClient(fixture.BaseUrl);
+        await client.RefreshSessionAsync();
+
+        var response = await client.SendAsync(HttpMethod.Post, "api/auth/login", new { userName = user.UserName, password = user.Password });
+
+        var cookies = response.Headers.GetValues("Set-Cookie").ToList();
+        var session = Assert.Single(cookies, c => c.StartsWith(WelfareAuth.SessionCookie + "=", StringComparison.Ordinal));
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", session, StringComparison.OrdinalIgnoreCase);
+        // No Expires/Max-Age: the browser forgets it when closed; the server also limits its life (below).
+        Assert.DoesNotContain("expires=", session, StringComparison.OrdinalIgnoreCase);
+        // Loopback http in development: Secure is set only when the request is HTTPS (SameAsRequest).
+        Assert.DoesNotContain("secure", session.Replace("samesite", "", StringComparison.OrdinalIgnoreCase), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TheSessionEndsAfterTheIdleTimeout()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/households")).StatusCode);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(31));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/households")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSessionEndsAfterTheAbsoluteTimeoutEvenWhenActive()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        var answers = new List<HttpStatusCode>();
+
+        // A request every 20 minutes for 8 hours 20 minutes: never idle, but longer than the 8-hour limit.
+        for (var i = 0; i < 25; i++)
+        {
+            fixture.Clock.Advance(TimeSpan.FromMinutes(20));
+            answers.Add((await client.GetAsync("api/households")).StatusCode);
+        }
+
+        Assert.All(answers.Take(23), a => Assert.Equal(HttpStatusCode.OK, a));
+        Assert.Equal(HttpStatusCode.Unauthorized, answers[^1]);
+    }
+
+    [Fact]
+    public async Task WhenAGrantExpiresThePersonsSessionEnds()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, TimeSpan.FromHours(1), fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/households")).StatusCode);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(61));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/households")).StatusCode);
+        Assert.False(await SignedInAsync(client));
+    }
+
+    [Fact]
+    public async Task WhenAGrantIsRevokedThePersonsSessionEndsAtOnce()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Chonaikai, fixture.Own.Id);
+        var admin = await fixture.CreateUserAsync(WelfareRoles.Admin);
+        using var client = await fixture.SignInAsync(user);
+        using var adminClient = await fixture.SignInAsync(admin);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/households")).StatusCode);
+
+        var revoke = await adminClient.SendAsync(HttpMethod.Post, $"api/welfare-admin/grants/{user.GrantIds[0]}/revoke");
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/households")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SigningOutEndsTheSession()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Post, "api/auth/logout")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/households")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("short-pass")]             // under 12 characters
+    [InlineData("password1234")]           // a common password with digits appended
+    [InlineData("qwertyuiop123")]          // keyboard walk from the list
+    [InlineData("aaaaaaaaaaaaaaaa")]       // one character repeated
+    [InlineData("abcdefghijklmnop")]       // a sequence
+    public async Task WeakPasswordsAreRefused(string password)
+    {
+        using var scope = fixture.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<WelfareUser>>();
+
+        var result = await WelfareAccounts.CreateAsync(users, $"pw-{Guid.NewGuid():N}"[..12], "テスト", WelfareRoles.Minsei, password, fixture.Clock.GetUtcNow(), false);
+
+        Assert.Null(result.User);
+        Assert.NotEmpty(result.Errors);
+    }
+
+    [Theory]
+    [InlineData("うべの海と常盤公園の白鳥")]                     // Japanese passphrase, no digits or symbols: no composition rules
+    [InlineData("tall green kettle on a quiet morning")]     // spaces allowed
+    [InlineData("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-+")] // 64 characters
+    public async Task LongPassphrasesWithoutCompositionRulesAreAccepted(string password)
+    {
+        using var scope = fixture.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<WelfareUser>>();
+
+        var result = await WelfareAccounts.CreateAsync(users, $"pw-{Guid.NewGuid():N}"[..12], "テスト", WelfareRoles.Minsei, password, fixture.Clock.GetUtcNow(), false);
+
+        Assert.True(result.User is not null, string.Join(" ", result.Errors));
+    }
+
+    [Fact]
+    public void TheBundledBreachedPasswordListIsLoaded() => Assert.True(CommonPasswordValidator.CommonCount > 100);
+
+    [Fact]
+    public async Task LoginAttemptsBeyondTheRateLimitAnswer429()
+    {
+        // Its own host with a small limit, so the shared host's other tests are not slowed.
+        var app = await WelfareFixture.StartAsync(fixture.Database, TimeProvider.System, null, loginPermitsPerMinute: 3);
+        try
+        {
+            using var client = new WelfareClient(WelfareFixture.Address(app));
+            var answers = new List<HttpResponseMessage>();
+            for (var i = 0; i < 8; i++)
+            {
+                answers.Add(await client.LoginAsync("rate-limit-" + i, "not-the-password-" + i));
+            }
+
+            var limited = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            Assert.NotEmpty(limited);
+            Assert.All(limited, a => Assert.True(a.Headers.RetryAfter is not null));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ChangingThePasswordEndsOtherSessions()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var first = await fixture.SignInAsync(user);
+        using var second = await fixture.SignInAsync(user);
+        var newPassword = WelfareAccounts.GeneratePassword();
+
+        var change = await first.SendAsync(HttpMethod.Post, "api/auth/password", new { currentPassword = user.Password, newPassword });
+
+        Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync("api/households")).StatusCode);
+        await using var db = fixture.Database.CreateContext();
+        Assert.True(await db.Users.AnyAsync(u => u.Id == user.Id));
+    }
+}

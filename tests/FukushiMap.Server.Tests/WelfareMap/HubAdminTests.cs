@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json;
+using FukushiMap.Data.Welfare;
+
+namespace FukushiMap.Server.Tests.WelfareMap;
+
+/// <summary>Hub management by 計画担当: changes show in the public layers at once and are kept with who and when.</summary>
+[Collection(WelfareCollection.Name)]
+public sealed class HubAdminTests(WelfareFixture fixture)
+{
+    private async Task<List<int>> PublicHubIdsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl + "/") };
+        var doc = JsonDocument.Parse(await http.GetStringAsync("collections/hubs/items?limit=1000&municipality_code=35202")).RootElement;
+        return doc.GetProperty("features").EnumerateArray().Select(f => int.Parse(f.GetProperty("id").ToString(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    }
+
+    [Fact]
+    public async Task APlannerAddsEditsAndRetiresAHubAndThePublicLayerFollowsAtOnce()
+    {
+        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
+        using var client = await fixture.SignInAsync(planner);
+        var place = (await client.GetJsonAsync("api/hub-admin/geocode?q=" + Uri.EscapeDataString("宇部市常盤町１丁目1-1"))).EnumerateArray().First();
+
+        var created = await client.SendAsync(HttpMethod.Post, "api/hub-admin/hubs", new
+        {
+            municipalityCode = "35202", typeKey = "fureai-center", name = "テスト拠点（架空）", address = "宇部市常盤町１丁目",
+            lon = place.GetProperty("lon").GetDouble(), lat = place.GetProperty("lat").GetDouble(),
+            functions = new[] { "相談", "居場所" }, targetGroups = new[] { "誰でも" },
+            openingHours = new[] { new { days = new[] { 1, 3, 5 }, opens = "10:00", closes = "15:00" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var hub = await WelfareClient.ReadAsync(created);
+        var id = hub.GetProperty("id").GetInt32();
+        Assert.Contains(id, await PublicHubIdsAsync());
+
+        var stale = WelfareClient.ETag(created);
+        var edited = await client.SendAsync(HttpMethod.Patch, $"api/hub-admin/hubs/{id}", new { functions = new[] { "相談", "子ども食堂" }, targetGroups = new[] { "子ども", "子育て" } }, stale);
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await client.SendAsync(HttpMethod.Patch, $"api/hub-admin/hubs/{id}", new { name = "x" }, stale)).StatusCode);
+
+        var retired = await client.SendAsync(HttpMethod.Post, $"api/hub-admin/hubs/{id}/retire", null, WelfareClient.ETag(edited));
+        Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
+        Assert.DoesNotContain(id, await PublicHubIdsAsync());
+
+        var history = (await client.GetJsonAsync($"api/hub-admin/hubs/{id}/history")).EnumerateArray().ToList();
+        Assert.Equal(["retire", "update", "create"], history.Select(h => h.GetProperty("action").GetString()));
+        Assert.All(history, h => Assert.StartsWith("テスト", h.GetProperty("userName").GetString()));
+        Assert.Contains("子ども食堂", history[1].GetProperty("snapshot").GetProperty("functions").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Theory]
+    [InlineData(WelfareRoles.Minsei)]
+    [InlineData(WelfareRoles.Chonaikai)]
+    [InlineData(WelfareRoles.Kyoryokuin)]
+    public async Task OnlyPlannersAndAdminsManageHubs(string role)
+    {
+        var user = await fixture.CreateUserAsync(role, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+
+        var response = await client.SendAsync(HttpMethod.Post, "api/hub-admin/hubs", new { municipalityCode = "35202", typeKey = "fureai-center", name = "x", lon = 131.25, lat = 33.95 });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+}

@@ -1,0 +1,67 @@
+// 管理者: accounts, named grants with an expiry, and the audit log.
+import { h, clear } from '../../js/dom.js';
+import * as api from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const ROLES = ['管理者', '計画担当', '民生委員・児童委員', '町内会役員', '福祉協力員'];
+
+async function start() {
+  const s = await api.session();
+  if (!s.signedIn || !s.permissions.admin) { location.href = 'index.html'; return; }
+  $('user-name').textContent = s.displayName;
+  for (const r of ROLES) $('role').append(h('option', { value: r }, r));
+  const districts = (await api.get('/api/welfare-admin/districts?municipality=35202')).body;
+  for (const d of districts) $('grant-district').append(h('option', { value: d.id }, `${d.name}（${d.layerKind}）`));
+  await Promise.all([loadUsers(), loadAudit()]);
+}
+
+async function loadUsers() {
+  const users = (await api.get('/api/welfare-admin/users')).body;
+  const tbody = clear($('users').querySelector('tbody'));
+  const select = clear($('grant-user'));
+  for (const u of users) {
+    select.append(h('option', { value: u.id }, `${u.displayName}（${u.userName}）`));
+    tbody.append(h('tr', null, h('td', null, u.userName, u.demo ? '（デモ）' : '', u.lockedOut ? '（ロック中）' : ''), h('td', null, u.displayName),
+      h('td', null, u.roles.join('・')),
+      h('td', null, h('ul', null, u.grants.map((g) => h('li', null, `${g.districtName}: ${g.name}（${api.jst(g.expiresAt).slice(0, 10)}まで）`,
+        g.active ? h('button', { type: 'button', onclick: () => revoke(g.id) }, '取り消す') : '（終了）'))))));
+  }
+}
+
+async function revoke(id) {
+  if (!confirm('この担当を取り消しますか？ その人のセッションは終わります。')) return;
+  const r = await api.send('POST', `/api/welfare-admin/grants/${id}/revoke`);
+  $('status').textContent = r.ok ? '取り消しました。' : r.body?.detail;
+  await loadUsers();
+}
+
+async function loadAudit() {
+  const rows = (await api.get('/api/welfare-admin/audit?limit=200')).body;
+  const tbody = clear($('audit').querySelector('tbody'));
+  for (const a of rows) {
+    tbody.append(h('tr', null, h('td', null, api.jst(a.at)), h('td', null, a.userName ?? ''), h('td', null, a.action), h('td', null, a.resource),
+      h('td', null, a.recordIds.slice(0, 20).join(' ') + (a.recordIds.length > 20 ? ` …（${a.recordIds.length}件）` : '')), h('td', null, a.outcome), h('td', null, a.purpose ?? '')));
+  }
+}
+
+$('user-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const data = Object.fromEntries(new FormData(e.target));
+  const r = await api.send('POST', '/api/welfare-admin/users', data);
+  $('status').textContent = r.ok ? 'アカウントを作りました。' : r.body?.detail;
+  if (r.ok) { e.target.reset(); await loadUsers(); }
+});
+
+$('grant-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const data = Object.fromEntries(new FormData(e.target));
+  const r = await api.send('POST', '/api/welfare-admin/grants', {
+    userId: data.userId, districtId: Number(data.districtId), name: data.name, expiresAt: `${data.expiresAt}T23:59:59+09:00`,
+  });
+  $('status').textContent = r.ok ? '担当を付与しました。' : r.body?.detail;
+  if (r.ok) await loadUsers();
+});
+
+$('logout').addEventListener('click', async () => { await api.logout(); location.href = 'index.html'; });
+
+start();
