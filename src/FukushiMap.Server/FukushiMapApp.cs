@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using FukushiMap.Data;
 using FukushiMap.Data.Import;
+using FukushiMap.Server.Coverage;
 using FukushiMap.Server.Features;
 using FukushiMap.Server.Finder;
 using FukushiMap.Server.Infrastructure;
@@ -50,6 +51,7 @@ public static class FukushiMapApp
         builder.Services.AddNetwork();
         builder.Services.AddFinder();
         builder.Services.AddWelfare(builder.Configuration);
+        builder.Services.AddCoverage();
 
         var app = builder.Build();
 
@@ -64,6 +66,7 @@ public static class FukushiMapApp
         app.MapMapApi();
         app.MapNetwork();
         app.MapFinder();
+        app.MapCoverage();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
