@@ -14,8 +14,8 @@ namespace FukushiMap.Server.Finder;
 /// <summary>
 /// What /api/nearest-hubs needs on every request, kept in memory so a request touches no database: the municipality
 /// boundaries (which city a point is in) and, per municipality, the open hubs snapped onto its network with one shared
-/// <see cref="NearestSourceFinder"/> per hub selection. Refreshed after <see cref="CacheSeconds"/> seconds, so an edited or
-/// retired hub shows within that time; a new network (catalog invalidated) is picked up at once.
+/// <see cref="NearestSourceFinder"/> per hub selection. Refreshed after <see cref="CacheSeconds"/> seconds, and at once
+/// when hub management changes a hub (<see cref="InvalidateHubs"/>); a new network (catalog invalidated) is picked up at once.
 /// </summary>
 public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider clock)
 {
@@ -99,6 +99,9 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider c
         }
         return task.IsCompletedSuccessfully ? task : task.WaitAsync(ct);
     }
+
+    /// <summary>Forgets every hub snapshot, so the next request reads the hubs afresh (after a hub is added, edited or retired).</summary>
+    public void InvalidateHubs() => _hubs.Clear();
 
     private async Task<AreaIndex> LoadAreasAsync()
     {
