@@ -2,7 +2,9 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using FukushiMap.Data;
 using FukushiMap.Data.Import;
+using FukushiMap.Server.Coverage;
 using FukushiMap.Server.Features;
+using FukushiMap.Server.Finder;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
 using FukushiMap.Server.Network;
@@ -47,7 +49,9 @@ public static class FukushiMapApp
         builder.Services.AddOpenApi();
         builder.Services.AddFeatures();
         builder.Services.AddNetwork();
+        builder.Services.AddFinder();
         builder.Services.AddWelfare(builder.Configuration);
+        builder.Services.AddCoverage();
 
         var app = builder.Build();
 
@@ -61,6 +65,8 @@ public static class FukushiMapApp
         app.MapFeatures();
         app.MapMapApi();
         app.MapNetwork();
+        app.MapFinder();
+        app.MapCoverage();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

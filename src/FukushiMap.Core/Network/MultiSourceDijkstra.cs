@@ -22,16 +22,21 @@ public sealed class MultiSourceDijkstra
     private const int CancellationCheckInterval = 4096;
 
     private readonly WalkingGraph _graph;
-    private readonly float[] _metres;
-    private readonly int[] _sources;
-    private readonly int[] _predecessorArcs;
-    private readonly int[] _labelStamps;
-    private readonly int[] _settledStamps;
-    private int _generation;
+    // Per-node state in one array of 16-byte structs: a relaxation touches one cache line, not five.
+    private readonly NodeState[] _state;
+    // Generation stamp of the current run: NodeState.Stamp == _stamp means labelled, _stamp + 1 settled; anything else
+    // is left over from an earlier run (reset in O(1) by moving the stamp on).
+    private int _stamp;
 
-    private float[] _heapKeys = new float[256];
-    private int[] _heapNodes = new int[256];
-    private int _heapCount;
+    private struct NodeState
+    {
+        public float Metres;
+        public int Source;
+        public int PredecessorArc;
+        public int Stamp;
+    }
+
+    private readonly RadixHeap _heap = new();
 
     private int[] _settledOrder = new int[256];
     private int _settledCount;
@@ -40,16 +45,12 @@ public sealed class MultiSourceDijkstra
     private int _originCount;
     private readonly Dictionary<int, List<int>> _originsByEdge = new();
 
-    /// <summary>Allocates per-node state for <paramref name="graph"/> (about 20 bytes per node).</summary>
+    /// <summary>Allocates per-node state for <paramref name="graph"/> (16 bytes per node).</summary>
     public MultiSourceDijkstra(WalkingGraph graph)
     {
         _graph = graph ?? throw new ArgumentNullException(nameof(graph));
         int n = graph.NodeCount;
-        _metres = new float[n];
-        _sources = new int[n];
-        _predecessorArcs = new int[n];
-        _labelStamps = new int[n];
-        _settledStamps = new int[n];
+        _state = new NodeState[n];
     }
 
     /// <summary>The graph searched.</summary>
@@ -86,7 +87,7 @@ public sealed class MultiSourceDijkstra
         NextGeneration();
         MaxMetres = (float)maxMetres;
         StoppedEarly = false;
-        _heapCount = 0;
+        _heap.Clear();
         _settledCount = 0;
         RememberOrigins(origins);
 
@@ -114,49 +115,70 @@ public sealed class MultiSourceDijkstra
         var firstArcs = g.FirstArcs;
         var arcTargets = g.ArcTargets;
         var arcCosts = g.ArcCosts;
-        int generation = _generation;
+        // The hot loop works on locals: the JIT keeps them in registers and drops repeated field loads.
+        var state = _state;
+        float max = MaxMetres;
+        int labelled = _stamp, settled = _stamp + 1;
         int pops = 0;
-        while (_heapCount > 0)
+        var heap = _heap;
+        while (heap.Count > 0)
         {
-            PopMin(out float key, out int u);
-            if (_settledStamps[u] == generation || key > _metres[u]) continue; // stale entry
+            heap.Pop(out float key, out int u);
+            ref var su = ref state[u];
+            if (su.Stamp == settled || key > su.Metres) continue; // stale entry
             if ((++pops & (CancellationCheckInterval - 1)) == 0) cancellationToken.ThrowIfCancellationRequested();
-            _settledStamps[u] = generation;
+            su.Stamp = settled;
             AppendSettled(u);
-            int source = _sources[u];
+            int source = su.Source;
             if (onSettled is not null && onSettled(u, key, source)) { StoppedEarly = true; break; }
             for (int a = firstArcs[u], end = firstArcs[u + 1]; a < end; a++)
             {
+                float m = key + arcCosts[a];
+                if (!(m <= max)) continue;
+                // The rules of Label, inlined, with one data-dependent branch in the common case: a node not labelled in
+                // this run counts as +∞, and a settled node never improves (its metres are ≤ key ≤ m).
                 int v = arcTargets[a];
-                if (_settledStamps[v] == generation) continue;
-                Label(v, key + arcCosts[a], source, a);
+                ref var sv = ref state[v];
+                float current = (uint)(sv.Stamp - labelled) <= 1u ? sv.Metres : float.PositiveInfinity;
+                if (m < current)
+                {
+                    sv = new NodeState { Metres = m, Source = source, PredecessorArc = a, Stamp = labelled };
+                    heap.Push(m, v);
+                }
+                else if (m == current && sv.Stamp == labelled && source < sv.Source)
+                {
+                    // Same cost from a lower-numbered source: relabel; the heap entry already has this key.
+                    sv.Source = source; sv.PredecessorArc = a;
+                }
             }
         }
         cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>True when <paramref name="node"/> was settled within the bound by the last run.</summary>
-    public bool IsReached(int node) => _settledStamps[node] == _generation;
+    public bool IsReached(int node) => _state[node].Stamp == _stamp + 1;
 
     /// <summary>Metres from the nearest source to <paramref name="node"/>, or +∞ when not reached within the bound.</summary>
-    public float Metres(int node) => _settledStamps[node] == _generation ? _metres[node] : float.PositiveInfinity;
+    public float Metres(int node) => IsReached(node) ? _state[node].Metres : float.PositiveInfinity;
 
     /// <summary>Index of the nearest source of <paramref name="node"/>, or -1 when not reached within the bound.</summary>
-    public int NearestSource(int node) => _settledStamps[node] == _generation ? _sources[node] : -1;
+    public int NearestSource(int node) => IsReached(node) ? _state[node].Source : -1;
 
     /// <summary>Arc by which <paramref name="node"/> was reached, or -1 when it is a start node or unreached.</summary>
-    public int PredecessorArc(int node) => _settledStamps[node] == _generation ? _predecessorArcs[node] : -1;
+    public int PredecessorArc(int node) => IsReached(node) ? _state[node].PredecessorArc : -1;
 
     /// <summary>Copies metres (+∞ when unreached) and nearest source (-1 when unreached) of every node.</summary>
     public void CopyTo(Span<float> metres, Span<int> nearestSources)
     {
         int n = _graph.NodeCount;
         if (metres.Length < n || nearestSources.Length < n) throw new ArgumentException($"Spans must hold {n} nodes.");
+        var state = _state;
+        int settled = _stamp + 1;
         for (int i = 0; i < n; i++)
         {
-            bool reached = _settledStamps[i] == _generation;
-            metres[i] = reached ? _metres[i] : float.PositiveInfinity;
-            nearestSources[i] = reached ? _sources[i] : -1;
+            bool reached = state[i].Stamp == settled;
+            metres[i] = reached ? state[i].Metres : float.PositiveInfinity;
+            nearestSources[i] = reached ? state[i].Source : -1;
         }
     }
 
@@ -177,9 +199,9 @@ public sealed class MultiSourceDijkstra
         float forward = g.EdgeForward[e], reverse = g.EdgeReverse[e];
         int s = g.EdgeSources[e], t = g.EdgeTargets[e];
         if (!float.IsPositiveInfinity(forward) && IsReached(s))
-            Consider((float)(_metres[s] + forward * f), _sources[s]);
+            Consider((float)(_state[s].Metres + forward * f), _state[s].Source);
         if (!float.IsPositiveInfinity(reverse) && IsReached(t))
-            Consider((float)(_metres[t] + reverse * (1 - f)), _sources[t]);
+            Consider((float)(_state[t].Metres + reverse * (1 - f)), _state[t].Source);
         if (_originsByEdge.TryGetValue(e, out var sameEdge))
         {
             foreach (int i in sameEdge)
@@ -206,7 +228,7 @@ public sealed class MultiSourceDijkstra
     internal IReadOnlyList<int> OriginsOnEdge(int edge) =>
         _originsByEdge.TryGetValue(edge, out var list) ? list : Array.Empty<int>();
 
-    internal float RawMetres(int node) => _metres[node];
+    internal float RawMetres(int node) => _state[node].Metres;
 
     private void RememberOrigins(ReadOnlySpan<SearchOrigin> origins)
     {
@@ -226,82 +248,40 @@ public sealed class MultiSourceDijkstra
 
     private void NextGeneration()
     {
-        if (_generation == int.MaxValue)
+        if (_stamp >= int.MaxValue - 3)
         {
-            Array.Clear(_labelStamps);
-            Array.Clear(_settledStamps);
-            _generation = 0;
+            for (int i = 0; i < _state.Length; i++) _state[i].Stamp = 0;
+            _stamp = 0;
         }
-        _generation++;
+        _stamp += 2;
     }
 
     private void Label(int v, float metres, int source, int arc)
     {
         if (!(metres <= MaxMetres)) return;
-        if (_labelStamps[v] == _generation)
+        ref var sv = ref _state[v];
+        if (sv.Stamp == _stamp + 1) return; // settled
+        if (sv.Stamp == _stamp)
         {
-            if (_settledStamps[v] == _generation) return;
-            float current = _metres[v];
-            if (metres < current)
+            if (metres < sv.Metres)
             {
-                _metres[v] = metres; _sources[v] = source; _predecessorArcs[v] = arc;
-                Push(metres, v);
+                sv.Metres = metres; sv.Source = source; sv.PredecessorArc = arc;
+                _heap.Push(metres, v);
             }
-            else if (metres == current && source < _sources[v])
+            else if (metres == sv.Metres && source < sv.Source)
             {
                 // Same cost from a lower-numbered source: relabel; the heap entry already has this key.
-                _sources[v] = source; _predecessorArcs[v] = arc;
+                sv.Source = source; sv.PredecessorArc = arc;
             }
             return;
         }
-        _labelStamps[v] = _generation;
-        _metres[v] = metres; _sources[v] = source; _predecessorArcs[v] = arc;
-        Push(metres, v);
+        sv = new NodeState { Metres = metres, Source = source, PredecessorArc = arc, Stamp = _stamp };
+        _heap.Push(metres, v);
     }
 
     private void AppendSettled(int node)
     {
         if (_settledCount == _settledOrder.Length) Array.Resize(ref _settledOrder, _settledOrder.Length * 2);
         _settledOrder[_settledCount++] = node;
-    }
-
-    // Binary min-heap with lazy deletion: a node may sit in the heap more than once; stale entries are skipped on pop.
-    private void Push(float key, int node)
-    {
-        if (_heapCount == _heapKeys.Length)
-        {
-            Array.Resize(ref _heapKeys, _heapKeys.Length * 2);
-            Array.Resize(ref _heapNodes, _heapNodes.Length * 2);
-        }
-        int i = _heapCount++;
-        var keys = _heapKeys; var nodes = _heapNodes;
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (keys[parent] <= key) break;
-            keys[i] = keys[parent]; nodes[i] = nodes[parent];
-            i = parent;
-        }
-        keys[i] = key; nodes[i] = node;
-    }
-
-    private void PopMin(out float key, out int node)
-    {
-        var keys = _heapKeys; var nodes = _heapNodes;
-        key = keys[0]; node = nodes[0];
-        int count = --_heapCount;
-        if (count == 0) return;
-        float lastKey = keys[count]; int lastNode = nodes[count];
-        int i = 0;
-        while (true)
-        {
-            int child = 2 * i + 1;
-            if (child >= count) break;
-            if (child + 1 < count && keys[child + 1] < keys[child]) child++;
-            if (keys[child] >= lastKey) break;
-            keys[i] = keys[child]; nodes[i] = nodes[child];
-            i = child;
-        }
-        keys[i] = lastKey; nodes[i] = lastNode;
     }
 }

@@ -25,6 +25,7 @@ public static class CommandLine
                 ["migrate", ..] => await MigrateAsync(cts.Token),
                 ["demo-welfare", ..] => await WelfareMap.WelfareCommands.DemoWelfareAsync(cts.Token),
                 ["demo-users", ..] => await WelfareMap.WelfareCommands.DemoUsersAsync(cts.Token),
+                ["coverage", .. var rest] => await Coverage.CoverageCommand.RunAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 _ => Unknown(args),
             };
         }

@@ -24,6 +24,16 @@ public static class HubAdminApi
     public static IEndpointRouteBuilder MapHubAdmin(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/hub-admin").WithTags("拠点の管理").RequireAuthorization(WelfarePolicies.Planner);
+        // A hub change shows in the finder's in-memory hub tables at once, as it does in the layers, isochrones and coverage.
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            if (!HttpMethods.IsGet(context.HttpContext.Request.Method))
+            {
+                context.HttpContext.RequestServices.GetRequiredService<Finder.NearestHubsIndex>().InvalidateHubs();
+            }
+            return result;
+        });
         api.MapGet("/hubs", ListAsync).WithName("ListManagedHubs").WithSummary("拠点の一覧（閉鎖したものも含む）");
         api.MapPost("/hubs", CreateAsync).WithName("CreateHub").WithSummary("拠点を追加する");
         api.MapPatch("/hubs/{id:int}", UpdateAsync).WithName("UpdateHub").WithSummary("拠点を変更する（If-Match 必須）");

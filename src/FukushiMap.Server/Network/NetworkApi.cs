@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
+using FukushiMap.Server.Finder;
 using FukushiMap.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,6 +19,9 @@ public static class NetworkApi
     public const double MaxMinutes = 60;
     public const int MaxHubs = 500;
     public const int MaxNearest = 20;
+
+    /// <summary>Route vertices closer than this to the simplified line are dropped (metres; invisible at street zoom).</summary>
+    public const double RouteToleranceMetres = 0.5;
 
     public static IServiceCollection AddNetwork(this IServiceCollection services) => services.AddSingleton<NetworkCatalog>();
 
@@ -92,10 +96,14 @@ public static class NetworkApi
         [property: Description("件数（1〜20）")] [property: DefaultValue(5)] int? Limit,
         [property: Description("拠点の種類のキー（カンマ区切り）")] [property: FromQuery(Name = "hub_types")] string? HubTypes,
         [property: Description("最長の徒歩時間（分）")] [property: DefaultValue(60.0)] [property: FromQuery(Name = "max_minutes")] double? MaxMinutes,
-        [property: Description("市区町村コード（省略時は地点から判定）")] string? Municipality);
+        [property: Description("市区町村コード（省略時は地点から判定）")] string? Municipality,
+        [property: Description("機能（カンマ区切り、どれかがあれば可。例: 相談,居場所）")] string? Functions,
+        [property: Description("対象（カンマ区切り、どれかがあれば可。「誰でも」の拠点はどの対象にも入る）")] string? Targets,
+        [property: Description("true なら今開いている拠点だけ（開館時間の情報がない拠点は入らない）")] [property: FromQuery(Name = "open_now")] bool? OpenNow,
+        [property: Description("拠点 id（カンマ区切り）。その中から近い順に")] [property: FromQuery(Name = "hub_ids")] string? HubIds);
 
-    internal static async Task<Ok<List<NearestHub>>> GetNearestHubsAsync([AsParameters] NearestQuery query, FukushiMapDbContext db,
-        NetworkCatalog catalog, CancellationToken ct)
+    internal static async Task<Ok<List<NearestHub>>> GetNearestHubsAsync([AsParameters] NearestQuery query, NearestHubsIndex index,
+        NetworkCatalog catalog, TimeProvider clock, CancellationToken ct)
     {
         if (query.Lat is not { } lat || query.Lon is not { } lon || !double.IsFinite(lat) || !double.IsFinite(lon)
             || lat is < -90 or > 90 || lon is < -180 or > 180)
@@ -113,7 +121,7 @@ public static class NetworkApi
         {
             throw FukushiMapProblemException.BadRequest("invalid-minutes", "max_minutes は 1〜120 分で指定してください。");
         }
-        var municipality = query.Municipality is { Length: > 0 } m ? MunicipalityCode(m) : await MunicipalityAtAsync(db, lon, lat, ct);
+        var municipality = query.Municipality is { Length: > 0 } m ? MunicipalityCode(m) : await index.MunicipalityAtAsync(lon, lat, ct);
         var city = await RequireNetworkAsync(catalog, municipality, ct);
         var from = city.Snap(lon, lat);
         if (!from.IsOnNetwork)
@@ -121,24 +129,36 @@ public static class NetworkApi
             throw FukushiMapProblemException.BadRequest("off-network",
                 $"この地点は歩ける道から {from.SnapMetres:N0} m 以上離れています（上限 {city.Snapper.MaxSnapMetres:N0} m）。道の近くの地点を選んでください。");
         }
-        var hubs = await HubSources.LoadAsync(db, municipality, query.HubTypes, null, ct);
-        var (onNetwork, _) = HubSources.Snap(city, hubs);
-        if (onNetwork.Count == 0)
+        var snapshot = await index.HubsAsync(municipality, city, ct);
+        var localTime = HubFactsView.TokyoTime(clock.GetUtcNow());
+        var selected = snapshot.Select(query.HubTypes, ParseIds(query.HubIds), ParseWords(query.Functions), ParseWords(query.Targets),
+            query.OpenNow == true, localTime);
+        if (selected.Count == 0)
         {
             return TypedResults.Ok(new List<NearestHub>());
         }
-        var finder = new NearestSourceFinder(city.Graph, onNetwork.Select(h => h.Snap).ToList());
-        var found = finder.Find(from, limit, pace.MinutesToMetres(maxMinutes), ct);
-        var factory = new GeometryFactory(new PrecisionModel(), 6668);
+        var found = snapshot.Nearest(from, selected, limit, pace.MinutesToMetres(maxMinutes), ct);
         var list = found.Select(f =>
         {
-            var hub = onNetwork[f.SourceIndex].Hub;
-            var route = f.Path.Length >= 2 ? city.ToLonLat(factory.CreateLineString(f.Path)) : null;
-            return new NearestHub(hub.Id, hub.Name, hub.TypeKey, hub.TypeName, hub.Address,
-                Math.Round(pace.MetresToMinutes(f.WalkMetres), 1), Math.Round(f.WalkMetres), route, hub.Lon, hub.Lat);
+            var hub = f.Hub.Hub;
+            var facts = f.Hub.Facts;
+            var route = f.Path.Count >= 2 ? new RouteLine(snapshot.Data.Grid.ToLonLatFlat(f.Path, RouteToleranceMetres)) : null;
+            return new NearestHub(hub.Id, hub.Name, f.Hub.TypeKey, f.Hub.TypeName, hub.Address,
+                Math.Round(pace.MetresToMinutes(f.Metres), 1), Math.Round(f.Metres), route, hub.Location.X, hub.Location.Y)
+            {
+                Functions = facts.Functions,
+                TargetGroups = facts.TargetGroups,
+                OpeningHours = facts.OpeningHours,
+                OpeningNote = facts.OpeningNote,
+                OpenNow = f.Hub.OpenAt(localTime),
+                Phone = facts.Phone,
+            };
         }).ToList();
         return TypedResults.Ok(list);
     }
+
+    private static List<string> ParseWords(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(20)];
 
     /// <summary>Tolerance (m) to which isochrone outlines are straightened for the map: within the walk-off convention's own roughness.</summary>
     public const double DisplaySimplifyMetres = 3;
@@ -212,22 +232,6 @@ public static class NetworkApi
     private static async Task<CityNetwork> RequireNetworkAsync(NetworkCatalog catalog, string municipality, CancellationToken ct) =>
         await catalog.GetAsync(municipality, ct)
         ?? throw FukushiMapProblemException.NotFound("no-network", $"市区町村 {municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
-
-    /// <summary>The municipality whose boundary holds the point (1 km tolerance for coastal outlines), else a problem naming what is covered.</summary>
-    private static async Task<string> MunicipalityAtAsync(FukushiMapDbContext db, double lon, double lat, CancellationToken ct)
-    {
-        var point = new Point(lon, lat) { SRID = 6668 };
-        var code = await db.Municipalities.Where(m => m.Boundary != null && m.Boundary.IsWithinDistance(point, 0.01))
-            .OrderBy(m => m.Boundary!.Distance(point)).Select(m => m.Code).FirstOrDefaultAsync(ct);
-        if (code is not null)
-        {
-            return code;
-        }
-        var covered = await db.RoadNetworks.Where(n => n.MunicipalityCode != null)
-            .Join(db.Municipalities, n => n.MunicipalityCode, m => m.Code, (n, m) => m.Name).Distinct().ToListAsync(ct);
-        throw FukushiMapProblemException.BadRequest("outside-service-area",
-            $"この地点は対象地域の外です。いま探せるのは {string.Join("・", covered.DefaultIfEmpty("（なし）"))} です。");
-    }
 }
 
 public sealed record IsochroneProperties(double Minutes, double Metres, double Pace, int? HubId, string? HubName);
@@ -244,5 +248,29 @@ public sealed record IsochroneCollection(List<IsochroneFeature> Features, string
     public string Type => "FeatureCollection";
 }
 
+/// <summary>A route as a GeoJSON LineString, [lon, lat] in JGD2011 degrees (held interleaved, written as positions).</summary>
+public sealed record RouteLine([property: System.Text.Json.Serialization.JsonConverter(typeof(CoordinatesJsonConverter))] double[] Coordinates)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Type => "LineString";
+}
+
 public sealed record NearestHub(int Id, string Name, string Type, string TypeName, string? Address, double Minutes, double Metres,
-    Geometry? Route, double Lon, double Lat);
+    RouteLine? Route, double Lon, double Lat)
+{
+    /// <summary>What is offered (相談, 居場所 …).</summary>
+    public string[] Functions { get; init; } = [];
+
+    /// <summary>Who it is for (誰でも, 高齢者 …).</summary>
+    public string[] TargetGroups { get; init; } = [];
+
+    /// <summary>Weekly opening periods (Asia/Tokyo); empty when unknown.</summary>
+    public OpeningPeriodView[] OpeningHours { get; init; } = [];
+
+    public string? OpeningNote { get; init; }
+
+    /// <summary>Open at the time of the request; null when the hub has no opening hours.</summary>
+    public bool? OpenNow { get; init; }
+
+    public string? Phone { get; init; }
+}

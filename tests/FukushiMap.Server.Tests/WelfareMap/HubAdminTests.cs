@@ -15,12 +15,24 @@ public sealed class HubAdminTests(WelfareFixture fixture)
         return doc.GetProperty("features").EnumerateArray().Select(f => int.Parse(f.GetProperty("id").ToString(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
     }
 
+    /// <summary>The hubs the resident finder offers from a point (within an hour's walk).</summary>
+    private async Task<List<int>> NearestHubIdsAsync(double lon, double lat)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl + "/") };
+        var url = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"api/nearest-hubs?lon={lon}&lat={lat}&limit=20");
+        var doc = JsonDocument.Parse(await http.GetStringAsync(url)).RootElement;
+        return doc.EnumerateArray().Select(h => h.GetProperty("id").GetInt32()).ToList();
+    }
+
     [Fact]
     public async Task APlannerAddsEditsAndRetiresAHubAndThePublicLayerFollowsAtOnce()
     {
         var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
         using var client = await fixture.SignInAsync(planner);
         var place = (await client.GetJsonAsync("api/hub-admin/geocode?q=" + Uri.EscapeDataString("宇部市常盤町１丁目1-1"))).EnumerateArray().First();
+
+        var (placeLon, placeLat) = (place.GetProperty("lon").GetDouble(), place.GetProperty("lat").GetDouble());
+        Assert.NotEmpty(await NearestHubIdsAsync(placeLon, placeLat)); // the finder's hub tables are now in memory
 
         var created = await client.SendAsync(HttpMethod.Post, "api/hub-admin/hubs", new
         {
@@ -33,6 +45,7 @@ public sealed class HubAdminTests(WelfareFixture fixture)
         var hub = await WelfareClient.ReadAsync(created);
         var id = hub.GetProperty("id").GetInt32();
         Assert.Contains(id, await PublicHubIdsAsync());
+        Assert.Contains(id, await NearestHubIdsAsync(placeLon, placeLat));
 
         var stale = WelfareClient.ETag(created);
         var edited = await client.SendAsync(HttpMethod.Patch, $"api/hub-admin/hubs/{id}", new { functions = new[] { "相談", "子ども食堂" }, targetGroups = new[] { "子ども", "子育て" } }, stale);
@@ -42,6 +55,7 @@ public sealed class HubAdminTests(WelfareFixture fixture)
         var retired = await client.SendAsync(HttpMethod.Post, $"api/hub-admin/hubs/{id}/retire", null, WelfareClient.ETag(edited));
         Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
         Assert.DoesNotContain(id, await PublicHubIdsAsync());
+        Assert.DoesNotContain(id, await NearestHubIdsAsync(placeLon, placeLat));
 
         var history = (await client.GetJsonAsync($"api/hub-admin/hubs/{id}/history")).EnumerateArray().ToList();
         Assert.Equal(["retire", "update", "create"], history.Select(h => h.GetProperty("action").GetString()));

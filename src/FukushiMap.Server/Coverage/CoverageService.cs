@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FukushiMap.Core.Coverage;
+using FukushiMap.Core.Network;
+using FukushiMap.Data;
+using FukushiMap.Data.Coverage;
+using FukushiMap.Server.Network;
+using NetTopologySuite.Geometries;
+
+namespace FukushiMap.Server.Coverage;
+
+/// <summary>
+/// A municipality's population placed on its walking network, prepared once and shared read-only by every analysis.
+/// </summary>
+public sealed class CoverageCity
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<CoverageLayer?>>> _layers = new(StringComparer.Ordinal);
+
+    internal CoverageCity(CityNetwork network, CoverageInputs inputs, WalkingGraph graph, PopulationPlacement placement, TimeSpan preparedIn)
+    {
+        Network = network;
+        Inputs = inputs;
+        Graph = graph;
+        Placement = placement;
+        Analyzer = new CoverageAnalyzer(graph, placement);
+        PreparedIn = preparedIn;
+        UnitLayer = CoverageLayer.ForUnits(this);
+    }
+
+    public CityNetwork Network { get; }
+    public CoverageInputs Inputs { get; }
+
+    /// <summary>The network with costs floored at the plane length (see <see cref="CoverageGraph.WithPlaneLengthFloor"/>).</summary>
+    public WalkingGraph Graph { get; }
+    public PopulationPlacement Placement { get; }
+    public CoverageAnalyzer Analyzer { get; }
+
+    /// <summary>Time taken to load the units and place them (the network load excluded).</summary>
+    public TimeSpan PreparedIn { get; }
+
+    /// <summary>Credit lines that do not depend on the hubs, per district layer key.</summary>
+    internal ConcurrentDictionary<string, List<string?>> Credits { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The 町丁・字 cells as a district layer (the fallback when the municipality has no district polygons).</summary>
+    public CoverageLayer UnitLayer { get; }
+
+    internal Task<CoverageLayer?> GetLayerAsync(string key, Func<Task<CoverageLayer?>> load) =>
+        _layers.GetOrAdd(key, _ => new Lazy<Task<CoverageLayer?>>(load)).Value;
+
+    internal void ForgetLayer(string key) => _layers.TryRemove(key, out _);
+}
+
+/// <summary>A district layer with every placement and a locator for hubs: the rows of a coverage table.</summary>
+public sealed class CoverageLayer
+{
+    /// <summary>Key of the 町丁・字 fallback layer (rows = population units).</summary>
+    public const string UnitsKey = "units";
+
+    private CoverageLayer(string key, string kind, string name, bool isUnitCells, string? attribution, CoverageDistrict[] districts,
+        int[] districtOfPlacement, DistrictLocator locator)
+    {
+        Key = key; Kind = kind; Name = name; IsUnitCells = isUnitCells; Attribution = attribution;
+        Districts = districts; DistrictOfPlacement = districtOfPlacement; Locator = locator;
+    }
+
+    public string Key { get; }
+    public string Kind { get; }
+    public string Name { get; }
+
+    /// <summary>True for the 町丁・字 cells (estimated areas around representative points, unless polygons were imported).</summary>
+    public bool IsUnitCells { get; }
+    public string? Attribution { get; }
+    public CoverageDistrict[] Districts { get; }
+    public int[] DistrictOfPlacement { get; }
+    public DistrictLocator Locator { get; }
+
+    internal static CoverageLayer ForUnits(CoverageCity city)
+    {
+        var inputs = city.Inputs;
+        var cells = city.Placement.Cells;
+        var districts = inputs.Units.Select((u, i) => new CoverageDistrict(u.Code, u.Name, cells[i].Area, cells[i].Kind)).ToArray();
+        var allPolygons = cells.All(c => c.Kind == CellKind.Polygon);
+        var unitOf = Enumerable.Range(0, city.Placement.Count).Select(city.Placement.Unit).ToArray();
+        return new CoverageLayer(UnitsKey, "町丁・字",
+            allPolygons ? "町丁・字" : "町丁・字（代表点のボロノイ領域を面積で制限した推定範囲）",
+            !allPolygons, inputs.PopulationAttribution, districts, unitOf, new DistrictLocator(districts.Select(d => d.Area).ToList()));
+    }
+
+    internal static CoverageLayer ForDistricts(CoverageCity city, DistrictLayerInfo info, List<DistrictInput> rows)
+    {
+        var districts = rows.Select(d => new CoverageDistrict(d.Code ?? d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            d.Name, d.Area, null)).ToArray();
+        var locator = new DistrictLocator(districts.Select(d => d.Area).ToList());
+        return new CoverageLayer(info.Key, info.Kind, info.Name, false, info.Attribution, districts,
+            locator.LocatePlacements(city.Placement), locator);
+    }
+}
+
+/// <summary>One district (plane metres).</summary>
+/// <param name="CellKind">For 町丁・字 rows: how the cell was made; null for imported district polygons.</param>
+public sealed record CoverageDistrict(string Code, string Name, Geometry Area, CellKind? CellKind);
+
+/// <summary>
+/// Prepares each municipality's coverage once (units loaded, cells built, people placed on the network) and its
+/// district layers on first use. Failed preparations are not cached.
+/// </summary>
+public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog networks)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<CoverageCity?>>> _cities = new(StringComparer.Ordinal);
+
+    /// <summary>The prepared city, or null when it has no walking network.</summary>
+    public Task<CoverageCity?> GetCityAsync(string municipalityCode, CancellationToken ct = default, IProgress<string>? progress = null) =>
+        _cities.GetOrAdd(municipalityCode, code => new Lazy<Task<CoverageCity?>>(() => PrepareAsync(code, progress))).Value.WaitAsync(ct);
+
+    /// <summary>Forgets a prepared city (after new population, boundary or network data).</summary>
+    public void Invalidate(string municipalityCode) => _cities.TryRemove(municipalityCode, out _);
+
+    /// <summary>The district layer <paramref name="key"/> of the city (<see cref="CoverageLayer.UnitsKey"/> or empty: the 町丁・字 cells), or null when unknown.</summary>
+    public async Task<CoverageLayer?> GetLayerAsync(CoverageCity city, string? key, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(key) || key == CoverageLayer.UnitsKey) return city.UnitLayer;
+        try
+        {
+            return await city.GetLayerAsync(key, async () =>
+            {
+                using var scope = scopes.CreateScope();
+                var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+                var info = (await CoverageInputLoader.LayersAsync(db, city.Inputs.MunicipalityCode)).FirstOrDefault(l => l.Key == key);
+                if (info is null) return null;
+                var rows = await CoverageInputLoader.DistrictsAsync(db, info.Id, city.Inputs.Projector);
+                return rows.Count == 0 ? null : CoverageLayer.ForDistricts(city, info, rows);
+            }).WaitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            city.ForgetLayer(key);
+            throw;
+        }
+    }
+
+    private async Task<CoverageCity?> PrepareAsync(string municipalityCode, IProgress<string>? progress)
+    {
+        try
+        {
+            progress?.Report("歩行ネットワークを読み込み中…");
+            var network = await networks.GetAsync(municipalityCode);
+            if (network is null) return null;
+            var clock = Stopwatch.StartNew();
+            progress?.Report("町丁・字別人口を読み込み中…");
+            CoverageInputs inputs;
+            using (var scope = scopes.CreateScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+                inputs = await CoverageInputLoader.LoadAsync(db, municipalityCode, network.Loaded.Projector);
+            }
+            progress?.Report($"町丁・字 {inputs.Units.Length:N0} 件の範囲（ボロノイ領域）を作成中…");
+            var factory = network.Loaded.Projector.PlaneFactory;
+            var cells = PopulationCells.Build(inputs.Units, inputs.Boundary, factory);
+            progress?.Report("人口を道路の上に配置中…");
+            var placement = PopulationPlacer.Place(network.Snapper, inputs.Units, cells,
+                new PlacementOptions { BandNames = inputs.Bands.Select(b => b.Name).ToArray() });
+            var graph = CoverageGraph.WithPlaneLengthFloor(network.Graph);
+            var city = new CoverageCity(network, inputs, graph, placement, clock.Elapsed);
+            progress?.Report($"人口 {placement.TotalPeople:N0} 人を {placement.Count:N0} か所に配置しました（{clock.ElapsedMilliseconds:N0} ms）。");
+            return city;
+        }
+        catch
+        {
+            _cities.TryRemove(municipalityCode, out _);
+            throw;
+        }
+    }
+}

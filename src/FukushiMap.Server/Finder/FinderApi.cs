@@ -1,0 +1,151 @@
+using System.ComponentModel;
+using System.Text.RegularExpressions;
+using FukushiMap.Data;
+using FukushiMap.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FukushiMap.Server.Finder;
+
+/// <summary>
+/// The resident finder: /api/geocode (an address as people type it → ranked 町丁 points, offline) and /api/finder/hubs/{id}
+/// (one hub's facts for the detail page and its printable card). The page itself is wwwroot/finder/.
+/// </summary>
+public static partial class FinderApi
+{
+    public const int MaxQueryLength = 100;
+    public const int MaxMatches = 20;
+
+    public static IServiceCollection AddFinder(this IServiceCollection services)
+    {
+        services.AddSingleton<GazetteerProvider>();
+        services.AddHostedService<GazetteerWarmUp>();
+        services.AddSingleton<NearestHubsIndex>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFinder(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("近くの拠点さがし").AllowAnonymous();
+        api.MapGet("/geocode", GeocodeAsync).WithName("Geocode")
+            .WithSummary("住所（町丁目・大字）から地点を探す（オフライン、よく合う順）")
+            .WithDescription("見つからないときは 404 の problem details（type no-address-match）で、似た名前を suggestions に入れて返す。"
+                + "対象地域の外の市区町村名のときは 404（type outside-service-area）。")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/finder/hubs/{id:int}", GetHubAsync).WithName("GetFinderHub")
+            .WithSummary("拠点の詳しい情報（機能・対象・開館時間・連絡先）")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    /// <summary>A place the address box can go to.</summary>
+    /// <param name="Label">What to show (「宇部市則貞二丁目」).</param>
+    /// <param name="Score">0–1, 1 = the name and 丁目 exactly as typed.</param>
+    /// <param name="Source">geolonia (Geolonia 住所データ) or census (国勢調査の町丁の代表点).</param>
+    /// <param name="Served">True when the walking finder covers this municipality.</param>
+    public sealed record GeocodeMatch(string Label, double Lat, double Lon, double Score, string Source, string MunicipalityCode,
+        string Municipality, string Town, bool Served);
+
+    public sealed record GeocodeQuery(
+        [property: Description("住所（例: 宇部市則貞2丁目、則貞二丁目）")] string? Q,
+        [property: Description("件数（1〜20）")] [property: DefaultValue(5)] int? Limit);
+
+    internal static async Task<Ok<List<GeocodeMatch>>> GeocodeAsync([AsParameters] GeocodeQuery query, GazetteerProvider provider,
+        CancellationToken ct)
+    {
+        var q = query.Q?.Trim() ?? "";
+        if (q.Length == 0)
+        {
+            throw FukushiMapProblemException.BadRequest("missing-query", "住所を入力してください（例: 則貞2丁目）。");
+        }
+        if (q.Length > MaxQueryLength)
+        {
+            throw FukushiMapProblemException.BadRequest("query-too-long", $"住所は {MaxQueryLength} 文字以内で入力してください。");
+        }
+        var limit = query.Limit ?? 5;
+        if (limit is < 1 or > MaxMatches)
+        {
+            throw FukushiMapProblemException.BadRequest("invalid-limit", $"limit は 1〜{MaxMatches} で指定してください。");
+        }
+        var gazetteer = await provider.GetAsync(ct);
+        var matches = gazetteer.Search(q, limit, out var reading);
+        var coverage = Coverage(gazetteer);
+        var outside = OutsideArea(gazetteer, reading);
+        if (outside is not null && (matches.Count == 0 || matches[0].Score < 0.9))
+        {
+            throw new FukushiMapProblemException(StatusCodes.Status404NotFound, "outside-service-area", "対象地域の外です",
+                $"「{outside}」は対象地域の外です。{coverage}", new Dictionary<string, object?> { ["suggestions"] = Array.Empty<GeocodeMatch>() });
+        }
+        if (matches.Count > 0)
+        {
+            return TypedResults.Ok(matches.Select(m => ToMatch(m.Entry, m.Score, gazetteer)).ToList());
+        }
+        if (Gazetteer.IsKanaOnly(reading.Address.Name) && !gazetteer.HasReadings)
+        {
+            throw new FukushiMapProblemException(StatusCodes.Status404NotFound, "no-address-match", "住所が見つかりません",
+                "住所の表に読みがながないため、ひらがな・カタカナだけでは探せません。漢字で入力するか（例: 則貞2丁目）、地図をタップするか、現在地を使ってください。",
+                new Dictionary<string, object?> { ["suggestions"] = Array.Empty<GeocodeMatch>() });
+        }
+        var suggestions = gazetteer.Suggest(q, 5).Select(e => ToMatch(e, 0, gazetteer)).ToList();
+        var detail = reading.Address.Name.Length == 0
+            ? "町や字の名前が読み取れませんでした。町名から入力してください（例: 則貞2丁目）。"
+            : suggestions.Count > 0
+                ? $"「{Shorten(q)}」に合う住所が見つかりませんでした。近い名前: {string.Join("、", suggestions.Select(s => s.Town))}。"
+                : $"「{Shorten(q)}」に合う住所が見つかりませんでした。{coverage}";
+        throw new FukushiMapProblemException(StatusCodes.Status404NotFound, "no-address-match", "住所が見つかりません", detail,
+            new Dictionary<string, object?> { ["suggestions"] = suggestions });
+    }
+
+    internal static async Task<Ok<HubView>> GetHubAsync(int id, FukushiMapDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var hub = await db.Hubs.AsNoTracking().Include(h => h.HubType).Include(h => h.Dataset).Include(h => h.Municipality)
+            .FirstOrDefaultAsync(h => h.Id == id && h.RetiredAt == null, ct);
+        if (hub is null)
+        {
+            throw FukushiMapProblemException.NotFound("hub-not-found", $"拠点 {id} は見つかりません（閉じたか、番号が違います）。");
+        }
+        return TypedResults.Ok(new HubView(hub.Id, hub.Name, hub.HubType!.Key, hub.HubType.Name, hub.Address, hub.Location.X, hub.Location.Y,
+            hub.MunicipalityCode, hub.Municipality?.Name, HubFactsView.ToFacts(hub, HubFactsView.TokyoTime(clock.GetUtcNow()))));
+    }
+
+    /// <summary>One hub for the detail page.</summary>
+    public sealed record HubView(int Id, string Name, string Type, string TypeName, string? Address, double Lon, double Lat,
+        string MunicipalityCode, string? Municipality, HubFacts Facts);
+
+    private static GeocodeMatch ToMatch(GazetteerEntry e, double score, Gazetteer g) => new(e.Label, e.Lat, e.Lon, score, e.Source,
+        e.MunicipalityCode, e.Municipality, e.Town + (string.IsNullOrEmpty(e.Koaza) ? "" : " " + e.Koaza), g.Served.Contains(e.MunicipalityCode));
+
+    /// <summary>「歩いて探せるのは 宇部市 です。」</summary>
+    public static string Coverage(Gazetteer g) => g.ServedNames.Count == 0
+        ? "いまは歩いて探せる地域がありません。"
+        : $"歩いて探せるのは {string.Join("・", g.ServedNames)} です。";
+
+    /// <summary>
+    /// The place a query named that the table does not cover: a 都道府県 with no municipality in the table, or a leading
+    /// 「○○市/区」 that is not in the table while the rest of the query names a known town. Null when neither.
+    /// </summary>
+    private static string? OutsideArea(Gazetteer g, Gazetteer.QueryReading reading)
+    {
+        if (reading.Municipality is not null)
+        {
+            return null;
+        }
+        var m = LeadingMunicipality().Match(reading.Address.Name);
+        // A leading 「○○市/区/郡」 that is neither a municipality of the table nor the start of one of its town names.
+        var unknownCity = m.Success && !g.Municipalities.Contains(m.Groups[1].Value) && !g.HasTownStartingWith(m.Groups[1].Value)
+            ? m.Groups[1].Value : null;
+        if (reading.Prefecture is { } pref && !g.HasPrefecture(pref))
+        {
+            return pref + unknownCity;
+        }
+        return unknownCity is null ? null : reading.Prefecture + unknownCity;
+    }
+
+    private static string Shorten(string q) => q.Length <= 30 ? q : q[..30] + "…";
+
+    [GeneratedRegex("^(.{1,6}?[市区郡])")]
+    private static partial Regex LeadingMunicipality();
+}

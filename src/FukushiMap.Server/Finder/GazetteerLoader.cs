@@ -1,0 +1,127 @@
+using System.Text.Json;
+using FukushiMap.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FukushiMap.Server.Finder;
+
+/// <summary>
+/// Builds the <see cref="Gazetteer"/> once: the Geolonia 町丁 JSON files read in place from the data path
+/// (geolonia-japanese-addresses/{code}_{県}{市}.json), then the census 町丁 points of population_units for what they lack.
+/// A failed build is not cached, so the next request tries again.
+/// </summary>
+public sealed class GazetteerProvider(IServiceScopeFactory scopes, IOptions<FukushiMapOptions> options, ILogger<GazetteerProvider> logger)
+{
+    public const string GeoloniaFolder = "geolonia-japanese-addresses";
+
+    private readonly Lock _lock = new();
+    private Task<Gazetteer>? _task;
+
+    /// <summary>The table, built on first use.</summary>
+    public Task<Gazetteer> GetAsync(CancellationToken ct = default)
+    {
+        lock (_lock)
+        {
+            if (_task is null || _task.IsFaulted || _task.IsCanceled)
+            {
+                _task = BuildAsync();
+            }
+            return _task.WaitAsync(ct);
+        }
+    }
+
+    private async Task<Gazetteer> BuildAsync()
+    {
+        var entries = new List<GazetteerEntry>();
+        var dataPath = options.Value.DataPath;
+        var folder = dataPath is null ? null : Path.Combine(dataPath, GeoloniaFolder);
+        if (folder is not null && Directory.Exists(folder))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+            {
+                entries.AddRange(ReadGeolonia(file));
+            }
+        }
+        else
+        {
+            logger.LogWarning("住所データ（{Folder}）が見つかりません。国勢調査の町丁の代表点だけで住所を探します。", folder ?? GeoloniaFolder);
+        }
+
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        var census = await db.PopulationUnits.AsNoTracking()
+            .Join(db.Municipalities, u => u.MunicipalityCode, m => m.Code, (u, m) => new { u.MunicipalityCode, m.Name, m.Prefecture, Town = u.Name, u.Point })
+            .ToListAsync();
+        entries.AddRange(census.Select(u => new GazetteerEntry(u.MunicipalityCode, u.Prefecture ?? "", u.Name, u.Town, null, u.Point.Y, u.Point.X,
+            GazetteerSources.Census)));
+        var served = await db.RoadNetworks.Where(n => n.MunicipalityCode != null).Select(n => n.MunicipalityCode!).Distinct().ToListAsync();
+
+        var gazetteer = new Gazetteer(entries, served);
+        logger.LogInformation("住所の表: {Count} 件（住所データ {Geolonia} 件、国勢調査の町丁 {Census} 件から）", gazetteer.Count,
+            entries.Count(e => e.Source == GazetteerSources.Geolonia), census.Count);
+        return gazetteer;
+    }
+
+    /// <summary>Reads one Geolonia city file: a JSON array of {town, koaza, lat, lng} (readings used when a file has them).</summary>
+    public static IEnumerable<GazetteerEntry> ReadGeolonia(string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        var underscore = name.IndexOf('_', StringComparison.Ordinal);
+        if (underscore != 5 || !name[..5].All(char.IsAsciiDigit))
+        {
+            yield break;
+        }
+        var code = name[..5];
+        var place = name[6..];
+        var prefecture = AddressNormalizer.Prefectures.FirstOrDefault(p => place.StartsWith(p, StringComparison.Ordinal)) ?? "";
+        var municipality = place[prefecture.Length..];
+
+        using var stream = File.OpenRead(file);
+        using var doc = JsonDocument.Parse(stream);
+        if (doc.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+        foreach (var item in doc.RootElement.EnumerateArray())
+        {
+            var town = Text(item, "town");
+            if (string.IsNullOrEmpty(town) || Number(item, "lat") is not { } lat || Number(item, "lng") is not { } lng)
+            {
+                continue;
+            }
+            var readings = new[] { "town_kana", "kana", "town_hira", "koaza_kana" }.Select(k => Text(item, k))
+                .Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r!).ToList();
+            yield return new GazetteerEntry(code, prefecture, municipality, town, Text(item, "koaza"), lat, lng, GazetteerSources.Geolonia,
+                readings.Count > 0 ? readings : null);
+        }
+    }
+
+    private static string? Text(JsonElement item, string property) =>
+        item.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static double? Number(JsonElement item, string property) =>
+        item.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+}
+
+/// <summary>Reads the address table as soon as the server has started, so the first resident does not wait for it.</summary>
+internal sealed class GazetteerWarmUp(GazetteerProvider provider, IHostApplicationLifetime lifetime, ILogger<GazetteerWarmUp> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await provider.GetAsync(lifetime.ApplicationStopping);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not fatal: the next /api/geocode request tries again and reports the problem.
+                logger.LogWarning(e, "住所の表を読み込めませんでした（次の住所検索で読み直します）");
+            }
+        }));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using FukushiMap.Core.Network;
+using FukushiMap.Data;
+using FukushiMap.Data.Entities;
+using FukushiMap.Server.Infrastructure;
+using FukushiMap.Server.Network;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+
+namespace FukushiMap.Server.Finder;
+
+/// <summary>
+/// What /api/nearest-hubs needs on every request, kept in memory so a request touches no database: the municipality
+/// boundaries (which city a point is in) and, per municipality, the open hubs snapped onto its network with one shared
+/// <see cref="NearestSourceFinder"/> per hub selection. Refreshed after <see cref="CacheSeconds"/> seconds, and at once
+/// when hub management changes a hub (<see cref="InvalidateHubs"/>); a new network (catalog invalidated) is picked up at once.
+/// </summary>
+public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public const double CacheSeconds = 10;
+
+    private readonly Lock _lock = new();
+    private volatile AreaEntry? _areas;
+
+    private sealed record AreaEntry(DateTimeOffset At, Task<AreaIndex> Task);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<HubSnapshot> Task)> _hubs = new();
+    private readonly ConditionalWeakTable<CityNetwork, CityFinderData> _cities = new();
+
+    /// <summary>Per network: arrivals for backward searches, the fast inverse projection, and hub tables kept across refreshes.</summary>
+    public CityFinderData For(CityNetwork city) => _cities.GetValue(city, c => new CityFinderData(c));
+
+    /// <summary>The municipality whose boundary holds the point (1 km tolerance for coastal outlines), else a problem naming what is covered.</summary>
+    public async Task<string> MunicipalityAtAsync(double lon, double lat, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var entry = _areas;
+        if (entry is null || now - entry.At > TimeSpan.FromSeconds(CacheSeconds) || entry.Task.IsFaulted || entry.Task.IsCanceled)
+        {
+            lock (_lock)
+            {
+                entry = _areas;
+                if (entry is null || now - entry.At > TimeSpan.FromSeconds(CacheSeconds) || entry.Task.IsFaulted || entry.Task.IsCanceled)
+                {
+                    // The old table keeps answering while the new one loads.
+                    var fresh = new AreaEntry(now, LoadAreasAsync());
+                    if (entry is { Task.IsCompletedSuccessfully: true })
+                    {
+                        _ = fresh.Task.ContinueWith(t =>
+                        {
+                            if (t.IsCompletedSuccessfully)
+                            {
+                                _areas = fresh;
+                            }
+                        }, TaskScheduler.Default);
+                        _areas = entry with { At = now };
+                    }
+                    else
+                    {
+                        _areas = entry = fresh;
+                    }
+                }
+            }
+        }
+        var areas = entry.Task.IsCompletedSuccessfully ? entry.Task.Result : await entry.Task.WaitAsync(ct);
+        return areas.Locate(lon, lat) ?? throw FukushiMapProblemException.BadRequest("outside-service-area",
+            $"この地点は対象地域の外です。いま探せるのは {string.Join("・", areas.CoveredNames.DefaultIfEmpty("（なし）"))} です。");
+    }
+
+    /// <summary>
+    /// The open hubs of <paramref name="municipality"/> snapped onto <paramref name="city"/>'s network. A stale snapshot keeps
+    /// answering while its successor loads, so the refresh never holds a request up.
+    /// </summary>
+    public Task<HubSnapshot> HubsAsync(string municipality, CityNetwork city, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var current = _hubs.GetOrAdd(municipality, code => (now, LoadHubsAsync(code, city)));
+        var task = current.Task;
+        var usable = task.IsCompletedSuccessfully && ReferenceEquals(task.Result.City, city);
+        var stale = now - current.At > TimeSpan.FromSeconds(CacheSeconds);
+        if (task.IsFaulted || task.IsCanceled || (task.IsCompletedSuccessfully && !usable))
+        {
+            // Broken or built on another network: everyone waits for the new one.
+            var fresh = (now, LoadHubsAsync(municipality, city));
+            _hubs[municipality] = fresh;
+            return fresh.Item2.WaitAsync(ct);
+        }
+        if (usable && stale && _hubs.TryUpdate(municipality, (now, task), current))
+        {
+            var next = LoadHubsAsync(municipality, city);
+            _ = next.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    _hubs[municipality] = (clock.GetUtcNow(), t);
+                }
+            }, TaskScheduler.Default);
+        }
+        return task.IsCompletedSuccessfully ? task : task.WaitAsync(ct);
+    }
+
+    /// <summary>Forgets every hub snapshot, so the next request reads the hubs afresh (after a hub is added, edited or retired).</summary>
+    public void InvalidateHubs() => _hubs.Clear();
+
+    private async Task<AreaIndex> LoadAreasAsync()
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        var boundaries = await db.Municipalities.AsNoTracking().Where(m => m.Boundary != null)
+            .Select(m => new { m.Code, Boundary = m.Boundary! }).ToListAsync();
+        var covered = await db.RoadNetworks.Where(n => n.MunicipalityCode != null)
+            .Join(db.Municipalities, n => n.MunicipalityCode, m => m.Code, (n, m) => m.Name).Distinct().ToListAsync();
+        return new AreaIndex([.. boundaries.Select(b => (b.Code, (Geometry)b.Boundary))], covered);
+    }
+
+    private async Task<HubSnapshot> LoadHubsAsync(string municipality, CityNetwork city)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        var hubs = await db.Hubs.AsNoTracking().Include(h => h.HubType!).ThenInclude(t => t.Parent).Include(h => h.Dataset)
+            .Where(h => h.MunicipalityCode == municipality && h.RetiredAt == null).OrderBy(h => h.Id).ToListAsync();
+        var typeKeys = await db.HubTypes.Select(t => t.Key).ToListAsync();
+        return new HubSnapshot(city, For(city), hubs, typeKeys);
+    }
+}
+
+/// <summary>Municipality boundaries in memory (prepared for fast point-in-polygon).</summary>
+public sealed class AreaIndex
+{
+    private const double ToleranceDegrees = 0.01;
+    private readonly List<(string Code, Geometry Boundary, IPreparedGeometry Prepared)> _areas;
+
+    public AreaIndex(List<(string Code, Geometry Boundary)> boundaries, List<string> coveredNames)
+    {
+        _areas = [.. boundaries.Select(b => (b.Code, b.Boundary, PreparedGeometryFactory.Prepare(b.Boundary)))];
+        CoveredNames = coveredNames;
+    }
+
+    /// <summary>Names of the municipalities with a walking network.</summary>
+    public IReadOnlyList<string> CoveredNames { get; }
+
+    /// <summary>The code of the municipality holding the point, or the nearest within about 1 km; null when none.</summary>
+    public string? Locate(double lon, double lat)
+    {
+        var point = new Point(lon, lat) { SRID = 6668 };
+        foreach (var a in _areas)
+        {
+            if (a.Prepared.Covers(point))
+            {
+                return a.Code;
+            }
+        }
+        return _areas.Where(a => a.Boundary.EnvelopeInternal.Distance(point.EnvelopeInternal) <= ToleranceDegrees
+                && a.Boundary.IsWithinDistance(point, ToleranceDegrees))
+            .OrderBy(a => a.Boundary.Distance(point)).Select(a => a.Code).FirstOrDefault();
+    }
+}
+
+/// <summary>An open hub with its type keys, where it joins the network, its distance table when the city has room for one, and its
+/// facts (open-now left to the time of each request).</summary>
+public sealed record SnappedHub(Hub Hub, string TypeKey, string TypeName, string? ParentTypeKey, NetworkSnap Snap, HubDistanceTable? Table)
+{
+    public HubFacts Facts { get; } = HubFactsView.ToFacts(Hub, default) with { OpenNow = null };
+
+    /// <summary>Open at <paramref name="localTime"/> (Asia/Tokyo); null when the hub has no opening hours.</summary>
+    public bool? OpenAt(DateTime localTime) => Hub.OpeningHours.Count == 0 ? null : Hub.OpeningHours.Any(p => p.IsOpenAt(localTime));
+}
+
+/// <summary>A hub found from a point: walking metres and the route (plane metres).</summary>
+public sealed record FoundHub(SnappedHub Hub, double Metres, PlanePath Path);
+
+/// <summary>What the finder keeps per network.</summary>
+public sealed class CityFinderData(CityNetwork city)
+{
+    /// <summary>Tables are kept while hubs × nodes stays under this (8 bytes each: 128 MB).</summary>
+    public const long MaxTableEntries = 16_000_000;
+
+    private readonly Lazy<IncomingArcs> _incoming = new(() => new IncomingArcs(city.Graph));
+    private readonly Lazy<GridLonLat> _grid = new(() => new GridLonLat(city.Graph, city.Loaded.Projector));
+    private readonly ConcurrentDictionary<(int Edge, double Fraction, double SnapMetres), HubDistanceTable> _tables = new();
+
+    public GridLonLat Grid => _grid.Value;
+
+    /// <summary>The table of a hub placed at <paramref name="snap"/>, built once (a moved hub gets a new one).</summary>
+    public HubDistanceTable Table(NetworkSnap snap)
+    {
+        if (_tables.Count > 4 * CityNetworkHubLimit)
+        {
+            _tables.Clear();
+        }
+        return _tables.GetOrAdd((snap.EdgeIndex, snap.Fraction, snap.SnapMetres), _ => HubDistanceTable.Build(city.Graph, _incoming.Value, snap));
+    }
+
+    /// <summary>Whether tables for <paramref name="hubCount"/> hubs fit the budget.</summary>
+    public bool TablesFit(int hubCount) => (long)hubCount * city.Graph.NodeCount <= MaxTableEntries && hubCount <= CityNetworkHubLimit;
+
+    private const int CityNetworkHubLimit = 2000;
+}
+
+/// <summary>The open hubs of one municipality, snapped; finders per hub selection are built once and shared.</summary>
+public sealed class HubSnapshot
+{
+    private readonly ConcurrentDictionary<string, NearestSourceFinder> _finders = new();
+    private readonly HashSet<string> _typeKeys;
+
+    public HubSnapshot(CityNetwork city, CityFinderData data, List<Hub> hubs, List<string> typeKeys)
+    {
+        City = city;
+        Data = data;
+        _typeKeys = [.. typeKeys];
+        var on = new List<SnappedHub>();
+        var off = new List<SnappedHub>();
+        var snaps = hubs.Select(h => city.Snap(h.Location.X, h.Location.Y)).ToList();
+        var useTables = data.TablesFit(snaps.Count(s => s.IsOnNetwork));
+        for (var i = 0; i < hubs.Count; i++)
+        {
+            var (h, snap) = (hubs[i], snaps[i]);
+            var table = useTables && snap.IsOnNetwork ? data.Table(snap) : null;
+            (snap.IsOnNetwork ? on : off).Add(new SnappedHub(h, h.HubType!.Key, h.HubType.Name, h.HubType.Parent?.Key, snap, table));
+        }
+        OnNetwork = on;
+        OffNetwork = off;
+    }
+
+    public CityFinderData Data { get; }
+
+    /// <summary>
+    /// The up to <paramref name="limit"/> hubs of <paramref name="selected"/> nearest to <paramref name="from"/> within
+    /// <paramref name="maxMetres"/>, nearest first (ties by hub order): from the hub tables, else by a search.
+    /// </summary>
+    public List<FoundHub> Nearest(NetworkSnap from, List<SnappedHub> selected, int limit, double maxMetres, CancellationToken ct)
+    {
+        if (selected.All(h => h.Table is not null))
+        {
+            var graph = City.Graph;
+            var found = new List<(int Index, double Metres, int Via)>(selected.Count);
+            for (var i = 0; i < selected.Count; i++)
+            {
+                var metres = selected[i].Table!.MetresFrom(graph, from, out var via);
+                if (metres <= maxMetres)
+                {
+                    found.Add((i, metres, via));
+                }
+            }
+            return [.. found.OrderBy(f => f.Metres).ThenBy(f => f.Index).Take(limit)
+                .Select(f => new FoundHub(selected[f.Index], f.Metres, selected[f.Index].Table!.PathInto(graph, from, f.Via, new PlanePath())))];
+        }
+        return [.. FinderFor(selected).Find(from, limit, maxMetres, ct).Select(f => new FoundHub(selected[f.SourceIndex], f.WalkMetres, PlanePath.From(f.Path)))];
+    }
+
+    public CityNetwork City { get; }
+    public IReadOnlyList<SnappedHub> OnNetwork { get; }
+    public IReadOnlyList<SnappedHub> OffNetwork { get; }
+
+    /// <summary>
+    /// The on-network hubs passing the filters: type keys (a parent type includes its children), ids, functions, target groups
+    /// (誰でも serves all), open now at <paramref name="localTime"/> (Asia/Tokyo).
+    /// </summary>
+    public List<SnappedHub> Select(string? typeKeys, IReadOnlyCollection<int>? ids, IReadOnlyCollection<string> functions,
+        IReadOnlyCollection<string> targets, bool openNow, DateTime localTime)
+    {
+        string[] keys = [];
+        if (!string.IsNullOrWhiteSpace(typeKeys))
+        {
+            keys = typeKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var unknown = keys.Where(k => !_typeKeys.Contains(k)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw FukushiMapProblemException.BadRequest("unknown-hub-type", $"拠点の種類「{string.Join("、", unknown)}」はありません。");
+            }
+        }
+        return [.. OnNetwork.Where(h =>
+            (keys.Length == 0 || keys.Contains(h.TypeKey) || (h.ParentTypeKey is not null && keys.Contains(h.ParentTypeKey)))
+            && (ids is null || ids.Contains(h.Hub.Id))
+            && HubFactsView.Passes(h.Hub, functions, targets, openNow, localTime))];
+    }
+
+    /// <summary>A finder over exactly <paramref name="selected"/> (source index i = selected[i]), shared by equal selections.</summary>
+    public NearestSourceFinder FinderFor(List<SnappedHub> selected)
+    {
+        var key = string.Join(',', selected.Select(h => h.Hub.Id));
+        if (_finders.TryGetValue(key, out var finder))
+        {
+            return finder;
+        }
+        finder = new NearestSourceFinder(City.Graph, [.. selected.Select(h => h.Snap)]);
+        // Filter combinations are few; arbitrary hub_ids lists are not kept beyond a bound.
+        return _finders.Count < MaxCachedSelections ? _finders.GetOrAdd(key, finder) : finder;
+    }
+
+    private const int MaxCachedSelections = 256;
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json;
+using FukushiMap.Server.Tests.Browser;
+using FukushiMap.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static FukushiMap.Server.Tests.Coverage.CoverageClient;
+
+namespace FukushiMap.Server.Tests.Coverage;
+
+/// <summary>
+/// A planner opens the coverage page, chooses 10 minutes at 60 m/min, sees the table and the gaps, moves a hub, and prints
+/// the A4 report — in Debian's Chromium over the real server, offline (background tiles blocked).
+/// </summary>
+[Collection(ServerCollection.Name)]
+public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string TileHost = "cyberjapandata.gsi.go.jp";
+
+    [Fact]
+    public async Task APlannerChoosesTenMinutesAtSixtyMetresAndSeesTheTableAndTheGaps()
+    {
+        await using var view = await OpenAsync("coverage/");
+        var page = view.Page;
+        await page.Locator("#pace-60").CheckAsync();
+        await page.Locator("#minutes").FillAsync("10");
+        await page.Locator("#run").ClickAsync();
+        await view.WaitForRunsAsync(2);
+        Assert.Contains("pace=60", page.Url);
+
+        var query = $"municipality={Ube}&minutes=10&pace=60";
+        var report = await GetJsonAsync(server.Client, $"/api/coverage?{query}");
+        var gaps = await GetJsonAsync(server.Client, $"/api/coverage/gaps?{query}", "application/geo+json");
+        var totals = report.GetProperty("totals");
+        string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+        // The summary and the table's total agree with the API.
+        var summary = await page.Locator("#summary").InnerTextAsync();
+        Assert.Contains(N(totals.GetProperty("population").GetInt64()), summary);
+        Assert.Contains(N(totals.GetProperty("covered").GetInt64()), summary);
+        Assert.Contains(N(totals.GetProperty("noNetwork").GetInt64()), summary);
+        var populated = report.GetProperty("districts").EnumerateArray().Count(d => d.GetProperty("figures").GetProperty("population").GetInt64() > 0);
+        Assert.Equal(populated + 1, await page.Locator("#district-table tbody tr").CountAsync());
+        var totalRow = await page.Locator("#district-table tbody tr.cv-total").InnerTextAsync();
+        Assert.Contains(N(totals.GetProperty("population").GetInt64()), totalRow);
+        Assert.Contains(N(totals.GetProperty("uncovered").GetInt64()), totalRow);
+
+        // The gaps: drawn on the map and listed, most uncovered people first; the walking areas and every hub drawn.
+        Assert.Equal(gaps.GetProperty("features").GetArrayLength(), await page.Locator(".leaflet-cv-gaps-pane path").CountAsync());
+        Assert.True(await page.Locator("#gap-list .cv-gap-item").CountAsync() > 0);
+        var firstGap = gaps.GetProperty("features")[0].GetProperty("properties");
+        Assert.Contains(N(firstGap.GetProperty("uncovered").GetInt64()), await page.Locator("#gap-list .cv-gap-item").First.InnerTextAsync());
+        Assert.True(await page.Locator(".leaflet-cv-isochrones-pane path").CountAsync() > 0);
+        Assert.Equal(report.GetProperty("hubs").GetArrayLength(), await page.Locator(".leaflet-marker-pane .cv-hub").CountAsync());
+        Assert.Contains("道路データなし", await page.Locator("#legend").InnerTextAsync());
+        Assert.Contains("e-Stat", await page.Locator("#credits").InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "fukushimap-coverage-ube.png"), FullPage = true });
+
+        // A gap in the list takes the map there.
+        await page.Locator("#gap-list .cv-link-button").First.ClickAsync();
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task DraggingAHubAsksWhatIfAndResetBringsItBack()
+    {
+        await using var view = await OpenAsync("coverage/?municipality=35202&minutes=10&pace=80");
+        var page = view.Page;
+        var marker = page.Locator(".leaflet-marker-pane .cv-hub").Nth(5);
+        var box = (await marker.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + 40, box.Y + 10, new() { Steps = 8 });
+        await page.Mouse.MoveAsync(box.X + 80, box.Y + 20, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await view.WaitForRunsAsync(2);
+        Assert.Contains("move=", page.Url);
+        await Assertions.Expect(page.Locator("#what-if")).ToBeVisibleAsync();
+        Assert.Contains("動かした", await page.Locator("#what-if-text").InnerTextAsync());
+        Assert.Equal(1, await page.Locator(".leaflet-marker-pane .cv-hub-moved").CountAsync());
+
+        await page.Locator("#what-if-reset").ClickAsync();
+        await view.WaitForRunsAsync(3);
+        await Assertions.Expect(page.Locator("#what-if")).ToBeHiddenAsync();
+        Assert.Equal(0, await page.Locator(".leaflet-marker-pane .cv-hub-moved").CountAsync());
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task TheReportPrintsOnA4WithTableMapLegendScaleMethodAndCredits()
+    {
+        // An A4 sheet's width at 96 dpi.
+        await using var view = await OpenAsync("coverage/report.html?municipality=35202&minutes=10&pace=60", waitForRuns: false, width: 794, height: 1123);
+        var page = view.Page;
+        await page.WaitForSelectorAsync("body[data-ready='true']", new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+
+        Assert.False(await page.Locator(".rp-toolbar").IsVisibleAsync());
+        Assert.Contains("10 分", await page.Locator("#title").InnerTextAsync());
+        Assert.Contains("毎分 60 m", await page.Locator("#conditions").InnerTextAsync());
+        var report = await GetJsonAsync(server.Client, $"/api/coverage?municipality={Ube}&minutes=10&pace=60");
+        var populated = report.GetProperty("districts").EnumerateArray().Count(d => d.GetProperty("figures").GetProperty("population").GetInt64() > 0);
+        Assert.Equal(populated + 1, await page.Locator("#districts tbody tr").CountAsync());
+        Assert.True(await page.Locator("#gaps tbody tr").CountAsync() > 0);
+        Assert.True(await page.Locator("#map .leaflet-cv-districts-pane path").CountAsync() > 0);
+        Assert.True(await page.Locator("#map .leaflet-control-scale-line").IsVisibleAsync());
+        Assert.Contains("届く人の割合", await page.Locator("#legend").InnerTextAsync());
+        Assert.Contains("地理院タイル", await page.Locator("#map-credits").InnerTextAsync());
+        Assert.Contains("OpenStreetMap", await page.Locator("#credits").InnerTextAsync());
+        Assert.Contains("e-Stat", await page.Locator("#credits").InnerTextAsync());
+        Assert.Contains("ボロノイ", await page.Locator("#method").InnerTextAsync());
+
+        // The map, legend and scale fit the first A4 page's width.
+        var map = (await page.Locator("#map").BoundingBoxAsync())!;
+        Assert.InRange(map.Width, 500, 800);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "fukushimap-coverage-report-print.png"), FullPage = true });
+        var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = true, Path = Path.Combine(Path.GetTempPath(), "fukushimap-coverage-report.pdf") });
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
+        view.AssertNoConsoleErrors();
+    }
+
+    private async Task<PageView> OpenAsync(string path, bool waitForRuns = true, int width = 1400, int height = 900)
+    {
+        var context = await browser.Browser.NewContextAsync(new()
+        {
+            Locale = "ja-JP",
+            TimezoneId = "Asia/Tokyo",
+            ViewportSize = new() { Width = width, Height = height },
+        });
+        var view = new PageView(context, await context.NewPageAsync());
+        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
+        await view.Page.GotoAsync(server.BaseUrl + "/" + path);
+        if (waitForRuns)
+        {
+            await view.WaitForRunsAsync(1);
+        }
+        return view;
+    }
+
+    private sealed class PageView : IAsyncDisposable
+    {
+        private readonly IBrowserContext _context;
+        private readonly List<string> _errors = [];
+
+        public PageView(IBrowserContext context, IPage page)
+        {
+            _context = context;
+            Page = page;
+            page.Console += (_, msg) =>
+            {
+                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal) && !msg.Text.Contains(TileHost, StringComparison.Ordinal))
+                {
+                    _errors.Add($"{msg.Text} @ {msg.Location}");
+                }
+            };
+            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
+        }
+
+        public IPage Page { get; }
+
+        public async Task WaitForRunsAsync(int runs)
+        {
+            try
+            {
+                await Page.WaitForSelectorAsync($"body[data-runs='{runs}']", new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            }
+            catch (TimeoutException)
+            {
+                var status = await Page.Locator("#status").TextContentAsync();
+                var done = await Page.EvaluateAsync<string?>("document.body.dataset.runs ?? null");
+                throw new TimeoutException($"analysis {runs} not shown (runs so far: {done}; status: {status}; errors: {string.Join(" | ", _errors)})");
+            }
+        }
+
+        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
+
+        public async ValueTask DisposeAsync() => await _context.CloseAsync();
+    }
+}

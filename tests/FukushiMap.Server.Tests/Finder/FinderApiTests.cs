@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FukushiMap.Core.Network;
+using FukushiMap.Data.Network;
+using FukushiMap.Server.Finder;
+using FukushiMap.Server.Tests.Infrastructure;
+using FukushiMap.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace FukushiMap.Server.Tests.Finder;
+
+/// <summary>/api/geocode and the finder's additions to /api/nearest-hubs, over the real server and reference data.</summary>
+[Collection(ServerCollection.Name)]
+public class FinderApiTests(ServerFixture server)
+{
+    private static string Geocode(string q, int limit = 5) => $"/api/geocode?q={Uri.EscapeDataString(q)}&limit={limit}";
+
+    private static GazetteerEntry UbeAddress(string town)
+    {
+        var file = Directory.GetFiles(Path.Combine(TestDatabase.RequireDataPath(), GazetteerProvider.GeoloniaFolder), "35202_*.json").Single();
+        return GazetteerProvider.ReadGeolonia(file).Single(e => e.Town == town);
+    }
+
+    [Theory]
+    [InlineData("宇部市則貞2丁目")]
+    [InlineData("則貞二丁目")]
+    [InlineData("則貞２丁目、ゆっくり")]
+    public async Task AnAddressAsPeopleTypeItGivesARankedListWithTheGeoloniaPointFirst(string q)
+    {
+        var matches = await server.Client.GetFromJsonAsync<JsonElement>(Geocode(q));
+
+        var expected = UbeAddress("則貞二丁目");
+        var first = matches[0];
+        Assert.Equal("宇部市則貞二丁目", first.GetProperty("label").GetString());
+        Assert.Equal(expected.Lat, first.GetProperty("lat").GetDouble());
+        Assert.Equal(expected.Lon, first.GetProperty("lon").GetDouble());
+        Assert.Equal("geolonia", first.GetProperty("source").GetString());
+        Assert.True(first.GetProperty("served").GetBoolean());
+        var scores = matches.EnumerateArray().Select(m => m.GetProperty("score").GetDouble()).ToList();
+        Assert.Equal(scores.OrderDescending(), scores);
+    }
+
+    [Fact]
+    public async Task AnAddressThatMatchesNothingIsA404ProblemWithTheClosestNames()
+    {
+        var response = await server.Client.GetAsync(Geocode("則定"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/no-address-match", problem.GetProperty("type").GetString());
+        var suggestions = problem.GetProperty("suggestions").EnumerateArray().Select(s => s.GetProperty("label").GetString()).ToList();
+        Assert.Contains("宇部市則貞一丁目", suggestions);
+        Assert.Contains("則貞", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AReadingWithoutReadingsInTheTableSaysToTypeKanji()
+    {
+        var response = await server.Client.GetAsync(Geocode("のりさだ"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("漢字", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("北海道札幌市中央区北1条西2丁目", "北海道")]
+    [InlineData("山口市中央2丁目", "山口市")]
+    public async Task AnAddressOutsideTheCoveredCitiesSaysWhereTheServiceCovers(string q, string named)
+    {
+        var response = await server.Client.GetAsync(Geocode(q));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/outside-service-area", problem.GetProperty("type").GetString());
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains(named, detail);
+        Assert.Contains("宇部市", detail);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task NothingTypedIsABadRequest(string q)
+    {
+        var response = await server.Client.GetAsync(Geocode(q));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ScriptInTheQueryComesBackOnlyAsEscapedJson()
+    {
+        var response = await server.Client.GetAsync(Geocode("<script>alert(1)</script>則定"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("application/", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("</script", body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task NearestHubsCarryWhatIsOfferedWhoItIsForAndOpeningHours()
+    {
+        var start = UbeAddress("則貞二丁目");
+        var hubs = await server.Client.GetFromJsonAsync<JsonElement>($"/api/nearest-hubs?lat={start.Lat}&lon={start.Lon}&pace=60&limit=3");
+
+        await using var db = server.Database.CreateContext();
+        foreach (var h in hubs.EnumerateArray())
+        {
+            var id = h.GetProperty("id").GetInt32();
+            var stored = await db.Hubs.AsNoTracking().SingleAsync(x => x.Id == id);
+            Assert.Equal(stored.Functions, h.GetProperty("functions").EnumerateArray().Select(x => x.GetString()!));
+            Assert.Equal(stored.TargetGroups, h.GetProperty("targetGroups").EnumerateArray().Select(x => x.GetString()!));
+            Assert.Equal(stored.OpeningHours.Count, h.GetProperty("openingHours").GetArrayLength());
+            // Without opening hours, whether it is open now is unknown (null), never "closed".
+            Assert.Equal(stored.OpeningHours.Count == 0, h.GetProperty("openNow").ValueKind == JsonValueKind.Null);
+            Assert.Equal("LineString", h.GetProperty("route").GetProperty("type").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task FiltersKeepOnlyHubsOfferingWhatWasAsked()
+    {
+        var start = UbeAddress("則貞二丁目");
+        var url = $"/api/nearest-hubs?lat={start.Lat}&lon={start.Lon}&limit=20&max_minutes=120";
+        var all = await server.Client.GetFromJsonAsync<JsonElement>(url);
+        var counselling = await server.Client.GetFromJsonAsync<JsonElement>(url + "&functions=" + Uri.EscapeDataString("相談"));
+        var foodBank = await server.Client.GetFromJsonAsync<JsonElement>(url + "&functions=" + Uri.EscapeDataString("子ども食堂"));
+        var elderly = await server.Client.GetFromJsonAsync<JsonElement>(url + "&targets=" + Uri.EscapeDataString("高齢者"));
+        var openNow = await server.Client.GetFromJsonAsync<JsonElement>(url + "&open_now=true");
+
+        static List<int> Ids(JsonElement list, Func<JsonElement, bool>? keep = null) =>
+            [.. list.EnumerateArray().Where(h => keep is null || keep(h)).Select(h => h.GetProperty("id").GetInt32())];
+        static bool Has(JsonElement h, string property, params string[] words) =>
+            h.GetProperty(property).EnumerateArray().Any(x => words.Contains(x.GetString()));
+
+        Assert.NotEmpty(Ids(all));
+        Assert.Equal(Ids(all, h => Has(h, "functions", "相談")), Ids(counselling));
+        Assert.Equal(Ids(all, h => Has(h, "functions", "子ども食堂")), Ids(foodBank));
+        // A hub for 誰でも is for older people too.
+        Assert.Equal(Ids(all, h => Has(h, "targetGroups", "高齢者", "誰でも")), Ids(elderly));
+        Assert.Equal(Ids(all, h => h.GetProperty("openNow").ValueKind == JsonValueKind.True), Ids(openNow));
+    }
+
+    [Fact]
+    public async Task OneHubCanBeAskedForByIdWithItsRoute()
+    {
+        var start = UbeAddress("則貞二丁目");
+        var nearest = await server.Client.GetFromJsonAsync<JsonElement>($"/api/nearest-hubs?lat={start.Lat}&lon={start.Lon}&limit=3");
+        var third = nearest[2];
+        var only = await server.Client.GetFromJsonAsync<JsonElement>(
+            $"/api/nearest-hubs?lat={start.Lat}&lon={start.Lon}&limit=1&hub_ids={third.GetProperty("id").GetInt32()}");
+
+        Assert.Equal(third.GetProperty("id").GetInt32(), only[0].GetProperty("id").GetInt32());
+        Assert.Equal(third.GetProperty("metres").GetDouble(), only[0].GetProperty("metres").GetDouble());
+
+        var detail = await server.Client.GetFromJsonAsync<JsonElement>($"/api/finder/hubs/{third.GetProperty("id").GetInt32()}");
+        Assert.Equal(third.GetProperty("name").GetString(), detail.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Array, detail.GetProperty("facts").GetProperty("functions").ValueKind);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("/api/finder/hubs/999999")).StatusCode);
+    }
+
+    [Fact]
+    public async Task HubTablesGiveTheSameHubsMetresAndRouteEndsAsASearch()
+    {
+        await using var db = server.Database.CreateContext();
+        var loaded = await NetworkLoader.LoadAsync(db, "ube-walk");
+        var graph = loaded.Graph;
+        var snapper = new NetworkSnapper(graph);
+        var hubs = await db.Hubs.AsNoTracking().Where(h => h.MunicipalityCode == "35202" && h.RetiredAt == null).OrderBy(h => h.Id).ToListAsync();
+        var snaps = hubs.Select(h => { var (x, y) = loaded.Projector.ToPlane(h.Location.X, h.Location.Y); return snapper.Snap(x, y); })
+            .Where(s => s.IsOnNetwork).ToList();
+        var incoming = new IncomingArcs(graph);
+        var tables = snaps.Select(s => HubDistanceTable.Build(graph, incoming, s)).ToList();
+        var search = new NearestSourceFinder(graph, snaps);
+
+        // Starting points: every 町丁 point of the census on the network.
+        var points = await db.PopulationUnits.Where(u => u.MunicipalityCode == "35202").Select(u => u.Point).ToListAsync();
+        var compared = 0;
+        foreach (var p in points)
+        {
+            var (x, y) = loaded.Projector.ToPlane(p.X, p.Y);
+            var from = snapper.Snap(x, y);
+            if (!from.IsOnNetwork)
+            {
+                continue;
+            }
+            var expected = search.Find(from, 3, 10_000);
+            var actual = tables.Select((t, i) => (i, m: t.MetresFrom(graph, from, out var via), via))
+                .Where(r => r.m <= 10_000).OrderBy(r => r.m).ThenBy(r => r.i).Take(3).ToList();
+            Assert.Equal(expected.Count, actual.Count);
+            for (var k = 0; k < expected.Count; k++)
+            {
+                Assert.Equal(expected[k].WalkMetres, actual[k].m, 0.05);
+                var path = tables[actual[k].i].Path(graph, from, actual[k].via);
+                Assert.True(path[0].Distance(expected[k].Path[0]) < 0.01);
+                Assert.True(path[^1].Distance(expected[k].Path[^1]) < 0.01);
+                Assert.Equal(new NetTopologySuite.Geometries.LineString(expected[k].Path).Length, new NetTopologySuite.Geometries.LineString(path).Length, 1.0);
+            }
+            compared++;
+        }
+        Assert.True(compared > 100, $"compared {compared} points");
+    }
+
+    [Fact]
+    public void GridInterpolatedLonLatIsWithinAMillimetreOfTheExactTransform()
+    {
+        // Situation: a 3 × 3 grid of streets 2 km apart at the zone's origin; points anywhere over it.
+        var projector = new FukushiMap.Core.Geodesy.PlaneProjector(6671);
+        var grid = new GridLonLat(GridNetwork.Create(3, 3, 2000), projector);
+        var random = new Random(6);
+        for (var i = 0; i < 500; i++)
+        {
+            double x = random.NextDouble() * 4000, y = random.NextDouble() * 4000;
+            var exact = projector.ToLonLat(x, y);
+            var fast = grid.ToLonLat(x, y);
+            // 1e-8 degrees is about 1 mm.
+            Assert.Equal(exact.Lon, fast.Lon, 1e-8);
+            Assert.Equal(exact.Lat, fast.Lat, 1e-8);
+        }
+    }
+}

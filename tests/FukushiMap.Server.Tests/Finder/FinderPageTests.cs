@@ -1,0 +1,353 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FukushiMap.Server.Tests.Browser;
+using FukushiMap.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace FukushiMap.Server.Tests.Finder;
+
+/// <summary>
+/// The resident finder at /finder/ in Debian's Chromium over the real server, as a new user on a phone would use it.
+/// Background tiles are blocked (offline meeting hall): the page must work without them.
+/// </summary>
+[Collection(ServerCollection.Name)]
+public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+{
+    private const string TileHost = "cyberjapandata.gsi.go.jp";
+    private const string Phone = "390x844";
+
+    [Fact]
+    public async Task TypingAnAddressWithAPaceGivesARankedListWithMinutesAndDrawsTheRoute()
+    {
+        await using var view = await OpenAsync("finder/");
+        var page = view.Page;
+
+        await page.FillAsync("#q", "則貞2丁目、ゆっくり");
+        await page.ClickAsync("#search-form button[type=submit]");
+        await page.WaitForSelectorAsync("#results .result");
+
+        // The pace word in the query chose ゆっくり (60 m/min).
+        Assert.True(await page.IsCheckedAsync("input[name=pace][value='60']"));
+        var expected = await NearestAsync("則貞2丁目", 60);
+        var names = await page.Locator("#results .result-name .name-text").AllInnerTextsAsync();
+        Assert.Equal(expected.Select(h => h.Name), names);
+        var first = page.Locator("#results .result").First;
+        Assert.Contains("ふれあいセンター", await first.InnerTextAsync());
+        Assert.Contains($"約{Math.Ceiling(expected[0].Minutes - 1e-9)}分", await first.Locator(".walk-minutes").InnerTextAsync());
+        Assert.Contains("開館時間の情報がありません", await first.InnerTextAsync());
+
+        // The route of the nearest one is an SVG path in Leaflet's overlay pane.
+        var route = page.Locator(".leaflet-overlay-pane svg path.route-line");
+        await route.WaitForAsync();
+        Assert.True((await route.GetAttributeAsync("d"))?.Length > 20);
+        Assert.Equal(expected.Count, await page.Locator(".leaflet-marker-pane .hub-marker").CountAsync());
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task EverythingCanBeDoneWithTheKeyboardAlone()
+    {
+        await using var view = await OpenAsync("finder/");
+        var page = view.Page;
+
+        // Tab from the top of the page to the address box, type, Enter.
+        await TabUntilAsync(page, "#q");
+        await page.Keyboard.TypeAsync("則貞二丁目、ゆっくり");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#results .result");
+        // Focus moved to the results heading; the next Tab reaches the first result's route button.
+        Assert.Equal("results-heading", await ActiveIdAsync(page));
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>("document.activeElement.classList.contains('show-route')"));
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>("document.activeElement.classList.contains('detail-link')"));
+        // Choosing the second result's route with Enter.
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("true", await page.Locator("#results .result").Nth(1).Locator(".show-route").GetAttributeAsync("aria-pressed"));
+
+        // Every map marker is reachable with Tab; Enter opens its popup, Escape closes it and gives focus back.
+        await TabUntilAsync(page, ".leaflet-marker-pane .hub-marker");
+        var markerId = await page.EvaluateAsync<string>("document.activeElement.dataset.hubId");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync(".leaflet-popup .popup-title");
+        Assert.True(await page.EvaluateAsync<bool>("document.activeElement.classList.contains('popup-title')"));
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForSelectorAsync(".leaflet-popup", new() { State = WaitForSelectorState.Detached });
+        Assert.Equal(markerId, await page.EvaluateAsync<string>("document.activeElement.dataset.hubId"));
+        var reachable = 1;
+        for (var i = 0; i < 10 && reachable < await page.Locator(".hub-marker").CountAsync(); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>("document.activeElement.classList.contains('hub-marker')"))
+            {
+                reachable++;
+            }
+        }
+        Assert.Equal(await page.Locator(".hub-marker").CountAsync(), reachable);
+
+        // Focus is visible: the focused element draws an outline.
+        var outline = await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle");
+        Assert.NotEqual("none", outline);
+
+        // The map itself: focused, Enter searches from its centre.
+        await TabUntilAsync(page, "#map", 30);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("document.querySelector('#status').innerText.includes('地図の中心')");
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task OnAPhoneNothingScrollsSidewaysEvenWithTextAtTwiceTheSize()
+    {
+        await using var view = await OpenAsync("finder/", Phone);
+        var page = view.Page;
+        await page.FillAsync("#q", "則貞2丁目");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#results .result");
+        await page.EvaluateAsync("document.querySelector('#filters').open = true");
+
+        Assert.True(await NoSidewaysScrollAsync(page), "no horizontal scroll at 390 px");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-phone.png"), FullPage = true });
+        await page.Locator(".finder-map").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-phone-map.png") });
+
+        await page.EvaluateAsync("document.documentElement.style.fontSize = '200%'");
+        Assert.True(await NoSidewaysScrollAsync(page), "no horizontal scroll with text at 200 %");
+        // The list comes before the map on a phone: the list is the primary interface.
+        var listTop = await page.EvaluateAsync<double>("document.querySelector('#results').getBoundingClientRect().top");
+        var mapTop = await page.EvaluateAsync<double>("document.querySelector('#map').getBoundingClientRect().top");
+        Assert.True(listTop < mapTop);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-phone-200.png"), FullPage = false });
+    }
+
+    [Fact]
+    public async Task AnUnknownAddressSaysSoAndOffersTheClosestNames()
+    {
+        await using var view = await OpenAsync("finder/", Phone);
+        var page = view.Page;
+        await page.FillAsync("#q", "則定");
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.WaitForSelectorAsync("#choices .choice");
+        Assert.Contains("見つかりませんでした", await page.Locator("#problem").InnerTextAsync());
+        var choice = page.Locator("#choices .choice", new() { HasText = "則貞" }).First;
+        await choice.ClickAsync();
+        await page.WaitForSelectorAsync("#results .result");
+    }
+
+    [Fact]
+    public async Task APointInTheSeaOrOutsideTheCitySaysWhereTheServiceCovers()
+    {
+        await using var view = await OpenAsync("finder/?lat=33.80&lon=131.30&place=%E6%B5%B7");
+        var page = view.Page;
+        await page.WaitForSelectorAsync("#problem:not([hidden])");
+        Assert.Contains("宇部市", await page.Locator("#problem").InnerTextAsync());
+
+        await page.FillAsync("#q", "山口市中央2丁目");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("document.querySelector('#problem').innerText.includes('山口市')");
+        Assert.Contains("宇部市", await page.Locator("#problem").InnerTextAsync());
+
+        // A real address in a city without a walking network: found, then the search says where the service covers.
+        await page.FillAsync("#q", "世田谷区太子堂1丁目");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("document.querySelector('#problem').innerText.includes('対象地域の外')");
+        Assert.Contains("宇部市", await page.Locator("#problem").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#results .result").CountAsync());
+    }
+
+    [Fact]
+    public async Task ScriptTypedIntoTheAddressBoxIsNeverRunOrInserted()
+    {
+        await using var view = await OpenAsync("finder/?lat=33.944046&lon=131.277889&place=" + Uri.EscapeDataString("<img src=x onerror=window.__xss=1>"));
+        var page = view.Page;
+        await page.WaitForSelectorAsync("#results .result");
+        // The place name from the URL is shown as text.
+        Assert.Contains("<img src=x", await page.Locator("#status").InnerTextAsync());
+        const string Payload = "<script>window.__xss=1</script><img src=x onerror=window.__xss=1>則定";
+        await page.FillAsync("#q", Payload);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#problem:not([hidden])");
+
+        Assert.False(await page.EvaluateAsync<bool>("window.__xss === 1"));
+        Assert.Equal(0, await page.Locator("#results img, #status *, #problem img, #problem script, #choices img, main script").CountAsync());
+        var detail = await page.Locator(".detail-link").First.GetAttributeAsync("href");
+        await page.GotoAsync(new Uri(new Uri(server.BaseUrl + "/finder/"), detail).ToString());
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.False(await page.EvaluateAsync<bool>("window.__xss === 1"));
+    }
+
+    [Fact]
+    public async Task EasyJapaneseModeRewritesThePagesOwnText()
+    {
+        await using var view = await OpenAsync("finder/");
+        var page = view.Page;
+        var title = await page.InnerTextAsync("h1");
+        await page.ClickAsync("#easy-toggle");
+
+        Assert.Equal("true", await page.GetAttributeAsync("#easy-toggle", "aria-pressed"));
+        Assert.NotEqual(title, await page.InnerTextAsync("h1"));
+        Assert.Contains("さがす", await page.InnerTextAsync("h1"));
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.Contains("さがす", await page.InnerTextAsync("h1"));
+        await page.ClickAsync("#easy-toggle");
+        Assert.Equal(title, await page.InnerTextAsync("h1"));
+    }
+
+    [Fact]
+    public async Task TheDetailPageIsAPrintableCardWithMapRouteHoursAndContact()
+    {
+        await using var view = await OpenAsync("finder/");
+        var page = view.Page;
+        await page.FillAsync("#q", "則貞2丁目、ゆっくり");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#results .result");
+        var name = await page.Locator("#results .result-name .name-text").First.InnerTextAsync();
+        await page.Locator(".detail-link").First.ClickAsync();
+        await page.WaitForSelectorAsync("body[data-ready]");
+
+        Assert.Equal(name, await page.InnerTextAsync("#hub-name"));
+        Assert.Matches(@"約\d+分", await page.InnerTextAsync("#walk"));
+        Assert.Contains("開館時間の情報がありません", await page.InnerTextAsync("#facts"));
+        Assert.Contains("連絡先", await page.InnerTextAsync(".card-contact"));
+        await page.Locator(".leaflet-overlay-pane svg path.route-line").WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-card.png"), FullPage = true });
+
+        // Printed on A4, the card is one sheet.
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = true });
+        var pages = System.Text.RegularExpressions.Regex.Matches(System.Text.Encoding.Latin1.GetString(pdf), @"/Type\s*/Page[^s]").Count;
+        Assert.Equal(1, pages);
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task AxeFindsNoSeriousOrCriticalWcag21AaViolationsOnTheFinder()
+    {
+        await using var view = await OpenAsync("finder/", Phone);
+        var page = view.Page;
+        await page.FillAsync("#q", "則貞2丁目、ゆっくり");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#results .result");
+        await page.EvaluateAsync("document.querySelector('#filters').open = true");
+        var list = await AxeAsync(page, "finder (list)");
+
+        await page.ClickAsync("#easy-toggle");
+        var easy = await AxeAsync(page, "finder (やさしい日本語)");
+
+        await page.Locator(".detail-link").First.ClickAsync();
+        await page.WaitForSelectorAsync("body[data-ready]");
+        var card = await AxeAsync(page, "finder (detail card)");
+
+        Assert.DoesNotContain(list.Concat(easy).Concat(card), v => v.Impact is "serious" or "critical");
+    }
+
+    [Fact]
+    public async Task AxeFiguresForTheMainMapPageAreReported()
+    {
+        // The map page belongs to another part of the project: report its figures, do not fail on them.
+        await using var view = await OpenAsync("", "1400x900");
+        await view.Page.WaitForSelectorAsync("body[data-municipality]", new() { State = WaitForSelectorState.Attached });
+        var violations = await AxeAsync(view.Page, "map page /");
+        Assert.NotNull(violations);
+    }
+
+    // ---------- helpers ----------
+
+    private sealed record Violation(string Id, string Impact, int Nodes, string Where);
+
+    private async Task<List<Violation>> AxeAsync(IPage page, string what)
+    {
+        var script = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Finder", "axe", "axe.min.js"));
+        await page.AddScriptTagAsync(new() { Content = script });
+        var json = await page.EvaluateAsync<string>("""
+            async () => {
+              const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+              return JSON.stringify(r.violations.map(v => ({ id: v.id, impact: v.impact ?? 'none', nodes: v.nodes.length, where: v.nodes.map(n => n.target.join(' ')).join(' | ') })));
+            }
+            """);
+        var list = JsonSerializer.Deserialize<List<Violation>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var counts = string.Join(", ", new[] { "critical", "serious", "moderate", "minor" }.Select(i => $"{i} {list.Count(v => v.Impact == i)}"));
+        output.WriteLine($"axe {what}: {list.Count} violations ({counts}) {string.Join("; ", list.Select(v => $"{v.Id}[{v.Impact}]×{v.Nodes} at {v.Where}"))}");
+        Console.WriteLine($"axe {what}: {list.Count} violations ({counts}) {string.Join("; ", list.Select(v => $"{v.Id}[{v.Impact}]×{v.Nodes}"))}");
+        return list;
+    }
+
+    private sealed record Nearest(string Name, double Minutes);
+
+    private async Task<List<Nearest>> NearestAsync(string address, int pace)
+    {
+        var matches = await server.Client.GetFromJsonAsync<JsonElement>($"/api/geocode?q={Uri.EscapeDataString(address)}");
+        var (lat, lon) = (matches[0].GetProperty("lat").GetDouble(), matches[0].GetProperty("lon").GetDouble());
+        var hubs = await server.Client.GetFromJsonAsync<JsonElement>($"/api/nearest-hubs?lat={lat:F6}&lon={lon:F6}&pace={pace}&limit=5");
+        return [.. hubs.EnumerateArray().Select(h => new Nearest(h.GetProperty("name").GetString()!, h.GetProperty("minutes").GetDouble()))];
+    }
+
+    private static async Task TabUntilAsync(IPage page, string selector, int maxTabs = 80)
+    {
+        for (var i = 0; i < maxTabs; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>($"document.activeElement && document.activeElement.matches({JsonSerializer.Serialize(selector)})"))
+            {
+                return;
+            }
+        }
+        throw new Xunit.Sdk.XunitException($"Tab never reached {selector}");
+    }
+
+    private static Task<string> ActiveIdAsync(IPage page) => page.EvaluateAsync<string>("document.activeElement?.id ?? ''");
+
+    private static Task<bool> NoSidewaysScrollAsync(IPage page) =>
+        page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1");
+
+    private async Task<PageView> OpenAsync(string path, string size = "1280x900")
+    {
+        var parts = size.Split('x');
+        var context = await browser.Browser.NewContextAsync(new()
+        {
+            Locale = "ja-JP",
+            TimezoneId = "Asia/Tokyo",
+            ViewportSize = new() { Width = int.Parse(parts[0]), Height = int.Parse(parts[1]) },
+            HasTouch = size == Phone,
+            IsMobile = size == Phone,
+        });
+        var view = new PageView(context, await context.NewPageAsync());
+        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
+        await view.Page.GotoAsync(server.BaseUrl + "/" + path);
+        if (path.StartsWith("finder", StringComparison.Ordinal))
+        {
+            await view.Page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
+        }
+        return view;
+    }
+
+    private sealed class PageView : IAsyncDisposable
+    {
+        private readonly IBrowserContext _context;
+        private readonly List<string> _errors = [];
+
+        public PageView(IBrowserContext context, IPage page)
+        {
+            _context = context;
+            Page = page;
+            page.Console += (_, msg) =>
+            {
+                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal) && !msg.Text.Contains("404", StringComparison.Ordinal)
+                    && !msg.Text.Contains("400", StringComparison.Ordinal))
+                {
+                    _errors.Add($"{msg.Text} @ {msg.Location}");
+                }
+            };
+            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
+        }
+
+        public IPage Page { get; }
+
+        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
+
+        public async ValueTask DisposeAsync() => await _context.CloseAsync();
+    }
+}

@@ -1,0 +1,350 @@
+// 徒歩圏の人口カバー: choose hubs, pace and minutes; see coverage per district, the gaps and the walking areas;
+// move or close hubs to ask "what if"; print the A4 report.
+import { h, clear, formatNumber } from '../js/dom.js';
+import {
+  GSI_TILES, GSI_TILES_INFO, apiParams, paramsFromQuery, getJson, percent, people, reachableShare, districtStyle,
+  GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds,
+} from './common.js';
+
+const els = {
+  form: document.getElementById('coverage-form'),
+  municipality: document.getElementById('municipality'),
+  title: document.getElementById('title-municipality'),
+  hubTypes: document.getElementById('hub-type-list'),
+  minutes: document.getElementById('minutes'),
+  by: document.getElementById('by'),
+  threshold: document.getElementById('threshold'),
+  status: document.getElementById('status'),
+  run: document.getElementById('run'),
+  resultsHeading: document.getElementById('results-heading'),
+  resultsEmpty: document.getElementById('results-empty'),
+  resultsBody: document.getElementById('results-body'),
+  summary: document.getElementById('summary'),
+  layerNote: document.getElementById('layer-note'),
+  reportLink: document.getElementById('report-link'),
+  downloads: document.getElementById('downloads'),
+  gapList: document.getElementById('gap-list'),
+  legend: document.getElementById('legend'),
+  rulesNote: document.getElementById('rules-note'),
+  districtTable: document.getElementById('district-table'),
+  hubTable: document.getElementById('hub-table'),
+  method: document.getElementById('method'),
+  credits: document.getElementById('credits'),
+  whatIf: document.getElementById('what-if'),
+  whatIfText: document.getElementById('what-if-text'),
+  whatIfReset: document.getElementById('what-if-reset'),
+};
+
+const initial = paramsFromQuery(location.search);
+const state = { moves: initial.moves, closed: initial.closed, runToken: 0, controller: null, lastHubs: [], runs: 0 };
+
+const map = createMap('map', { center: [33.96, 131.25], zoom: 12 });
+L.tileLayer(GSI_TILES, { maxZoom: 18, minZoom: 5 }).addTo(map);
+const districtLayer = L.geoJSON(null, { style: (f) => districtStyle(f.properties), onEachFeature: bindDistrict }).addTo(map);
+const gapLayer = L.geoJSON(null, { style: () => GAP_STYLE, onEachFeature: bindGap }).addTo(map);
+const isochroneLayer = L.geoJSON(null, { style: () => ISOCHRONE_STYLE }).addTo(map);
+const hubLayer = L.layerGroup().addTo(map);
+const Credits = L.Control.extend({
+  options: { position: 'bottomright' },
+  onAdd() {
+    this._div = h('div', { class: 'cv-attribution leaflet-control' });
+    return this._div;
+  },
+  update(lines) {
+    clear(this._div);
+    this._div.append(h('p', {}, '背景地図：', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), ' ｜ Leaflet'));
+    for (const line of lines) this._div.append(h('p', {}, line));
+  },
+});
+const credits = new Credits().addTo(map);
+credits.update([]);
+L.control.layers(null, { '区域の色分け': districtLayer, '空白地域': gapLayer, '徒歩圏': isochroneLayer, '拠点': hubLayer },
+  { collapsed: true, position: 'topright' }).addTo(map);
+
+function setStatus(text) {
+  els.status.textContent = text;
+  els.status.hidden = !text;
+}
+
+function formParams() {
+  const checked = [...els.hubTypes.querySelectorAll('input:checked')].map((i) => i.value);
+  const all = els.hubTypes.querySelectorAll('input').length;
+  return {
+    municipality: els.municipality.value,
+    minutes: Number(els.minutes.value),
+    pace: Number(document.querySelector('input[name="pace"]:checked').value),
+    hubTypes: checked.length === all ? [] : checked,
+    by: els.by.value,
+    threshold: Number(els.threshold.value) || 20000,
+    moves: state.moves,
+    closed: state.closed,
+  };
+}
+
+async function loadChoices() {
+  const code = els.municipality.value;
+  const [types, hubs, layers] = await Promise.all([
+    getJson('../api/hub-types'),
+    getJson(`../collections/hubs/items?municipality_code=${encodeURIComponent(code)}&limit=10000`),
+    getJson(`../api/coverage/layers?municipality=${encodeURIComponent(code)}`),
+  ]);
+  const present = new Set((hubs.features ?? []).map((f) => f.properties?.type).filter(Boolean));
+  clear(els.hubTypes);
+  for (const t of types.filter((t) => present.has(t.key))) {
+    const id = `type-${t.key}`;
+    const checked = initial.hubTypes.length === 0 || initial.hubTypes.includes(t.key);
+    els.hubTypes.append(h('li', {}, h('input', { type: 'checkbox', id, value: t.key, checked }), h('label', { for: id }, t.name)));
+  }
+  if (!present.size) els.hubTypes.append(h('li', {}, 'この市区町村には拠点がありません。'));
+  clear(els.by);
+  for (const l of layers) {
+    els.by.append(h('option', { value: l.key, selected: l.key === initial.by }, `${l.name}（${formatNumber(l.districts)}）`));
+  }
+}
+
+async function loadMunicipalities() {
+  const list = await getJson('../api/municipalities');
+  clear(els.municipality);
+  for (const m of list.filter((m) => m.counts.populationUnits > 0)) {
+    els.municipality.append(h('option', { value: m.code, selected: m.code === initial.municipality }, `${m.name}（${m.prefecture ?? ''}）`));
+  }
+  if (!els.municipality.value && list.length) els.municipality.value = list[0].code;
+}
+
+async function run() {
+  const token = ++state.runToken;
+  state.controller?.abort();
+  state.controller = new AbortController();
+  const signal = state.controller.signal;
+  const p = formParams();
+  if (!(p.minutes > 0 && p.minutes <= 60)) {
+    setStatus('歩く時間は 1〜60 分で指定してください。');
+    els.minutes.focus();
+    return;
+  }
+  const q = apiParams(p);
+  history.replaceState(null, '', `?${q}`);
+  setStatus('数えています…');
+  els.run.disabled = true;
+  try {
+    const gapQuery = new URLSearchParams(q);
+    gapQuery.set('format', 'geojson');
+    const districtQuery = new URLSearchParams(q);
+    districtQuery.set('format', 'geojson');
+    const isoQuery = new URLSearchParams({ municipality: p.municipality, minutes: String(p.minutes), pace: String(p.pace) });
+    if (p.hubTypes.length) isoQuery.set('hub_types', p.hubTypes.join(','));
+    const [districts, gaps] = await Promise.all([
+      getJson(`../api/coverage?${districtQuery}`, signal),
+      getJson(`../api/coverage/gaps?${gapQuery}`, signal),
+    ]);
+    if (token !== state.runToken) return;
+    showResults(p, q, districts, gaps);
+    setStatus('');
+    // Walking areas drawn from the hubs that were analysed (moved ones at their new place cannot be drawn by id: only unmoved, open hubs).
+    const ids = districts.hubs.filter((hb) => hb.id !== null && !hb.whatIf && hb.onNetwork).map((hb) => hb.id);
+    isochroneLayer.clearLayers();
+    if (ids.length) {
+      isoQuery.set('hub_ids', ids.join(','));
+      const iso = await getJson(`../api/isochrones?${isoQuery}`, signal);
+      if (token === state.runToken) isochroneLayer.addData(iso);
+    }
+    // For tests and scripts: how many analyses this page has finished showing.
+    if (token === state.runToken) document.body.dataset.runs = String(++state.runs);
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    setStatus(`数えられませんでした：${e.message}`);
+  } finally {
+    if (token === state.runToken) els.run.disabled = false;
+  }
+}
+
+function showResults(p, q, fc, gaps) {
+  const t = fc.totals;
+  els.title.textContent = fc.municipality.name;
+  document.title = `徒歩圏の人口カバー｜${fc.municipality.name}｜福祉マップ`;
+  els.resultsEmpty.hidden = true;
+  els.resultsBody.hidden = false;
+  clear(els.summary);
+  const row = (term, value, note) => [h('dt', {}, term), h('dd', {}, value, note ? h('span', { class: 'cv-dd-note' }, note) : null)];
+  els.summary.append(
+    ...row('人口', people(t.population)),
+    ...row(`歩いて ${p.minutes} 分で届く`, people(t.covered), `（${percent(t.coveredShare)}、道路データのある人の ${percent(t.coveredShareOfReachable)}）`),
+    ...row('届かない', people(t.uncovered)),
+    ...row('道路データなし', people(t.noNetwork), '（歩行ネットワークの範囲外。届く・届かないに数えません）'),
+    ...row(`直線 ${formatNumber(fc.parameters.walkMetres)} m なら届く`, people(t.straightLineCovered), `（${percent(t.straightLineCoveredShare)}）`),
+    ...t.bands.flatMap((b) => row(`${b.name}：届く／届かない`, `${formatNumber(b.covered)} ／ ${formatNumber(b.uncovered)} 人`)),
+  );
+  els.layerNote.hidden = !fc.layer.note;
+  els.layerNote.textContent = fc.layer.note ?? '';
+  els.reportLink.href = `report.html?${q}`;
+
+  clear(els.downloads);
+  const file = (label, path, format, extra = {}) => {
+    const dq = new URLSearchParams(q);
+    dq.set('format', format);
+    for (const [k, v] of Object.entries(extra)) dq.set(k, v);
+    return h('li', {}, h('a', { href: `../api/${path}?${dq}`, download: '' }, label));
+  };
+  els.downloads.append(
+    file('区域ごとの表（CSV、Excel 用）', 'coverage', 'csv'),
+    file('区域ごとの表・すべての列（CSV）', 'coverage', 'csv', { columns: 'all' }),
+    file('区域（GeoJSON）', 'coverage', 'geojson'),
+    file('区域・空白地域・拠点（GeoPackage）', 'coverage', 'gpkg'),
+    file('空白地域（CSV）', 'coverage/gaps', 'csv'),
+    file('空白地域（GeoJSON）', 'coverage/gaps', 'geojson'),
+  );
+
+  districtLayer.clearLayers();
+  districtLayer.addData(fc);
+  gapLayer.clearLayers();
+  gapLayer.addData(gaps);
+  drawHubs(fc.hubs);
+  if (!state.fitted) {
+    const bounds = reachableBounds(districtLayer);
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
+    state.fitted = true;
+  }
+  clear(els.legend).append(...legendItems(p.minutes, p.pace));
+  credits.update(fc.attribution);
+  clear(els.credits).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, '背景地図：地理院タイル（国土地理院）'));
+  clear(els.method).append(...fc.method.map((para) => h('p', {}, para)));
+
+  showGaps(gaps, p);
+  showDistrictTable(fc);
+  showHubTable(fc);
+  showWhatIf(fc);
+}
+
+function showGaps(gaps, p) {
+  clear(els.gapList);
+  const top = gaps.features.slice(0, 10);
+  if (!top.length) els.gapList.append(h('li', {}, `歩いて ${p.minutes} 分で届かない人はいません（道路データのある範囲）。`));
+  for (const f of top) {
+    const g = f.properties;
+    const minutes = g.nearest_minutes === null ? '拠点まで道がつながっていません' : `いちばん近い拠点（${g.nearest_hub_name}）まで歩いて ${g.nearest_minutes} 分〜`;
+    const older = g.age_65_plus_uncovered !== undefined ? `（65歳以上 ${formatNumber(g.age_65_plus_uncovered)} 人）` : '';
+    els.gapList.append(h('li', { class: 'cv-gap-item' },
+      h('button', { type: 'button', class: 'cv-link-button', onclick: () => map.fitBounds(L.geoJSON(f).getBounds(), { maxZoom: 16, padding: [30, 30] }) },
+        `${formatNumber(g.uncovered)} 人${older}：${g.units}`),
+      h('span', { class: 'cv-gap-minutes' }, minutes)));
+  }
+  if (gaps.features.length > top.length) els.gapList.append(h('li', { class: 'cv-note' }, `ほか ${formatNumber(gaps.features.length - top.length)} か所（書き出しに全件）`));
+}
+
+function cell(value, numeric = true) {
+  return h('td', { class: numeric ? 'num' : null }, value);
+}
+
+function showDistrictTable(fc) {
+  const head = ['区域', '人口', '届く', '届かない', '道路データなし', '届く割合', '直線なら届く', '拠点数', '目安'];
+  clear(els.districtTable.tHead).append(h('tr', {}, head.map((x) => h('th', { scope: 'col' }, x))));
+  const rows = fc.features.map((f) => f.properties).filter((p) => p.population > 0)
+    .sort((a, b) => b.uncovered - a.uncovered || b.population - a.population);
+  const body = els.districtTable.tBodies[0];
+  clear(body);
+  for (const p of rows) {
+    const flags = [p.no_hub ? '拠点なし' : null, p.over_threshold ? `1か所あたり ${formatNumber(Math.round(p.residents_per_hub ?? p.population))} 人` : null].filter(Boolean).join('・');
+    body.append(h('tr', {}, h('th', { scope: 'row' }, p.district_name), cell(formatNumber(p.population)), cell(formatNumber(p.covered)),
+      cell(formatNumber(p.uncovered)), cell(formatNumber(p.no_network)), cell(percent(reachableShare(p))),
+      cell(formatNumber(p.straight_line_covered)), cell(formatNumber(p.hubs)), cell(flags, false)));
+  }
+  const t = fc.totals;
+  body.append(h('tr', { class: 'cv-total' }, h('th', { scope: 'row' }, '合計'), cell(formatNumber(t.population)), cell(formatNumber(t.covered)),
+    cell(formatNumber(t.uncovered)), cell(formatNumber(t.noNetwork)), cell(percent(t.coveredShareOfReachable)),
+    cell(formatNumber(t.straightLineCovered)), cell(formatNumber(fc.hubs.length)), cell('', false)));
+  const r = fc.rules;
+  els.rulesNote.textContent = `${fc.layer.name}：${formatNumber(r.districts)} 区域のうち、拠点のない区域 ${formatNumber(r.districtsWithoutHub)}、` +
+    `拠点 1 か所あたり ${formatNumber(r.residentsPerHub)} 人を超える区域 ${formatNumber(r.districtsOverThreshold)}。人口のある区域を届かない人の多い順に表示。` +
+    (r.note ? ` ${r.note}` : '');
+}
+
+function showHubTable(fc) {
+  const head = ['含める', '拠点', '区域', `歩いて届く人`, 'その拠点だけ', '直線なら届く', '道路まで'];
+  clear(els.hubTable.tHead).append(h('tr', {}, head.map((x) => h('th', { scope: 'col' }, x))));
+  const body = els.hubTable.tBodies[0];
+  clear(body);
+  const shown = [...fc.hubs];
+  for (const id of state.closed) {
+    const known = state.lastHubs.find((x) => x.id === id);
+    if (known) shown.push({ ...known, closed: true });
+  }
+  for (const hub of shown) {
+    const id = `hub-include-${hub.id}`;
+    const box = h('input', {
+      type: 'checkbox', id, checked: !hub.closed, 'aria-label': `${hub.name} を含める`,
+      onchange: (e) => { if (e.target.checked) state.closed.delete(hub.id); else state.closed.add(hub.id); run(); },
+    });
+    body.append(h('tr', { class: hub.closed ? 'cv-closed' : null }, h('td', {}, hub.id === null ? '' : box),
+      h('th', { scope: 'row' }, hub.name, hub.whatIf === 'moved' ? '（動かした場所）' : '', hub.closed ? '（閉じた場合）' : ''),
+      cell(hub.districtName ?? '', false), cell(hub.closed ? '―' : formatNumber(hub.covered)), cell(hub.closed ? '―' : formatNumber(hub.unique)),
+      cell(hub.closed ? '―' : formatNumber(hub.straightLineCovered)),
+      cell(hub.onNetwork ? `${formatNumber(Math.round(hub.snapMetres))} m` : `道路から ${formatNumber(Math.round(hub.snapMetres))} m（対象外）`, false)));
+  }
+  state.lastHubs = [...fc.hubs.filter((x) => x.id !== null), ...state.lastHubs.filter((x) => !fc.hubs.some((y) => y.id === x.id))];
+}
+
+function drawHubs(hubs) {
+  hubLayer.clearLayers();
+  for (const hub of hubs) {
+    const marker = L.marker([hub.lat, hub.lon], {
+      icon: hubIcon(hub.whatIf === 'moved'), draggable: hub.id !== null, keyboard: true, title: hub.name, alt: hub.name,
+    });
+    marker.bindTooltip(h('span', {}, `${hub.name}：歩いて届く ${formatNumber(hub.covered)} 人、その拠点だけ ${formatNumber(hub.unique)} 人`));
+    marker.on('dragend', () => {
+      state.moves.set(hub.id, marker.getLatLng());
+      run();
+    });
+    hubLayer.addLayer(marker);
+  }
+}
+
+function showWhatIf(fc) {
+  const moved = fc.hubs.filter((x) => x.whatIf === 'moved').map((x) => `${x.name}を動かした`);
+  const closed = [...state.closed].map((id) => state.lastHubs.find((x) => x.id === id)?.name ?? `拠点 ${id}`).map((n) => `${n}を閉じた`);
+  const all = [...moved, ...closed];
+  els.whatIf.hidden = all.length === 0;
+  els.whatIfText.textContent = all.join('、') + (all.length ? '場合' : '');
+}
+
+function bindDistrict(feature, layer) {
+  const p = feature.properties;
+  layer.bindTooltip(h('span', {}, `${p.district_name}：人口 ${formatNumber(p.population)}、届く ${formatNumber(p.covered)}、届かない ${formatNumber(p.uncovered)}、道路データなし ${formatNumber(p.no_network)}、拠点 ${p.hubs}`), { sticky: true });
+}
+
+function bindGap(feature, layer) {
+  const g = feature.properties;
+  layer.bindTooltip(h('span', {}, `空白地域 ${g.rank}：届かない ${formatNumber(g.uncovered)} 人` +
+    (g.nearest_minutes === null ? '' : `、いちばん近い拠点まで ${g.nearest_minutes} 分〜`)), { sticky: true });
+}
+
+els.form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  run();
+});
+els.whatIfReset.addEventListener('click', () => {
+  state.moves.clear();
+  state.closed.clear();
+  run();
+});
+els.municipality.addEventListener('change', async () => {
+  state.moves.clear();
+  state.closed.clear();
+  state.fitted = false;
+  await loadChoices();
+  run();
+});
+
+(async () => {
+  try {
+    els.minutes.value = String(initial.minutes);
+    const pace = document.querySelector(`input[name="pace"][value="${initial.pace}"]`);
+    if (pace) pace.checked = true;
+    els.threshold.value = String(initial.threshold);
+    await loadMunicipalities();
+    await loadChoices();
+    setStatus('');
+    await run();
+  } catch (e) {
+    setStatus(`読み込めませんでした：${e.message}`);
+  }
+})();

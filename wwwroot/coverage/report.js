@@ -1,0 +1,116 @@
+// The printable A4 report of one coverage analysis: title and conditions, summary, map with legend, scale and credits,
+// gaps, hubs, the district table, the method and the data credits. Parameters come from the query string.
+import { h, clear, formatNumber } from '../js/dom.js';
+import {
+  GSI_TILES, apiParams, paramsFromQuery, getJson, percent, reachableShare, districtStyle, GAP_STYLE, ISOCHRONE_STYLE, createMap,
+  legendItems, hubIcon, reachableBounds,
+} from './common.js';
+
+const $ = (id) => document.getElementById(id);
+const p = paramsFromQuery(location.search);
+const q = apiParams(p);
+$('back').href = `./?${q}`;
+$('print').addEventListener('click', () => window.print());
+
+const map = createMap('map', { zoomControl: false, dragging: false, scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false });
+const tiles = L.tileLayer(GSI_TILES, { maxZoom: 18, minZoom: 5 }).addTo(map);
+
+function table(el, head, rows) {
+  clear(el.tHead).append(h('tr', {}, head.map((x) => h('th', { scope: 'col' }, x))));
+  clear(el.tBodies[0]).append(...rows);
+}
+const td = (v, cls = 'num') => h('td', { class: cls }, v);
+
+(async () => {
+  try {
+    const districtsQuery = new URLSearchParams(q);
+    districtsQuery.set('format', 'geojson');
+    const gapsQuery = new URLSearchParams(q);
+    gapsQuery.set('format', 'geojson');
+    const [fc, gaps] = await Promise.all([getJson(`../api/coverage?${districtsQuery}`), getJson(`../api/coverage/gaps?${gapsQuery}`)]);
+    const t = fc.totals;
+    const name = fc.municipality.name;
+    document.title = `${name} 徒歩 ${p.minutes} 分圏の人口カバー｜福祉マップ`;
+    $('title').textContent = `${name}　拠点から歩いて ${p.minutes} 分で届く人・届かない人`;
+    const types = [...new Set(fc.hubs.map((x) => x.typeName))].join('・') || '（拠点なし）';
+    const whatIf = fc.hubs.some((x) => x.whatIf) || fc.parameters.closed.length ? '（もしもの変更を含む）' : '';
+    $('conditions').textContent = `拠点：${types} ${formatNumber(fc.hubs.length)} か所${whatIf}／歩く速さ 毎分 ${p.pace} m、${p.minutes} 分（${formatNumber(fc.parameters.walkMetres)} m）／区域：${fc.layer.name}`;
+    $('date').textContent = `作成日 ${new Date().toLocaleDateString('ja-JP', { year: 'numeric', month: 'long', day: 'numeric' })}　福祉マップ`;
+
+    const summaryRows = [
+      ['人口', formatNumber(t.population), ''],
+      [`歩いて ${p.minutes} 分で届く`, formatNumber(t.covered), `${percent(t.coveredShare)}（道路データのある人の ${percent(t.coveredShareOfReachable)}）`],
+      ['届かない', formatNumber(t.uncovered), percent(t.population ? t.uncovered / t.population : null)],
+      ['道路データなし', formatNumber(t.noNetwork), `${percent(t.population ? t.noNetwork / t.population : null)}（歩行ネットワークの範囲外）`],
+      [`直線 ${formatNumber(fc.parameters.walkMetres)} m なら届く`, formatNumber(t.straightLineCovered), percent(t.straightLineCoveredShare)],
+      ...t.bands.map((b) => [`${b.name}：届く／届かない`, `${formatNumber(b.covered)} ／ ${formatNumber(b.uncovered)}`, '']),
+    ];
+    clear($('summary').tBodies[0]).append(...summaryRows.map(([a, b, c]) => h('tr', {}, h('th', { scope: 'row' }, a), td(`${b} 人`), td(c, 'note'))));
+    $('layer-note').hidden = !fc.layer.note;
+    $('layer-note').textContent = fc.layer.note ?? '';
+
+    // Map: districts, gaps, walking areas and hubs, fitted to the municipality.
+    const districts = L.geoJSON(fc, { style: (f) => districtStyle(f.properties) }).addTo(map);
+    L.geoJSON(gaps, { style: () => GAP_STYLE, interactive: false }).addTo(map);
+    for (const hub of fc.hubs) L.marker([hub.lat, hub.lon], { icon: hubIcon(hub.whatIf === 'moved'), interactive: false, keyboard: false }).addTo(map);
+    const bounds = reachableBounds(districts);
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [4, 4] });
+    const ids = fc.hubs.filter((x) => x.id !== null && !x.whatIf && x.onNetwork).map((x) => x.id);
+    if (ids.length) {
+      const iso = await getJson(`../api/isochrones?${new URLSearchParams({ municipality: p.municipality, minutes: String(p.minutes), pace: String(p.pace), hub_ids: ids.join(',') })}`);
+      L.geoJSON(iso, { style: () => ISOCHRONE_STYLE }).addTo(map);
+    }
+    clear($('legend')).append(...legendItems(p.minutes, p.pace));
+    $('map-credits').textContent = `地図は歩行ネットワークのある範囲を中心に表示（灰色は道路データなし）。背景地図：地理院タイル（国土地理院）｜ Leaflet ｜ ${fc.attribution.join(' ｜ ')}`;
+
+    const byUnits = fc.layer.key === 'units';
+    const gapHead = ['順位', '届かない人', ...(fc.totals.bands.some((b) => b.key === 'age_65_plus') ? ['65歳以上'] : []), 'いちばん近い拠点まで',
+      ...(byUnits ? ['町丁・字'] : ['区域', '町丁・字'])];
+    table($('gaps'), gapHead, gaps.features.slice(0, 20).map((f) => {
+      const g = f.properties;
+      return h('tr', {}, td(String(g.rank)), td(formatNumber(g.uncovered)),
+        ...(g.age_65_plus_uncovered !== undefined ? [td(formatNumber(g.age_65_plus_uncovered))] : []),
+        td(g.nearest_minutes === null ? '道がつながっていない' : `${g.nearest_minutes} 分〜（${g.nearest_hub_name}）`, 'text'),
+        ...(byUnits ? [] : [td(g.district_name ?? '', 'text')]), td(g.units, 'text'));
+    }));
+    if (!gaps.features.length) clear($('gaps').tBodies[0]).append(h('tr', {}, h('td', { colspan: gapHead.length }, '届かない人はいません（道路データのある範囲）。')));
+
+    table($('hubs'), ['拠点', '区域', '歩いて届く人', 'その拠点だけ', '直線なら届く', '備考'], fc.hubs.map((x) => h('tr', {},
+      h('th', { scope: 'row' }, x.name), td(x.districtName ?? '', 'text'), td(formatNumber(x.covered)), td(formatNumber(x.unique)),
+      td(formatNumber(x.straightLineCovered)),
+      td([x.whatIf === 'moved' ? '動かした場所' : '', x.onNetwork ? '' : `道路から ${formatNumber(Math.round(x.snapMetres))} m（歩行ネットワークの範囲外）`].filter(Boolean).join('・'), 'text'))));
+
+    const r = fc.rules;
+    $('rules').textContent = `${formatNumber(r.districts)} 区域のうち、拠点のない区域 ${formatNumber(r.districtsWithoutHub)}、拠点 1 か所あたり ${formatNumber(r.residentsPerHub)} 人を超える区域 ${formatNumber(r.districtsOverThreshold)}。` +
+      `人口のある区域を表示しています。${r.note ?? ''}`;
+    const rows = fc.features.map((f) => f.properties).filter((d) => d.population > 0);
+    table($('districts'), ['区域', '人口', '届く', '届かない', '道路データなし', '届く割合', '直線なら届く', '拠点数', '目安'], [
+      ...rows.map((d) => h('tr', {}, h('th', { scope: 'row' }, d.district_name), td(formatNumber(d.population)), td(formatNumber(d.covered)),
+        td(formatNumber(d.uncovered)), td(formatNumber(d.no_network)), td(percent(reachableShare(d))), td(formatNumber(d.straight_line_covered)),
+        td(formatNumber(d.hubs)), td([d.no_hub ? '拠点なし' : '', d.over_threshold ? '目安超え' : ''].filter(Boolean).join('・'), 'text'))),
+      h('tr', { class: 'rp-total' }, h('th', { scope: 'row' }, '合計'), td(formatNumber(t.population)), td(formatNumber(t.covered)),
+        td(formatNumber(t.uncovered)), td(formatNumber(t.noNetwork)), td(percent(t.coveredShareOfReachable)), td(formatNumber(t.straightLineCovered)),
+        td(formatNumber(fc.hubs.length)), td('', 'text')),
+    ]);
+
+    clear($('method')).append(...fc.method.map((m) => h('p', {}, m)));
+    clear($('credits')).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, '背景地図：地理院タイル（国土地理院）'),
+      h('li', {}, '地図表示：Leaflet'));
+    await tilesSettled();
+    $('status').textContent = '準備ができました。「印刷する」で A4 に印刷できます。';
+    $('report').setAttribute('aria-busy', 'false');
+    document.body.dataset.ready = 'true';
+  } catch (e) {
+    $('status').textContent = `レポートを作れませんでした：${e.message}`;
+  }
+})();
+
+/** Waits (at most 3 s) for the background tiles, so a print right away is complete; offline the report prints without them. */
+function tilesSettled() {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = () => { if (!done) { done = true; resolve(); } };
+    tiles.once('load', finish);
+    setTimeout(finish, 3000);
+  });
+}

@@ -1,0 +1,256 @@
+// Shared by the finder page and the hub detail page: the page's own texts (standard and やさしい日本語), paces, opening
+// hours, and calls to the server that turn problem details into sentences. Nothing here builds HTML from strings.
+import { h } from '../js/dom.js';
+
+export const PACES = [
+  { key: 'normal', metres: 80, words: ['ふつう', '普通'] },
+  { key: 'slow', metres: 60, words: ['ゆっくり'] },
+  { key: 'resting', metres: 48, words: ['休み休み', 'やすみやすみ'] },
+];
+
+export const FUNCTIONS = ['相談', '居場所', '子ども食堂', '学習支援', '介護予防'];
+export const TARGETS = ['子ども', '子育て', '高齢者', '誰でも'];
+const DAY_NAMES = ['', '月', '火', '水', '木', '金', '土', '日'];
+
+// Texts of the page itself: [standard, やさしい日本語]. Data (names, addresses) is never translated.
+const TEXTS = {
+  title: ['歩いて行ける 通いの場さがし', 'あるいて いける ばしょを さがす'],
+  lead: ['相談や交流ができる近くの場所を、あなたの歩く速さで探します。', 'そうだん（はなしを きいて もらう）や、ひとと あえる ばしょを さがします。'],
+  easyOn: ['ふつうの日本語にする', 'ふつうの にほんごに する'],
+  easyOff: ['やさしい日本語にする', 'やさしい にほんごに する'],
+  mapLink: ['福祉マップ（計画担当の方へ）', 'ふくしマップ（しやくしょの ひとの ための ちず）'],
+  skip: ['結果へ移動', 'けっかへ いく'],
+  whereHeading: ['1. いまいる場所', '1. いま いる ところ'],
+  qLabel: ['住所（町の名前と丁目）', 'じゅうしょ（まちの なまえと ちょうめ）'],
+  qHint: ['例：則貞2丁目、則貞二丁目。「、ゆっくり」と続けると歩く速さも選べます。', 'れい：則貞2丁目。「、ゆっくり」と かくと、あるく はやさも えらべます。'],
+  search: ['探す', 'さがす'],
+  locate: ['現在地を使う', 'いま いる ところを つかう'],
+  tapHint: ['地図をタップ（クリック）して場所を選ぶこともできます。', 'ちずを さわって（クリックして）ばしょを えらぶ ことも できます。'],
+  paceLegend: ['2. 歩く速さ', '2. あるく はやさ'],
+  pace_normal: ['ふつう（1分に80m）', 'ふつう（1ぷんに 80メートル）'],
+  pace_slow: ['ゆっくり（1分に60m）', 'ゆっくり（1ぷんに 60メートル）'],
+  pace_resting: ['休み休み（1分に48m）', 'やすみ ながら（1ぷんに 48メートル）'],
+  filtersSummary: ['しぼりこむ（できること・対象・時間）', 'えらぶ（できる こと・だれ・じかん）'],
+  functionsLegend: ['できること', 'できる こと'],
+  targetsLegend: ['対象', 'だれが いける'],
+  timeLegend: ['時間', 'じかん'],
+  openNowLabel: ['今開いている場所だけ', 'いま あいている ばしょ だけ'],
+  resultsHeading: ['3. 近い順の場所', '3. ちかい じゅんの ばしょ'],
+  mapHeading: ['地図', 'ちず'],
+  mapHelp: ['地図の番号の印は Tab キーで選び、Enter キーで説明を開き、Esc キーで閉じます。地図を選んで矢印キーで動かし Enter キーを押すと、地図の中心から探します。地図がなくても、一覧ですべて分かります。',
+    'ちずの ばんごうは Tab キーで えらび、Enter キーで ひらき、Esc キーで とじます。ちずが なくても、いちらんで ぜんぶ わかります。'],
+  sourcesHeading: ['データの出典', 'データの でどころ'],
+  fn_相談: ['相談', 'そうだん'],
+  fn_居場所: ['居場所', 'いばしょ（すごせる ところ）'],
+  fn_交流: ['交流', 'ひとと あう'],
+  fn_ボランティア: ['ボランティア', 'ボランティア'],
+  fn_子ども食堂: ['子ども食堂', 'こども しょくどう'],
+  fn_学習支援: ['学習支援', 'べんきょうの てつだい'],
+  fn_介護予防: ['介護予防', 'げんきに くらす ための たいそう など'],
+  tg_子ども: ['子ども', 'こども'],
+  tg_子育て: ['子育て中の人', 'こそだて ちゅうの ひと'],
+  tg_高齢者: ['高齢者', 'おとしより'],
+  tg_誰でも: ['誰でも', 'だれでも'],
+  tg_障害のある人: ['障害のある人', 'しょうがいの ある ひと'],
+  walk: ['歩いて 約{min}分', 'あるいて やく {min}ぷん'],
+  walkDetail: ['{metres}（{pace}で）', '{metres}（{pace}で）'],
+  offers: ['できること', 'できる こと'],
+  forWhom: ['対象', 'だれが いける'],
+  days: ['開いている日', 'あいている ひ'],
+  now: ['いま', 'いま'],
+  address: ['住所', 'じゅうしょ'],
+  openNow: ['いま開いています', 'いま あいて います'],
+  closedNow: ['いまは閉まっています', 'いまは しまって います'],
+  noHours: ['開館時間の情報がありません', 'あいている じかんの じょうほうが ありません'],
+  unknownNow: ['分かりません（開館時間の情報がありません）', 'わかりません'],
+  showRoute: ['地図で道順を見る', 'ちずで みちを みる'],
+  routeShown: ['地図に道順を表示中', 'ちずに みちを だして います'],
+  details: ['くわしく・印刷用カード', 'くわしく みる・いんさつ'],
+  searching: ['探しています…', 'さがして います…'],
+  geocoding: ['住所を調べています…', 'じゅうしょを しらべて います…'],
+  locating: ['現在地を調べています…', 'いま いる ところを しらべて います…'],
+  found: ['{place}から近い順に {n}か所（{pace}）。', '{place}から ちかい じゅんに {n}か しょ（{pace}）。'],
+  none: ['{place}から歩いて行ける場所は見つかりませんでした。', '{place}から あるいて いける ばしょは ありませんでした。'],
+  noneFiltered: ['{place}から歩いて行ける、条件に合う場所は見つかりませんでした。しぼりこみを外してみてください。',
+    '{place}から いける、えらんだ じょうけんの ばしょは ありませんでした。えらんだ ものを はずして ください。'],
+  noneOpenNow: ['（開館時間の情報がない場所は「今開いている」に入りません。）', '（あいている じかんが わからない ばしょは はいりません。）'],
+  choose: ['どの場所ですか。選んでください。', 'どこ ですか。えらんで ください。'],
+  didYouMean: ['もしかして：', 'もしかして：'],
+  startHere: ['いまいる場所', 'いま いる ところ'],
+  tappedPlace: ['地図で選んだ場所', 'ちずで えらんだ ところ'],
+  mapCentre: ['地図の中心', 'ちずの まんなか'],
+  myLocation: ['現在地', 'いま いる ところ'],
+  locateFailed: ['現在地が分かりませんでした。住所を入れるか、地図をタップしてください。', 'いま いる ところが わかりませんでした。じゅうしょを いれるか、ちずを さわって ください。'],
+  locateUnsupported: ['この端末では現在地を使えません。住所を入れてください。', 'この きかいでは つかえません。じゅうしょを いれて ください。'],
+  emptyQuery: ['住所を入れてください（例：則貞2丁目）。', 'じゅうしょを いれて ください（れい：則貞2丁目）。'],
+  serverError: ['サーバーにつながりませんでした。時間をおいてもう一度お試しください。', 'つながりませんでした。すこし まって から もう いちど して ください。'],
+  markerLabel: ['{rank}番 {name}、歩いて約{min}分', '{rank}ばん {name}、あるいて やく {min}ぷん'],
+  startMarker: ['出発する場所：{place}', 'でる ところ：{place}'],
+  close: ['閉じる', 'とじる'],
+  // detail page
+  backToList: ['一覧にもどる', 'いちらんに もどる'],
+  print: ['印刷する', 'いんさつ する'],
+  cardFrom: ['{place}から', '{place}から'],
+  hours: ['開いている日と時間', 'あいている ひと じかん'],
+  contact: ['連絡先', 'れんらくさき'],
+  phone: ['電話', 'でんわ'],
+  email: ['メール', 'メール'],
+  website: ['ホームページ', 'ホームページ'],
+  noContact: ['連絡先の情報がありません。', 'れんらくさきの じょうほうが ありません。'],
+  accessibility: ['バリアフリー', 'バリアフリー'],
+  operator: ['運営', 'うんえい'],
+  note: ['お知らせ', 'おしらせ'],
+  hubNotFound: ['この場所は見つかりませんでした。', 'この ばしょは みつかりませんでした。'],
+  routeFromStart: ['出発する場所からの道順', 'でる ところ からの みち'],
+  noStart: ['出発する場所が分からないため、道順は表示していません。一覧から開くと道順も入ります。',
+    'でる ところが わからないので、みちは でて いません。'],
+  printedOn: ['印刷日：{date}', 'いんさつ した ひ：{date}'],
+  typeLabel: ['種類', 'しゅるい'],
+};
+
+let easy = false;
+try { easy = localStorage.getItem('fm-easy') === '1'; } catch { /* private mode */ }
+
+export function isEasy() { return easy; }
+
+export function setEasy(value) {
+  easy = value;
+  try { localStorage.setItem('fm-easy', value ? '1' : '0'); } catch { /* private mode */ }
+  applyTexts(document);
+}
+
+/** A text of the page in the current mode, with {name} placeholders filled (values become text, never markup). */
+export function t(key, params) {
+  const pair = TEXTS[key];
+  let text = pair ? pair[easy ? 1 : 0] : key;
+  for (const [k, v] of Object.entries(params ?? {})) text = text.split(`{${k}}`).join(String(v));
+  return text;
+}
+
+/** A function or target word shown in the current mode (unknown words as they are). */
+export function word(prefix, value) {
+  return TEXTS[`${prefix}_${value}`] ? t(`${prefix}_${value}`) : value;
+}
+
+/** Sets the text of every [data-t] element (and [data-t-label] aria-labels) under root. */
+export function applyTexts(root) {
+  for (const el of root.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  for (const el of root.querySelectorAll('[data-t-label]')) el.setAttribute('aria-label', t(el.dataset.tLabel));
+  document.documentElement.dataset.easy = easy ? '1' : '0';
+  const toggle = document.getElementById('easy-toggle');
+  if (toggle) {
+    toggle.setAttribute('aria-pressed', easy ? 'true' : 'false');
+    toggle.textContent = easy ? t('easyOn') : t('easyOff');
+  }
+}
+
+export function paceByMetres(metres) {
+  return PACES.find((p) => p.metres === Number(metres)) ?? PACES[0];
+}
+
+export function paceName(pace) {
+  return pace.key === 'normal' ? (easy ? 'ふつう' : 'ふつう') : pace.key === 'slow' ? 'ゆっくり' : (easy ? 'やすみ ながら' : '休み休み');
+}
+
+/**
+ * Reads a pace word typed with the address: 「則貞2丁目、ゆっくり」 → { address: '則貞2丁目', pace: slow }.
+ * The pace word may stand anywhere, separated by 、 , or a space, or just follow the address.
+ */
+export function splitPace(text) {
+  let address = text;
+  let pace = null;
+  for (const p of PACES) {
+    for (const w of p.words) {
+      if (address.includes(w)) {
+        pace = p;
+        address = address.split(w).join(' ');
+      }
+    }
+  }
+  address = address.replace(/[、，,。．\s　]+/g, ' ').trim();
+  return { address, pace };
+}
+
+/** 930 → "930 m", 2471 → "2.5 km". */
+export function formatMetres(m) {
+  return m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(1)} km`;
+}
+
+/** Minutes shown to a resident: rounded up, at least 1. */
+export function walkMinutes(minutes) {
+  return Math.max(1, Math.ceil(minutes - 1e-9));
+}
+
+/** Opening periods as lines: 「月・水・金 9:00〜17:00」. Empty when unknown. */
+export function openingLines(periods) {
+  return (periods ?? []).map((p) => {
+    const days = (p.days ?? []).filter((d) => d >= 1 && d <= 7).map((d) => DAY_NAMES[d]).join('・');
+    return `${days} ${trimTime(p.opens)}〜${trimTime(p.closes)}`;
+  });
+}
+
+function trimTime(s) {
+  return typeof s === 'string' ? s.replace(/^0(\d):/, '$1:') : '';
+}
+
+/** 「いま」 as text plus a symbol, so colour is never the only cue. */
+export function openNowBadge(openNow, hasHours) {
+  if (!hasHours) return h('span', { class: 'badge badge-unknown' }, h('span', { 'aria-hidden': 'true' }, '？ '), t('noHours'));
+  return openNow
+    ? h('span', { class: 'badge badge-open' }, h('span', { 'aria-hidden': 'true' }, '● '), t('openNow'))
+    : h('span', { class: 'badge badge-closed' }, h('span', { 'aria-hidden': 'true' }, '○ '), t('closedNow'));
+}
+
+/** An error the page can say: the server's problem detail (Japanese) and its type. */
+export class ProblemError extends Error {
+  constructor(status, type, detail, extra) {
+    super(detail);
+    this.status = status;
+    this.type = type;
+    this.extra = extra ?? {};
+  }
+}
+
+/** GET JSON; a problem response becomes a ProblemError carrying the server's Japanese detail. */
+export async function getJson(url, signal) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: 'application/json' }, signal });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ProblemError(0, 'network', t('serverError'));
+  }
+  if (response.ok) return response.json();
+  let body = null;
+  try { body = await response.json(); } catch { /* not JSON */ }
+  const type = typeof body?.type === 'string' ? body.type.split('/').pop() : 'http-' + response.status;
+  const detail = typeof body?.detail === 'string' && body.detail ? body.detail : t('serverError');
+  throw new ProblemError(response.status, type, detail, body);
+}
+
+/** The GSI pale tiles used by the main map (may be unreachable offline; everything else still works). */
+export const TILES = {
+  url: 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png',
+  info: 'https://maps.gsi.go.jp/development/ichiran.html',
+};
+
+/** Credit lines for what the finder shows (built as text nodes). */
+export function creditItems(hubCredits) {
+  const items = [
+    h('li', {}, '道のり：', h('a', { href: 'https://www.openstreetmap.org/copyright', target: '_blank', rel: 'noopener' }, '© OpenStreetMap contributors'), '（ODbL）'),
+    h('li', {}, '住所の位置：', h('a', { href: 'https://github.com/geolonia/japanese-addresses', target: '_blank', rel: 'noopener' }, 'Geolonia 住所データ'), '（CC BY 4.0）、出典：政府統計の総合窓口(e-Stat)（平成27年国勢調査 小地域境界データ）を加工して作成'),
+    h('li', {}, '背景地図：', h('a', { href: TILES.info, target: '_blank', rel: 'noopener' }, '地理院タイル'), '、', h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet')),
+  ];
+  for (const line of hubCredits ?? []) items.push(h('li', {}, '場所：', line));
+  return items;
+}
+
+/** Credit lines of the hubs' datasets for a municipality (from /api/datasets). */
+export async function hubCredits(municipality) {
+  try {
+    const list = await getJson(`../api/datasets?municipality_code=${encodeURIComponent(municipality)}`);
+    return [...new Set(list.filter((d) => (d.layers ?? []).includes('hubs')).map((d) => d.attribution).filter(Boolean))];
+  } catch {
+    return [];
+  }
+}

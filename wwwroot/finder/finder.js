@@ -1,0 +1,443 @@
+// 歩いて行ける 通いの場さがし: where am I (address, map tap, device location) → my pace → the nearest hubs as a list,
+// with the route of the chosen one on the map. The list is the page; the map repeats it. No data is ever parsed as HTML.
+import { h, clear } from '../js/dom.js';
+import {
+  FUNCTIONS, TARGETS, t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, splitPace, formatMetres, walkMinutes,
+  openingLines, openNowBadge, getJson, ProblemError, TILES, creditItems, hubCredits,
+} from './common.js';
+
+const MUNICIPALITY = '35202';
+const LIMIT = 5;
+const AUTO_PICK_SCORE = 0.95;
+
+const els = {
+  form: document.getElementById('search-form'),
+  q: document.getElementById('q'),
+  locate: document.getElementById('locate'),
+  choices: document.getElementById('choices'),
+  paceRadios: [...document.querySelectorAll('input[name="pace"]')],
+  functionList: document.getElementById('function-filters'),
+  targetList: document.getElementById('target-filters'),
+  openNow: document.getElementById('open-now'),
+  filters: document.getElementById('filters'),
+  status: document.getElementById('status'),
+  problem: document.getElementById('problem'),
+  results: document.getElementById('results'),
+  resultsHeading: document.getElementById('results-heading'),
+  credits: document.getElementById('credits'),
+  easy: document.getElementById('easy-toggle'),
+};
+
+const state = {
+  start: null, // { lat, lon, label }
+  hubs: [],
+  selectedId: null,
+  request: null,
+  credits: [],
+  lastMarker: null,
+  popupOpen: false,
+};
+
+// ---------- the map ----------
+
+const map = L.map('map', { keyboard: true, zoomControl: true, attributionControl: false, center: [33.955, 131.255], zoom: 13, minZoom: 9, maxZoom: 18 });
+map.getContainer().setAttribute('role', 'region');
+map.getContainer().setAttribute('aria-label', '地図');
+map.getContainer().setAttribute('aria-describedby', 'map-help');
+L.tileLayer(TILES.url, { maxZoom: 18, minZoom: 5 }).addTo(map);
+L.control.scale({ metric: true, imperial: false, position: 'bottomleft' }).addTo(map);
+const routeLayer = L.layerGroup().addTo(map);
+const hubLayer = L.layerGroup().addTo(map);
+const startLayer = L.layerGroup().addTo(map);
+
+// Zoom buttons say what they do in Japanese.
+for (const [selector, label] of [['.leaflet-control-zoom-in', '拡大'], ['.leaflet-control-zoom-out', '縮小']]) {
+  const el = map.getContainer().querySelector(selector);
+  if (el) { el.setAttribute('aria-label', label); el.setAttribute('title', label); }
+}
+
+map.on('click', (e) => {
+  setStart({ lat: e.latlng.lat, lon: e.latlng.lng, label: t('tappedPlace') }, { focusResults: false });
+});
+// Keyboard: with the map itself focused (arrow keys move it), Enter searches from the centre of the map.
+map.on('keypress', (e) => {
+  if (e.originalEvent.key === 'Enter' && e.originalEvent.target === map.getContainer()) {
+    const c = map.getCenter();
+    setStart({ lat: c.lat, lon: c.lng, label: t('mapCentre') }, { focusResults: false });
+  }
+});
+map.on('popupopen', (e) => {
+  state.popupOpen = true;
+  const el = e.popup.getElement();
+  const close = el?.querySelector('.leaflet-popup-close-button');
+  if (close) { close.setAttribute('aria-label', t('close')); close.setAttribute('title', t('close')); close.setAttribute('role', 'button'); }
+  el?.querySelector('.popup-title')?.focus({ preventScroll: true });
+});
+map.on('popupclose', () => {
+  state.popupOpen = false;
+  const active = document.activeElement;
+  if (state.lastMarker && (!active || active === document.body || map.getContainer().contains(active))) {
+    state.lastMarker.getElement()?.focus({ preventScroll: true });
+  }
+});
+// Escape closes a popup wherever the focus is (Leaflet only listens on the map itself).
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && state.popupOpen) {
+    map.closePopup();
+    e.preventDefault();
+  }
+});
+
+function startIcon() {
+  return L.divIcon({ className: 'start-marker', html: '', iconSize: [34, 34], iconAnchor: [17, 17] });
+}
+
+function hubIcon(rank, selected) {
+  return L.divIcon({ className: `hub-marker${selected ? ' is-selected' : ''}`, html: '', iconSize: [36, 36], iconAnchor: [18, 18], popupAnchor: [0, -16] });
+}
+
+// ---------- form ----------
+
+function buildFilters() {
+  clear(els.functionList);
+  for (const f of FUNCTIONS) {
+    els.functionList.append(h('li', {}, h('label', {}, h('input', { type: 'checkbox', name: 'functions', value: f }), h('span', { dataset: { word: 'fn', value: f } }, word('fn', f)))));
+  }
+  clear(els.targetList);
+  for (const g of TARGETS) {
+    els.targetList.append(h('li', {}, h('label', {}, h('input', { type: 'checkbox', name: 'targets', value: g }), h('span', { dataset: { word: 'tg', value: g } }, word('tg', g)))));
+  }
+}
+
+function refreshWords() {
+  for (const el of document.querySelectorAll('[data-word]')) el.textContent = word(el.dataset.word, el.dataset.value);
+}
+
+function currentPace() {
+  const checked = els.paceRadios.find((r) => r.checked);
+  return paceByMetres(checked ? checked.value : 80);
+}
+
+function setPace(pace) {
+  for (const r of els.paceRadios) r.checked = Number(r.value) === pace.metres;
+}
+
+function checkedValues(name) {
+  return [...document.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+}
+
+els.form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const { address, pace } = splitPace(els.q.value);
+  if (pace) setPace(pace);
+  if (!address) {
+    showProblem(t('emptyQuery'));
+    els.q.focus();
+    return;
+  }
+  geocode(address);
+});
+
+els.locate.addEventListener('click', () => {
+  if (!navigator.geolocation) {
+    showProblem(t('locateUnsupported'));
+    return;
+  }
+  setStatus(t('locating'));
+  navigator.geolocation.getCurrentPosition(
+    (pos) => setStart({ lat: pos.coords.latitude, lon: pos.coords.longitude, label: t('myLocation') }, { focusResults: true }),
+    () => { setStatus(''); showProblem(t('locateFailed')); },
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+  );
+});
+
+for (const r of els.paceRadios) r.addEventListener('change', () => { if (state.start) searchNearest({ focusResults: false }); });
+els.filters.addEventListener('change', () => { if (state.start) searchNearest({ focusResults: false }); });
+
+els.easy.addEventListener('click', () => {
+  setEasy(!isEasy());
+  refreshWords();
+  if (state.hubs.length || state.start) render({ focusResults: false });
+});
+
+// ---------- address → place ----------
+
+async function geocode(address) {
+  hideProblem();
+  hideChoices();
+  setStatus(t('geocoding'));
+  try {
+    const matches = await getJson(`../api/geocode?q=${encodeURIComponent(address)}&limit=6`);
+    setStatus('');
+    const best = matches[0];
+    // Scores of places outside the walking area are lowered by 0.9 on the server; an exact name there is still exact.
+    const threshold = best && !best.served ? AUTO_PICK_SCORE * 0.9 : AUTO_PICK_SCORE;
+    const sure = best && (best.score >= threshold - 1e-9 || matches.length === 1) && !(matches[1] && matches[1].score === best.score);
+    if (sure) {
+      setStart({ lat: best.lat, lon: best.lon, label: best.label }, { focusResults: true });
+    } else {
+      showChoices(matches, t('choose'));
+    }
+  } catch (e) {
+    setStatus('');
+    if (!(e instanceof ProblemError)) throw e;
+    showProblem(e.message);
+    const suggestions = Array.isArray(e.extra?.suggestions) ? e.extra.suggestions : [];
+    if (suggestions.length) showChoices(suggestions, t('didYouMean'));
+  }
+}
+
+function showChoices(matches, heading) {
+  clear(els.choices);
+  const id = 'choices-heading';
+  els.choices.append(h('p', { id, class: 'choices-heading' }, heading));
+  const list = h('ul', { class: 'choice-list', 'aria-labelledby': id });
+  for (const m of matches) {
+    list.append(h('li', {}, h('button', {
+      type: 'button',
+      class: 'choice',
+      onclick: () => setStart({ lat: m.lat, lon: m.lon, label: m.label }, { focusResults: true }),
+    }, m.label)));
+  }
+  els.choices.append(list);
+  els.choices.hidden = false;
+  list.querySelector('button')?.focus();
+}
+
+function hideChoices() {
+  clear(els.choices);
+  els.choices.hidden = true;
+}
+
+// ---------- place → nearest hubs ----------
+
+function setStart(start, { focusResults }) {
+  hideChoices();
+  state.start = start;
+  drawStart();
+  searchNearest({ focusResults });
+}
+
+function drawStart() {
+  startLayer.clearLayers();
+  if (!state.start) return;
+  const marker = L.marker([state.start.lat, state.start.lon], { icon: startIcon(), keyboard: false, interactive: false, zIndexOffset: 1000 });
+  marker.addTo(startLayer);
+  const el = marker.getElement();
+  if (el) {
+    el.setAttribute('role', 'img');
+    el.setAttribute('aria-label', t('startMarker', { place: state.start.label }));
+    el.append(h('span', { class: 'start-text', 'aria-hidden': 'true' }, '出発'));
+  }
+}
+
+async function searchNearest({ focusResults }) {
+  if (!state.start) return;
+  state.request?.abort();
+  const controller = new AbortController();
+  state.request = controller;
+  hideProblem();
+  setStatus(t('searching'));
+  const pace = currentPace();
+  const params = new URLSearchParams({
+    lat: state.start.lat.toFixed(6), lon: state.start.lon.toFixed(6), pace: String(pace.metres), limit: String(LIMIT),
+  });
+  const functions = checkedValues('functions');
+  const targets = checkedValues('targets');
+  if (functions.length) params.set('functions', functions.join(','));
+  if (targets.length) params.set('targets', targets.join(','));
+  if (els.openNow.checked) params.set('open_now', 'true');
+  rememberInUrl(pace);
+  try {
+    const hubs = await getJson(`../api/nearest-hubs?${params}`, controller.signal);
+    if (controller.signal.aborted) return;
+    state.hubs = hubs;
+    state.selectedId = hubs[0]?.id ?? null;
+    render({ focusResults });
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    if (!(e instanceof ProblemError)) throw e;
+    state.hubs = [];
+    state.selectedId = null;
+    render({ focusResults: false });
+    setStatus('');
+    showProblem(e.message);
+    if (focusResults) els.problem.focus?.();
+  }
+}
+
+function rememberInUrl(pace) {
+  const url = new URL(location.href);
+  url.search = '';
+  url.searchParams.set('lat', state.start.lat.toFixed(6));
+  url.searchParams.set('lon', state.start.lon.toFixed(6));
+  url.searchParams.set('place', state.start.label);
+  url.searchParams.set('pace', String(pace.metres));
+  history.replaceState(null, '', url);
+}
+
+// ---------- rendering ----------
+
+function render({ focusResults }) {
+  const pace = currentPace();
+  clear(els.results);
+  hubLayer.clearLayers();
+  const filtered = checkedValues('functions').length || checkedValues('targets').length || els.openNow.checked;
+  if (state.start) {
+    if (state.hubs.length) {
+      setStatus(t('found', { place: state.start.label, n: state.hubs.length, pace: paceName(pace) }));
+    } else {
+      setStatus(t(filtered ? 'noneFiltered' : 'none', { place: state.start.label }) + (els.openNow.checked ? t('noneOpenNow') : ''));
+    }
+  }
+  state.hubs.forEach((hub, i) => {
+    els.results.append(resultItem(hub, i + 1, pace));
+    addHubMarker(hub, i + 1);
+  });
+  drawRoute();
+  if (focusResults) els.resultsHeading.focus();
+}
+
+function resultItem(hub, rank, pace) {
+  const minutes = walkMinutes(hub.minutes);
+  const nameId = `hub-${hub.id}-name`;
+  const hours = openingLines(hub.openingHours);
+  const selected = hub.id === state.selectedId;
+  const detailUrl = new URL('hub.html', location.href);
+  detailUrl.search = new URLSearchParams({
+    id: String(hub.id), lat: state.start.lat.toFixed(6), lon: state.start.lon.toFixed(6), pace: String(pace.metres), place: state.start.label,
+  }).toString();
+
+  const facts = h('dl', { class: 'facts' },
+    h('div', {}, h('dt', {}, t('offers')), h('dd', {}, (hub.functions ?? []).map((f) => word('fn', f)).join('・') || '—')),
+    h('div', {}, h('dt', {}, t('forWhom')), h('dd', {}, (hub.targetGroups ?? []).map((g) => word('tg', g)).join('・') || '—')),
+    h('div', {}, h('dt', {}, t('days')), h('dd', {}, hours.length ? hours.map((l) => h('span', { class: 'hours-line' }, l)) : t('noHours'))),
+    hours.length ? h('div', {}, h('dt', {}, t('now')), h('dd', {}, openNowBadge(hub.openNow, true))) : null,
+    hub.address ? h('div', {}, h('dt', {}, t('address')), h('dd', {}, hub.address)) : null,
+  );
+  return h('li', { class: `result${selected ? ' is-selected' : ''}`, dataset: { hubId: hub.id } },
+    h('article', { 'aria-labelledby': nameId },
+      h('h3', { id: nameId, class: 'result-name' }, h('span', { class: 'rank', 'aria-hidden': 'true' }, String(rank)), h('span', { class: 'visually-hidden' }, `${rank}番 `), h('span', { class: 'name-text' }, hub.name)),
+      h('p', { class: 'result-type' }, hub.typeName),
+      h('p', { class: 'walk' }, h('strong', { class: 'walk-minutes' }, t('walk', { min: minutes })), ' ',
+        h('span', { class: 'walk-detail' }, t('walkDetail', { metres: formatMetres(hub.metres), pace: paceName(pace) }))),
+      facts,
+      h('div', { class: 'actions' },
+        h('button', {
+          type: 'button', class: 'secondary show-route', 'aria-pressed': selected ? 'true' : 'false',
+          onclick: () => selectHub(hub.id, { pan: true }),
+        }, h('span', { 'aria-hidden': 'true' }, '➜ '), selected ? t('routeShown') : t('showRoute')),
+        h('a', { class: 'detail-link', href: detailUrl.pathname + detailUrl.search }, t('details')),
+      ),
+    ));
+}
+
+function addHubMarker(hub, rank) {
+  const marker = L.marker([hub.lat, hub.lon], { icon: hubIcon(rank, hub.id === state.selectedId), keyboard: true, title: '', alt: '', riseOnHover: true });
+  const minutes = walkMinutes(hub.minutes);
+  marker.bindPopup(() => h('div', { class: 'popup' },
+    h('p', { class: 'popup-title', tabindex: '-1' }, `${rank}. ${hub.name}`),
+    h('p', {}, t('walk', { min: minutes }), `（${formatMetres(hub.metres)}）`),
+    h('p', {}, h('a', { href: `#hub-${hub.id}-name`, onclick: (e) => { e.preventDefault(); focusResult(hub.id); } }, t('details'))),
+  ), { closeButton: true, autoPanPadding: [24, 24] });
+  // Opened by a click, a tap or Enter (Leaflet opens popups on keypress too): remember where to give focus back.
+  marker.on('popupopen', () => {
+    state.lastMarker = marker;
+    if (state.selectedId !== hub.id) selectHub(hub.id, { pan: false });
+  });
+  marker.addTo(hubLayer);
+  const el = marker.getElement();
+  if (el) {
+    el.setAttribute('role', 'button');
+    el.setAttribute('aria-label', t('markerLabel', { rank, name: hub.name, min: minutes }));
+    el.dataset.hubId = String(hub.id);
+    el.append(h('span', { class: 'hub-marker-rank', 'aria-hidden': 'true' }, String(rank)));
+    el.addEventListener('keydown', (e) => {
+      if (e.key === ' ') { e.preventDefault(); marker.openPopup(); }
+    });
+  }
+}
+
+function focusResult(id) {
+  map.closePopup();
+  const heading = document.getElementById(`hub-${id}-name`);
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }
+}
+
+function selectHub(id, { pan }) {
+  state.selectedId = id;
+  for (const li of els.results.querySelectorAll('.result')) {
+    const on = li.dataset.hubId === String(id);
+    li.classList.toggle('is-selected', on);
+    const button = li.querySelector('.show-route');
+    if (button) {
+      button.setAttribute('aria-pressed', on ? 'true' : 'false');
+      button.lastChild.textContent = on ? t('routeShown') : t('showRoute');
+    }
+  }
+  hubLayer.eachLayer((m) => {
+    const el = m.getElement();
+    if (el) el.classList.toggle('is-selected', el.dataset.hubId === String(id));
+  });
+  drawRoute(pan);
+}
+
+function drawRoute(pan = true) {
+  routeLayer.clearLayers();
+  const hub = state.hubs.find((x) => x.id === state.selectedId);
+  const coords = hub?.route?.coordinates;
+  if (!Array.isArray(coords) || coords.length < 2) {
+    if (state.start && pan) map.setView([state.start.lat, state.start.lon], Math.max(map.getZoom(), 15));
+    return;
+  }
+  const latlngs = coords.map(([lon, lat]) => [lat, lon]);
+  // A white casing under a dark dashed line: visible on any background, and not told by colour alone.
+  L.polyline(latlngs, { color: '#ffffff', weight: 9, opacity: 0.9, interactive: false, className: 'route-casing' }).addTo(routeLayer);
+  L.polyline(latlngs, { color: '#b3261e', weight: 5, dashArray: '10 6', interactive: false, className: 'route-line' }).addTo(routeLayer);
+  if (pan) {
+    const bounds = L.latLngBounds(latlngs);
+    if (state.start) bounds.extend([state.start.lat, state.start.lon]);
+    map.fitBounds(bounds, { padding: [32, 32], maxZoom: 17 });
+  }
+}
+
+// ---------- messages ----------
+
+function setStatus(text) {
+  els.status.textContent = text;
+}
+
+function showProblem(text) {
+  clear(els.problem);
+  els.problem.append(h('p', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), text));
+  els.problem.hidden = false;
+}
+
+function hideProblem() {
+  clear(els.problem);
+  els.problem.hidden = true;
+}
+
+// ---------- start ----------
+
+async function init() {
+  buildFilters();
+  applyTexts(document);
+  // Coming back from a detail page (or a shared link): the same place and pace.
+  const params = new URLSearchParams(location.search);
+  const lat = Number(params.get('lat'));
+  const lon = Number(params.get('lon'));
+  if (params.get('pace')) setPace(paceByMetres(params.get('pace')));
+  if (params.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) {
+    setStart({ lat, lon, label: (params.get('place') || t('startHere')).slice(0, 60) }, { focusResults: false });
+  }
+  state.credits = await hubCredits(MUNICIPALITY);
+  clear(els.credits);
+  els.credits.append(...creditItems(state.credits));
+  document.body.dataset.ready = '1';
+}
+
+init();
