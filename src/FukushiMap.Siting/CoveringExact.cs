@@ -22,6 +22,7 @@ internal static class CoveringExact
             best = VertexInterchange.Improve(instance, request, best, cancellationToken: cancellationToken);
 
         var groups = CoverGroups.Build(instance, request.CoverCost, cancellationToken);
+        options.Log?.Invoke($"heuristic {Objective(instance, request, best):0.###}; {groups.Count:N0} demand groups over {groups.UsedCandidates.Length:N0} candidates, {clock.Elapsed.TotalSeconds:F2} s");
         double baseCovered = groups.CoveredByExisting;
         double need = request.TargetShare * instance.TotalWeight - baseCovered;
 
@@ -29,6 +30,8 @@ internal static class CoveringExact
             return Result(instance, request, [], 0, SitingStatus.Optimal, clock);
         if (lscp && groups.Weights.Sum() < need * (1 - 1e-12))
             return Result(instance, request, heuristic.Facilities.ToArray(), null, SitingStatus.Infeasible, clock);
+
+        if (!lscp) return MaximalCovering(instance, request, groups, best, options, clock, cancellationToken);
 
         using var model = new MipModel(maximize: !lscp);
         var position = new int[instance.FacilityCount];
@@ -64,6 +67,7 @@ internal static class CoveringExact
         var remaining = options.TimeLimit - clock.Elapsed;
         if (remaining <= TimeSpan.Zero) remaining = TimeSpan.FromMilliseconds(1);
         var result = model.Solve(hint, remaining, options.RelativeGap, options.Verbose, cancellationToken);
+        options.Log?.Invoke($"MIP: objective {result.Objective:0.###}, bound {result.Bound:0.###}, {clock.Elapsed.TotalSeconds:F2} s");
 
         double bestObjective = Objective(instance, request, best);
         if (result.Solved)
@@ -82,6 +86,45 @@ internal static class CoveringExact
         bound = lscp ? Math.Min(bound, bestObjective) : Math.Max(Math.Min(bound, instance.TotalWeight), bestObjective);
         var status = SitingSolution.RelativeGap(bestObjective, bound) <= 1e-9 ? SitingStatus.Optimal : SitingStatus.Feasible;
         return Result(instance, request, best, bound, status, clock);
+    }
+
+    /// <summary>
+    /// MCLP as a p-median on the demand groups with costs 0 (covered by the candidate) and 1 (not covered): minimising the
+    /// uncovered weight is maximising the covered weight, and the p-median's Lagrangian bound, reduction tests, probing and
+    /// cutting planes (<see cref="PMedianExact"/>) apply as they are — the Lagrangian relaxation of MCLP of
+    /// Galvão and ReVelle (1996). The reduced MIP's rows θ_g ≥ 1 − Σ_{j covers g} y_j are the MCLP rows themselves.
+    /// </summary>
+    private static SitingSolution MaximalCovering(SitingInstance instance, SitingRequest request, CoverGroups groups, int[] heuristic,
+        ExactOptions options, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var used = groups.UsedCandidates;
+        if (request.AddCount >= used.Length)
+        {
+            // Every candidate that covers anyone fits: nothing to choose.
+            var all = used.Concat(heuristic.Except(used)).Take(Math.Max(request.AddCount, used.Length)).ToArray();
+            return Result(instance, request, all, instance.TotalWeight >= 0 ? Objective(instance, request, all) : 0, SitingStatus.Optimal, clock);
+        }
+        var position = new Dictionary<int, int>(used.Length);
+        for (int p = 0; p < used.Length; p++) position[used[p]] = p;
+        var builder = new SitingInstanceBuilder(0, used.Length, double.PositiveInfinity, unservedCost: 1);
+        for (int g = 0; g < groups.Count; g++)
+        {
+            int d = builder.AddDemand(groups.Weights[g]);
+            foreach (int f in groups.Candidates(g)) builder.AddPair(d, position[f], 0);
+        }
+        var uncovered = builder.Build();
+        var pmedian = new SitingRequest { Model = SitingModel.PMedian, AddCount = request.AddCount };
+        var remaining = options.TimeLimit - clock.Elapsed;
+        var solution = PMedianExact.Solve(uncovered, pmedian, options with { TimeLimit = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1) },
+            cancellationToken, heuristic.Where(position.ContainsKey).Select(f => position[f]).ToArray());
+        var chosen = solution.Facilities.Select(p => used[p]).ToArray();
+        double covered = Objective(instance, request, chosen);
+        double heuristicCovered = Objective(instance, request, heuristic);
+        if (heuristicCovered > covered) (chosen, covered) = (heuristic, heuristicCovered);
+        double total = groups.CoveredByExisting + groups.Weights.Sum();
+        double bound = Math.Max(covered, Math.Min(instance.TotalWeight, total - (solution.Bound ?? 0)));
+        var status = SitingSolution.RelativeGap(covered, bound) <= 1e-9 ? SitingStatus.Optimal : SitingStatus.Feasible;
+        return Result(instance, request, chosen, bound, status, clock);
     }
 
     private static double Objective(SitingInstance instance, SitingRequest request, IReadOnlyCollection<int> added) =>

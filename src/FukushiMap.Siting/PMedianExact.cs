@@ -17,7 +17,13 @@ namespace FukushiMap.Siting;
 /// </summary>
 internal static class PMedianExact
 {
-    public static SitingSolution Solve(SitingInstance instance, SitingRequest request, ExactOptions options, CancellationToken cancellationToken)
+    /// <param name="instance">The instance.</param>
+    /// <param name="request">A p-median request.</param>
+    /// <param name="options">Limits.</param>
+    /// <param name="cancellationToken">Interrupts the solve.</param>
+    /// <param name="start">A known good solution (added candidates) to start from, or null.</param>
+    public static SitingSolution Solve(SitingInstance instance, SitingRequest request, ExactOptions options, CancellationToken cancellationToken,
+        int[]? start = null)
     {
         var clock = Stopwatch.StartNew();
         int k = request.AddCount;
@@ -28,10 +34,15 @@ internal static class PMedianExact
         var greedy = LazyGreedy.Solve(instance, request, cancellationToken);
         var best = VertexInterchange.Improve(instance, request, greedy.Facilities.ToArray(), cancellationToken: cancellationToken);
         var bestEvaluation = SitingEvaluation.Evaluate(instance, best, request.CoverCost);
+        if (start is { Length: > 0 } && start.Length == request.AddCount)
+        {
+            var known = SitingEvaluation.Evaluate(instance, start, request.CoverCost);
+            if (known.TotalCost < bestEvaluation.TotalCost) (best, bestEvaluation) = (start, known);
+        }
         double upper = bestEvaluation.TotalCost;
 
         var lagrangian = new PMedianLagrangian(instance, k);
-        var start = Enumerable.Range(0, instance.DemandCount).Select(d => instance.Weight(d) * bestEvaluation.Cost(d)).ToArray();
+        var multipliers = Enumerable.Range(0, instance.DemandCount).Select(d => instance.Weight(d) * bestEvaluation.Cost(d)).ToArray();
         var tried = new HashSet<string>();
         var localOptima = new List<int[]>();
         double Heuristic(int[] relaxed)
@@ -44,7 +55,9 @@ internal static class PMedianExact
             if (cost < upper) { upper = cost; best = improved; }
             return upper;
         }
-        double lower = Math.Max(0, lagrangian.Optimize(upper, tolerance, start, cancellationToken: cancellationToken, heuristic: Heuristic));
+        double lower = Math.Max(0, lagrangian.Optimize(upper, tolerance, multipliers,
+            cancellationToken: cancellationToken, heuristic: Heuristic, deadline: DateTime.UtcNow + options.TimeLimit / 8,
+            enoughFree: 4 * k + 40));
         if (greedy.Bound is { } greedyBound) lower = Math.Max(lower, greedyBound);
         if (integral) lower = Math.Ceiling(lower - 1e-6);
         options.Log?.Invoke($"heuristic {upper}, Lagrangian bound {lower} ({lagrangian.Iterations} iterations), {clock.Elapsed.TotalSeconds:F2} s");
@@ -53,9 +66,6 @@ internal static class PMedianExact
         {
             lagrangian.Reduce(upper, tolerance);
             options.Log?.Invoke($"reduction: {lagrangian.Closed.Count(c => c)} candidates closed, {lagrangian.Opened.Count(o => o)} opened, {clock.Elapsed.TotalSeconds:F2} s");
-            var probeDeadline = DateTime.UtcNow + (options.TimeLimit - clock.Elapsed) / 4;
-            int probed = lagrangian.Probe(upper, tolerance, iterations: 80, probeDeadline, cancellationToken);
-            options.Log?.Invoke($"probing fixed {probed} more: {lagrangian.Closed.Count(c => c)} closed, {lagrangian.Opened.Count(o => o)} opened, {clock.Elapsed.TotalSeconds:F2} s");
             var remaining = options.TimeLimit - clock.Elapsed;
             if (remaining > TimeSpan.Zero)
             {

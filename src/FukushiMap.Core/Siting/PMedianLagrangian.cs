@@ -6,8 +6,7 @@ namespace FukushiMap.Core.Siting;
 /// each candidate j, the reduced cost ρ_j = Σ_i min(0, w_i d_ij − λ_i); the relaxation opens the K candidates of
 /// smallest ρ. Subgradient optimisation raises the bound toward the LP bound. The final multipliers also give
 /// reduction tests: a candidate whose forced opening (closing) lifts the bound above a known solution's cost is
-/// closed (opened) in every better solution; <see cref="Probe"/> re-optimises the multipliers with one candidate
-/// forced, which closes many more (Lagrangian probing).
+/// closed (opened) in every better solution.
 /// </summary>
 public sealed class PMedianLagrangian
 {
@@ -16,7 +15,6 @@ public sealed class PMedianLagrangian
     private readonly double[] _lambda;
     private readonly double[] _rho;
     private readonly double[] _bestLambda;
-    private readonly double[] _probeLambda;
     private readonly double[] _subgradient;
     private readonly bool[] _relaxedOpen;
     private readonly sbyte[] _fixed; // +1 forced open, -1 forced closed, 0 free
@@ -30,7 +28,6 @@ public sealed class PMedianLagrangian
         _addCount = addCount;
         _lambda = new double[instance.DemandCount];
         _bestLambda = new double[instance.DemandCount];
-        _probeLambda = new double[instance.DemandCount];
         _subgradient = new double[instance.DemandCount];
         _rho = new double[instance.FacilityCount];
         _relaxedOpen = new bool[instance.FacilityCount];
@@ -45,10 +42,10 @@ public sealed class PMedianLagrangian
     /// <summary>Subgradient iterations run by <see cref="Optimize"/>.</summary>
     public int Iterations { get; private set; }
 
-    /// <summary>Candidates closed in every solution cheaper than the bound given to <see cref="Reduce"/> or <see cref="Probe"/>.</summary>
+    /// <summary>Candidates closed in every solution cheaper than the bound given to <see cref="Reduce"/>.</summary>
     public bool[] Closed { get; }
 
-    /// <summary>Candidates open in every solution cheaper than the bound given to <see cref="Reduce"/> or <see cref="Probe"/>.</summary>
+    /// <summary>Candidates open in every solution cheaper than the bound given to <see cref="Reduce"/>.</summary>
     public bool[] Opened { get; }
 
     /// <summary>
@@ -62,9 +59,19 @@ public sealed class PMedianLagrangian
     /// the solution it found; a lower cost becomes the new upper bound.
     /// </para>
     /// </summary>
+    /// <param name="upperBound">Cost of a known solution.</param>
+    /// <param name="tolerance">Stop once the bound is within this of the upper bound.</param>
+    /// <param name="initialMultipliers">Starting λ, or null.</param>
+    /// <param name="maxIterations">Most subgradient steps.</param>
+    /// <param name="cancellationToken">Checked every few steps.</param>
+    /// <param name="heuristic">Lagrangian heuristic, or null.</param>
+    /// <param name="heuristicInterval">Steps between heuristic calls.</param>
+    /// <param name="deadline">Stops at this time (UTC) at the latest; null for no limit.</param>
+    /// <param name="enoughFree">Stops once the reduction tests would leave at most this many free candidates (checked
+    /// every 100 steps): a reduced problem that small is quicker to finish by MIP than by more steps. 0: never.</param>
     public double Optimize(double upperBound, double tolerance, IReadOnlyList<double>? initialMultipliers = null,
         int maxIterations = 3000, CancellationToken cancellationToken = default,
-        Func<int[], double>? heuristic = null, int heuristicInterval = 100)
+        Func<int[], double>? heuristic = null, int heuristicInterval = 100, DateTime? deadline = null, int enoughFree = 0)
     {
         int demands = _instance.DemandCount;
         var w = _instance.Weights;
@@ -74,7 +81,8 @@ public sealed class PMedianLagrangian
             var costs = _instance.CostsOf(d);
             _lambda[d] = w[d] * (costs.Length > 0 ? costs[0] : _instance.UnservedCost);
         }
-        var (bound, iterations) = Subgradient(upperBound, tolerance, 2, maxIterations, _bestLambda, cancellationToken, heuristic, heuristicInterval);
+        var (bound, iterations) = Subgradient(upperBound, tolerance, 2, maxIterations, _bestLambda, cancellationToken, heuristic, heuristicInterval,
+            deadline, enoughFree);
         Iterations = iterations;
         LowerBound = Math.Max(LowerBound, bound);
         Array.Copy(_bestLambda, _lambda, demands);
@@ -112,44 +120,27 @@ public sealed class PMedianLagrangian
         }
     }
 
-    /// <summary>
-    /// Lagrangian probing: for each free candidate whose simple test came close, forces it open (closed for the ones the
-    /// relaxation opens), re-optimises the multipliers for at most <paramref name="iterations"/> steps and marks it
-    /// closed (opened) when the bound reaches <c>upperBound − tolerance</c>. Stops when <paramref name="deadline"/> passes.
-    /// Returns the number of candidates fixed.
-    /// </summary>
-    public int Probe(double upperBound, double tolerance, int iterations, DateTime deadline, CancellationToken cancellationToken = default)
-    {
-        Array.Copy(_bestLambda, _lambda, _lambda.Length);
-        Evaluate();
-        var candidates = Enumerable.Range(_instance.ExistingCount, _instance.CandidateCount).Where(f => _fixed[f] == 0)
-            .Select(f => (Facility: f, Open: _relaxedOpen[f], Rho: _rho[f])).ToList();
-        // The most promising to fix first: relaxed-open ones with the largest ρ, closed ones with the smallest.
-        candidates.Sort((a, b) => a.Open != b.Open ? (a.Open ? 1 : -1) : a.Open ? b.Rho.CompareTo(a.Rho) : a.Rho.CompareTo(b.Rho));
-        int fixedCount = 0;
-        foreach (var (f, open, _) in candidates)
-        {
-            if (DateTime.UtcNow > deadline) break;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_fixed[f] != 0) continue;
-            _fixed[f] = open ? (sbyte)-1 : (sbyte)1;
-            if (!open) _forcedOpen++;
-            Array.Copy(_bestLambda, _lambda, _lambda.Length);
-            var (bound, _) = Subgradient(upperBound, tolerance, 0.5, iterations, _probeLambda, cancellationToken, null, 0);
-            if (!open) _forcedOpen--;
-            _fixed[f] = 0;
-            if (bound >= upperBound - tolerance)
-            {
-                if (open) MarkOpened(f); else MarkClosed(f);
-                fixedCount++;
-            }
-        }
-        Array.Copy(_bestLambda, _lambda, _lambda.Length);
-        return fixedCount;
-    }
-
     /// <summary>The reduced cost ρ of <paramref name="facility"/> under the multipliers last evaluated.</summary>
     public double ReducedCost(int facility) => _rho[facility];
+
+    // How many free candidates the tests would leave, with the ρ just evaluated (bound = its Lagrangian value).
+    private int FreeAfterTests(double bound, double threshold)
+    {
+        int free = _addCount - _forcedOpen;
+        if (free <= 0) return 0;
+        var rhos = new List<double>(_instance.CandidateCount);
+        for (int f = _instance.ExistingCount; f < _instance.FacilityCount; f++) if (_fixed[f] == 0) rhos.Add(_rho[f]);
+        if (free >= rhos.Count) return rhos.Count;
+        rhos.Sort();
+        double kth = rhos[free - 1], next = rhos[free];
+        int left = 0;
+        for (int r = 0; r < rhos.Count; r++)
+        {
+            bool fixedByTest = r < free ? bound - rhos[r] + next >= threshold : bound + rhos[r] - kth >= threshold;
+            if (!fixedByTest) left++;
+        }
+        return left;
+    }
 
     private void MarkClosed(int f)
     {
@@ -166,7 +157,8 @@ public sealed class PMedianLagrangian
 
     // Subgradient from the current λ; the best multipliers go to bestLambda. Returns the best bound and iterations.
     private (double Bound, int Iterations) Subgradient(double upperBound, double tolerance, double theta, int maxIterations,
-        double[] bestLambda, CancellationToken cancellationToken, Func<int[], double>? heuristic, int heuristicInterval)
+        double[] bestLambda, CancellationToken cancellationToken, Func<int[], double>? heuristic, int heuristicInterval, DateTime? deadline,
+        int enoughFree)
     {
         int demands = _instance.DemandCount;
         var w = _instance.Weights;
@@ -174,7 +166,11 @@ public sealed class PMedianLagrangian
         int sinceImproved = 0, it = 0;
         for (; it < maxIterations; it++)
         {
-            if ((it & 15) == 0) cancellationToken.ThrowIfCancellationRequested();
+            if ((it & 15) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (deadline is { } d && DateTime.UtcNow > d) break;
+            }
             double bound = Evaluate();
             if (bound > best + 1e-12 * Math.Abs(bound))
             {
@@ -189,6 +185,7 @@ public sealed class PMedianLagrangian
                 if (theta < 1e-4) break;
             }
             if (best >= upperBound - tolerance) break;
+            if (enoughFree > 0 && it % 100 == 99 && FreeAfterTests(bound, upperBound - tolerance) <= enoughFree) break;
             if (heuristic is not null && it % heuristicInterval == heuristicInterval - 1)
             {
                 var relaxed = Enumerable.Range(_instance.ExistingCount, _instance.CandidateCount).Where(f => _relaxedOpen[f]).ToArray();
