@@ -42,7 +42,7 @@ internal static class CapacitatedExact
             Sites = SitingEvaluation.Rank(instance, uncapacitated, chosen),
             Objective = objective,
             Bound = bound,
-            Status = SitingSolution.RelativeGap(objective, bound) <= 1e-9 ? SitingStatus.Optimal : SitingStatus.Feasible,
+            Status = SitingSolution.RelativeGap(objective, bound) <= Math.Max(options.RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible,
             Elapsed = clock.Elapsed,
         };
     }

@@ -98,7 +98,7 @@ internal static class PMedianExact
             Sites = SitingEvaluation.Rank(instance, request, best),
             Objective = upper,
             Bound = lower,
-            Status = SitingSolution.RelativeGap(upper, lower) <= 1e-9 ? SitingStatus.Optimal : SitingStatus.Feasible,
+            Status = SitingSolution.RelativeGap(upper, lower) <= Math.Max(options.RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible,
             Elapsed = clock.Elapsed,
         };
     }

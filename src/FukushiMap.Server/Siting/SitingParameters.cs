@@ -66,6 +66,9 @@ public sealed record SitingParameters
 
     public double WalkMetres => Pace.MinutesToMetres(Minutes);
 
+    /// <summary>The older people's extra weight as the model uses it (LSCP's target counts people, unweighted).</summary>
+    public double EffectiveOlderWeight => Model == SitingModel.Lscp ? 0 : OlderWeight;
+
     /// <summary>Metres searched from every facility: the cover budget, or for p-median its own bound.</summary>
     public double BoundMetres => Model == SitingModel.PMedian ? Pace.MinutesToMetres(PMedianMaxMinutes ?? Math.Min(2 * Minutes, MaxMinutes)) : WalkMetres;
 
@@ -136,7 +139,7 @@ public sealed record SitingParameters
 
     /// <summary>A short key of everything the instance depends on (not the model's K, solver or target).</summary>
     internal string InstanceKey(IEnumerable<int> hubIds) => string.Create(CultureInfo.InvariantCulture,
-        $"{Municipality}|{BoundMetres:R}|{SpacingMetres:R}|{Shelters}|{OlderWeight:R}|{string.Join(',', hubIds)}|" +
+        $"{Municipality}|{BoundMetres:R}|{SpacingMetres:R}|{Shelters}|{EffectiveOlderWeight:R}|{string.Join(',', hubIds)}|" +
         $"{string.Join(';', UserCandidates.Select(c => $"{c.Lon:R},{c.Lat:R},{c.Name}"))}|{string.Join(';', Exclusions.Select(g => g.ToText()))}");
 
     internal static WalkingPace ParsePace(double? pace) => NetworkApi.Pace(pace);

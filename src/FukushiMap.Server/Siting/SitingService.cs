@@ -128,7 +128,7 @@ public sealed class SitingService(CoverageService coverage)
             progress?.Report($"候補地 {candidates.Candidates.Count:N0} か所から歩いて届く人を数えています…");
             int? olderBand = OlderBand(city);
             network = NetworkSitingBuilder.Build(city.Graph, city.Placement, hubs.Select(h => h.Snap).ToList(),
-                candidates.Candidates.Select(c => c.Snap).ToList(), p.BoundMetres, olderBand, olderBand is null ? 0 : p.OlderWeight, ct);
+                candidates.Candidates.Select(c => c.Snap).ToList(), p.BoundMetres, olderBand, olderBand is null ? 0 : p.EffectiveOlderWeight, ct);
             lock (_cacheLock)
             {
                 _cache.AddFirst((key, network, candidates));
@@ -142,6 +142,18 @@ public sealed class SitingService(CoverageService coverage)
         }
         var instance = network.Instance;
         var request = p.ToRequest();
+        if (p.Model == SitingModel.Lscp)
+        {
+            // The target is a share of everybody, as the coverage page shows it; people without network data can never count.
+            long population = current.Summary.Total.Population;
+            double reachable = instance.TotalWeight / population;
+            if (p.TargetShare > reachable + 1e-12)
+            {
+                throw FukushiMapProblemException.BadRequest("target-out-of-reach",
+                    $"道路データのない人（{current.Summary.Total.NoNetwork:N0} 人）は数えられないため、届く人の割合は最大でも {Math.Floor(reachable * 1000) / 10:0.0} % です。target をそれ以下にしてください。");
+            }
+            request = request with { TargetShare = Math.Min(1, p.TargetShare * population / instance.TotalWeight) };
+        }
         if (p.Model != SitingModel.Lscp && request.AddCount > instance.CandidateCount)
         {
             throw FukushiMapProblemException.BadRequest("too-few-candidates",
