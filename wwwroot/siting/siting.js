@@ -339,6 +339,9 @@ function renderSummary(report) {
     ['届く人の割合（全人口）', percent(b.coveredShare), percent(a.coveredShare)],
   ];
   if (b.coveredOlder !== null && b.coveredOlder !== undefined) rows.push(['届く 65 歳以上', people(b.coveredOlder), people(a.coveredOlder)]);
+  if (b.servedWithinCapacity !== null && b.servedWithinCapacity !== undefined) {
+    rows.push([`受け入れの上限（1 か所 ${formatNumber(report.parameters.capacity)} 人）まで`, people(b.servedWithinCapacity), people(a.servedWithinCapacity)]);
+  }
   if (report.parameters.model === 'pmedian' && b.meanWalkMinutes !== null) {
     rows.push([`最寄りの拠点まで（${Math.round(report.parameters.boundMetres / report.parameters.pace)} 分以内の人の平均）`,
       `${b.meanWalkMinutes.toFixed(1)} 分`, `${a.meanWalkMinutes.toFixed(1)} 分`]);

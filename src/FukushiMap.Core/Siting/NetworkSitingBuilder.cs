@@ -94,6 +94,7 @@ public static class NetworkSitingBuilder
                 return local;
             },
             _ => { });
+        builder.EnsureCapacity(reached.Sum(r => r.Demands.Length));
         for (int f = 0; f < facilities.Length; f++)
         {
             var (demands, metres) = reached[f];
