@@ -8,6 +8,7 @@ using FukushiMap.Server.Finder;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
 using FukushiMap.Server.Network;
+using FukushiMap.Server.Siting;
 using FukushiMap.Server.WelfareMap;
 using Microsoft.Extensions.Options;
 
@@ -52,6 +53,7 @@ public static class FukushiMapApp
         builder.Services.AddFinder();
         builder.Services.AddWelfare(builder.Configuration);
         builder.Services.AddCoverage();
+        builder.Services.AddSiting();
 
         var app = builder.Build();
 
@@ -67,6 +69,7 @@ public static class FukushiMapApp
         app.MapNetwork();
         app.MapFinder();
         app.MapCoverage();
+        app.MapSiting();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -714,6 +714,89 @@ namespace FukushiMap.Data.Migrations
                     b.ToTable("shelters", (string)null);
                 });
 
+            modelBuilder.Entity("FukushiMap.Data.Siting.SitingScenario", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AddedSites")
+                        .HasColumnType("integer")
+                        .HasColumnName("added_sites");
+
+                    b.Property<long>("CoveredAfter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("covered_after");
+
+                    b.Property<long>("CoveredBefore")
+                        .HasColumnType("bigint")
+                        .HasColumnName("covered_before");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("MunicipalityCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("municipality_code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters");
+
+                    b.Property<long>("Population")
+                        .HasColumnType("bigint")
+                        .HasColumnName("population");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report");
+
+                    b.Property<string>("Solver")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("solver");
+
+                    b.HasKey("Id")
+                        .HasName("pk_siting_scenarios");
+
+                    b.HasIndex("MunicipalityCode", "CreatedAt")
+                        .HasDatabaseName("ix_siting_scenarios_municipality_code_created_at");
+
+                    b.ToTable("siting_scenarios", (string)null);
+                });
+
             modelBuilder.Entity("FukushiMap.Data.Welfare.AuditEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -21,6 +21,7 @@ public static class CommandLine
                 ["import", "network", .. var rest] => await NetworkCommands.ImportAsync(CliArgs.Parse(rest), cts.Token),
                 ["import", .. var rest] => await ImportCommand.RunAsync(rest, cts.Token),
                 ["distances", .. var rest] => await NetworkCommands.DistancesAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
+                ["site", .. var rest] => await Siting.SiteCommand.RunAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 ["hub-types", .. var rest] => await HubTypeCommands.RunAsync(rest, Console.Out, cts.Token),
                 ["migrate", ..] => await MigrateAsync(cts.Token),
                 ["demo-welfare", ..] => await WelfareMap.WelfareCommands.DemoWelfareAsync(cts.Token),

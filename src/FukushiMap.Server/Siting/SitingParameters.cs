@@ -1,0 +1,146 @@
+using System.Globalization;
+using FukushiMap.Core.Network;
+using FukushiMap.Core.Siting;
+using FukushiMap.Server.Infrastructure;
+using FukushiMap.Server.Network;
+using NetTopologySuite.Geometries;
+
+namespace FukushiMap.Server.Siting;
+
+/// <summary>A place the user proposes as a candidate (lon/lat, JGD2011), with an optional label.</summary>
+public sealed record UserCandidate(double Lon, double Lat, string? Name);
+
+/// <summary>
+/// A siting question on a municipality's walking network, validated: the model, the solver, the walking budget and the
+/// candidates. Every limit a client may send is checked here (<see cref="Validate"/>), for the API and the CLI alike.
+/// </summary>
+public sealed record SitingParameters
+{
+    public const double MaxMinutes = 60;
+    public const int MaxAdd = 50;
+    public const int MaxUserCandidates = 2000;
+    public const int MaxExclusions = 200;
+    public const double MinSpacingMetres = 20;
+    public const double MaxSpacingMetres = 5000;
+    public static readonly TimeSpan MaxTimeLimit = TimeSpan.FromSeconds(120);
+
+    public required string Municipality { get; init; }
+    public SitingModel Model { get; init; } = SitingModel.Mclp;
+
+    /// <summary>"greedy" or "exact".</summary>
+    public string Solver { get; init; } = "greedy";
+
+    /// <summary>Sites to add (MCLP, p-median); the most that may be added (LSCP).</summary>
+    public int Add { get; init; } = 6;
+    public double Minutes { get; init; } = 10;
+    public WalkingPace Pace { get; init; } = WalkingPace.Standard;
+
+    /// <summary>Network nodes are sampled about this far apart as candidates (metres); 0 for none.</summary>
+    public double SpacingMetres { get; init; } = 60;
+
+    /// <summary>Designated shelters (公民館・学校など) are candidates too.</summary>
+    public bool Shelters { get; init; } = true;
+
+    public IReadOnlyList<UserCandidate> UserCandidates { get; init; } = [];
+
+    /// <summary>Areas where no site may go (lon/lat polygons, SRID 6668).</summary>
+    public IReadOnlyList<Geometry> Exclusions { get; init; } = [];
+
+    /// <summary>Existing hubs kept: these type keys (comma-separated), null for all open hubs.</summary>
+    public string? HubTypes { get; init; }
+
+    /// <summary>LSCP: the share of the population to cover (0–1].</summary>
+    public double TargetShare { get; init; } = 0.5;
+
+    /// <summary>Optional: most residents one hub may serve (existing and new alike). Exact solver only.</summary>
+    public double? Capacity { get; init; }
+
+    /// <summary>Extra weight per person aged 65+ (0: everyone counts the same; 1: twice).</summary>
+    public double OlderWeight { get; init; }
+
+    /// <summary>p-median: walking beyond this many minutes counts as this many (the search bound). Default 2 × minutes.</summary>
+    public double? PMedianMaxMinutes { get; init; }
+
+    /// <summary>Exact solver's time limit.</summary>
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+
+    public double WalkMetres => Pace.MinutesToMetres(Minutes);
+
+    /// <summary>The older people's extra weight as the model uses it (LSCP's target counts people, unweighted).</summary>
+    public double EffectiveOlderWeight => Model == SitingModel.Lscp ? 0 : OlderWeight;
+
+    /// <summary>Metres searched from every facility: the cover budget, or for p-median its own bound.</summary>
+    public double BoundMetres => Model == SitingModel.PMedian ? Pace.MinutesToMetres(PMedianMaxMinutes ?? Math.Min(2 * Minutes, MaxMinutes)) : WalkMetres;
+
+    public SitingRequest ToRequest() => new()
+    {
+        Model = Model,
+        AddCount = Model == SitingModel.Lscp ? Math.Max(Add, 0) : Add,
+        CoverCost = WalkMetres,
+        TargetShare = TargetShare,
+        Capacity = Capacity,
+    };
+
+    /// <summary>Throws problem details for anything out of range.</summary>
+    public SitingParameters Validate()
+    {
+        static FukushiMapProblemException Bad(string type, string detail) => FukushiMapProblemException.BadRequest(type, detail);
+        if (!double.IsFinite(Minutes) || Minutes <= 0 || Minutes > MaxMinutes)
+            throw Bad("invalid-minutes", $"minutes は 0 より大きく {MaxMinutes:N0} 分以下で指定してください。");
+        if (Add < 0 || Add > MaxAdd)
+            throw Bad("invalid-add", $"add（加える拠点の数）は 0〜{MaxAdd} で指定してください。");
+        if (Model != SitingModel.Lscp && Add < 1)
+            throw Bad("invalid-add", "add（加える拠点の数）は 1 以上で指定してください。");
+        if (Solver is not ("greedy" or "exact"))
+            throw Bad("invalid-solver", "solver は greedy か exact です。");
+        if (SpacingMetres != 0 && (!double.IsFinite(SpacingMetres) || SpacingMetres < MinSpacingMetres || SpacingMetres > MaxSpacingMetres))
+            throw Bad("invalid-spacing", $"spacing（候補地の間隔）は 0（使わない）か {MinSpacingMetres:N0}〜{MaxSpacingMetres:N0} m で指定してください。");
+        if (UserCandidates.Count > MaxUserCandidates)
+            throw Bad("too-many-candidates", $"候補地の一覧は {MaxUserCandidates:N0} か所までです。");
+        if (UserCandidates.Any(c => !double.IsFinite(c.Lon) || !double.IsFinite(c.Lat) || c.Lon is < -180 or > 180 || c.Lat is < -90 or > 90))
+            throw Bad("invalid-candidate", "候補地の経度・緯度が正しくありません。");
+        if (Exclusions.Count > MaxExclusions)
+            throw Bad("too-many-exclusions", $"除外する範囲は {MaxExclusions} 個までです。");
+        if (Exclusions.Any(g => g is not (Polygon or MultiPolygon) || !g.IsValid))
+            throw Bad("invalid-exclusion", "除外する範囲は、自己交差のない多角形（Polygon / MultiPolygon）で指定してください。");
+        if (Model == SitingModel.Lscp && (!double.IsFinite(TargetShare) || TargetShare <= 0 || TargetShare > 1))
+            throw Bad("invalid-target", "target（届く人の割合の目標）は 0 より大きく 1 以下で指定してください（例 0.5）。");
+        if (Capacity is { } c && (!double.IsFinite(c) || c < 1 || c > 10_000_000))
+            throw Bad("invalid-capacity", "capacity（拠点 1 か所あたりの住民の上限）は 1 以上の数で指定してください。");
+        if (Capacity is not null && Solver != "exact")
+            throw Bad("capacity-needs-exact", "capacity（拠点 1 か所あたりの住民の上限）は solver=exact のときだけ使えます。");
+        if (!double.IsFinite(OlderWeight) || OlderWeight < 0 || OlderWeight > 10)
+            throw Bad("invalid-older-weight", "older_weight（65歳以上の人の重み）は 0〜10 で指定してください。");
+        if (PMedianMaxMinutes is { } m && (!double.IsFinite(m) || m < Minutes || m > MaxMinutes))
+            throw Bad("invalid-max-minutes", $"max_minutes（p-median で数える最長の歩く時間）は minutes 以上 {MaxMinutes:N0} 分以下です。");
+        if (TimeLimit <= TimeSpan.Zero || TimeLimit > MaxTimeLimit)
+            throw Bad("invalid-time-limit", $"time_limit は 1〜{MaxTimeLimit.TotalSeconds:N0} 秒です。");
+        if (SpacingMetres == 0 && !Shelters && UserCandidates.Count == 0)
+            throw Bad("no-candidates", "候補地がありません。spacing・shelters・候補地の一覧のどれかを指定してください。");
+        return this;
+    }
+
+    /// <summary>Parses a model name (mclp, lscp, pmedian).</summary>
+    public static SitingModel ParseModel(string? text) => (text ?? "mclp").Trim().ToLowerInvariant() switch
+    {
+        "mclp" or "" => SitingModel.Mclp,
+        "lscp" => SitingModel.Lscp,
+        "pmedian" or "p-median" => SitingModel.PMedian,
+        _ => throw FukushiMapProblemException.BadRequest("invalid-model", "model は mclp・lscp・pmedian のどれかです。"),
+    };
+
+    /// <summary>The model's name in outputs.</summary>
+    public static string ModelName(SitingModel model) => model switch
+    {
+        SitingModel.Mclp => "mclp",
+        SitingModel.Lscp => "lscp",
+        _ => "pmedian",
+    };
+
+    /// <summary>A short key of everything the instance depends on (not the model's K, solver or target).</summary>
+    internal string InstanceKey(IEnumerable<int> hubIds) => string.Create(CultureInfo.InvariantCulture,
+        $"{Municipality}|{BoundMetres:R}|{SpacingMetres:R}|{Shelters}|{EffectiveOlderWeight:R}|{string.Join(',', hubIds)}|" +
+        $"{string.Join(';', UserCandidates.Select(c => $"{c.Lon:R},{c.Lat:R},{c.Name}"))}|{string.Join(';', Exclusions.Select(g => g.ToText()))}");
+
+    internal static WalkingPace ParsePace(double? pace) => NetworkApi.Pace(pace);
+}
