@@ -38,6 +38,8 @@ var app = FukushiMapApp.Create([], b =>
     b.Configuration["urls"] = "http://127.0.0.1:0";
     b.Logging.ClearProviders();
 });
+// Start as ./fukushimap serve does (Program.cs): bring the database up to date, then listen.
+await app.PrepareDatabaseAsync(TextWriter.Null);
 await app.StartAsync();
 var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
