@@ -99,6 +99,11 @@ public sealed class SitingService(CoverageService coverage)
     private readonly LinkedList<(string Key, NetworkSitingInstance Instance, CandidateSet Candidates)> _cache = new();
     private readonly Lock _cacheLock = new();
     private readonly SemaphoreSlim _exactGate = new(1, 1);
+    // Building distances takes a core and up to a few hundred MB for a few seconds: two at a time.
+    private readonly SemaphoreSlim _buildGate = new(2, 2);
+
+    /// <summary>Most demand–candidate pairs one question may need (about 16 bytes each; 宇部市 p-median at 20 minutes: 15 million).</summary>
+    public const long MaxPairs = 40_000_000;
 
     /// <summary>Runs <paramref name="p"/>; client mistakes become problem details.</summary>
     public async Task<SitingRun> RunAsync(FukushiMapDbContext db, SitingParameters p, CancellationToken ct, IProgress<string>? progress = null)
@@ -132,8 +137,23 @@ public sealed class SitingService(CoverageService coverage)
             candidates = await CandidatesAsync(db, city, p, ct);
             progress?.Report($"候補地 {candidates.Candidates.Count:N0} か所から歩いて届く人を数えています…");
             int? olderBand = OlderBand(city);
-            network = NetworkSitingBuilder.Build(city.Graph, city.Placement, hubs.Select(h => h.Snap).ToList(),
-                candidates.Candidates.Select(c => c.Snap).ToList(), p.BoundMetres, olderBand, olderBand is null ? 0 : p.EffectiveOlderWeight, ct);
+            await _buildGate.WaitAsync(ct);
+            try
+            {
+                var (hubSnaps, candidateSnaps) = (hubs.Select(h => h.Snap).ToList(), candidates.Candidates.Select(c => c.Snap).ToList());
+                network = await Task.Run(() => NetworkSitingBuilder.Build(city.Graph, city.Placement, hubSnaps, candidateSnaps, p.BoundMetres,
+                    olderBand, olderBand is null ? 0 : p.EffectiveOlderWeight, ct, MaxPairs), ct);
+            }
+            catch (SitingInstanceTooLargeException)
+            {
+                throw FukushiMapProblemException.BadRequest("too-large",
+                    $"候補地と人の組み合わせが {MaxPairs:N0} 通りを超えるため計算できません。道路の点の間隔（spacing）を広げるか、歩く時間" +
+                    (p.Model == SitingModel.PMedian ? "（p-median は max_minutes）" : "") + "を短くしてください。");
+            }
+            finally
+            {
+                _buildGate.Release();
+            }
             lock (_cacheLock)
             {
                 _cache.AddFirst((key, network, candidates));

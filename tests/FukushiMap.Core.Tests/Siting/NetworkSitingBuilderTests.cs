@@ -77,3 +77,21 @@ public class OlderWeightTests
         Assert.Equal(120, all.CoveredWeight, 6);
     }
 }
+
+public class InstanceSizeTests
+{
+    [Fact]
+    public void AnInstanceWithMorePairsThanAllowedIsRefusedBeforeItIsBuilt()
+    {
+        var graph = GridNetwork.Create(5, 5, 100);
+        var snapper = new NetworkSnapper(graph);
+        var factory = new GeometryFactory();
+        var unit = new PopulationUnitInput("A", "A", 500, new Coordinate(200, 200));
+        var placement = PopulationPlacer.Place(snapper, [unit], PopulationCells.Build([unit], factory.ToGeometry(new Envelope(-50, 450, -50, 450)), factory));
+        var candidates = CandidateSites.SampleNodes(graph, 50).Select(c => snapper.Snap(c.Point)).ToList();
+
+        var error = Assert.Throws<SitingInstanceTooLargeException>(() => NetworkSitingBuilder.Build(graph, placement, [], candidates, 1000, maxPairs: 100));
+        Assert.Equal(100, error.MaxPairs);
+        Assert.True(NetworkSitingBuilder.Build(graph, placement, [], candidates, 1000).Instance.PairCount > 100);
+    }
+}
