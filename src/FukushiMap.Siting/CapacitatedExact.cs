@@ -14,6 +14,9 @@ namespace FukushiMap.Siting;
 /// </summary>
 internal static class CapacitatedExact
 {
+    /// <summary>Most demand–facility shares the model may have (beyond, SCIP cannot even solve the root in a minute).</summary>
+    public const long MaxAssignments = 60_000;
+
     public static SitingSolution Solve(SitingInstance instance, SitingRequest request, ExactOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -120,6 +123,15 @@ internal static class CapacitatedExact
             if (position[f] >= 0) row.SetCoefficient(model.Site(position[f]), -capacity);
             return capacityRows[f] = row;
         }
+        long assignments = 0;
+        for (int g = 0; g < groupWeights.Count; g++)
+        {
+            var facilities = instance.FacilitiesOf(groupDemand[g]);
+            var costs = instance.CostsOf(groupDemand[g]);
+            for (int k = 0; k < facilities.Length && costs[k] <= limit; k++) if (Open(facilities[k])) assignments++;
+        }
+        if (assignments > MaxAssignments) throw new SitingTooLargeException(assignments, MaxAssignments);
+
         var coverRow = lscp ? model.AddRow(request.TargetShare * instance.TotalWeight, double.PositiveInfinity) : null;
         for (int g = 0; g < groupWeights.Count; g++)
         {
@@ -158,6 +170,21 @@ internal static class CapacitatedExact
             foreach (int f in hintSites) hint[position[f]] = 1;
         }
         if (timeLimit <= TimeSpan.Zero) timeLimit = TimeSpan.FromMilliseconds(1);
-        return (model.Solve(hint, timeLimit, options.RelativeGap, options.Verbose, cancellationToken), sites);
+        // The hint gives the sites only: let SCIP complete the shares.
+        return (model.Solve(hint, timeLimit, options.RelativeGap, options.Verbose, cancellationToken,
+            "heuristics/completesol/maxunknownrate = 1"), sites);
     }
+}
+
+/// <summary>The capacitated model would be too large to solve: ask with fewer candidates.</summary>
+/// <param name="assignments">Demand–facility shares the model would have.</param>
+/// <param name="limit">The most allowed.</param>
+public sealed class SitingTooLargeException(long assignments, long limit)
+    : Exception($"The capacitated model would have {assignments} assignment variables (at most {limit}).")
+{
+    /// <summary>Demand–facility shares the model would have.</summary>
+    public long Assignments { get; } = assignments;
+
+    /// <summary>The most allowed.</summary>
+    public long Limit { get; } = limit;
 }

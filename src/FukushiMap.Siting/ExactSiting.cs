@@ -24,4 +24,19 @@ public static class ExactSiting
             _ => CoveringExact.Solve(instance, request, options, cancellationToken),
         };
     }
+
+    /// <summary>
+    /// What the existing facilities plus <paramref name="added"/> achieve under <paramref name="request"/>'s capacity, with
+    /// the best assignment (a linear program): the weight served within the cover cost (MCLP, LSCP) or the total cost
+    /// (p-median).
+    /// </summary>
+    /// <exception cref="SitingTooLargeException">The assignment model would be too large.</exception>
+    public static double EvaluateCapacitated(SitingInstance instance, SitingRequest request, IReadOnlyCollection<int> added,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Capacity is null) throw new ArgumentException("The request has no capacity.", nameof(request));
+        return CapacitatedExact.Evaluate(instance, request, added, cancellationToken);
+    }
 }

@@ -56,7 +56,7 @@ internal static class PMedianExact
             return upper;
         }
         double lower = Math.Max(0, lagrangian.Optimize(upper, tolerance, multipliers,
-            cancellationToken: cancellationToken, heuristic: Heuristic, deadline: DateTime.UtcNow + options.TimeLimit / 8,
+            cancellationToken: cancellationToken, heuristic: Heuristic, deadline: DateTime.UtcNow + options.TimeLimit / 4,
             enoughFree: 4 * k + 40));
         if (greedy.Bound is { } greedyBound) lower = Math.Max(lower, greedyBound);
         if (integral) lower = Math.Ceiling(lower - 1e-6);

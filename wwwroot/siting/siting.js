@@ -13,7 +13,7 @@ const els = {
   drawnSummary: $('drawn-summary'), candidatesFile: $('candidates-file'), exclusionsFile: $('exclusions-file'),
   resultsHeading: $('results-heading'), resultsEmpty: $('results-empty'), resultsBody: $('results-body'), banner: $('scenario-banner'),
   question: $('question'), summary: $('summary'), solverNote: $('solver-note'), print: $('print'),
-  downloadCsv: $('download-csv'), downloadGeoJson: $('download-geojson'), coverageLink: $('coverage-link'),
+  downloadCsv: $('download-csv'), downloadGeoJson: $('download-geojson'), coverageLink: $('coverage-link'), coverageGpkg: $('coverage-gpkg'),
   siteTable: $('site-table'), districtTable: $('district-table'), allDistricts: $('all-districts'), method: $('method'), credits: $('credits'),
   legend: $('legend'), printHead: $('print-head'),
   scenariosSignin: $('scenarios-signin'), scenariosBody: $('scenarios-body'), saveForm: $('save-form'), scenarioName: $('scenario-name'),
@@ -326,7 +326,8 @@ function render(report, scenario) {
   const add = report.sites.map((x) => `${x.lon.toFixed(6)},${x.lat.toFixed(6)}`).join(';');
   const coverage = new URLSearchParams({ municipality: report.municipality.code, minutes: String(p.minutes), pace: String(p.pace), add, format: 'csv' });
   els.coverageLink.href = `../api/coverage?${coverage}`;
-  els.coverageLink.textContent = 'この案の区域ごとの人数（徒歩圏の人口カバー、CSV）';
+  coverage.set('format', 'gpkg');
+  els.coverageGpkg.href = `../api/coverage?${coverage}`;
   els.save.disabled = !state.body || !!scenario;
   document.body.dataset.runs = String(++state.runs);
 }
@@ -339,6 +340,9 @@ function renderSummary(report) {
     ['届く人の割合（全人口）', percent(b.coveredShare), percent(a.coveredShare)],
   ];
   if (b.coveredOlder !== null && b.coveredOlder !== undefined) rows.push(['届く 65 歳以上', people(b.coveredOlder), people(a.coveredOlder)]);
+  if (b.servedWithinCapacity !== null && b.servedWithinCapacity !== undefined) {
+    rows.push([`受け入れの上限（1 か所 ${formatNumber(report.parameters.capacity)} 人）まで`, people(b.servedWithinCapacity), people(a.servedWithinCapacity)]);
+  }
   if (report.parameters.model === 'pmedian' && b.meanWalkMinutes !== null) {
     rows.push([`最寄りの拠点まで（${Math.round(report.parameters.boundMetres / report.parameters.pace)} 分以内の人の平均）`,
       `${b.meanWalkMinutes.toFixed(1)} 分`, `${a.meanWalkMinutes.toFixed(1)} 分`]);

@@ -28,9 +28,11 @@ public static class NetworkSitingBuilder
     /// <param name="olderExtraWeight">Extra objective weight per person aged 65+ (0: everyone counts the same;
     /// 1: older people count twice).</param>
     /// <param name="cancellationToken">Checked between facilities.</param>
+    /// <param name="maxPairs">Stops with <see cref="SitingInstanceTooLargeException"/> once more pairs than this are found
+    /// (about 16 bytes each once built): the caller should ask with fewer candidates or a shorter walk.</param>
     public static NetworkSitingInstance Build(WalkingGraph graph, PopulationPlacement placement, IReadOnlyList<NetworkSnap> existing,
         IReadOnlyList<NetworkSnap> candidates, double boundMetres, int? olderBand = null, double olderExtraWeight = 0,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, long maxPairs = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(placement);
@@ -62,38 +64,48 @@ public static class NetworkSitingBuilder
 
         var facilities = existing.Concat(candidates).ToArray();
         var reached = new (int[] Demands, float[] Metres)[facilities.Length];
+        long found = 0;
         var options = new ParallelOptions { CancellationToken = cancellationToken };
-        Parallel.For(0, facilities.Length, options,
-            () => (Search: new MultiSourceDijkstra(graph), Stamp: new int[placement.Count], Run: 0),
-            (f, state, local) =>
-            {
-                var snap = facilities[f];
-                if (!snap.IsOnNetwork) { reached[f] = ([], []); return local; }
-                var search = local.Search;
-                var stamp = local.Stamp;
-                int run = ++local.Run;
-                search.Run([SearchOrigin.FromSnap(snap)], boundMetres, cancellationToken);
-                var demands = new List<int>();
-                var metres = new List<float>();
-                void Visit(int edge)
+        try
+        {
+            Parallel.For(0, facilities.Length, options,
+                () => (Search: new MultiSourceDijkstra(graph), Stamp: new int[placement.Count], Run: 0),
+                (f, state, local) =>
                 {
-                    for (int k = firstOnEdge[edge], end = firstOnEdge[edge + 1]; k < end; k++)
+                    var snap = facilities[f];
+                    if (!snap.IsOnNetwork) { reached[f] = ([], []); return local; }
+                    var search = local.Search;
+                    var stamp = local.Stamp;
+                    int run = ++local.Run;
+                    search.Run([SearchOrigin.FromSnap(snap)], boundMetres, cancellationToken);
+                    var demands = new List<int>();
+                    var metres = new List<float>();
+                    void Visit(int edge)
                     {
-                        int i = onEdge[k];
-                        if (stamp[i] == run) continue;
-                        stamp[i] = run;
-                        float m = search.MetresTo(placement.Snaps[i], out _);
-                        if (m <= boundMetres) { demands.Add(demandOfPlacement[i]); metres.Add(m); }
+                        for (int k = firstOnEdge[edge], end = firstOnEdge[edge + 1]; k < end; k++)
+                        {
+                            int i = onEdge[k];
+                            if (stamp[i] == run) continue;
+                            stamp[i] = run;
+                            float m = search.MetresTo(placement.Snaps[i], out _);
+                            if (m <= boundMetres) { demands.Add(demandOfPlacement[i]); metres.Add(m); }
+                        }
                     }
-                }
-                Visit(snap.EdgeIndex);
-                // A placement is reachable only through an end whose arc walks into its edge, or from the facility's own edge.
-                foreach (int u in search.SettledNodes)
-                    for (int a = graph.FirstArcs[u], end = graph.FirstArcs[u + 1]; a < end; a++) Visit(graph.ArcEdgeDirs[a] >> 1);
-                reached[f] = ([.. demands], [.. metres]);
-                return local;
-            },
-            _ => { });
+                    Visit(snap.EdgeIndex);
+                    // A placement is reachable only through an end whose arc walks into its edge, or from the facility's own edge.
+                    foreach (int u in search.SettledNodes)
+                        for (int a = graph.FirstArcs[u], end = graph.FirstArcs[u + 1]; a < end; a++) Visit(graph.ArcEdgeDirs[a] >> 1);
+                    reached[f] = ([.. demands], [.. metres]);
+                    if (Interlocked.Add(ref found, demands.Count) > maxPairs) throw new SitingInstanceTooLargeException(maxPairs);
+                    return local;
+                },
+                _ => { });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<SitingInstanceTooLargeException>().FirstOrDefault() is { } tooLarge)
+        {
+            throw tooLarge;
+        }
+        builder.EnsureCapacity(reached.Sum(r => r.Demands.Length));
         for (int f = 0; f < facilities.Length; f++)
         {
             var (demands, metres) = reached[f];
@@ -102,4 +114,13 @@ public static class NetworkSitingBuilder
         }
         return new NetworkSitingInstance(builder.Build(), [.. placementOfDemand], boundMetres);
     }
+}
+
+/// <summary>A siting instance would hold more demand–facility pairs than allowed.</summary>
+/// <param name="maxPairs">The most allowed.</param>
+public sealed class SitingInstanceTooLargeException(long maxPairs)
+    : Exception($"The siting instance would hold more than {maxPairs} demand–facility pairs.")
+{
+    /// <summary>The most allowed.</summary>
+    public long MaxPairs { get; } = maxPairs;
 }

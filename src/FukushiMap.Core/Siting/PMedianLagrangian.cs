@@ -186,7 +186,8 @@ public sealed class PMedianLagrangian
             }
             if (best >= upperBound - tolerance) break;
             if (enoughFree > 0 && it % 100 == 99 && FreeAfterTests(bound, upperBound - tolerance) <= enoughFree) break;
-            if (heuristic is not null && it % heuristicInterval == heuristicInterval - 1)
+            // The heuristic early (the multipliers already point somewhere after a few steps), then at the interval.
+            if (heuristic is not null && (it is 10 or 30 || it % heuristicInterval == heuristicInterval - 1))
             {
                 var relaxed = Enumerable.Range(_instance.ExistingCount, _instance.CandidateCount).Where(f => _relaxedOpen[f]).ToArray();
                 upperBound = Math.Min(upperBound, heuristic(relaxed));

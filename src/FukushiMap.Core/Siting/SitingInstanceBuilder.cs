@@ -62,6 +62,15 @@ public sealed class SitingInstanceBuilder
         return _weights.Count - 1;
     }
 
+    /// <summary>Makes room for <paramref name="pairs"/> pairs in all (avoids regrowing when the count is known).</summary>
+    public void EnsureCapacity(int pairs)
+    {
+        if (pairs <= _pairDemand.Length) return;
+        Array.Resize(ref _pairDemand, pairs);
+        Array.Resize(ref _pairFacility, pairs);
+        Array.Resize(ref _pairCost, pairs);
+    }
+
     /// <summary>Records the cost from <paramref name="demand"/> to <paramref name="facility"/>.</summary>
     public void AddPair(int demand, int facility, double cost)
     {

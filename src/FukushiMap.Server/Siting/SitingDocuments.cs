@@ -22,8 +22,9 @@ public sealed record SolverView(string Name, string Status, string StatusText, d
 /// <param name="Covered">People within the walking budget of a hub.</param>
 /// <param name="Population">Everybody, people without network data included (as on the coverage page).</param>
 /// <param name="MeanWalkMinutes">Mean walk to the nearest hub among the people within the search bound.</param>
+/// <param name="ServedWithinCapacity">With a capacity: people within reach a hub can take on (the best assignment).</param>
 public sealed record StateView(long Covered, long Population, double? CoveredShare, long? CoveredOlder, int Hubs, double? MeanWalkMinutes,
-    long WithinBound);
+    long WithinBound, long? ServedWithinCapacity);
 
 public sealed record SiteView(int Rank, double Lon, double Lat, string Name, string? Area, string Source, long NewlyCovered,
     long? NewlyCoveredOlder, double MarginalGain, double SnapMetres, Geometry? Catchment);
@@ -83,7 +84,8 @@ public static class SitingDocuments
         bool older = run.City.Inputs.Bands.Any(b => b.Key == FukushiMap.Data.Coverage.CoverageInputLoader.Age65PlusKey);
         double? mean = e.ServedPeople > 0 ? Math.Round(run.Parameters.Pace.MetresToMinutes(e.ServedCost / e.ServedPeople), 2) : null;
         return new StateView(covered, run.Population, run.Population > 0 ? Math.Round((double)covered / run.Population, 4) : null,
-            older ? (long)Math.Round(e.CoveredOlder) : null, coverage.Hubs.Count, mean, (long)Math.Round(e.ServedPeople));
+            older ? (long)Math.Round(e.CoveredOlder) : null, coverage.Hubs.Count, mean, (long)Math.Round(e.ServedPeople),
+            run.ServedWithinCapacity is { } served ? (long)Math.Round(before ? served.Before : served.After) : null);
     }
 
     private static List<SiteView> Sites(SitingRun run, bool withAreas)
@@ -236,6 +238,8 @@ public static class SitingDocuments
             $"除外 {run.Candidates.Excluded:N0}、道路から遠い {run.Candidates.OffNetwork:N0}）");
         text.AppendLine($"いま：拠点 {b.Hubs} か所、歩いて届く人 {b.Covered:N0} 人 / {b.Population:N0} 人（{b.CoveredShare:P1}）");
         text.AppendLine($"案　：拠点 {a.Hubs} か所、歩いて届く人 {a.Covered:N0} 人 / {a.Population:N0} 人（{a.CoveredShare:P1}）、新たに届く人 {a.Covered - b.Covered:N0} 人");
+        if (b.ServedWithinCapacity is { } sb && a.ServedWithinCapacity is { } sa)
+            text.AppendLine($"受け入れの上限（1 か所 {p.Capacity:N0} 人）まで：いま {sb:N0} 人 → 案 {sa:N0} 人");
         if (p.Model == SitingModel.PMedian && b.MeanWalkMinutes is { } mb && a.MeanWalkMinutes is { } ma)
             text.AppendLine($"最寄りの拠点まで（{p.Pace.MetresToMinutes(p.BoundMetres):0.#} 分以内の人の平均）：いま {mb:0.0} 分 → 案 {ma:0.0} 分");
         text.AppendLine();

@@ -70,6 +70,9 @@ public sealed class SitingRun
     public TimeSpan InstanceTime { get; }
     public bool InstanceCached { get; }
 
+    /// <summary>With a capacity (MCLP, LSCP): people served within reach by the best assignment, before and after.</summary>
+    public (double Before, double After)? ServedWithinCapacity { get; init; }
+
     /// <summary>Everybody (with and without network), as in the coverage totals.</summary>
     public long Population => CoverageBefore.Summary.Total.Population;
 
@@ -91,9 +94,16 @@ public sealed class SitingRun
 public sealed class SitingService(CoverageService coverage)
 {
     private const int CachedInstances = 4;
+    // About 16 bytes a pair (both directions): 30 million pairs ≈ 500 MB at most.
+    private const long CachedPairs = 30_000_000;
     private readonly LinkedList<(string Key, NetworkSitingInstance Instance, CandidateSet Candidates)> _cache = new();
     private readonly Lock _cacheLock = new();
     private readonly SemaphoreSlim _exactGate = new(1, 1);
+    // Building distances takes a core and up to a few hundred MB for a few seconds: two at a time.
+    private readonly SemaphoreSlim _buildGate = new(2, 2);
+
+    /// <summary>Most demand–candidate pairs one question may need (about 16 bytes each; 宇部市 p-median at 20 minutes: 15 million).</summary>
+    public const long MaxPairs = 40_000_000;
 
     /// <summary>Runs <paramref name="p"/>; client mistakes become problem details.</summary>
     public async Task<SitingRun> RunAsync(FukushiMapDbContext db, SitingParameters p, CancellationToken ct, IProgress<string>? progress = null)
@@ -127,12 +137,28 @@ public sealed class SitingService(CoverageService coverage)
             candidates = await CandidatesAsync(db, city, p, ct);
             progress?.Report($"候補地 {candidates.Candidates.Count:N0} か所から歩いて届く人を数えています…");
             int? olderBand = OlderBand(city);
-            network = NetworkSitingBuilder.Build(city.Graph, city.Placement, hubs.Select(h => h.Snap).ToList(),
-                candidates.Candidates.Select(c => c.Snap).ToList(), p.BoundMetres, olderBand, olderBand is null ? 0 : p.EffectiveOlderWeight, ct);
+            await _buildGate.WaitAsync(ct);
+            try
+            {
+                var (hubSnaps, candidateSnaps) = (hubs.Select(h => h.Snap).ToList(), candidates.Candidates.Select(c => c.Snap).ToList());
+                network = await Task.Run(() => NetworkSitingBuilder.Build(city.Graph, city.Placement, hubSnaps, candidateSnaps, p.BoundMetres,
+                    olderBand, olderBand is null ? 0 : p.EffectiveOlderWeight, ct, MaxPairs), ct);
+            }
+            catch (SitingInstanceTooLargeException)
+            {
+                throw FukushiMapProblemException.BadRequest("too-large",
+                    $"候補地と人の組み合わせが {MaxPairs:N0} 通りを超えるため計算できません。道路の点の間隔（spacing）を広げるか、歩く時間" +
+                    (p.Model == SitingModel.PMedian ? "（p-median は max_minutes）" : "") + "を短くしてください。");
+            }
+            finally
+            {
+                _buildGate.Release();
+            }
             lock (_cacheLock)
             {
                 _cache.AddFirst((key, network, candidates));
-                while (_cache.Count > CachedInstances) _cache.RemoveLast();
+                while (_cache.Count > CachedInstances || (_cache.Count > 1 && _cache.Sum(c => (long)c.Instance.Instance.PairCount) > CachedPairs))
+                    _cache.RemoveLast();
             }
         }
         instanceClock.Stop();
@@ -166,11 +192,18 @@ public sealed class SitingService(CoverageService coverage)
         var before = SitingEvaluation.Evaluate(instance, [], request.CoverCost);
         var after = SitingEvaluation.Evaluate(instance, added, request.CoverCost);
         var sites = Describe(city, candidates, network, solution, before, after);
+        (double Before, double After)? served = null;
+        if (request.Capacity is not null && p.Model != SitingModel.PMedian)
+        {
+            // People served within reach when each hub takes at most the capacity (the best assignment).
+            var asked = request with { Model = SitingModel.Mclp };
+            served = (ExactSiting.EvaluateCapacitated(instance, asked, [], ct), ExactSiting.EvaluateCapacitated(instance, asked, added, ct));
+        }
 
         var proposed = await CoverageAnalysis.RunAsync(db, coverage,
             Coverage(p, sites.Select(s => new HubAddition(s.Candidate.Lon, s.Candidate.Lat)).ToList()), ct);
         return new SitingRun(p, city, hubs, candidates, network, solution, before, after, sites, current, proposed,
-            cached ? TimeSpan.Zero : instanceClock.Elapsed, cached);
+            cached ? TimeSpan.Zero : instanceClock.Elapsed, cached) { ServedWithinCapacity = served };
     }
 
     private async Task<SitingSolution> SolveAsync(SitingInstance instance, SitingRequest request, SitingParameters p,
@@ -190,7 +223,13 @@ public sealed class SitingService(CoverageService coverage)
         try
         {
             return await Task.Run(() => ExactSiting.Solve(instance, request,
-                new ExactOptions { TimeLimit = p.TimeLimit, RelativeGap = 1e-6, Log = progress is null ? null : progress.Report }, ct), ct);
+                new ExactOptions { TimeLimit = p.TimeLimit, RelativeGap = 1e-6, Verbose = Environment.GetEnvironmentVariable("FUKUSHIMAP_SCIP_LOG") == "1", Log = progress is null ? null : progress.Report }, ct), ct);
+        }
+        catch (SitingTooLargeException e)
+        {
+            throw FukushiMapProblemException.BadRequest("capacity-too-large",
+                $"受け入れの上限つきの計算では、人と候補地の組み合わせが {e.Assignments:N0} 通りになり、多すぎます（{e.Limit:N0} 通りまで）。" +
+                "候補地の一覧を指定するか、道路の点の間隔（spacing）を広げてください。");
         }
         finally
         {

@@ -52,3 +52,46 @@ public class NetworkSitingBuilderTests
         Assert.Equal(1750, network.Instance.TotalPeople);
     }
 }
+
+/// <summary>Situation: a 3 × 3 grid of 100 m blocks; one 町丁 of 90 people of whom 30 are 65+.</summary>
+public class OlderWeightTests
+{
+    [Fact]
+    public void OlderPeopleCountExtraInTheObjectiveButThePeopleReportedStayPeople()
+    {
+        var graph = GridNetwork.Create(3, 3, 100);
+        var snapper = new NetworkSnapper(graph);
+        var factory = new GeometryFactory();
+        var unit = new PopulationUnitInput("A", "A", 90, new Coordinate(100, 100)) { Bands = [30] };
+        var placement = PopulationPlacer.Place(snapper, [unit], PopulationCells.Build([unit], factory.ToGeometry(new Envelope(-50, 250, -50, 250)), factory),
+            new PlacementOptions { BandNames = ["65歳以上"] });
+
+        var weighted = NetworkSitingBuilder.Build(graph, placement, [], [snapper.Snap(100, 100)], 1000, olderBand: 0, olderExtraWeight: 1).Instance;
+
+        Assert.Equal(90 + 30, weighted.TotalWeight, 6);
+        Assert.Equal(90, weighted.TotalPeople, 6);
+        Assert.Equal(30, weighted.TotalOlder, 6);
+        var all = SitingEvaluation.Evaluate(weighted, [0], 1000);
+        Assert.Equal(90, all.CoveredPeople, 6);
+        Assert.Equal(30, all.CoveredOlder, 6);
+        Assert.Equal(120, all.CoveredWeight, 6);
+    }
+}
+
+public class InstanceSizeTests
+{
+    [Fact]
+    public void AnInstanceWithMorePairsThanAllowedIsRefusedBeforeItIsBuilt()
+    {
+        var graph = GridNetwork.Create(5, 5, 100);
+        var snapper = new NetworkSnapper(graph);
+        var factory = new GeometryFactory();
+        var unit = new PopulationUnitInput("A", "A", 500, new Coordinate(200, 200));
+        var placement = PopulationPlacer.Place(snapper, [unit], PopulationCells.Build([unit], factory.ToGeometry(new Envelope(-50, 450, -50, 450)), factory));
+        var candidates = CandidateSites.SampleNodes(graph, 50).Select(c => snapper.Snap(c.Point)).ToList();
+
+        var error = Assert.Throws<SitingInstanceTooLargeException>(() => NetworkSitingBuilder.Build(graph, placement, [], candidates, 1000, maxPairs: 100));
+        Assert.Equal(100, error.MaxPairs);
+        Assert.True(NetworkSitingBuilder.Build(graph, placement, [], candidates, 1000).Instance.PairCount > 100);
+    }
+}

@@ -125,6 +125,36 @@ public class SitingApiTests(ServerFixture server)
             new { type = "Feature", properties = new { name }, geometry = new { type = "Point", coordinates = new[] { lon, lat } } };
     }
 
+    [Fact]
+    public async Task WithACapacityEachNewSiteServesAtMostThatManyMorePeople()
+    {
+        var body = new
+        {
+            municipality = Ube, add = 2, minutes = 10, pace = 80, spacing = 0, shelters = false, solver = "exact", capacity = 1500,
+            candidates = new
+            {
+                type = "FeatureCollection",
+                features = new[] { (131.2467, 33.9519), (131.2735, 33.9478), (131.2640, 33.9430), (131.2560, 33.9600) }
+                    .Select(p => new { type = "Feature", properties = new { }, geometry = new { type = "Point", coordinates = new[] { p.Item1, p.Item2 } } }),
+            },
+        };
+        var response = await server.Client.PostAsJsonAsync("api/siting/analyses", body);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        long before = report.GetProperty("before").GetProperty("servedWithinCapacity").GetInt64();
+        long after = report.GetProperty("after").GetProperty("servedWithinCapacity").GetInt64();
+        Assert.InRange(after - before, 1, 2 * 1500);
+        Assert.True(before <= 24 * 1500);
+        Assert.True(after <= report.GetProperty("after").GetProperty("covered").GetInt64());
+        Assert.Equal("optimal", report.GetProperty("solver").GetProperty("status").GetString());
+
+        // With thousands of candidates the assignment model would be too large: said so, with what to do.
+        var tooLarge = await server.Client.GetAsync($"api/siting?municipality={Ube}&solver=exact&capacity=1500&spacing=100");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+        Assert.Contains("spacing", (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("minutes=0", "invalid-minutes")]
     [InlineData("add=0", "invalid-add")]
