@@ -64,23 +64,8 @@ public sealed class TestDatabase
         }
     }
 
-    /// <summary>FUKUSHIMAP_DATA, else ../shared/gis-data beside the repository.</summary>
-    public static string? FindDataPath()
-    {
-        if (Environment.GetEnvironmentVariable("FUKUSHIMAP_DATA") is { Length: > 0 } env)
-        {
-            return Path.GetFullPath(env);
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FukushiMap.sln")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "gis-data"));
-                return Directory.Exists(candidate) ? candidate : null;
-            }
-        }
-        return null;
-    }
+    /// <summary>FUKUSHIMAP_DATA, else ../shared/gis-data beside the repository (the same rule as the server).</summary>
+    public static string? FindDataPath() => DataPaths.Resolve();
 
     /// <summary>The reference data folder; fails the test with a clear message when it is missing.</summary>
     public static string RequireDataPath() =>

@@ -1,3 +1,5 @@
+using FukushiMap.Data;
+
 namespace FukushiMap.Server.Infrastructure;
 
 internal static class ConfigurationExtensions
@@ -15,28 +17,6 @@ internal static class ConfigurationExtensions
         }
         values[$"{FukushiMapOptions.Section}:DataPath"] = DataPaths.Resolve();
         return configuration.AddInMemoryCollection(values);
-    }
-}
-
-/// <summary>Where the reference data is: FUKUSHIMAP_DATA, else ../shared/gis-data beside the repository.</summary>
-public static class DataPaths
-{
-    public static string? Resolve()
-    {
-        if (Environment.GetEnvironmentVariable("FUKUSHIMAP_DATA") is { Length: > 0 } fromEnv)
-        {
-            return Path.GetFullPath(fromEnv);
-        }
-        // Walk up from the binary to the repository root (the folder with FukushiMap.sln), then ../shared/gis-data.
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FukushiMap.sln")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "gis-data"));
-                return Directory.Exists(candidate) ? candidate : null;
-            }
-        }
-        return null;
     }
 }
 
