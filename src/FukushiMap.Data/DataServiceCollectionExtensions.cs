@@ -6,13 +6,17 @@ namespace FukushiMap.Data;
 /// <summary>One place that knows how FukushiMap talks to PostGIS.</summary>
 public static class FukushiMapDb
 {
-    /// <summary>Applies the provider options every context uses: NetTopologySuite, snake_case names.</summary>
+    /// <summary>
+    /// Applies the provider options every context uses: NetTopologySuite, snake_case names, and retries when the database
+    /// was briefly unavailable (<see cref="DatabaseRetryStrategy"/>).
+    /// </summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, o =>
             {
                 o.UseNetTopologySuite();
                 o.MigrationsHistoryTable("__ef_migrations_history");
                 o.CommandTimeout(600);
+                o.ExecutionStrategy(d => new DatabaseRetryStrategy(d));
             })
             .UseSnakeCaseNamingConvention();
 

@@ -47,6 +47,7 @@ public static class FukushiMapApp
             o.SerializerOptions.Converters.Add(new NetTopologySuite.IO.Converters.GeoJsonConverterFactory());
         });
         builder.Services.AddFukushiMapProblemDetails();
+        builder.Services.AddFukushiMapDataProtection(builder.Configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddFeatures();
         builder.Services.AddNetwork();

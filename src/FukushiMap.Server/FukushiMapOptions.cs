@@ -20,6 +20,25 @@ public sealed class FukushiMapOptions
     /// <summary>Load the reference data on start when it is missing.</summary>
     public bool LoadReferenceData { get; set; } = true;
 
+    /// <summary>
+    /// Folder of this instance's own state: the data-protection key ring in <c>keys/</c> (FUKUSHIMAP_STATE; default
+    /// <c>.fukushimap</c> in the repository, as the front door uses).
+    /// </summary>
+    public string? StatePath { get; set; }
+
+    /// <summary><c>.fukushimap</c> in the repository the binary was built in, else the user's local application data.</summary>
+    public static string DefaultStatePath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FukushiMap.sln")))
+            {
+                return Path.Combine(dir.FullName, ".fukushimap");
+            }
+        }
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "fukushimap");
+    }
+
     /// <summary>The address the server listens on when none is given.</summary>
     public string Url { get; set; } = "http://127.0.0.1:5080";
 }

@@ -6,7 +6,8 @@ internal static class ConfigurationExtensions
 {
     /// <summary>
     /// Maps the front door's environment variables onto configuration keys:
-    /// FUKUSHIMAP_DB → FukushiMap:ConnectionString, FUKUSHIMAP_DATA → FukushiMap:DataPath.
+    /// FUKUSHIMAP_DB → FukushiMap:ConnectionString, FUKUSHIMAP_DATA → FukushiMap:DataPath,
+    /// FUKUSHIMAP_STATE → FukushiMap:StatePath.
     /// </summary>
     public static IConfigurationBuilder AddFukushiMapEnvironment(this IConfigurationBuilder configuration)
     {
@@ -14,6 +15,10 @@ internal static class ConfigurationExtensions
         if (Environment.GetEnvironmentVariable("FUKUSHIMAP_DB") is { Length: > 0 } db)
         {
             values[$"{FukushiMapOptions.Section}:ConnectionString"] = db;
+        }
+        if (Environment.GetEnvironmentVariable("FUKUSHIMAP_STATE") is { Length: > 0 } state)
+        {
+            values[$"{FukushiMapOptions.Section}:StatePath"] = state;
         }
         values[$"{FukushiMapOptions.Section}:DataPath"] = DataPaths.Resolve();
         return configuration.AddInMemoryCollection(values);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using FukushiMap.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -41,6 +43,7 @@ internal static class ProblemDetailsSetup
                 404 when p.Title is null or "Not Found" => "見つかりません",
                 405 => "この方法では使えません",
                 413 => "ファイルが大きすぎます",
+                503 when p.Title is null or "Service Unavailable" => "ただいま利用できません",
                 500 => "サーバーでエラーが起きました",
                 _ => p.Title,
             };
@@ -53,6 +56,22 @@ internal static class ProblemDetailsSetup
         });
     }
 
+    /// <summary>Seconds a client should wait before trying again while the database is unavailable.</summary>
+    public const int DatabaseRetryAfterSeconds = 10;
+
+    /// <summary>503 with Retry-After: the database is down or restarting, which is neither the client's fault nor a bug.</summary>
+    private static ProblemDetails DatabaseUnavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = TypeBase + "database-unavailable",
+            Title = "ただいま利用できません",
+            Detail = "データベースに接続できません。しばらくしてからもう一度お試しください。",
+        };
+    }
+
     private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
@@ -62,13 +81,18 @@ internal static class ProblemDetailsSetup
                 FukushiMapProblemException e => new ProblemDetails { Status = e.Status, Type = TypeBase + e.Type, Title = e.Title, Detail = e.Detail },
                 BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Type = TypeBase + "bad-request", Detail = "リクエストを読み取れませんでした。" },
                 OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+                _ when DatabaseOutage.IsUnavailable(exception) => DatabaseUnavailable(context),
                 _ => new ProblemDetails { Status = 500, Type = TypeBase + "internal", Detail = "予期しないエラーが起きました。時間をおいてもう一度お試しください。" },
             };
             if (problem is null)
             {
                 return true;
             }
-            if (problem.Status >= 500)
+            if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                logger.LogWarning("Database unavailable on {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
+            }
+            else if (problem.Status >= 500)
             {
                 logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
             }
