@@ -20,6 +20,28 @@ public static class FukushiMapDb
             })
             .UseSnakeCaseNamingConvention();
 
+    /// <summary>
+    /// Opens <paramref name="db"/>'s connection and tries it, retrying on another connection when the pooled one was closed by
+    /// the server (a database restart). EF retries its own commands; raw Npgsql commands and transactions opened by the caller
+    /// are not retried, so they start from here.
+    /// </summary>
+    public static Task OpenCheckedConnectionAsync(DbContext db, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await using var ping = db.Database.GetDbConnection().CreateCommand();
+                ping.CommandText = "SELECT 1";
+                await ping.ExecuteNonQueryAsync(ct);
+            }
+            catch
+            {
+                await db.Database.CloseConnectionAsync();
+                throw;
+            }
+        });
+
     /// <summary>Creates a context outside dependency injection (CLI, tests).</summary>
     public static FukushiMapDbContext CreateContext(string connectionString)
     {

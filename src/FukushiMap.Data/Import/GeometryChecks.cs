@@ -137,6 +137,8 @@ public sealed class GeometryChecks
         TopologyValidationErrors.TooFewPoints => "点の数が足りません。",
         TopologyValidationErrors.RingNotClosed => "リングが閉じていません。",
         TopologyValidationErrors.InvalidCoordinate => "座標が不正です。",
-        _ => $"ジオメトリが不正です（{e.Message}）。",
+        _ => e.Coordinate is { } c
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ジオメトリが不正です（{c.X:0.######}, {c.Y:0.######} 付近）。")
+            : "ジオメトリが不正です。",
     };
 }

@@ -1,3 +1,4 @@
+using FukushiMap.Data.Import.Formats;
 using NetTopologySuite.Geometries;
 using OsmSharp;
 using OsmSharp.Streams;
@@ -91,12 +92,13 @@ public static class OsmPbfReader
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            data.Problems.Add(new(path, elements + 1, null, $"PBF ファイルが壊れているか、PBF ではありません（{elements:N0} 個目の要素のあとで読めなくなりました: {e.GetType().Name}: {e.Message}）。"));
+            data.Problems.Add(new(path, elements + 1, null, FileSignature.NotWhatWasExpected(path, FileSignature.Format.Pbf)
+                ?? $"PBF ファイルが壊れているか途中で切れています（{elements:N0} 個目の要素のあとで読めなくなりました）。ダウンロードし直してください。"));
             return data;
         }
         if (elements == 0)
         {
-            data.Problems.Add(new(path, null, null, "OSM の要素が一つもありません（PBF ではないか、空のファイルです）。"));
+            data.Problems.Add(new(path, null, null, FileSignature.NotWhatWasExpected(path, FileSignature.Format.Pbf) ?? "OSM の要素が一つもありません（PBF ではないか、空のファイルです）。"));
             return data;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FukushiMap.Data.Import.Formats;
 using NetTopologySuite.Geometries;
 
 namespace FukushiMap.Data.Network;
@@ -41,7 +42,8 @@ public static class OsmnxEdgeReader
         }
         catch (JsonException e)
         {
-            data.Problems.Add(new(edgesPath, e.LineNumber + 1, null, $"GeoJSON として読めません: {e.Message}"));
+            data.Problems.Add(new(edgesPath, e.LineNumber + 1, null,
+                FileSignature.NotWhatWasExpected(edgesPath, FileSignature.Format.GeoJson) ?? $"GeoJSON として読めません: {FileSignature.JsonReason(e)}"));
             return data;
         }
         using (doc)

@@ -99,7 +99,10 @@ public static class ImportCommand
         }
         catch (Npgsql.NpgsqlException e)
         {
-            error.WriteLine($"エラー: データベースに接続できません（{e.Message}）。");
+            var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            error.WriteLine(DatabaseOutage.IsUnavailable(e)
+                ? $"エラー: データベース {target.Database}（{target.Host}:{target.Port}）に接続できません。./fukushimap db で起動しているか確認してください。"
+                : $"エラー: データベース {target.Database}（{target.Host}:{target.Port}）を準備できません（SQLSTATE {(e as Npgsql.PostgresException)?.SqlState ?? "なし"}）。");
             return 2;
         }
         try

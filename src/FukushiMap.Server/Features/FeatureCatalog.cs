@@ -371,7 +371,7 @@ public sealed class FeatureCatalog(FukushiMapDbContext db)
         if (connection.State != ConnectionState.Open)
         {
             // The context closes it when the request scope ends.
-            await db.Database.OpenConnectionAsync(ct);
+            await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
         }
         var cmd = new NpgsqlCommand(sql, connection);
         if (parameters is not null)

@@ -102,6 +102,7 @@ public static class HubAdminApi
         {
             return problem;
         }
+        await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Hubs.Add(hub);
         await db.SaveChangesAsync(ct);
@@ -115,6 +116,7 @@ public static class HubAdminApi
     internal static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> UpdateAsync(int id, HubInput input, WelfareCaller caller,
         FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
+        await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var current = await VersionAsync(db, id, true, ct);
         var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);
@@ -154,6 +156,7 @@ public static class HubAdminApi
     private static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> SetRetiredAsync(int id, bool retire, WelfareCaller caller, FukushiMapDbContext db,
         TimeProvider clock, HttpContext context, CancellationToken ct)
     {
+        await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var current = await VersionAsync(db, id, true, ct);
         var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);

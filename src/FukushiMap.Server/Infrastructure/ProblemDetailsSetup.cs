@@ -62,6 +62,8 @@ internal static class ProblemDetailsSetup
     /// <summary>503 with Retry-After: the database is down or restarting, which is neither the client's fault nor a bug.</summary>
     private static ProblemDetails DatabaseUnavailable(HttpContext context)
     {
+        // Connections the server closed would otherwise wait in the pool to fail the requests after it returns.
+        Npgsql.NpgsqlConnection.ClearAllPools();
         context.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return new ProblemDetails
         {

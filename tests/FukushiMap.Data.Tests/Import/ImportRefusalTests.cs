@@ -171,4 +171,154 @@ public sealed class ImportRefusalTests
         var e = await AssertRefusedAsync(Hubs(path), "EPSG::3857");
         Assert.Equal("crs", e.Problems.Single().Field);
     }
+
+    // Words of .NET parser messages (System.Text.Json, NTS, FormatException, OsmSharp) that must never reach the user.
+    private static readonly System.Text.RegularExpressions.Regex s_parserText = new(
+        @"(?i)\b(invalid|exception|expected|unexpected|parameter|token|stream|was not|start of a value|input string|(?<!-)format)\b");
+
+    private static void AssertJapaneseOnly(IEnumerable<string> reasons)
+    {
+        foreach (var reason in reasons)
+        {
+            Assert.DoesNotMatch(s_parserText, reason);
+        }
+    }
+
+    private static async Task<ImportException> AssertRefusedInJapaneseAsync(ImportRequest request, string expectedReason)
+    {
+        var e = await AssertRefusedAsync(request, expectedReason);
+        AssertJapaneseOnly(e.Problems.Select(p => p.Reason));
+        return e;
+    }
+
+    private static (string, byte[])[] ShapefileParts(string stem) =>
+    [
+        (stem + ".shp", Fixtures.PointShp([(Lon, Lat)])),
+        (stem + ".dbf", Fixtures.Dbf(Fixtures.ShiftJis, [("name", 'C', 40, 0)], [["鵜の島"]])),
+        (stem + ".prj", Encoding.ASCII.GetBytes(Fixtures.Wgs84Prj)),
+    ];
+
+    private const string OsmXml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <osm version="0.6" generator="test">
+          <node id="1" lat="33.962" lon="131.238"/>
+          <node id="2" lat="33.963" lon="131.239"/>
+          <way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>
+        </osm>
+        """;
+
+    [Theory]
+    [InlineData("../hubs", "「..」でフォルダの外を指す")]
+    [InlineData("data/../../hubs", "「..」でフォルダの外を指す")]
+    [InlineData("/tmp/hubs", "絶対パス")]
+    [InlineData("C:/hubs", "絶対パス")]
+    public async Task AZipWhoseEntriesEscapeTheFolderIsRefusedAsZipSlip(string stem, string expected)
+    {
+        var path = Fixtures.Write(Fixtures.TempDir(), "slip.zip", Fixtures.Zip(ShapefileParts(stem)));
+        var e = await AssertRefusedInJapaneseAsync(Hubs(path), expected);
+        Assert.Contains("zip slip", e.Problems.Single().Reason);
+        Assert.Contains(stem, e.Problems.Single().Reason);
+    }
+
+    [Fact]
+    public async Task AZippedShapefileWithoutItsDbfIsRefusedNamingTheMissingFile()
+    {
+        var path = Fixtures.Write(Fixtures.TempDir(), "nodbf.zip", Fixtures.Zip(ShapefileParts("hubs").Where(p => !p.Item1.EndsWith(".dbf")).ToArray()));
+        await AssertRefusedInJapaneseAsync(Hubs(path), "hubs.dbf がありません");
+    }
+
+    [Fact]
+    public async Task AShpWithoutADbfBesideItIsRefusedNamingTheMissingFile()
+    {
+        var dir = Fixtures.TempDir();
+        foreach (var (name, bytes) in ShapefileParts("hubs").Where(p => !p.Item1.EndsWith(".dbf")))
+        {
+            Fixtures.Write(dir, name, bytes);
+        }
+        await AssertRefusedInJapaneseAsync(Hubs(Path.Combine(dir, "hubs.shp")), "hubs.dbf がありません");
+    }
+
+    [Fact]
+    public async Task AShpWithTheWrongMagicNumberIsRefusedSayingItIsNotAShapefile()
+    {
+        var parts = ShapefileParts("hubs");
+        var shp = parts[0].Item2.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(shp, 1234);
+        parts[0] = ("hubs.shp", shp);
+        var path = Fixtures.Write(Fixtures.TempDir(), "magic.zip", Fixtures.Zip(parts));
+        var e = await AssertRefusedInJapaneseAsync(Hubs(path), "シェープファイルの .shp ではありません");
+        Assert.Contains("9994", e.Problems.Single().Reason);
+        Assert.Contains("1234", e.Problems.Single().Reason);
+    }
+
+    [Fact]
+    public async Task OsmXmlGivenAsGeoJsonIsCalledOsmXml()
+    {
+        var path = Fixtures.Write(Fixtures.TempDir(), "ube.geojson", OsmXml);
+        var e = await AssertRefusedInJapaneseAsync(Hubs(path), "GeoJSON ではなく OSM XML（.osm）のファイルです");
+        Assert.Contains("osmium", e.Problems.Single().Reason);
+    }
+
+    [Theory]
+    [InlineData("ube.osm")]
+    [InlineData("ube.osm.pbf")]
+    public async Task OsmXmlGivenAsANetworkIsCalledOsmXmlAndNothingIsStored(string name)
+    {
+        var db = await TestDatabase.GetAsync("imports", withReferenceData: true);
+        var path = Fixtures.Write(Fixtures.TempDir(), name, OsmXml);
+        var before = await TableCounts.ReadAsync(db.ConnectionString);
+        await using var ctx = db.CreateContext();
+        var e = await Assert.ThrowsAsync<FukushiMap.Data.Network.NetworkImportException>(() =>
+            FukushiMap.Data.Network.NetworkImporter.ImportAsync(ctx, new FukushiMap.Data.Network.NetworkImportRequest(path, "osm-xml-refused")));
+        Assert.Contains(e.Problems, p => p.Reason.Contains("ではなく OSM XML（.osm）のファイルです") && p.Reason.Contains(".osm.pbf"));
+        AssertJapaneseOnly(e.Problems.Select(p => p.Reason));
+        Assert.Equal(before, await TableCounts.ReadAsync(db.ConnectionString));
+    }
+
+    [Fact]
+    public async Task BrokenNetworkFilesAreRefusedInJapanese()
+    {
+        var db = await TestDatabase.GetAsync("imports", withReferenceData: true);
+        var dir = Fixtures.TempDir();
+        var garbage = new byte[4096];
+        new Random(3).NextBytes(garbage);
+        await using var ctx = db.CreateContext();
+        foreach (var (name, bytes, expected) in new[]
+        {
+            ("edges.geojson", Encoding.UTF8.GetBytes("""{"type":"FeatureCollection","features":[{"type":"Feature",}"""), "JSON の書き方が正しくありません"),
+            ("garbage.osm.pbf", garbage, "PBF"),
+        })
+        {
+            var path = Fixtures.Write(dir, name, bytes);
+            var e = await Assert.ThrowsAsync<FukushiMap.Data.Network.NetworkImportException>(() =>
+                FukushiMap.Data.Network.NetworkImporter.ImportAsync(ctx, new FukushiMap.Data.Network.NetworkImportRequest(path, "broken-refused")));
+            Assert.Contains(e.Problems, p => p.Reason.Contains(expected));
+            AssertJapaneseOnly(e.Problems.Select(p => p.Reason));
+        }
+    }
+
+    [Fact]
+    public async Task MalformedJsonIsRefusedWithItsLineInJapanese()
+    {
+        var path = Fixtures.Write(Fixtures.TempDir(), "broken.geojson", "{\"type\":\"FeatureCollection\",\n\"features\":[{\"type\":\"Feature\" \"geometry\":null}]}");
+        var e = await AssertRefusedInJapaneseAsync(Hubs(path), "JSON の書き方が正しくありません");
+        Assert.Contains("2 行目", e.Problems.Single().Reason);
+    }
+
+    [Fact]
+    public async Task AnUnreadableWktCellIsRefusedNamingRowAndFieldInJapanese()
+    {
+        var path = Fixtures.Write(Fixtures.TempDir(), "wkt.csv", "name,wkt\n鵜の島,POINT (131.238018 33.962073)\n恩田,POINT (abc def)\n");
+        var e = await AssertRefusedInJapaneseAsync(Hubs(path), "WKT として読めません");
+        Assert.Equal((2, "wkt"), (e.Problems.Single().Row, e.Problems.Single().Field));
+    }
+
+    [Fact]
+    public async Task AnAreaThatIsNotANumberIsRefusedNamingRowAndField()
+    {
+        var csv = FormattableString.Invariant($"KEY_CODE,JINKO,AREA,lon,lat\n352020010,120,12.5,{Lon},{Lat}\n352020020,80,広い,{Lon + 0.001},{Lat}\n");
+        var path = Fixtures.Write(Fixtures.TempDir(), "population.csv", csv);
+        var e = await AssertRefusedInJapaneseAsync(new ImportRequest { Kind = ImportKind.Population, File = path, Municipality = "35202", Replace = true }, "面積「広い」");
+        Assert.Contains(e.Problems, p => (p.Row, p.Field) == (2, "AREA"));
+    }
 }

@@ -114,7 +114,8 @@ public static class CsvReader
                 }
                 catch (Exception e) when (e is ParseException or ArgumentException or FormatException)
                 {
-                    problems.Add(row, wktColumn, $"WKT として読めません: {e.Message}");
+                    var shown = wkt.Length > 40 ? wkt[..40] + "…" : wkt;
+                    problems.Add(row, wktColumn, $"WKT として読めません（「{shown}」）。「POINT (131.24 33.96)」のように、図形の種類と座標を書いてください。");
                     continue;
                 }
             }

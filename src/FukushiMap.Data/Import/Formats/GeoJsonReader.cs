@@ -22,8 +22,8 @@ public static class GeoJsonReader
         }
         catch (JsonException e)
         {
-            var line = e.LineNumber is { } l ? $"（{l + 1} 行目付近）" : "";
-            throw problems.Fatal(null, null, $"GeoJSON として読めません{line}: {e.Message}");
+            throw problems.Fatal(e.LineNumber is { } l ? (int)l + 1 : null, null,
+                FileSignature.NotWhatWasExpected(bytes.Span, fileName, FileSignature.Format.GeoJson) ?? $"GeoJSON として読めません: {FileSignature.JsonReason(e)}");
         }
         using (doc)
         {
@@ -280,8 +280,9 @@ public static class GeoJsonReader
         }
     }
 
+    /// <summary>A Japanese reason for NetTopologySuite refusing to build a geometry; its English text never reaches the user.</summary>
     internal static string JapaneseReason(string ntsMessage) =>
         ntsMessage.Contains("closed linestring", StringComparison.OrdinalIgnoreCase) ? "リングが閉じていません（始点と終点が違う）。"
         : ntsMessage.Contains("Invalid number of points", StringComparison.OrdinalIgnoreCase) ? "リングまたは線の点の数が足りません。"
-        : ntsMessage;
+        : "座標の並びから図形を組み立てられません（線は 2 点以上、リングは始点と終点が同じ 4 点以上が必要です）。";
 }

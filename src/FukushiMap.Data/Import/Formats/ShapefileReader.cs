@@ -29,6 +29,7 @@ public static class ShapefileReader
         using (archive)
         {
             var entries = archive.Entries.Where(e => !e.FullName.EndsWith('/') && !e.FullName.StartsWith("__MACOSX", StringComparison.Ordinal)).ToList();
+            CheckEntryNames(archive.Entries, problems);
             var total = entries.Sum(e => e.Length);
             if (total > request.Limits.MaxFileBytes)
             {
@@ -54,6 +55,10 @@ public static class ShapefileReader
             var prj = Entry(".prj");
             var cpg = Entry(".cpg");
             var displayName = $"{zipName}!{Path.GetFileName(stem)}";
+            if (dbf is null)
+            {
+                throw problems.Fatal(null, null, MissingDbf(Path.GetFileName(stem), "ZIP に入れて"));
+            }
             return Read(shp, dbf, prj is null ? null : System.Text.Encoding.UTF8.GetString(prj), cpg is null ? null : System.Text.Encoding.ASCII.GetString(cpg),
                 displayName, request, problems, progress, ct);
         }
@@ -66,8 +71,37 @@ public static class ShapefileReader
         var dbfPath = Path.ChangeExtension(shpPath, ".dbf");
         var dbf = Directory.EnumerateFiles(Path.GetDirectoryName(Path.GetFullPath(shpPath))!, Path.GetFileNameWithoutExtension(shpPath) + ".*")
             .FirstOrDefault(f => string.Equals(Path.GetExtension(f), ".dbf", StringComparison.OrdinalIgnoreCase));
-        return Read(shp, dbf is null ? null : File.ReadAllBytes(dbf), FeatureFileReader.Sibling(shpPath, ".prj"), FeatureFileReader.Sibling(shpPath, ".cpg"),
+        if (dbf is null)
+        {
+            throw problems.Fatal(null, null, MissingDbf(Path.GetFileNameWithoutExtension(shpPath), "同じフォルダに置いて"));
+        }
+        return Read(shp, File.ReadAllBytes(dbf), FeatureFileReader.Sibling(shpPath, ".prj"), FeatureFileReader.Sibling(shpPath, ".cpg"),
             Path.GetFileName(shpPath), request, problems, progress, ct);
+    }
+
+    private static string MissingDbf(string stem, string where) =>
+        $"{stem}.dbf がありません。シェープファイルは .shp（図形）と .dbf（属性）の組で一つです。{stem}.dbf も{where}ください。";
+
+    /// <summary>
+    /// Refuses entries whose names climb out of the folder (<c>../</c>) or are absolute ("zip slip"): nothing is extracted to
+    /// disk here, but such a name marks a crafted or broken archive, and another tool unpacking it would write outside.
+    /// </summary>
+    private static void CheckEntryNames(IEnumerable<ZipArchiveEntry> entries, ProblemList problems)
+    {
+        foreach (var e in entries)
+        {
+            var name = e.FullName.Replace('\\', '/');
+            if (name.StartsWith('/') || (name.Length >= 2 && char.IsAsciiLetter(name[0]) && name[1] == ':'))
+            {
+                throw problems.Fatal(null, null,
+                    $"ZIP の中に絶対パスのファイル名があります（{e.FullName}）。展開するとフォルダの外に書き込まれる危険な ZIP（zip slip）のため、取り込みません。");
+            }
+            if (name.Split('/').Contains(".."))
+            {
+                throw problems.Fatal(null, null,
+                    $"ZIP の中に「..」でフォルダの外を指すファイル名があります（{e.FullName}）。展開するとフォルダの外に書き込まれる危険な ZIP（zip slip）のため、取り込みません。");
+            }
+        }
     }
 
     private static byte[] ReadEntry(ZipArchiveEntry entry, long maxBytes, ProblemList problems, string zipName)
@@ -174,7 +208,9 @@ public static class ShapefileReader
     {
         if (shp.Length < 100 || BinaryPrimitives.ReadInt32BigEndian(shp) != 9994)
         {
-            throw problems.Fatal(null, null, shp.Length < 100 ? ".shp のヘッダーが途中で切れています。" : ".shp ではありません（ファイルコードが 9994 ではない）。");
+            throw problems.Fatal(null, null, shp.Length < 100
+                ? $".shp のヘッダーが途中で切れています（{shp.Length} バイト。ヘッダーだけで 100 バイトあるはずです）。"
+                : $"{fileName} はシェープファイルの .shp ではありません（先頭のファイルコードが 9994 ではなく {BinaryPrimitives.ReadInt32BigEndian(shp)} です）。ファイルが壊れているか、別の形式のファイルに .shp の名前が付いています。");
         }
         var declaredLength = (long)BinaryPrimitives.ReadInt32BigEndian(shp.AsSpan(24)) * 2;
         if (declaredLength > shp.Length)

@@ -25,7 +25,7 @@ internal sealed record KindContext(ImportRequest Request, FeatureFile File, Prob
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            Problems.Add(f.Row, "geometry", $"座標変換できません: {e.Message}");
+            Problems.Add(f.Row, "geometry", $"座標を EPSG:{File.Crs} から JGD2011 の経緯度に変換できません。座標参照系（.prj か --crs）と座標の値を確認してください。");
             return null;
         }
         return Checks.Check(lonLat, f.Row, SourceIsGeographic);

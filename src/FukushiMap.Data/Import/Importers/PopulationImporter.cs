@@ -171,10 +171,16 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
             double? area = null;
             if (areaField is not null)
             {
-                var areas = parts.Select(x => x.F.Get(areaField)).Where(a => a is not null).ToList();
+                var areas = parts.Select(x => (x.F.Row, Text: x.F.Get(areaField))).Where(a => a.Text is not null).ToList();
+                var bad = areas.FirstOrDefault(a => !double.TryParse(a.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0);
+                if (bad.Text is not null)
+                {
+                    Problems.Add(bad.Row, areaField, $"面積「{bad.Text}」が 0 以上の数ではありません。");
+                    continue;
+                }
                 if (areas.Count > 0)
                 {
-                    area = areas.Sum(a => double.Parse(a!, CultureInfo.InvariantCulture));
+                    area = areas.Sum(a => double.Parse(a.Text!, CultureInfo.InvariantCulture));
                 }
             }
             if (area is null && polygon is not null)
