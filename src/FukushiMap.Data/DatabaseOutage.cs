@@ -21,6 +21,7 @@ public static class DatabaseOutage
     /// <summary>True when <paramref name="exception"/> or an exception it wraps (EF, retry limit) means the database is unavailable.</summary>
     public static bool IsUnavailable(Exception? exception)
     {
+        var fromNpgsql = false;
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
@@ -31,9 +32,12 @@ public static class DatabaseOutage
                     return true;
                 case PostgresException:
                     return false;
-                // Refused or broken connections (but not a command timeout: a slow query is not an outage).
-                case SocketException:
-                case IOException:
+                case NpgsqlException:
+                    fromNpgsql = true;
+                    break;
+                // A connection refused or broken under Npgsql (but not a command timeout: a slow query is not an outage,
+                // and not a file error elsewhere in the request).
+                case SocketException or IOException when fromNpgsql:
                     return true;
             }
         }

@@ -39,9 +39,10 @@ internal static class DataProtectionSetup
             Directory.CreateDirectory(keys);
             return keys;
         }
-        Directory.CreateDirectory(state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        File.SetUnixFileMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The state folder keeps its mode (the front door lets the postgres user reach the cluster under it); keys/ is owner-only.
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(keys, ownerOnly);
+        File.SetUnixFileMode(keys, ownerOnly);
         return keys;
     }
 
