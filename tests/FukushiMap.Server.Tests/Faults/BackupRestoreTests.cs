@@ -102,7 +102,7 @@ public sealed class BackupRestoreTests(BackupDatabaseFixture fixture) : IClassFi
     private async Task<Dictionary<string, List<string>>> SnapshotAsync()
     {
         // A connection of its own: the restore recreates the tables under the pooled ones.
-        await using var conn = await OpenAsync(_database.ConnectionString, null);
+        await using var conn = await AdminSql.OpenAsync(_database.ConnectionString);
         var snapshot = new Dictionary<string, List<string>>();
         foreach (var table in s_tables)
         {
@@ -120,30 +120,12 @@ public sealed class BackupRestoreTests(BackupDatabaseFixture fixture) : IClassFi
 
     private async Task DamageAsync()
     {
-        await using var conn = await OpenAsync(_database.ConnectionString, null);
-        await ExecuteAsync(conn, "DELETE FROM households WHERE id % 2 = 0");
-        await ExecuteAsync(conn, "UPDATE watchers SET name = '書き換えられた担当', role = NULL WHERE id = (SELECT min(id) FROM watchers)");
-        await ExecuteAsync(conn, "UPDATE district_grants SET revoked_at = now()");
+        await using var conn = await AdminSql.OpenAsync(_database.ConnectionString);
+        await AdminSql.ExecuteAsync(conn, "DELETE FROM households WHERE id % 2 = 0");
+        await AdminSql.ExecuteAsync(conn, "UPDATE watchers SET name = '書き換えられた担当', role = NULL WHERE id = (SELECT min(id) FROM watchers)");
+        await AdminSql.ExecuteAsync(conn, "UPDATE district_grants SET revoked_at = now()");
         // The audit log refuses DELETE by trigger; an attacker with the database's owner account need not.
-        await ExecuteAsync(conn, "ALTER TABLE audit_log DISABLE TRIGGER USER; DELETE FROM audit_log WHERE id % 3 = 0; ALTER TABLE audit_log ENABLE TRIGGER USER");
-    }
-
-    internal static async Task<NpgsqlConnection> OpenAsync(string connectionString, string? database)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
-        if (database is not null)
-        {
-            builder.Database = database;
-        }
-        var conn = new NpgsqlConnection(builder.ConnectionString);
-        await conn.OpenAsync();
-        return conn;
-    }
-
-    internal static async Task ExecuteAsync(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
+        await AdminSql.ExecuteAsync(conn, "ALTER TABLE audit_log DISABLE TRIGGER USER; DELETE FROM audit_log WHERE id % 3 = 0; ALTER TABLE audit_log ENABLE TRIGGER USER");
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -157,9 +139,9 @@ public sealed class BackupDatabaseFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var name = new NpgsqlConnectionStringBuilder(System.Environment.GetEnvironmentVariable("FUKUSHIMAP_TEST_DB")).Database + "_backup";
-        await using (var admin = await BackupRestoreTests.OpenAsync(System.Environment.GetEnvironmentVariable("FUKUSHIMAP_TEST_DB")!, "postgres"))
+        await using (var admin = await AdminSql.OpenAsync(System.Environment.GetEnvironmentVariable("FUKUSHIMAP_TEST_DB")!, "postgres"))
         {
-            await BackupRestoreTests.ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            await AdminSql.ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         }
         Database = await TestDatabase.GetAsync("backup", withReferenceData: false);
         await SeedAsync();

@@ -39,31 +39,18 @@ public sealed class OutageFixture : IAsyncLifetime
     /// <summary>Refuses new connections to the test database (when <paramref name="refuse"/>) and ends every open one.</summary>
     public async Task TakeAwayAsync(bool refuse)
     {
-        await using var admin = await OpenAdminAsync();
+        await using var admin = await AdminSql.OpenAsync(Database.ConnectionString, "postgres");
         if (refuse)
         {
-            await ExecuteAsync(admin, $"ALTER DATABASE \"{DatabaseName}\" ALLOW_CONNECTIONS false");
+            await AdminSql.ExecuteAsync(admin, $"ALTER DATABASE \"{DatabaseName}\" ALLOW_CONNECTIONS false");
         }
-        await ExecuteAsync(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{DatabaseName}'");
+        await AdminSql.ExecuteAsync(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{DatabaseName}'");
     }
 
     public async Task GiveBackAsync()
     {
-        await using var admin = await OpenAdminAsync();
-        await ExecuteAsync(admin, $"ALTER DATABASE \"{DatabaseName}\" ALLOW_CONNECTIONS true");
-    }
-
-    private async Task<NpgsqlConnection> OpenAdminAsync()
-    {
-        var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
-        await admin.OpenAsync();
-        return admin;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
+        await using var admin = await AdminSql.OpenAsync(Database.ConnectionString, "postgres");
+        await AdminSql.ExecuteAsync(admin, $"ALTER DATABASE \"{DatabaseName}\" ALLOW_CONNECTIONS true");
     }
 
     public async Task DisposeAsync()
