@@ -16,7 +16,7 @@ namespace FukushiMap.Server.Tests.Security;
 
 /// <summary>
 /// The real server over its own database in which every kind of name a person or a file can set carries a classic script
-/// payload: hubs (through the real import path), 民生委員担当区域 (district names), 町丁・字 (the coverage rows), shelters,
+/// payload: hubs (through the real import path), 地区 and 民生委員担当区域 (district names), 町丁・字 (the coverage rows), shelters,
 /// households, watchers (names and roles) and saved siting scenarios. One payload per record, so each shows up on a page.
 /// A hub and a 町丁 are also named as a spreadsheet formula, for the CSV exports.
 /// </summary>
@@ -38,6 +38,7 @@ public sealed class PayloadFixture : IAsyncLifetime
 
     public static string HubName(int i) => $"拠点{i} {Payloads[i]}";
     public static string DistrictName(int i) => $"区域{i} {Payloads[i]}";
+    public static string ChikuName(int i) => $"地区{i} {Payloads[i]}";
     public static string UnitName(int i) => $"町{i} {Payloads[i]}";
     public static string ShelterName(int i) => $"避難所{i} {Payloads[i]}";
     public static string HouseholdLabel(int i) => $"（架空）世帯{i} {Payloads[i]}";
@@ -117,6 +118,12 @@ public sealed class PayloadFixture : IAsyncLifetime
         for (var i = 0; i < districts.Count; i++)
         {
             districts[i].Name = DistrictName(i);
+        }
+        var chiku = await db.Districts.Where(d => d.Layer!.Key == DemoWelfareData.ChikuLayerKey).OrderBy(d => d.Geometry.Centroid.Distance(centre))
+            .Take(Payloads.Length).ToListAsync();
+        for (var i = 0; i < chiku.Count; i++)
+        {
+            chiku[i].Name = ChikuName(i);
         }
 
         // The 町丁 nearest the network's middle, so the coverage and siting tables list them with people reached.
