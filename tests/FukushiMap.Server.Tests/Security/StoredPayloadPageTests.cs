@@ -140,7 +140,8 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
         await view.Page.SelectOptionAsync("#paper", "A4");
         await view.Page.ClickAsync("#print");
         await view.Page.WaitForFunctionAsync("() => window.__printed === 1");
-        Assert.Contains("size: a4 landscape", await view.Page.EvaluateAsync<string>("() => document.getElementById('page-size').sheet.cssRules[0].cssText"));
+        Assert.Contains("size: A4 landscape", await view.Page.EvaluateAsync<string>("() => document.getElementById('page-size').sheet.cssRules[0].cssText"),
+            StringComparison.OrdinalIgnoreCase);
         await view.PrintAsync("payload-meeting-print.png");
         await view.AssertShowsAsync([.. s_households, DistrictName(0)]);
         await view.AssertCleanAsync();
