@@ -24,7 +24,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
     {
         await using var view = await PayloadView.OpenAsync(browser.Browser, fixture.BaseUrl, "");
         await view.WaitForTextAsync(s_hubs);
-        await view.OpenTooltipsAsync();
+        await view.OpenTooltipsAsync("payload-map-tooltips.png");
         await view.AssertShowsAsync([.. s_hubs, .. s_units]);
         // District names label the map from zoom 13 on; at the city-wide view their labels are in the page, hidden.
         var labels = await view.Page.Locator(".leaflet-tooltip-pane").TextContentAsync();
@@ -39,7 +39,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
         await using (var view = await PayloadView.OpenAsync(browser.Browser, fixture.BaseUrl, "coverage/?municipality=35202&minutes=10&pace=60"))
         {
             await view.WaitForSelectorAsync("body[data-runs='1']");
-            await view.OpenTooltipsAsync();
+            await view.OpenTooltipsAsync("payload-coverage-tooltips.png");
             await view.AssertShowsAsync(s_units);
             await view.PrintAsync("payload-coverage-print.png");
             await view.AssertCleanAsync();
@@ -57,7 +57,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
     {
         await using var view = await PayloadView.OpenAsync(browser.Browser, fixture.BaseUrl, "finder/?lat=33.948&lon=131.266&pace=80&place=" + Uri.EscapeDataString(Payloads[0]));
         await view.WaitForSelectorAsync("#results .result");
-        await view.OpenTooltipsAsync();
+        await view.OpenTooltipsAsync("payload-finder-tooltips.png");
         await view.AssertShowsAsync(s_hubs.Take(3));
         await view.Page.Locator(".leaflet-marker-icon.hub-marker").First.ClickAsync(new() { Force = true });
         await view.WaitForSelectorAsync(".leaflet-popup");
@@ -84,7 +84,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
         await view.Page.Locator("#run").ClickAsync();
         await view.WaitForSelectorAsync("body[data-runs='1']");
         await view.Page.Locator("#all-districts").CheckAsync();
-        await view.OpenTooltipsAsync();
+        await view.OpenTooltipsAsync("payload-siting-tooltips.png");
         await view.AssertShowsAsync([.. s_hubs, .. s_units, .. Enumerable.Range(0, Scenarios).Select(ScenarioName)]);
 
         // A saved scenario opened and two compared: their names head the banner and the columns.
@@ -109,7 +109,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
         var minsei = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own, fixture.Other);
         await using var view = await PayloadView.SignInAsync(browser.Browser, fixture.BaseUrl, minsei, "welfare/");
         await view.WaitForTextAsync(s_households);
-        await view.OpenTooltipsAsync();
+        await view.OpenTooltipsAsync("payload-meeting-tooltips.png");
         var watchers = Enumerable.Range(0, 3).SelectMany(i => new[] { WatcherName(i), WatcherRole(i) }).ToList();
         await view.AssertShowsAsync([.. s_households, DistrictName(0)]);
         Assert.Contains(DistrictName(1), await view.Page.Locator("#district").InnerTextAsync());
@@ -153,7 +153,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
         var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
         await using var view = await PayloadView.SignInAsync(browser.Browser, fixture.BaseUrl, planner, "welfare/planner.html");
         await view.WaitForSelectorAsync("#aggregates tbody tr");
-        await view.OpenTooltipsAsync();
+        await view.OpenTooltipsAsync("payload-planner-tooltips.png");
         await view.AssertShowsAsync([.. s_chiku, .. s_hubs]);
         await view.PrintAsync("payload-planner-print.png");
         await view.AssertCleanAsync();
@@ -247,10 +247,17 @@ internal sealed class PayloadView : IAsyncDisposable
         }
     }
 
-    /// <summary>Hovers every interactive map layer at once, so every tooltip is open (Leaflet builds them on hover).</summary>
-    public Task OpenTooltipsAsync() => Page.EvaluateAsync("""
-        () => { for (const el of document.querySelectorAll('.leaflet-interactive')) el.dispatchEvent(new MouseEvent('mouseover', { bubbles: true, relatedTarget: document.body })); }
-        """);
+    /// <summary>
+    /// Hovers every interactive map layer at once, so every tooltip is open (Leaflet builds them on hover), and keeps a
+    /// screenshot of the map for a person to look at.
+    /// </summary>
+    public async Task OpenTooltipsAsync(string screenshot)
+    {
+        await Page.EvaluateAsync("""
+            () => { for (const el of document.querySelectorAll('.leaflet-interactive')) el.dispatchEvent(new MouseEvent('mouseover', { bubbles: true, relatedTarget: document.body })); }
+            """);
+        await Page.Locator(".leaflet-container").First.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), screenshot) });
+    }
 
     /// <summary>Each text is visible on the page exactly as stored (innerText: what a person sees, not markup).</summary>
     public async Task AssertShowsAsync(IEnumerable<string> texts)
