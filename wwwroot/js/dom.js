@@ -44,7 +44,7 @@ function setAttrs(el, attrs) {
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:', 'blob:']);
 
 /** A link target a click cannot turn into script (javascript:, data: and the like are refused). */
-export function isSafeUrl(value) {
+function isSafeUrl(value) {
   try {
     return SAFE_PROTOCOLS.has(new URL(String(value), document.baseURI).protocol);
   } catch {
