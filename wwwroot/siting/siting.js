@@ -356,7 +356,7 @@ function renderSummary(report) {
 function renderMap(report) {
   hubLayer.clearLayers();
   for (const hub of report.hubs) {
-    hubLayer.addLayer(passClicksWhileDrawing(L.marker([hub.lat, hub.lon], { icon: hubIcon(), title: hub.name, keyboard: false }).bindTooltip(hub.name)));
+    hubLayer.addLayer(passClicksWhileDrawing(L.marker([hub.lat, hub.lon], { icon: hubIcon(), title: hub.name, keyboard: false }).bindTooltip(h('span', {}, hub.name))));
   }
   siteLayer.clearLayers();
   catchmentLayer.clearLayers();
@@ -454,8 +454,11 @@ function download(name, type, parts) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+// The same rule as the server's CSV (Infrastructure/Csv.cs): numbers stay numbers; text that a spreadsheet would read as
+// a formula (= + - @, tab, CR first) gets a leading '.
 const csvField = (v) => {
-  const s = v === null || v === undefined ? '' : String(v);
+  let s = v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 

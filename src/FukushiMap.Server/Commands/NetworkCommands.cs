@@ -113,7 +113,7 @@ public static class NetworkCommands
             {
                 output.Write(id);
                 output.Write(',');
-                output.Write(CsvField(originIds[search.NearestSource(node)]));
+                output.Write(Csv.Text(originIds[search.NearestSource(node)]));
                 output.Write(',');
                 output.WriteLine(search.Metres(node).ToString("0.###", CultureInfo.InvariantCulture));
             }
@@ -126,9 +126,6 @@ public static class NetworkCommands
         await output.FlushAsync(ct);
         return 0;
     }
-
-    private static string CsvField(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     /// <summary>Reports on the calling thread, so progress lines keep their order.</summary>
     private sealed class ConsoleLines : IProgress<string>

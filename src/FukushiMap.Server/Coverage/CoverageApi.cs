@@ -61,7 +61,7 @@ public static class CoverageApi
         var all = ColumnsAll(query.Columns);
         return format switch
         {
-            "csv" => TypedResults.File(CoverageDocuments.Csv(CoverageDocuments.DistrictColumnNames(run, all), CoverageDocuments.DistrictRows(run, all)),
+            "csv" => TypedResults.File(Csv.Document(CoverageDocuments.DistrictColumnNames(run, all), CoverageDocuments.DistrictRows(run, all)),
                 CsvType, FileName(run, "csv")),
             "geojson" => TypedResults.Json(CoverageDocuments.DistrictFeatures(run), contentType: GeoJsonType),
             "gpkg" => TypedResults.File(CoverageDocuments.GeoPackage(run), GeoPackageType, FileName(run, "gpkg")),
@@ -80,7 +80,7 @@ public static class CoverageApi
         var run = await CoverageAnalysis.RunAsync(db, service, Request(query), ct);
         return format switch
         {
-            "csv" => TypedResults.File(CoverageDocuments.Csv(CoverageDocuments.GapColumnNames(run), CoverageDocuments.GapRows(run, query.Limit)),
+            "csv" => TypedResults.File(Csv.Document(CoverageDocuments.GapColumnNames(run), CoverageDocuments.GapRows(run, query.Limit)),
                 CsvType, FileName(run, "csv", "gaps")),
             "gpkg" => TypedResults.File(CoverageDocuments.GeoPackage(run, withDistricts: false), GeoPackageType, FileName(run, "gpkg", "gaps")),
             _ => TypedResults.Json(CoverageDocuments.GapFeatures(run, query.Limit), contentType: GeoJsonType),

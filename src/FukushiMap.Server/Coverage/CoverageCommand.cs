@@ -90,9 +90,9 @@ public static class CoverageCommand
 
         byte[] bytes = (format, args.Has("gaps")) switch
         {
-            ("csv", false) => CoverageDocuments.Csv(CoverageDocuments.DistrictColumnNames(run, args.Has("all-columns")),
+            ("csv", false) => Csv.Document(CoverageDocuments.DistrictColumnNames(run, args.Has("all-columns")),
                 CoverageDocuments.DistrictRows(run, args.Has("all-columns"))),
-            ("csv", true) => CoverageDocuments.Csv(CoverageDocuments.GapColumnNames(run), CoverageDocuments.GapRows(run)),
+            ("csv", true) => Csv.Document(CoverageDocuments.GapColumnNames(run), CoverageDocuments.GapRows(run)),
             ("geojson", false) => JsonSerializer.SerializeToUtf8Bytes(CoverageDocuments.DistrictFeatures(run), CoverageDocuments.JsonOptions),
             ("geojson", true) => JsonSerializer.SerializeToUtf8Bytes(CoverageDocuments.GapFeatures(run), CoverageDocuments.JsonOptions),
             _ => CoverageDocuments.GeoPackage(run, withDistricts: !args.Has("gaps")),

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -264,30 +262,6 @@ public static class CoverageDocuments
 
     /// <summary>A plane geometry in lon/lat (SRID 6668), coordinates rounded to 7 decimals (about 1 cm).</summary>
     public static Geometry LonLat(CoverageRun run, Geometry plane) => run.City.Network.ToLonLat(plane);
-
-    // ---------- CSV (Excel: UTF-8 with BOM, CRLF) ----------
-
-    public static byte[] Csv(List<string> names, IEnumerable<object?[]> rows)
-    {
-        var text = new StringBuilder();
-        text.Append(string.Join(',', names.Select(Field))).Append("\r\n");
-        foreach (var row in rows)
-        {
-            text.Append(string.Join(',', row.Select(v => Field(Format(v))))).Append("\r\n");
-        }
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
-    }
-
-    private static string Format(object? v) => v switch
-    {
-        null => "",
-        double d => d.ToString("0.####", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => v.ToString() ?? "",
-    };
-
-    private static string Field(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     // ---------- GeoPackage ----------
 

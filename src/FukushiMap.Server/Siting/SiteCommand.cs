@@ -163,7 +163,7 @@ public static class SiteCommand
         };
         if (args.Get("output") is { Length: > 0 } path)
         {
-            var bytes = format == "csv" ? SitingDocuments.WithBom(text) : Encoding.UTF8.GetBytes(text);
+            var bytes = format == "csv" ? Csv.WithBom(text) : Encoding.UTF8.GetBytes(text);
             await File.WriteAllBytesAsync(path, bytes, ct);
             progress.Report($"{Path.GetFullPath(path)} に書き出しました（{bytes.Length:N0} バイト）。");
         }

@@ -87,7 +87,7 @@ public static class SitingApi
         var run = await service.RunAsync(db, Parameters(body), ct);
         return format switch
         {
-            "csv" => TypedResults.File(SitingDocuments.WithBom(SitingDocuments.SitesCsv(run)), CsvType,
+            "csv" => TypedResults.File(Csv.WithBom(SitingDocuments.SitesCsv(run)), CsvType,
                 $"siting-{run.Parameters.Municipality}-{SitingParameters.ModelName(run.Parameters.Model)}.csv"),
             "geojson" => TypedResults.Json(SitingDocuments.SiteFeatures(run, withCatchments: true), contentType: GeoJsonType),
             _ => TypedResults.Ok(SitingDocuments.Report(run, q.Areas ?? true)),

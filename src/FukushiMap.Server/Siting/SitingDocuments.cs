@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FukushiMap.Core.Network;
 using FukushiMap.Core.Siting;
 using FukushiMap.Server.Coverage;
+using FukushiMap.Server.Infrastructure;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Simplify;
 
@@ -173,28 +173,10 @@ public static class SitingDocuments
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    public static string SitesCsv(SitingRun run)
-    {
-        var text = new StringBuilder();
-        text.Append(string.Join(',', SiteColumns)).Append("\r\n");
-        foreach (var s in Sites(run, withAreas: false))
-        {
-            object?[] row = [s.Rank, s.Name, s.Area, s.Lon, s.Lat, s.Source, s.NewlyCovered, s.NewlyCoveredOlder, s.MarginalGain, s.SnapMetres];
-            text.Append(string.Join(',', row.Select(v => Field(v switch
-            {
-                null => "",
-                double d => d.ToString("0.#######", CultureInfo.InvariantCulture),
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => v.ToString() ?? "",
-            })))).Append("\r\n");
-        }
-        return text.ToString();
-    }
-
-    public static byte[] WithBom(string text) => [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text)];
-
-    private static string Field(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    /// <summary>The chosen sites, one row each (text through <see cref="Csv"/>: no live formula from a site's name).</summary>
+    public static string SitesCsv(SitingRun run) =>
+        Csv.Table(SiteColumns, Sites(run, withAreas: false).Select(s =>
+            new object?[] { s.Rank, s.Name, s.Area, s.Lon, s.Lat, s.Source, s.NewlyCovered, s.NewlyCoveredOlder, s.MarginalGain, s.SnapMetres }));
 
     /// <summary>The sites as GeoJSON points (and, with catchments, each site's walking catchment as a polygon feature).</summary>
     public static object SiteFeatures(SitingRun run, bool withCatchments)

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using FukushiMap.Data;
 using FukushiMap.Data.Welfare;
 using FukushiMap.Server.Auth;
+using FukushiMap.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using static FukushiMap.Server.Auth.AuthApi;
@@ -173,27 +174,15 @@ public static class MeetingApi
             return TypedResults.Ok(new PrintPermit(entry.Id, watermark, purpose, caller.DisplayName, now, households.Count));
         }
         var csv = new StringBuilder();
-        csv.AppendLine(Csv(["# " + HouseholdShapes.FictitiousNotice + $" 出力: {caller.DisplayName} {now.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} 目的: {purpose} 出力番号 {entry.Id}"]));
-        csv.AppendLine(Csv(["id", "呼び名", "住所", "経度", "緯度", "区分", "障害", "要介護度", "メモ", "同意", "同意日", "同意の方法", "根拠", "状態", "見守り担当"]));
+        csv.AppendLine(Csv.Line(["# " + HouseholdShapes.FictitiousNotice + $" 出力: {caller.DisplayName} {now.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} 目的: {purpose} 出力番号 {entry.Id}"]));
+        csv.AppendLine(Csv.Line(["id", "呼び名", "住所", "経度", "緯度", "区分", "障害", "要介護度", "メモ", "同意", "同意日", "同意の方法", "根拠", "状態", "見守り担当"]));
         foreach (var h in households)
         {
-            csv.AppendLine(Csv([
-                h.Id.ToString(CultureInfo.InvariantCulture), h.Label, h.Address ?? "", h.Location.X.ToString("F6", CultureInfo.InvariantCulture),
-                h.Location.Y.ToString("F6", CultureInfo.InvariantCulture), string.Join("・", h.Categories), h.DisabilityDetail ?? "", h.CareLevel ?? "",
+            csv.AppendLine(Csv.Line([
+                h.Id, h.Label, h.Address ?? "", Math.Round(h.Location.X, 6), Math.Round(h.Location.Y, 6), string.Join("・", h.Categories), h.DisabilityDetail ?? "", h.CareLevel ?? "",
                 h.Notes ?? "", h.ConsentState, h.ConsentDate?.ToString("O", CultureInfo.InvariantCulture) ?? "", h.ConsentMethod ?? "", h.LegalBasis ?? "",
                 h.Status, string.Join(" ", h.Watchers.Select(w => w.WatcherId))]));
         }
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"households-{d}-{entry.Id}.csv");
+        return TypedResults.File(Csv.WithBom(csv.ToString()), "text/csv; charset=utf-8", $"households-{d}-{entry.Id}.csv");
     }
-
-    /// <summary>One CSV line; a cell that a spreadsheet would run as a formula is prefixed with '.</summary>
-    internal static string Csv(IEnumerable<string> cells) => string.Join(",", cells.Select(c =>
-    {
-        if (c.Length > 0 && "=+-@\t\r".Contains(c[0]))
-        {
-            c = "'" + c;
-        }
-        return c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + c.Replace("\"", "\"\"") + "\"" : c;
-    }));
 }

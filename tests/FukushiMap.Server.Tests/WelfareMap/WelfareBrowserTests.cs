@@ -100,7 +100,8 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
             var watermark = await m.TextContentAsync("#watermark");
             Assert.Contains(minsei.UserName[2..6], watermark);
             Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", watermark);
-            Assert.Contains("size: A3 landscape", await m.TextContentAsync("#page-size"));
+            Assert.Contains("size: A3 landscape", await m.EvaluateAsync<string>("() => document.getElementById('page-size').sheet.cssRules[0].cssText"),
+                StringComparison.OrdinalIgnoreCase);
             await m.EmulateMediaAsync(new() { Media = Media.Print });
             Assert.True(await m.IsVisibleAsync("#watermark"));
             Assert.True(await m.IsVisibleAsync("#print-legend"));

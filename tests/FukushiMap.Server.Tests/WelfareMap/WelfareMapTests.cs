@@ -197,7 +197,7 @@ public sealed class WelfareMapTests(WelfareFixture fixture)
     [InlineData("@SUM(A1)", "'@SUM(A1)")]
     [InlineData("普通の値", "普通の値")]
     public void CsvCellsThatASpreadsheetWouldRunAsFormulasAreDefused(string cell, string expected) =>
-        Assert.Equal(expected, FukushiMap.Server.WelfareMap.MeetingApi.Csv([cell]));
+        Assert.Equal(expected, FukushiMap.Server.Infrastructure.Csv.Text(cell));
 
     [Fact]
     public async Task WatchersComeWithTheirWorkloadAndAssignmentsStayInsideTheDistrict()

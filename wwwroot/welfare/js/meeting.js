@@ -60,7 +60,7 @@ function makeMap() {
     onAdd: () => h('div', { class: 'north-arrow leaflet-control', title: '北', 'aria-label': '方位: 上が北' }, '▲', h('br'), 'N 北'),
   });
   new North({ position: 'topright' }).addTo(map);
-  const Credits = L.Control.extend({ onAdd: () => h('div', { class: 'leaflet-control note', style: 'background:#fffd;padding:0 4px;max-width:40rem' }, $('credits').textContent) });
+  const Credits = L.Control.extend({ onAdd: () => h('div', { class: 'leaflet-control note map-credits' }, $('credits').textContent) });
   new Credits({ position: 'bottomright' }).addTo(map);
   layers.district = L.layerGroup().addTo(map);
   layers.lines = L.layerGroup().addTo(map);
@@ -169,7 +169,7 @@ function drawHouseholds() {
       keyboard: true,
     });
     m.on('add', () => { const el = m.getElement(); if (el) el.style.cssText += ';background:#111;width:14px;height:14px;border:2px solid #fff'; });
-    m.bindTooltip(`${w.name}（受け持ち ${w.workload}）`);
+    m.bindTooltip(h('span', null, `${w.name}（受け持ち ${w.workload}）`));
     layers.watchers.addLayer(m);
   }
   for (const x of state.households.values()) {
@@ -182,7 +182,7 @@ function drawHouseholds() {
       radius: 8, color: '#222', weight: 2, dashArray: consented ? null : '3 2',
       fillColor: consented ? colorOf(x) : '#ffffff', fillOpacity: 0.9,
     });
-    marker.bindTooltip(x.label);
+    marker.bindTooltip(h('span', null, x.label));
     marker.on('click', () => openEditor(x.id));
     layers.households.addLayer(marker);
   }
@@ -473,7 +473,9 @@ $('print').addEventListener('click', async () => {
   const watermark = $('watermark');
   watermark.textContent = `${mark.watermark}\n${mark.watermark}`;
   watermark.classList.add('on');
-  $('page-size').textContent = `@page { size: ${$('paper').value} landscape; margin: 10mm; }`;
+  const paper = $('page-size').sheet;
+  paper.deleteRule(0);
+  paper.insertRule(`@page { size: ${$('paper').value === 'A4' ? 'A4' : 'A3'} landscape; margin: 10mm; }`, 0);
   $('export-note').textContent = `印刷を記録しました（出力番号 ${mark.exportId}・目的: ${mark.purpose}）。`;
   drawLegend();
   document.body.classList.add('printing');

@@ -40,7 +40,7 @@ async function loadHubs() {
   hubLayer.clearLayers();
   for (const hub of hubs) {
     const m = L.circleMarker([hub.lat, hub.lon], { radius: 7, color: hub.retiredAt ? '#999' : '#1b3a5c', fillOpacity: hub.retiredAt ? 0.2 : 0.8, dashArray: hub.retiredAt ? '3 2' : null });
-    m.bindTooltip(`${hub.name}${hub.retiredAt ? '（閉鎖）' : ''}`);
+    m.bindTooltip(h('span', null, `${hub.name}${hub.retiredAt ? '（閉鎖）' : ''}`));
     m.on('click', (e) => { L.DomEvent.stopPropagation(e); edit(hub); });
     hubLayer.addLayer(m);
   }
