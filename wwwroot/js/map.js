@@ -675,6 +675,12 @@ function renderSummary(pop) {
   els.summary.append(...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
 }
 
+/** An ISO timestamp as a Tokyo date, e.g. 2026-12-05 (text only). */
+function formatDate(iso) {
+  const d = new Date(String(iso));
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
+}
+
 /** Credit lines for the layers on the map now: from /api/datasets (by layer), the collections and the features. */
 function visibleCredits() {
   const visibleLayerIds = new Set(state.overlays.filter((o) => map.hasLayer(o.group)).map((o) => o.layerId));
@@ -682,6 +688,8 @@ function visibleCredits() {
   for (const d of state.datasets) {
     const layers = Array.isArray(d.layers) ? d.layers : [];
     if (d.attribution && layers.some((l) => visibleLayerIds.has(l))) lines.add(String(d.attribution));
+    // The live walking network behind isochrones and the finder: its name and since when it serves, always shown.
+    if (d.network?.name) lines.add(`歩行ネットワーク「${d.network.name}」（${formatDate(d.network.activatedAt)} から使用）${d.attribution ? `：${d.attribution}` : ''}`);
   }
   for (const o of state.overlays) {
     if (!map.hasLayer(o.group)) continue;
