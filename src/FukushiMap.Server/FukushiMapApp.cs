@@ -54,6 +54,7 @@ public static class FukushiMapApp
         builder.Services.AddWelfare(builder.Configuration);
         builder.Services.AddCoverage();
         builder.Services.AddSiting();
+        builder.Services.AddHeavyAnalysisLimits(builder.Configuration);
 
         var app = builder.Build();
 
@@ -61,6 +62,7 @@ public static class FukushiMapApp
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseHeavyAnalysisLimits();
 
         app.MapWelfare();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
