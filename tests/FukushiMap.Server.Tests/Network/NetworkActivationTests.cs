@@ -174,12 +174,10 @@ public class NetworkActivationTests(ActivationServerFixture server) : IClassFixt
         var edges = Path.Combine(_folder, $"{name}_edges.geojson");
         var nodes = Path.Combine(_folder, $"{name}_nodes.csv");
         await File.WriteAllTextAsync(nodes, $"osm_node_id,lon,lat\n1,{F(x)},{F(y)}\n2,{F(x + 0.001)},{F(y)}\n3,{F(x + 0.01)},{F(y + 0.01)}\n");
-        await File.WriteAllTextAsync(edges, $$"""
-            {"type":"FeatureCollection","features":[
-              {"type":"Feature","geometry":{"type":"LineString","coordinates":[[{{F(x)}},{{F(y)}}],[{{F(x + 0.001)}},{{F(y)}}]]},"properties":{"u":1,"v":2,"length":92.5}},
-              {"type":"Feature","geometry":{"type":"LineString","coordinates":[[{{F(x + 0.001)}},{{F(y)}}],[{{F(x)}},{{F(y)}}]]},"properties":{"u":2,"v":1,"length":92.5}}
-            ]}
-            """);
+        string Edge(long u, long v, string from, string to) =>
+            "{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[" + from + "," + to + "]},\"properties\":{\"u\":" + u + ",\"v\":" + v + ",\"length\":92.5}}";
+        var (a, b) = ($"[{F(x)},{F(y)}]", $"[{F(x + 0.001)},{F(y)}]");
+        await File.WriteAllTextAsync(edges, "{\"type\":\"FeatureCollection\",\"features\":[" + Edge(1, 2, a, b) + "," + Edge(2, 1, b, a) + "]}");
         return await NetworkImporter.ImportAsync(db, new NetworkImportRequest(edges, name) { NodesPath = nodes, MunicipalityCode = "35202", Replace = true });
     }
 
