@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using System.Runtime.InteropServices;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,7 +43,8 @@ public sealed class HeavyAnalysisOptions
 /// Heavy analyses (isochrones beyond a few hubs and short walks, coverage of a whole city, gaps, siting, evacuation) take a turn
 /// before they compute: at most <see cref="HeavyAnalysisOptions.Running"/> at once, the others queued (bounded, per client too).
 /// Light requests (finder, nearest hubs, OGC items, static files) never wait here, and the heavy ones hold at most that many
-/// threads, so the thread pool always has room for them. A client that goes away leaves the queue (its request is cancelled).
+/// threads, so the thread pool always has room for them. Those threads run at a lower OS priority (nice 10 on Linux), so on a busy
+/// machine the finder's threads get the CPU first. A client that goes away leaves the queue (its request is cancelled).
 /// </summary>
 public sealed class HeavyAnalysisGate : IDisposable
 {
@@ -65,6 +68,7 @@ public sealed class HeavyAnalysisGate : IDisposable
     private readonly HeavyAnalysisOptions _options;
     private readonly ConcurrencyLimiter _running;
     private readonly PartitionedRateLimiter<string> _perClient;
+    private readonly HeavyScheduler _scheduler;
 
     public HeavyAnalysisGate(IOptions<HeavyAnalysisOptions> options)
     {
@@ -77,6 +81,7 @@ public sealed class HeavyAnalysisGate : IDisposable
         });
         _perClient = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetConcurrencyLimiter(client,
             _ => new ConcurrencyLimiterOptions { PermitLimit = _options.PerClientLimit, QueueLimit = 0 }));
+        _scheduler = new HeavyScheduler(_options.Running);
     }
 
     public HeavyAnalysisOptions Options => _options;
@@ -130,7 +135,8 @@ public sealed class HeavyAnalysisGate : IDisposable
                 $"{_options.RetryAfterSeconds} 秒ほどおいてもう一度お試しください。近くの拠点さがしはこのまま使えます。", _options.QueueLimit);
             return;
         }
-        await next(context);
+        // The handler and its own continuations run on the heavy threads (await keeps the current TaskScheduler).
+        await Task.Factory.StartNew(() => next(context), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
     }
 
     /// <summary>The 422 for an isochrone request over the work budget.</summary>
@@ -158,6 +164,60 @@ public sealed class HeavyAnalysisGate : IDisposable
     {
         _running.Dispose();
         _perClient.Dispose();
+        _scheduler.Dispose();
+    }
+
+    /// <summary>A fixed set of background threads at a lower OS priority, for heavy analyses only.</summary>
+    private sealed class HeavyScheduler : TaskScheduler, IDisposable
+    {
+        private const int Niceness = 10;
+        private readonly BlockingCollection<Task> _tasks = [];
+        private readonly int _threads;
+
+        public HeavyScheduler(int threads)
+        {
+            _threads = threads;
+            for (var i = 0; i < threads; i++)
+            {
+                new Thread(Run) { IsBackground = true, Name = $"heavy-analysis-{i}" }.Start();
+            }
+        }
+
+        public override int MaximumConcurrencyLevel => _threads;
+
+        protected override void QueueTask(Task task) => _tasks.Add(task);
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+            Thread.CurrentThread.Name?.StartsWith("heavy-analysis-", StringComparison.Ordinal) == true && TryExecuteTask(task);
+
+        protected override IEnumerable<Task> GetScheduledTasks() => _tasks.ToArray();
+
+        public void Dispose() => _tasks.CompleteAdding();
+
+        private void Run()
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                try
+                {
+                    // Raising one's own niceness needs no privilege; on failure the thread simply keeps the normal priority.
+                    _ = SetPriority(0, GetThreadId(), Niceness);
+                }
+                catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+                {
+                }
+            }
+            foreach (var task in _tasks.GetConsumingEnumerable())
+            {
+                TryExecuteTask(task);
+            }
+        }
+
+        [DllImport("libc", EntryPoint = "setpriority")]
+        private static extern int SetPriority(int which, int who, int priority);
+
+        [DllImport("libc", EntryPoint = "gettid")]
+        private static extern int GetThreadId();
     }
 }
 

@@ -9,12 +9,9 @@ using NetTopologySuite.Geometries;
 namespace FukushiMap.Server.Network;
 
 /// <summary>A municipality's walking network, built once into the engine and shared read-only by every request.</summary>
-public sealed class CityNetwork(LoadedNetwork loaded, DateTimeOffset? activatedAt = null)
+public sealed class CityNetwork(LoadedNetwork loaded)
 {
     public LoadedNetwork Loaded { get; } = loaded;
-
-    /// <summary>When this network became the municipality's live one (null when loaded by name, e.g. by a command).</summary>
-    public DateTimeOffset? ActivatedAt { get; } = activatedAt;
     public WalkingGraph Graph => Loaded.Graph;
     public NetworkSnapper Snapper { get; } = new(loaded.Graph);
     public IsochroneBuilder Isochrones { get; } = new(loaded.Graph);
@@ -69,7 +66,16 @@ public sealed class NetworkCatalog(IServiceScopeFactory scopes, IOptions<Fukushi
         {
             _ = RecheckAsync(municipalityCode, slot, task.Result.Version);
         }
-        return (await task.WaitAsync(ct)).City;
+        try
+        {
+            return (await task.WaitAsync(ct)).City;
+        }
+        catch when (task.IsFaulted)
+        {
+            // A failed load is not cached: the next request tries again.
+            _cities.TryRemove(new KeyValuePair<string, Slot>(municipalityCode, slot));
+            throw;
+        }
     }
 
     /// <summary>Forgets a cached network (after an activation in this process): the next request loads the live one.</summary>
@@ -104,22 +110,13 @@ public sealed class NetworkCatalog(IServiceScopeFactory scopes, IOptions<Fukushi
 
     private async Task<Loaded> LoadAsync(string municipalityCode)
     {
-        try
-        {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-            var live = await db.ActiveNetworks.AsNoTracking().Where(a => a.MunicipalityCode == municipalityCode)
-                .Select(a => new { a.NetworkId, a.ActivatedAt, a.Network!.Name }).SingleOrDefaultAsync();
-            return live is null
-                ? new Loaded(null, null)
-                : new Loaded(new CityNetwork(await NetworkLoader.LoadAsync(db, live.Name), live.ActivatedAt), new LiveVersion(live.NetworkId, live.ActivatedAt));
-        }
-        catch
-        {
-            // A failed load is not cached: the next request tries again.
-            _cities.TryRemove(municipalityCode, out _);
-            throw;
-        }
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        var live = await db.ActiveNetworks.AsNoTracking().Where(a => a.MunicipalityCode == municipalityCode)
+            .Select(a => new { a.NetworkId, a.ActivatedAt, a.Network!.Name }).SingleOrDefaultAsync();
+        return live is null
+            ? new Loaded(null, null)
+            : new Loaded(new CityNetwork(await NetworkLoader.LoadAsync(db, live.Name)), new LiveVersion(live.NetworkId, live.ActivatedAt));
     }
 
     private sealed record LiveVersion(int NetworkId, DateTimeOffset ActivatedAt);
