@@ -688,14 +688,17 @@ function visibleCredits() {
   for (const d of state.datasets) {
     const layers = Array.isArray(d.layers) ? d.layers : [];
     if (d.attribution && layers.some((l) => visibleLayerIds.has(l))) lines.add(String(d.attribution));
-    // The live walking network behind isochrones and the finder: its name and since when it serves, always shown.
-    if (d.network?.name) lines.add(`歩行ネットワーク「${d.network.name}」（${formatDate(d.network.activatedAt)} から使用）${d.attribution ? `：${d.attribution}` : ''}`);
   }
   for (const o of state.overlays) {
     if (!map.hasLayer(o.group)) continue;
     for (const line of o.credits ?? []) lines.add(String(line));
   }
-  for (const line of walking.credits()) lines.add(line);
+  const walkingCredits = walking.credits();
+  for (const line of walkingCredits) lines.add(line);
+  // While walking ranges are drawn: the live walking network they come from, by name and since when it serves.
+  for (const d of walkingCredits.length ? state.datasets : []) {
+    if (d.network?.name) lines.add(`歩行ネットワーク「${d.network.name}」（${formatDate(d.network.activatedAt)} から使用）`);
+  }
   return [...lines];
 }
 
