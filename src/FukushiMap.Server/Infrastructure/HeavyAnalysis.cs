@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
-using System.Runtime.InteropServices;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
