@@ -24,6 +24,7 @@ public partial class FukushiMapDbContext(DbContextOptions<FukushiMapDbContext> o
     public DbSet<RoadNetwork> RoadNetworks => Set<RoadNetwork>();
     public DbSet<NetworkNode> NetworkNodes => Set<NetworkNode>();
     public DbSet<NetworkEdge> NetworkEdges => Set<NetworkEdge>();
+    public DbSet<ActiveNetwork> ActiveNetworks => Set<ActiveNetwork>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -55,6 +55,7 @@ public static class FukushiMapApp
         builder.Services.AddWelfare(builder.Configuration);
         builder.Services.AddCoverage();
         builder.Services.AddSiting();
+        builder.Services.AddHeavyAnalysisLimits(builder.Configuration);
 
         var app = builder.Build();
 
@@ -63,6 +64,7 @@ public static class FukushiMapApp
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseHeavyAnalysisLimits();
 
         app.MapWelfare();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

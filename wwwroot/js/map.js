@@ -675,6 +675,12 @@ function renderSummary(pop) {
   els.summary.append(...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
 }
 
+/** An ISO timestamp as a Tokyo date, e.g. 2026-12-05 (text only). */
+function formatDate(iso) {
+  const d = new Date(String(iso));
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
+}
+
 /** Credit lines for the layers on the map now: from /api/datasets (by layer), the collections and the features. */
 function visibleCredits() {
   const visibleLayerIds = new Set(state.overlays.filter((o) => map.hasLayer(o.group)).map((o) => o.layerId));
@@ -687,7 +693,12 @@ function visibleCredits() {
     if (!map.hasLayer(o.group)) continue;
     for (const line of o.credits ?? []) lines.add(String(line));
   }
-  for (const line of walking.credits()) lines.add(line);
+  const walkingCredits = walking.credits();
+  for (const line of walkingCredits) lines.add(line);
+  // While walking ranges are drawn: the live walking network they come from, by name and since when it serves.
+  for (const d of walkingCredits.length ? state.datasets : []) {
+    if (d.network?.name) lines.add(`歩行ネットワーク「${d.network.name}」（${formatDate(d.network.activatedAt)} から使用）`);
+  }
   return [...lines];
 }
 

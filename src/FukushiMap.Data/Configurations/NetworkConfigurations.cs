@@ -14,6 +14,18 @@ internal sealed class RoadNetworkConfiguration : IEntityTypeConfiguration<RoadNe
     }
 }
 
+internal sealed class ActiveNetworkConfiguration : IEntityTypeConfiguration<ActiveNetwork>
+{
+    public void Configure(EntityTypeBuilder<ActiveNetwork> b)
+    {
+        b.ToTable("active_networks");
+        b.HasKey(a => a.MunicipalityCode);
+        b.Property(a => a.MunicipalityCode).HasMaxLength(5);
+        // A live network cannot be deleted (or replaced) from under the server: activate another one first.
+        b.HasOne(a => a.Network).WithMany().HasForeignKey(a => a.NetworkId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class NetworkNodeConfiguration : IEntityTypeConfiguration<NetworkNode>
 {
     public void Configure(EntityTypeBuilder<NetworkNode> b)

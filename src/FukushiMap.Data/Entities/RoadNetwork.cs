@@ -74,3 +74,22 @@ public class NetworkEdge
     /// <summary>Line from source to target, lon/lat (SRID 6668).</summary>
     public required LineString Geom { get; set; }
 }
+
+/// <summary>
+/// The network that serves a municipality: an explicit choice (<c>./fukushimap network activate</c>, or the first network of a
+/// municipality that passes the checks on import), never simply the newest row. One row per municipality.
+/// </summary>
+public class ActiveNetwork
+{
+    /// <summary>JIS X 0402 municipality code (5 digits).</summary>
+    public required string MunicipalityCode { get; set; }
+
+    public int NetworkId { get; set; }
+    public RoadNetwork? Network { get; set; }
+
+    /// <summary>When it became live; also the version a running server compares to notice a change made by another process.</summary>
+    public DateTimeOffset ActivatedAt { get; set; }
+
+    /// <summary>The check figures at activation, in Japanese (and whether the planner confirmed a worse reach).</summary>
+    public string? Checks { get; set; }
+}

@@ -26,6 +26,34 @@ namespace FukushiMap.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "postgis");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("FukushiMap.Data.Entities.ActiveNetwork", b =>
+                {
+                    b.Property<string>("MunicipalityCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("municipality_code");
+
+                    b.Property<DateTimeOffset>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activated_at");
+
+                    b.Property<string>("Checks")
+                        .HasColumnType("text")
+                        .HasColumnName("checks");
+
+                    b.Property<int>("NetworkId")
+                        .HasColumnType("integer")
+                        .HasColumnName("network_id");
+
+                    b.HasKey("MunicipalityCode")
+                        .HasName("pk_active_networks");
+
+                    b.HasIndex("NetworkId")
+                        .HasDatabaseName("ix_active_networks_network_id");
+
+                    b.ToTable("active_networks", (string)null);
+                });
+
             modelBuilder.Entity("FukushiMap.Data.Entities.Dataset", b =>
                 {
                     b.Property<int>("Id")
@@ -1554,6 +1582,18 @@ namespace FukushiMap.Data.Migrations
                         .HasName("pk_welfare_user_tokens");
 
                     b.ToTable("welfare_user_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("FukushiMap.Data.Entities.ActiveNetwork", b =>
+                {
+                    b.HasOne("FukushiMap.Data.Entities.RoadNetwork", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_active_networks_road_networks_network_id");
+
+                    b.Navigation("Network");
                 });
 
             modelBuilder.Entity("FukushiMap.Data.Entities.District", b =>

@@ -34,6 +34,11 @@ public static class NetworkStore
             {
                 throw new NetworkImportException([new NetworkProblem(name, null, null, $"ネットワーク「{name}」はすでにあります（置き換えるには --replace）。")]);
             }
+            if (await db.ActiveNetworks.AnyAsync(a => a.NetworkId == existing.Id, ct))
+            {
+                throw new NetworkImportException([new NetworkProblem(name, null, null,
+                    $"ネットワーク「{name}」は使用中のため置き換えられません。別の名前で取り込み、検査に通ったら ./fukushimap network activate で切り替えてください。")]);
+            }
             db.RoadNetworks.Remove(existing);
             await db.SaveChangesAsync(ct);
         }

@@ -26,7 +26,7 @@ public static class ReferenceNetworks
             }
             progress?.Report(new ImportProgress(i + 1, Manifest.Count, $"{e.Label}を読み込み中"));
             var lines = new Progress(progress, i + 1, Manifest.Count);
-            await NetworkImporter.ImportAsync(db, new NetworkImportRequest(Path.Combine(dataPath, e.Edges), e.Name)
+            var network = await NetworkImporter.ImportAsync(db, new NetworkImportRequest(Path.Combine(dataPath, e.Edges), e.Name)
             {
                 NodesPath = e.Nodes is null ? null : Path.Combine(dataPath, e.Nodes),
                 MunicipalityCode = e.Municipality,
@@ -42,6 +42,11 @@ public static class ReferenceNetworks
                     ImportedAt = DateTimeOffset.UtcNow,
                 },
             }, lines, ct);
+            // The first network of a municipality becomes live when it passes the checks; a later one waits for `network activate`.
+            if (await NetworkActivation.ActivateIfNoneLiveAsync(db, network, ct: ct) is { } activation)
+            {
+                lines.Report(activation.Message);
+            }
         }
     }
 

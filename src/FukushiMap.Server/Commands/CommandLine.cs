@@ -20,6 +20,8 @@ public static class CommandLine
             {
                 ["import", "network", .. var rest] => await NetworkCommands.ImportAsync(CliArgs.Parse(rest), cts.Token),
                 ["import", .. var rest] => await ImportCommand.RunAsync(rest, cts.Token),
+                ["network", "list", .. var rest] => await NetworkCommands.ListAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
+                ["network", "activate", .. var rest] => await NetworkCommands.ActivateAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 ["distances", .. var rest] => await NetworkCommands.DistancesAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 ["site", .. var rest] => await Siting.SiteCommand.RunAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
                 ["hub-types", .. var rest] => await HubTypeCommands.RunAsync(rest, Console.Out, cts.Token),

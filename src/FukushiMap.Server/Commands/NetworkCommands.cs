@@ -4,10 +4,11 @@ using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Network;
 using FukushiMap.Server.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace FukushiMap.Server.Commands;
 
-/// <summary>Walking-network commands: <c>import network</c> and <c>distances</c>.</summary>
+/// <summary>Walking-network commands: <c>import network</c>, <c>network list</c>, <c>network activate</c> and <c>distances</c>.</summary>
 public static class NetworkCommands
 {
     /// <summary>
@@ -31,6 +32,10 @@ public static class NetworkCommands
                 Replace = args.Has("replace"),
             }, new ConsoleLines(), ct);
             Console.WriteLine($"ネットワーク「{network.Name}」を取り込みました: ノード {network.NodeCount:N0} 個、道路 {network.EdgeCount:N0} 本");
+            if (await NetworkActivation.ActivateIfNoneLiveAsync(db, network, ct: ct) is { } activation)
+            {
+                Console.WriteLine(activation.Message);
+            }
             return 0;
         }
         catch (NetworkImportException e)
@@ -39,6 +44,57 @@ public static class NetworkCommands
             return 1;
         }
     }
+
+    /// <summary><c>./fukushimap network list [--municipality 35202]</c>: every network, the live one of each municipality marked.</summary>
+    public static async Task<int> ListAsync(CliArgs args, TextWriter output, CancellationToken ct, string? connectionString = null)
+    {
+        await using var db = await CommandLine.OpenDatabaseAsync(ct, connectionString);
+        var code = args.Get("municipality");
+        var live = await db.ActiveNetworks.AsNoTracking().ToDictionaryAsync(a => a.NetworkId, ct);
+        var networks = await db.RoadNetworks.AsNoTracking().Where(n => code == null || n.MunicipalityCode == code)
+            .OrderBy(n => n.MunicipalityCode).ThenByDescending(n => n.ImportedAt).ToListAsync(ct);
+        if (networks.Count == 0)
+        {
+            output.WriteLine("歩行ネットワークはまだありません（./fukushimap import network）。");
+            return 0;
+        }
+        output.WriteLine("使用中  市区町村  名前  取り込み日時  道路  ノード  使用開始");
+        foreach (var n in networks)
+        {
+            var active = live.GetValueOrDefault(n.Id);
+            output.WriteLine(string.Join("  ", active is null ? "  " : " ✓", n.MunicipalityCode ?? "—", n.Name, Tokyo(n.ImportedAt),
+                $"{n.EdgeCount:N0} 本", $"{n.NodeCount:N0} 個", active is null ? "—" : Tokyo(active.ActivatedAt)));
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>./fukushimap network activate --name &lt;name&gt; --municipality &lt;code&gt; [--confirm]</c>: checks the network and makes it the
+    /// municipality's live one. Exit 0 when it is live, 1 when refused (the live one keeps serving).
+    /// </summary>
+    public static async Task<int> ActivateAsync(CliArgs args, TextWriter output, CancellationToken ct, string? connectionString = null)
+    {
+        var name = args.Require("name");
+        var code = args.Require("municipality");
+        if (code.Length != 5 || !code.All(char.IsAsciiDigit))
+        {
+            throw new CliException($"--municipality は5桁の市区町村コードです（「{code}」）。");
+        }
+        await using var db = await CommandLine.OpenDatabaseAsync(ct, connectionString);
+        ActivationResult result;
+        try
+        {
+            result = await NetworkActivation.ActivateAsync(db, name, code, args.Has("confirm"), ct: ct);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new CliException(e.Message);
+        }
+        (result.IsLive ? output : Console.Error).WriteLine(result.Message);
+        return result.IsLive ? 0 : 1;
+    }
+
+    private static string Tokyo(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// <c>./fukushimap distances --network &lt;name | file&gt; --sources &lt;points.geojson&gt; [--max-metres M] [--municipality 35202]</c>:

@@ -108,9 +108,23 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<CoverageCity?>>> _cities = new(StringComparer.Ordinal);
 
-    /// <summary>The prepared city, or null when it has no walking network.</summary>
-    public Task<CoverageCity?> GetCityAsync(string municipalityCode, CancellationToken ct = default, IProgress<string>? progress = null) =>
-        _cities.GetOrAdd(municipalityCode, code => new Lazy<Task<CoverageCity?>>(() => PrepareAsync(code, progress))).Value.WaitAsync(ct);
+    /// <summary>The prepared city, or null when it has no walking network. A city prepared on a network that is no longer live is prepared again.</summary>
+    public async Task<CoverageCity?> GetCityAsync(string municipalityCode, CancellationToken ct = default, IProgress<string>? progress = null)
+    {
+        var network = await networks.GetAsync(municipalityCode, ct);
+        while (true)
+        {
+            var entry = _cities.GetOrAdd(municipalityCode, code => new Lazy<Task<CoverageCity?>>(() => PrepareAsync(code, progress)));
+            var city = await entry.Value.WaitAsync(ct);
+            if (ReferenceEquals(city?.Network, network))
+            {
+                return city;
+            }
+            // Prepared on another network (an activation since): forget it, unless another request already did.
+            _cities.TryRemove(new KeyValuePair<string, Lazy<Task<CoverageCity?>>>(municipalityCode, entry));
+            network = await networks.GetAsync(municipalityCode, ct);
+        }
+    }
 
     /// <summary>Forgets a prepared city (after new population, boundary or network data).</summary>
     public void Invalidate(string municipalityCode) => _cities.TryRemove(municipalityCode, out _);

@@ -19,6 +19,9 @@ public static partial class MapApi
         public const string Districts = "districts";
         public const string PopulationUnits = "population-units";
         public const string Shelters = "shelters";
+
+        /// <summary>The live walking network (isochrones, finder, coverage); not a drawn layer, so its credit is always shown.</summary>
+        public const string Network = "network";
     }
 
     public static IEndpointRouteBuilder MapMapApi(this IEndpointRouteBuilder app)
@@ -51,7 +54,14 @@ public static partial class MapApi
 
     /// <summary>A dataset's credit line and the map layers that use it.</summary>
     public sealed record DatasetView(
-        string Key, string Title, string Publisher, string Licence, string? Vintage, string Attribution, string[] Layers);
+        string Key, string Title, string Publisher, string Licence, string? Vintage, string Attribution, string[] Layers)
+    {
+        /// <summary>The live walking network drawn from this dataset, when there is one.</summary>
+        public LiveNetworkView? Network { get; init; }
+    }
+
+    /// <summary>A municipality's live walking network: its name, when it was imported and since when it serves.</summary>
+    public sealed record LiveNetworkView(string Name, string MunicipalityCode, DateTimeOffset ImportedAt, DateTimeOffset ActivatedAt);
 
     /// <summary>A municipality the map can show, with how much of each layer it has.</summary>
     /// <param name="Bbox">Bounding box of the boundary [west, south, east, north] in lon/lat (JGD2011), or null without a boundary.</param>
@@ -92,10 +102,18 @@ public static partial class MapApi
         Add(await db.PopulationUnits.Where(p => code == null || p.MunicipalityCode == code).Select(p => p.DatasetId).Distinct().ToListAsync(ct), Layers.PopulationUnits);
         Add(await db.Shelters.Where(s => code == null || s.MunicipalityCode == code).Select(s => s.DatasetId).Distinct().ToListAsync(ct), Layers.Shelters);
 
+        var live = await db.ActiveNetworks.AsNoTracking().Where(a => code == null || a.MunicipalityCode == code)
+            .Select(a => new { a.Network!.DatasetId, View = new LiveNetworkView(a.Network.Name, a.MunicipalityCode, a.Network.ImportedAt, a.ActivatedAt) })
+            .ToListAsync(ct);
+        Add(live.Select(l => l.DatasetId), Layers.Network);
+
         var views = datasets
             .Where(d => code == null || used.ContainsKey(d.Id))
             .Select(d => new DatasetView(d.Key, d.Title, d.Publisher, d.Licence, d.Vintage, d.Attribution,
-                used.TryGetValue(d.Id, out var layers) ? [.. layers] : []))
+                used.TryGetValue(d.Id, out var layers) ? [.. layers] : [])
+            {
+                Network = live.FirstOrDefault(l => l.DatasetId == d.Id)?.View,
+            })
             .ToArray();
         return TypedResults.Ok(views);
     }

@@ -45,7 +45,7 @@ public static class NetworkApi
         [property: Description("道路から歩いて出られる幅（m）")] [property: DefaultValue(40.0)] [property: FromQuery(Name = "walk_off")] double? WalkOff);
 
     internal static async Task<Ok<IsochroneCollection>> GetIsochronesAsync([AsParameters] IsochroneQuery query, FukushiMapDbContext db,
-        NetworkCatalog catalog, CancellationToken ct)
+        NetworkCatalog catalog, HeavyAnalysisGate gate, CancellationToken ct)
     {
         var municipality = MunicipalityCode(query.Municipality);
         var minutes = ParseMinutes(query.Minutes);
@@ -69,6 +69,8 @@ public static class NetworkApi
             throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {MaxHubs} か所までです。");
         }
         var (onNetwork, offNetwork) = HubSources.Snap(city, hubs);
+        // Per-hub areas search once per hub; the other groupings search all hubs together once.
+        gate.CheckIsochroneBudget(grouping == IsochroneGrouping.PerSource ? onNetwork.Count : 1, pace.MinutesToMetres(minutes[^1]));
 
         var builder = Math.Abs(walkOff - city.Isochrones.Options.WalkOffMetres) < 1e-9
             ? city.Isochrones

@@ -177,6 +177,8 @@ public class WalkingRangeTests(ServerFixture server, BrowserFixture browser) : I
         Assert.Contains("OpenStreetMap", attribution);
         Assert.Contains(attribution, await page.Locator("#map-attribution").InnerTextAsync());
         Assert.Contains(attribution, await page.Locator("#sources-body").InnerTextAsync());
+        // The credits name the live walking network and since when it serves.
+        Assert.Matches(@"歩行ネットワーク「ube-walk」（\d{4}-\d{2}-\d{2} から使用）", await page.Locator("#map-attribution").InnerTextAsync());
 
         await page.GetByLabel(ShowLabel).UncheckAsync();
         await Assertions.Expect(page.Locator(Bands)).ToHaveCountAsync(0);

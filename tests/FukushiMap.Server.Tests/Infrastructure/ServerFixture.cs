@@ -24,6 +24,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The running server's services (e.g. to watch its heavy-analysis queue).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.GetAsync("server", withReferenceData: true);
