@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json.Serialization;
 using FukushiMap.Data;
 using FukushiMap.Data.Welfare;
@@ -66,7 +67,7 @@ public static class AuthApi
     public sealed record LoginRequest(string? UserName, string? Password);
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> LoginAsync(LoginRequest request, HttpContext context,
-        SignInManager<WelfareUser> signIn, WelfareAudit audit, IOptions<WelfareAuthOptions> options, TimeProvider clock, CancellationToken ct)
+        SignInManager<WelfareUser> signIn, FukushiMapDbContext db, WelfareAudit audit, IOptions<WelfareAuthOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (!WelfareAuth.IsTransportAcceptable(context, options.Value))
         {
@@ -96,15 +97,19 @@ public static class AuthApi
             await audit.WriteAsync(user.Id, user.UserName, "login", "user", [], null, "failed", ct);
             return Problem(401, "login-failed", "ユーザー名またはパスワードが違います。");
         }
-        var authTime = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var now = clock.GetUtcNow();
+        var sessionId = await SessionStore.OpenAsync(db, user.Id, now, ct);
         await signIn.SignInWithClaimsAsync(user, new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IsPersistent = false },
-            [new System.Security.Claims.Claim(WelfareClaims.AuthTime, authTime)]);
+            [new Claim(WelfareClaims.AuthTime, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)), new Claim(WelfareClaims.SessionId, sessionId)]);
         await audit.WriteAsync(user.Id, user.UserName, "login", "user", [], null, "success", ct);
         return TypedResults.NoContent();
     }
 
-    internal static async Task<NoContent> LogoutAsync(WelfareCaller caller, SignInManager<WelfareUser> signIn, WelfareAudit audit, CancellationToken ct)
+    internal static async Task<NoContent> LogoutAsync(WelfareCaller caller, HttpContext context, SignInManager<WelfareUser> signIn, FukushiMapDbContext db,
+        WelfareAudit audit, TimeProvider clock, CancellationToken ct)
     {
+        // Ends this session on the server: a copy of the cookie taken earlier is refused from now on.
+        await SessionStore.EndAsync(db, context.User, clock.GetUtcNow(), "logout", ct);
         await signIn.SignOutAsync();
         await audit.WriteAsync(caller.UserId, caller.UserName, "logout", "user", [], null, "success", ct);
         return TypedResults.NoContent();
@@ -114,7 +119,7 @@ public static class AuthApi
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(PasswordChange request, WelfareCaller caller,
-        UserManager<WelfareUser> users, SignInManager<WelfareUser> signIn, WelfareAudit audit, CancellationToken ct)
+        UserManager<WelfareUser> users, SignInManager<WelfareUser> signIn, FukushiMapDbContext db, WelfareAudit audit, TimeProvider clock, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(caller.UserId);
         if (user is null || string.IsNullOrEmpty(request.CurrentPassword) || string.IsNullOrEmpty(request.NewPassword))
@@ -126,7 +131,8 @@ public static class AuthApi
         {
             return Problem(400, "invalid-password", string.Join(" ", result.Errors.Select(e => WelfareText.IdentityError(e))));
         }
-        // The security stamp changed: other sessions end; this one signs in afresh.
+        // Every session of the person ends on the server (the security stamp changed too); this one signs in afresh.
+        await SessionStore.EndAllAsync(db, user.Id, clock.GetUtcNow(), "password", ct);
         await signIn.SignOutAsync();
         await audit.WriteAsync(caller.UserId, caller.UserName, "password", "user", [], null, "success", ct);
         return TypedResults.NoContent();

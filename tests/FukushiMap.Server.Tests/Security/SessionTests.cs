@@ -135,6 +135,93 @@ public sealed class SessionTests(WelfareFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/households")).StatusCode);
     }
 
+    /// <summary>A second client holding a copy of <paramref name="client"/>'s cookies (what a thief would replay).</summary>
+    private WelfareClient CopyCookies(WelfareClient client)
+    {
+        var thief = new WelfareClient(fixture.BaseUrl);
+        foreach (Cookie cookie in client.Cookies.GetAllCookies())
+        {
+            thief.Cookies.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+        return thief;
+    }
+
+    private static async Task AssertRefusedAsync(WelfareClient copy)
+    {
+        var answer = await copy.GetAsync("api/households");
+        Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        Assert.DoesNotContain("テスト世帯", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False((await copy.RefreshSessionAsync()).GetProperty("signedIn").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ACookieCopiedBeforeLogoutIsRefusedAfterIt()
+    {
+        await fixture.CreateHouseholdAsync(fixture.Own.Id);
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        using var other = await fixture.SignInAsync(user);
+        using var copy = CopyCookies(client);
+        Assert.True((await copy.GetJsonAsync("api/households")).GetProperty("count").GetInt32() > 0);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Post, "api/auth/logout")).StatusCode);
+
+        await AssertRefusedAsync(copy);
+        // Logging out ends that session only: the same person's other session goes on.
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("api/households")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ACookieCopiedBeforeAPasswordChangeIsRefusedAfterIt()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        using var copy = CopyCookies(client);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("api/households")).StatusCode);
+
+        var change = await client.SendAsync(HttpMethod.Post, "api/auth/password", new { currentPassword = user.Password, newPassword = WelfareAccounts.GeneratePassword() });
+
+        Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+        await AssertRefusedAsync(copy);
+        await using var db = fixture.Database.CreateContext();
+        Assert.All(await db.SignInSessions.Where(s => s.UserId == user.Id).ToListAsync(), s => Assert.NotNull(s.EndedAt));
+    }
+
+    [Fact]
+    public async Task ACookieCopiedBeforeAGrantRevocationIsRefusedAfterIt()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id, fixture.Other.Id);
+        var admin = await fixture.CreateUserAsync(WelfareRoles.Admin);
+        using var client = await fixture.SignInAsync(user);
+        using var adminClient = await fixture.SignInAsync(admin);
+        using var copy = CopyCookies(client);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("api/households")).StatusCode);
+
+        var revoke = await adminClient.SendAsync(HttpMethod.Post, $"api/welfare-admin/grants/{user.GrantIds[1]}/revoke");
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        await AssertRefusedAsync(copy);
+        await AssertRefusedAsync(client);
+        // Signing in again gives a session with the grant that remains.
+        using var again = await fixture.SignInAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync($"api/households?district={fixture.Own.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheServerCountsTheIdleTimeoutItselfWhateverTheCookieSays()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        using var copy = CopyCookies(client);
+        await using var db = fixture.Database.CreateContext();
+        // The cookie's own ticket is still fresh; only the server's record says the session has been idle too long.
+        await db.SignInSessions.Where(s => s.UserId == user.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, fixture.Clock.GetUtcNow().AddMinutes(-31)));
+
+        await AssertRefusedAsync(copy);
+        Assert.Equal("idle", await db.SignInSessions.Where(s => s.UserId == user.Id).Select(s => s.EndReason).SingleAsync());
+    }
+
     [Theory]
     [InlineData("short-pass")]             // under 12 characters
     [InlineData("password1234")]           // a common password with digits appended
