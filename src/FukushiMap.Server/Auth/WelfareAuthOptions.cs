@@ -42,4 +42,11 @@ public sealed class WelfareAuthOptions
     /// HTTPS, which makes the session cookie Secure. Loopback http (127.0.0.1, ::1) always works for local use.
     /// </summary>
     public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>
+    /// The one district layer (key) planner aggregates are counted on, in every municipality: one fixed set of disjoint
+    /// areas, so counts cannot be differenced across layers (see <c>WelfareMap/AggregateSuppression</c>).
+    /// </summary>
+    [Required]
+    public string AggregateLayer { get; set; } = FukushiMap.Data.Welfare.DemoWelfareData.ChikuLayerKey;
 }
