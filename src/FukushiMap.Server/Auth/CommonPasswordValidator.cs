@@ -71,11 +71,9 @@ public sealed class CommonPasswordValidator(IOptions<WelfareAuthOptions> options
     /// previous letter or digit (digits wrap: 9 → 0 → 1), or a neighbour on a keyboard row.</summary>
     private static bool Follows(char a, char b)
     {
-        if (a == b || Math.Abs(a - b) == 1 && (char.IsAsciiLetter(a) && char.IsAsciiLetter(b) || char.IsAsciiDigit(a) && char.IsAsciiDigit(b)))
-        {
-            return true;
-        }
-        if (char.IsAsciiDigit(a) && char.IsAsciiDigit(b) && (a - '0' + 1) % 10 == b - '0' || (b - '0' + 1) % 10 == a - '0' && char.IsAsciiDigit(a) && char.IsAsciiDigit(b))
+        var digits = char.IsAsciiDigit(a) && char.IsAsciiDigit(b);
+        if (a == b || Math.Abs(a - b) == 1 && char.IsAsciiLetter(a) && char.IsAsciiLetter(b)
+            || digits && ((a - '0' + 1) % 10 == b - '0' || (b - '0' + 1) % 10 == a - '0'))
         {
             return true;
         }
