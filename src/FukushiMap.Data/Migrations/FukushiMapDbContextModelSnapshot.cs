@@ -1222,6 +1222,47 @@ namespace FukushiMap.Data.Migrations
                     b.ToTable("hub_changes", (string)null);
                 });
 
+            modelBuilder.Entity("FukushiMap.Data.Welfare.SignInSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_welfare_sessions");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_welfare_sessions_user_id");
+
+                    b.ToTable("welfare_sessions", null, t =>
+                        {
+                            t.HasComment("サーバー側のセッション。ended_at が入ったセッションのクッキーは使えない。");
+                        });
+                });
+
             modelBuilder.Entity("FukushiMap.Data.Welfare.Watcher", b =>
                 {
                     b.Property<int>("Id")
@@ -1256,6 +1297,12 @@ namespace FukushiMap.Data.Migrations
                     b.Property<string>("UserId")
                         .HasColumnType("text")
                         .HasColumnName("user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_watchers");
@@ -1801,6 +1848,18 @@ namespace FukushiMap.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_hub_changes_hubs_hub_id");
+                });
+
+            modelBuilder.Entity("FukushiMap.Data.Welfare.SignInSession", b =>
+                {
+                    b.HasOne("FukushiMap.Data.Welfare.WelfareUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_welfare_sessions_asp_net_users_user_id");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("FukushiMap.Data.Welfare.Watcher", b =>

@@ -14,4 +14,5 @@ public partial class FukushiMapDbContext
     public DbSet<HouseholdChange> HouseholdChanges => Set<HouseholdChange>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<HubChange> HubChanges => Set<HubChange>();
+    public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
 }

@@ -80,6 +80,19 @@ internal sealed class WatcherConfiguration : IEntityTypeConfiguration<Watcher>
         b.Property(w => w.Location).HasColumnType("geometry(Point,6668)");
         b.HasIndex(w => w.DistrictId);
         b.HasOne(w => w.District).WithMany().HasForeignKey(w => w.DistrictId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(w => w.Version).IsRowVersion();
+    }
+}
+
+internal sealed class SignInSessionConfiguration : IEntityTypeConfiguration<SignInSession>
+{
+    public void Configure(EntityTypeBuilder<SignInSession> b)
+    {
+        b.ToTable("welfare_sessions", t => t.HasComment("サーバー側のセッション。ended_at が入ったセッションのクッキーは使えない。"));
+        b.Property(s => s.Id).HasMaxLength(64);
+        b.Property(s => s.EndReason).HasMaxLength(20);
+        b.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(s => s.UserId);
     }
 }
 

@@ -187,6 +187,9 @@ public class Watcher
 
     public bool IsFictitious { get; set; } = true;
 
+    /// <summary>PostgreSQL's xmin: the optimistic-concurrency token (ETag), as for households.</summary>
+    public uint Version { get; set; }
+
     public List<WatcherAssignment> Households { get; set; } = [];
 }
 
@@ -289,4 +292,26 @@ public class HubChange
 
     /// <summary>The hub after the change, as JSON.</summary>
     public required string Snapshot { get; set; }
+}
+
+/// <summary>
+/// A signed-in session, held on the server: the cookie names it (claim <c>fm:sid</c>) and every request checks it here,
+/// so a session ends for good when this row is ended (logout, password change, grant revocation) or has been idle or
+/// open too long, whatever the browser still holds.
+/// </summary>
+public class SignInSession
+{
+    /// <summary>Random id (128 bits, hex), carried inside the protected cookie.</summary>
+    public required string Id { get; set; }
+    public required string UserId { get; set; }
+    public WelfareUser? User { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Last request seen (updated at most once a minute); the idle timeout counts from here.</summary>
+    public DateTimeOffset LastSeenAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>logout, password, grant, idle, absolute, stamp.</summary>
+    public string? EndReason { get; set; }
 }

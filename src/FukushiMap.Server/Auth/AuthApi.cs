@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json.Serialization;
 using FukushiMap.Data;
 using FukushiMap.Data.Welfare;
@@ -22,7 +23,7 @@ public static class AuthApi
             .WithName("GetSession").WithSummary("自分のセッション（ログイン中か、役割、担当区域）と、変更操作に付ける antiforgery トークン");
         auth.MapPost("/login", LoginAsync).AllowAnonymous().WithMetadata(new RequiresAntiforgeryMetadata(), new NoStoreMetadata())
             .RequireRateLimiting(WelfareAuth.LoginRateLimit)
-            .WithName("Login").WithSummary("ユーザー名とパスワードでログインする（試行回数の制限とロックあり）");
+            .WithName("Login").WithSummary("ユーザー名とパスワードでログインする（失敗が続くと待ち時間が倍々に延びる。ロックはしない）");
         auth.MapPost("/logout", LogoutAsync).RequireAuthorization(WelfarePolicies.SignedIn)
             .WithName("Logout").WithSummary("ログアウトする");
         auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization(WelfarePolicies.SignedIn)
@@ -66,7 +67,8 @@ public static class AuthApi
     public sealed record LoginRequest(string? UserName, string? Password);
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> LoginAsync(LoginRequest request, HttpContext context,
-        SignInManager<WelfareUser> signIn, WelfareAudit audit, IOptions<WelfareAuthOptions> options, TimeProvider clock, CancellationToken ct)
+        SignInManager<WelfareUser> signIn, FukushiMapDbContext db, WelfareAudit audit, LoginThrottle throttle, IOptions<WelfareAuthOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
         if (!WelfareAuth.IsTransportAcceptable(context, options.Value))
         {
@@ -76,35 +78,42 @@ public static class AuthApi
         {
             return Problem(400, "invalid-login", "ユーザー名とパスワードを入力してください。");
         }
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.RetryAfter(request.UserName, address) is { } wait)
+        {
+            // Keyed on the typed name, existing or not: the same answer for every name.
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await audit.WriteAsync((string?)null, null, "login", "user", [], null, "throttled", ct);
+            return Problem(429, "login-throttled", $"ログインの失敗が続いたため、少し待っていただいています。{seconds} 秒ほど待ってからもう一度お試しください。");
+        }
         var user = await signIn.UserManager.FindByNameAsync(request.UserName.Trim());
-        if (user is null)
+        // One answer for an unknown name, a wrong password and a locked account, after the same hashing work.
+        var result = user is null ? null : await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: false);
+        if (user is null || result!.IsLockedOut)
         {
-            // Spend the same work as a real check, so timing does not tell which user names exist.
             signIn.UserManager.PasswordHasher.VerifyHashedPassword(s_timingUser, s_timingHash.Value, request.Password);
-            await audit.WriteAsync((string?)null, null, "login", "user", [], null, "failed", ct);
+        }
+        if (user is null || !result!.Succeeded)
+        {
+            throttle.Failed(request.UserName, address);
+            await audit.WriteAsync(user?.Id, user?.UserName, "login", "user", [], null, result?.IsLockedOut == true ? "locked" : "failed", ct);
             return Problem(401, "login-failed", "ユーザー名またはパスワードが違います。");
         }
-        var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (result.IsLockedOut)
-        {
-            await audit.WriteAsync(user.Id, user.UserName, "login", "user", [], null, "locked", ct);
-            return Problem(423, "locked-out",
-                $"パスワードを続けて間違えたため、このアカウントは {options.Value.LockoutMinutes} 分間ロックされています。時間をおいてから、または管理者に連絡してください。");
-        }
-        if (!result.Succeeded)
-        {
-            await audit.WriteAsync(user.Id, user.UserName, "login", "user", [], null, "failed", ct);
-            return Problem(401, "login-failed", "ユーザー名またはパスワードが違います。");
-        }
-        var authTime = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        throttle.Succeeded(request.UserName);
+        var now = clock.GetUtcNow();
+        var sessionId = await SessionStore.OpenAsync(db, user.Id, now, ct);
         await signIn.SignInWithClaimsAsync(user, new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IsPersistent = false },
-            [new System.Security.Claims.Claim(WelfareClaims.AuthTime, authTime)]);
+            [new Claim(WelfareClaims.AuthTime, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)), new Claim(WelfareClaims.SessionId, sessionId)]);
         await audit.WriteAsync(user.Id, user.UserName, "login", "user", [], null, "success", ct);
         return TypedResults.NoContent();
     }
 
-    internal static async Task<NoContent> LogoutAsync(WelfareCaller caller, SignInManager<WelfareUser> signIn, WelfareAudit audit, CancellationToken ct)
+    internal static async Task<NoContent> LogoutAsync(WelfareCaller caller, HttpContext context, SignInManager<WelfareUser> signIn, FukushiMapDbContext db,
+        WelfareAudit audit, TimeProvider clock, CancellationToken ct)
     {
+        // Ends this session on the server: a copy of the cookie taken earlier is refused from now on.
+        await SessionStore.EndAsync(db, context.User, clock.GetUtcNow(), "logout", ct);
         await signIn.SignOutAsync();
         await audit.WriteAsync(caller.UserId, caller.UserName, "logout", "user", [], null, "success", ct);
         return TypedResults.NoContent();
@@ -114,7 +123,7 @@ public static class AuthApi
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(PasswordChange request, WelfareCaller caller,
-        UserManager<WelfareUser> users, SignInManager<WelfareUser> signIn, WelfareAudit audit, CancellationToken ct)
+        UserManager<WelfareUser> users, SignInManager<WelfareUser> signIn, FukushiMapDbContext db, WelfareAudit audit, TimeProvider clock, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(caller.UserId);
         if (user is null || string.IsNullOrEmpty(request.CurrentPassword) || string.IsNullOrEmpty(request.NewPassword))
@@ -126,7 +135,8 @@ public static class AuthApi
         {
             return Problem(400, "invalid-password", string.Join(" ", result.Errors.Select(e => WelfareText.IdentityError(e))));
         }
-        // The security stamp changed: other sessions end; this one signs in afresh.
+        // Every session of the person ends on the server (the security stamp changed too); this one signs in afresh.
+        await SessionStore.EndAllAsync(db, user.Id, clock.GetUtcNow(), "password", ct);
         await signIn.SignOutAsync();
         await audit.WriteAsync(caller.UserId, caller.UserName, "password", "user", [], null, "success", ct);
         return TypedResults.NoContent();
@@ -140,7 +150,7 @@ public static class AuthApi
             403 => "この操作はできません",
             404 => "見つかりません",
             409 or 412 => "ほかの人が先に変更しました",
-            423 => "アカウントがロックされています",
+            429 => "しばらく待ってからお試しください",
             428 => "版の指定が必要です",
             _ => null,
         });

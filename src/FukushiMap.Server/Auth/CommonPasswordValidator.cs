@@ -7,8 +7,14 @@ namespace FukushiMap.Server.Auth;
 
 /// <summary>
 /// NIST SP 800-63B 3.1.1.2: no composition rules; length between the minimum and maximum; refuse passwords found in
-/// a list of common/breached passwords (a small bundled list, <c>common-passwords.txt</c>), repeated or sequential
-/// characters only, and passwords containing the user name or the service name.
+/// a list of common/breached passwords, passwords made of at most three runs (repeated characters, alphabet or digit
+/// sequences such as <c>123456789012</c>, keyboard rows such as <c>qwertyuiop12</c>), a short block repeated, and
+/// passwords containing the user name or the service name.
+/// <para>
+/// The list: <c>common-passwords.txt</c> (our own ~220 entries) and <c>openwall-password.lst</c> (3,546 entries, the
+/// Openwall Project's list by Solar Designer, 1996–2011, taken unchanged from Debian's john-data 1.9.0-2; its header
+/// says it is assumed to be in the public domain) — about 3,700 distinct entries, not 10,000.
+/// </para>
 /// </summary>
 public sealed class CommonPasswordValidator(IOptions<WelfareAuthOptions> options) : IPasswordValidator<WelfareUser>
 {
@@ -31,9 +37,9 @@ public sealed class CommonPasswordValidator(IOptions<WelfareAuthOptions> options
         {
             errors.Add(new IdentityError { Code = "PasswordCommon", Description = "よく使われる（漏えいしたことのある）パスワードです。別の言葉の組み合わせにしてください。" });
         }
-        else if (password.Length > 0 && (password.Distinct().Count() <= 2 || IsSequential(lower)))
+        else if (password.Length > 0 && (password.Distinct().Count() <= 2 || Runs(lower) <= 3 || IsRepeatedBlock(lower)))
         {
-            errors.Add(new IdentityError { Code = "PasswordTrivial", Description = "同じ文字や連続した文字だけのパスワードは使えません。" });
+            errors.Add(new IdentityError { Code = "PasswordTrivial", Description = "同じ文字の繰り返し、連続した文字（123456789012、abcdefghijkl）、キーボードの並び（qwertyuiop）だけのパスワードは使えません。" });
         }
         if (!string.IsNullOrEmpty(user.UserName) && user.UserName.Length >= 3 && lower.Contains(user.UserName.ToLowerInvariant(), StringComparison.Ordinal))
         {
@@ -58,39 +64,72 @@ public sealed class CommonPasswordValidator(IOptions<WelfareAuthOptions> options
         return trimmed.Length >= 4 && set.Contains(trimmed);
     }
 
-    private static bool IsSequential(string s)
+    // Keyboard rows (JIS and US share these), each read both ways.
+    private static readonly string[] s_rows = ["1234567890-^\\", "qwertyuiop@[", "asdfghjkl;:]", "zxcvbnm,./\\", "1234567890-=", "qwertyuiop[]", "asdfghjkl;'"];
+
+    /// <summary>True when <paramref name="b"/> follows <paramref name="a"/> predictably: the same character, the next or
+    /// previous letter or digit (digits wrap: 9 → 0 → 1), or a neighbour on a keyboard row.</summary>
+    private static bool Follows(char a, char b)
     {
-        if (s.Length < 2)
+        var digits = char.IsAsciiDigit(a) && char.IsAsciiDigit(b);
+        if (a == b || Math.Abs(a - b) == 1 && char.IsAsciiLetter(a) && char.IsAsciiLetter(b)
+            || digits && ((a - '0' + 1) % 10 == b - '0' || (b - '0' + 1) % 10 == a - '0'))
         {
-            return false;
+            return true;
         }
-        var step = s[1] - s[0];
-        if (step is not (1 or -1))
+        foreach (var row in s_rows)
         {
-            return false;
-        }
-        for (var i = 2; i < s.Length; i++)
-        {
-            if (s[i] - s[i - 1] != step)
+            var i = row.IndexOf(a);
+            if (i >= 0 && (i + 1 < row.Length && row[i + 1] == b || i > 0 && row[i - 1] == b))
             {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
+    }
+
+    /// <summary>The number of maximal predictable runs (see <see cref="Follows"/>) the password is made of.</summary>
+    public static int Runs(string lower)
+    {
+        var runs = lower.Length == 0 ? 0 : 1;
+        for (var i = 1; i < lower.Length; i++)
+        {
+            if (!Follows(lower[i - 1], lower[i]))
+            {
+                runs++;
+            }
+        }
+        return runs;
+    }
+
+    /// <summary>A block of up to a third of the length repeated (abcabcabcabc, pass1pass1pass1).</summary>
+    private static bool IsRepeatedBlock(string s)
+    {
+        for (var block = 1; block <= s.Length / 3; block++)
+        {
+            if (s.Length % block == 0 && Enumerable.Range(block, s.Length - block).All(i => s[i] == s[i - block]))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static HashSet<string> Load()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("FukushiMap.Server.Auth.common-passwords.txt")
-            ?? throw new InvalidOperationException("common-passwords.txt is not embedded.");
-        using var reader = new StreamReader(stream);
         var set = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.ReadLine() is { } line)
+        foreach (var name in new[] { "common-passwords.txt", "openwall-password.lst" })
         {
-            line = line.Trim();
-            if (line.Length > 0 && !line.StartsWith('#'))
+            using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("FukushiMap.Server.Auth." + name)
+                ?? throw new InvalidOperationException(name + " is not embedded.");
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
             {
-                set.Add(line.ToLowerInvariant());
+                line = line.Trim();
+                if (line.Length > 0 && !line.StartsWith('#'))
+                {
+                    set.Add(line.ToLowerInvariant());
+                }
             }
         }
         return set;

@@ -21,7 +21,7 @@ public sealed class NoStoreMetadata;
 
 /// <summary>
 /// Accounts and sessions: ASP.NET Core Identity on the project's PostgreSQL, a cookie session (HttpOnly, SameSite=Strict,
-/// Secure whenever the request is HTTPS; idle and absolute timeouts), lockout, a login rate limit, antiforgery on every
+/// Secure whenever the request is HTTPS; idle and absolute timeouts, held on the server), login throttling, a login rate limit, antiforgery on every
 /// state change and <c>Cache-Control: no-store</c> on every restricted answer.
 /// </summary>
 public static class WelfareAuth
@@ -57,9 +57,9 @@ public static class WelfareAuth
             o.Password.RequireUppercase = false;
             o.Password.RequireNonAlphanumeric = false;
             o.Password.RequiredUniqueChars = 1;
+            // No lockout after failures (five requests would lock anyone out): LoginThrottle slows guessing instead.
+            // An administrator's lock (LockoutEnd) still holds, and answers like a wrong password.
             o.Lockout.AllowedForNewUsers = true;
-            o.Lockout.MaxFailedAccessAttempts = w.Value.LockoutAttempts;
-            o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(w.Value.LockoutMinutes);
             o.User.RequireUniqueEmail = false;
         });
         return identity;
@@ -88,6 +88,7 @@ public static class WelfareAuth
             };
             o.Events.OnValidatePrincipal = WelfareSession.ValidateAsync;
         });
+        services.AddSingleton<LoginThrottle>();
         services.AddAuthorization(WelfarePolicies.Add);
         services.AddAntiforgery(o =>
         {

@@ -4,7 +4,7 @@ namespace FukushiMap.Server.Auth;
 
 /// <summary>
 /// Sign-in and session settings of the welfare map (section <c>FukushiMap:Welfare</c>). Defaults follow NIST SP 800-63B
-/// (length over composition, a blocklist of common/breached passwords, throttling) and keep sessions short.
+/// (length over composition, a blocklist of common/breached passwords, throttling rather than lockout) and keep sessions short.
 /// </summary>
 public sealed class WelfareAuthOptions
 {
@@ -18,12 +18,21 @@ public sealed class WelfareAuthOptions
     [Range(1, 72)]
     public int AbsoluteTimeoutHours { get; set; } = 8;
 
-    /// <summary>Failed passwords in a row before the account is locked.</summary>
-    [Range(1, 100)]
-    public int LockoutAttempts { get; set; } = 5;
+    /// <summary>Failed sign-ins per typed user name before each further try must wait (no lockout).</summary>
+    [Range(1, 1000)]
+    public int FreeFailuresPerAccount { get; set; } = 5;
 
-    [Range(1, 24 * 60)]
-    public int LockoutMinutes { get; set; } = 15;
+    /// <summary>Longest wait between tries for one user name: short, so nobody can keep a real user out for long.</summary>
+    [Range(1, 3600)]
+    public int AccountDelayCapSeconds { get; set; } = 60;
+
+    /// <summary>Failed sign-ins per client address (any user names) before each further try must wait.</summary>
+    [Range(1, 1_000_000)]
+    public int FreeFailuresPerAddress { get; set; } = 20;
+
+    /// <summary>Longest wait between tries from one client address.</summary>
+    [Range(1, 24 * 3600)]
+    public int AddressDelayCapSeconds { get; set; } = 15 * 60;
 
     /// <summary>Login attempts allowed per client address per minute (sliding window); more answer 429.</summary>
     [Range(1, 100_000)]
@@ -42,4 +51,11 @@ public sealed class WelfareAuthOptions
     /// HTTPS, which makes the session cookie Secure. Loopback http (127.0.0.1, ::1) always works for local use.
     /// </summary>
     public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>
+    /// The one district layer (key) planner aggregates are counted on, in every municipality: one fixed set of disjoint
+    /// areas, so counts cannot be differenced across layers (see <c>WelfareMap/AggregateSuppression</c>).
+    /// </summary>
+    [Required]
+    public string AggregateLayer { get; set; } = FukushiMap.Data.Welfare.DemoWelfareData.ChikuLayerKey;
 }

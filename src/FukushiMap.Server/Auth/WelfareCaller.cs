@@ -87,4 +87,7 @@ public static class WelfareClaims
 
     /// <summary>Ids of the grants in force at sign-in (comma-separated): when one of them ends, the session ends.</summary>
     public const string Grants = "fm:grants";
+
+    /// <summary>The server-side session (<c>welfare_sessions.id</c>) this cookie belongs to.</summary>
+    public const string SessionId = "fm:sid";
 }

@@ -29,8 +29,9 @@ public sealed class WelfareClaimsFactory(UserManager<WelfareUser> users, RoleMan
 }
 
 /// <summary>
-/// Runs on every request that carries a session cookie: the session ends when its absolute lifetime is over, when the
-/// user's security stamp changed (password, roles, lockout), or when any grant it started with has ended or was revoked.
+/// Runs on every request that carries a session cookie: the session ends when its server-side record is ended, idle or
+/// too old (<see cref="SessionStore"/>), when its absolute lifetime is over, when the user's security stamp changed
+/// (password, roles), or when any grant it started with has ended or was revoked.
 /// </summary>
 internal static class WelfareSession
 {
@@ -50,9 +51,15 @@ internal static class WelfareSession
             return;
         }
         var db = services.GetRequiredService<FukushiMapDbContext>();
+        if (await SessionStore.CheckAsync(db, principal!, userId, now, options, context.HttpContext.RequestAborted) is not null)
+        {
+            await RejectAsync(context);
+            return;
+        }
         var stamp = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.SecurityStamp).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
         if (stamp is null || stamp != principal!.FindFirstValue(identityOptions.ClaimsIdentity.SecurityStampClaimType))
         {
+            await SessionStore.EndAsync(db, principal!, now, "stamp", CancellationToken.None);
             await RejectAsync(context);
             return;
         }
@@ -66,6 +73,7 @@ internal static class WelfareSession
                 .CountAsync(g => grantIds.Contains(g.Id) && g.UserId == userId && g.RevokedAt == null && g.ExpiresAt > now, context.HttpContext.RequestAborted);
             if (stillActive != grantIds.Count)
             {
+                await SessionStore.EndAsync(db, principal!, now, "grant", CancellationToken.None);
                 await RejectAsync(context);
             }
         }

@@ -97,9 +97,12 @@ public static class AdminApi
         {
             return Problem(404, "not-found", "その担当は見つかりません。");
         }
-        grant.RevokedAt ??= clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        grant.RevokedAt ??= now;
         audit.Add(db, caller, "revoke", "grant", [grant.DistrictId], grant.DistrictId, "success");
         await db.SaveChangesAsync(ct);
+        // The person's sessions end on the server; they sign in again with the grants that remain.
+        await SessionStore.EndAllAsync(db, grant.UserId, now, "grant", ct);
         return TypedResults.NoContent();
     }
 

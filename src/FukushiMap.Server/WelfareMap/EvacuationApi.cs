@@ -7,6 +7,8 @@ using FukushiMap.Server.Network;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Count = FukushiMap.Server.WelfareMap.AggregateSuppression.Count;
 using static FukushiMap.Server.Auth.AuthApi;
 
 namespace FukushiMap.Server.WelfareMap;
@@ -65,7 +67,6 @@ public sealed class WalkReach
 public static class EvacuationApi
 {
     public const string DesignatedShelter = "指定避難所";
-    public const int SuppressBelow = 5;
 
     public static RouteGroupBuilder MapEvacuation(this RouteGroupBuilder households)
     {
@@ -133,38 +134,49 @@ public static class EvacuationApi
             HouseholdShapes.FictitiousNotice, "歩行ネットワーク © OpenStreetMap contributors／指定避難所: 国土地理院"));
     }
 
-    /// <summary>A count that is shown, or suppressed (null) when under <see cref="SuppressBelow"/>.</summary>
-    public sealed record Count(int? Value, bool Suppressed)
-    {
-        public static Count Of(int n) => n < SuppressBelow ? new(null, true) : new(n, false);
-    }
-
     /// <summary>Counts per district. Beyond = on the walking network but not within the minutes; off-network households are counted apart.</summary>
     public sealed record AggregateRow(int DistrictId, string DistrictName, Count Households, Count BeyondHubs, Count BeyondShelters, Count OffNetwork);
 
-    public sealed record Aggregates(string Layer, string LayerName, double Pace, double Minutes, int SuppressBelow, List<AggregateRow> Districts, string Notice);
+    public sealed record Aggregates(string Layer, string LayerName, double Pace, double Minutes, int SuppressBelow, List<AggregateRow> Districts,
+        string Notice, string Rule, IReadOnlyList<int> MinutesMenu);
 
     public sealed record AggregateQuery(
-        [property: Description("区域レイヤーのキー（例: demo-chiku）")] string? Layer,
+        [property: Description("区域レイヤーのキー（市区町村の地区レイヤーだけ。例: demo-chiku）")] string? Layer,
         [property: Description("市区町村コード")] [property: DefaultValue("35202")] string? Municipality,
-        [property: Description("この分数を超える世帯を数える")] [property: DefaultValue(10.0)] double? Minutes,
-        [property: Description("歩く速さ（m/分）")] [property: DefaultValue(60.0)] double? Pace);
+        [property: Description("この分数を超える世帯を数える（5, 10, 15, 20, 30 のどれか）")] [property: DefaultValue(10)] int? Minutes,
+        [property: Description("歩く速さ（m/分）。60 だけ")] [property: DefaultValue(60.0)] double? Pace);
+
+    /// <summary>The rule, in the words shown on the planner page.</summary>
+    public const string SuppressionRule =
+        "5 世帯未満の数は出しません。ほかの数から差し引いて隠した数が分からないよう、差し引くと 1〜4 になる数や、隠した数が 0 と"
+        + "分かってしまう数も出しません（どちらも秘匿）。集計は地区（一つの区域の分け方）ごとだけで、市全体の合計やほかの区域の分け方"
+        + "では出しません。分は 5・10・15・20・30 分、歩く速さは 60 m/分 に決めてあり、どの組み合わせで何度集計しても、隠した数は"
+        + "差し引きで分かりません";
 
     internal static async Task<Results<Ok<Aggregates>, ProblemHttpResult>> GetAggregatesAsync([AsParameters] AggregateQuery query, WelfareCaller caller,
-        FukushiMapDbContext db, NetworkCatalog catalog, WelfareAudit audit, CancellationToken ct)
+        FukushiMapDbContext db, NetworkCatalog catalog, WelfareAudit audit, IOptions<WelfareAuthOptions> options, CancellationToken ct)
     {
         var municipality = NetworkApi.MunicipalityCode(query.Municipality);
-        var pace = NetworkApi.Pace(query.Pace ?? WalkingPace.Elderly.SpeedMetresPerMinute);
         var minutes = query.Minutes ?? 10;
-        if (!double.IsFinite(minutes) || minutes is <= 0 or > 120)
+        var menuIndex = AggregateSuppression.MinutesMenu.ToList().IndexOf(minutes);
+        if (menuIndex < 0)
         {
-            return Problem(400, "invalid-minutes", "minutes は 1〜120 分で指定してください。");
+            return Problem(400, "invalid-minutes", $"minutes は {string.Join("・", AggregateSuppression.MinutesMenu)} 分のどれかです（秘匿を保つため、集計の分は決めてあります）。");
         }
-        var layerKey = string.IsNullOrEmpty(query.Layer) ? DemoWelfareData.ChikuLayerKey : query.Layer;
+        if (query.Pace is { } p && p != AggregateSuppression.PaceMetresPerMinute)
+        {
+            return Problem(400, "invalid-pace", $"集計の歩く速さは {AggregateSuppression.PaceMetresPerMinute} m/分（高齢者）だけです（秘匿を保つため決めてあります）。");
+        }
+        var layerKey = options.Value.AggregateLayer;
+        if (!string.IsNullOrEmpty(query.Layer) && query.Layer != layerKey)
+        {
+            return Problem(400, "invalid-layer",
+                $"集計は地区レイヤー「{layerKey}」だけで行います。区域の分け方を変えて差し引くと秘匿した数が分かってしまうためです。");
+        }
         var layer = await db.DistrictLayers.AsNoTracking().FirstOrDefaultAsync(l => l.MunicipalityCode == municipality && l.Key == layerKey, ct);
         if (layer is null)
         {
-            return Problem(404, "not-found", $"区域レイヤー「{layerKey}」はありません。");
+            return Problem(404, "not-found", $"この市区町村には集計用の地区レイヤー「{layerKey}」がありません。");
         }
         var city = await catalog.GetAsync(municipality, ct);
         if (city is null)
@@ -172,32 +184,37 @@ public static class EvacuationApi
             return Problem(404, "no-network", "この市区町村の歩行ネットワークがまだ取り込まれていません。");
         }
         var districts = await db.Districts.AsNoTracking().Where(x => x.LayerId == layer.Id).OrderBy(x => x.Id).Select(x => new { x.Id, x.Name }).ToListAsync(ct);
-        // Each active household counted in the district of this layer that covers it (PostGIS does the point-in-polygon).
+        // Each active household counted in the district of this layer that covers it (PostGIS does the point-in-polygon;
+        // on a shared edge, always the lowest id, so repeated questions count it in the same place).
         var households = await db.Households.AsNoTracking()
             .Where(h => h.MunicipalityCode == municipality && h.Status == HouseholdStatuses.Active)
             .Select(h => new
             {
                 h.Location.X,
                 h.Location.Y,
-                DistrictId = db.Districts.Where(x => x.LayerId == layer.Id && x.Geometry.Covers(h.Location)).Select(x => (int?)x.Id).FirstOrDefault(),
+                DistrictId = db.Districts.Where(x => x.LayerId == layer.Id && x.Geometry.Covers(h.Location)).OrderBy(x => x.Id).Select(x => (int?)x.Id).FirstOrDefault(),
             })
             .ToListAsync(ct);
         var hubs = await HubSources.LoadAsync(db, municipality, null, null, ct);
         var shelters = await db.Shelters.AsNoTracking().Where(s => s.MunicipalityCode == municipality && s.Kind == DesignatedShelter)
             .Select(s => new { s.Location.X, s.Location.Y }).ToListAsync(ct);
-        var bound = pace.MinutesToMetres(minutes);
-        var hubReach = WalkReach.From(city, hubs.Select(h => (h.Lon, h.Lat)).ToList(), bound, ct);
-        var shelterReach = WalkReach.From(city, shelters.Select(s => (s.X, s.Y)).ToList(), bound, ct);
+        var pace = new WalkingPace(AggregateSuppression.PaceMetresPerMinute);
+        // The whole menu is decided together, so every answer comes from the same published table.
+        var bounds = AggregateSuppression.MinutesMenu.Select(m => pace.MinutesToMetres(m)).ToList();
+        var hubReach = WalkReach.From(city, hubs.Select(h => (h.Lon, h.Lat)).ToList(), bounds[^1], ct);
+        var shelterReach = WalkReach.From(city, shelters.Select(s => (s.X, s.Y)).ToList(), bounds[^1], ct);
+        List<int> Beyond(IEnumerable<double> metres) { var all = metres.ToList(); return bounds.Select(b => all.Count(m => m > b)).ToList(); }
         var rows = districts.Select(x =>
         {
             var inside = households.Where(h => h.DistrictId == x.Id).ToList();
             var onNetwork = inside.Where(h => city.Snap(h.X, h.Y).IsOnNetwork).ToList();
-            var beyondHubs = onNetwork.Count(h => hubReach.Nearest(h.X, h.Y) is null);
-            var beyondShelters = onNetwork.Count(h => shelterReach.Nearest(h.X, h.Y) is null);
-            return new AggregateRow(x.Id, x.Name, Count.Of(inside.Count), Count.Of(beyondHubs), Count.Of(beyondShelters), Count.Of(inside.Count - onNetwork.Count));
+            var published = AggregateSuppression.Decide(inside.Count, inside.Count - onNetwork.Count,
+                Beyond(onNetwork.Select(h => hubReach.Nearest(h.X, h.Y)?.Metres ?? double.PositiveInfinity)),
+                Beyond(onNetwork.Select(h => shelterReach.Nearest(h.X, h.Y)?.Metres ?? double.PositiveInfinity)));
+            return new AggregateRow(x.Id, x.Name, published.Households, published.BeyondHubs[menuIndex], published.BeyondShelters[menuIndex], published.OffNetwork);
         }).ToList();
         await audit.WriteAsync(caller, "aggregate", "household", [], null, "success", ct: ct);
-        return TypedResults.Ok(new Aggregates(layer.Key, layer.Name, pace.SpeedMetresPerMinute, minutes, SuppressBelow, rows,
-            $"{HouseholdShapes.FictitiousNotice}。{SuppressBelow} 未満の件数は秘匿しています。"));
+        return TypedResults.Ok(new Aggregates(layer.Key, layer.Name, pace.SpeedMetresPerMinute, minutes, AggregateSuppression.Threshold, rows,
+            $"{HouseholdShapes.FictitiousNotice}。{AggregateSuppression.Threshold} 未満の件数などは秘匿しています。", SuppressionRule, AggregateSuppression.MinutesMenu));
     }
 }

@@ -32,6 +32,8 @@ public static partial class HouseholdsApi
         api.MapGet("/districts", GetDistrictsAsync).WithName("GetMyDistricts").WithSummary("自分が担当する区域（範囲つき）");
         api.MapGet("/watchers", ListWatchersAsync).WithName("ListWatchers").WithSummary("見守り担当と受け持ち世帯数");
         api.MapPost("/watchers", CreateWatcherAsync).WithName("CreateWatcher").WithSummary("見守り担当を登録する");
+        api.MapPatch("/watchers/{id:int}", UpdateWatcherAsync).WithName("UpdateWatcher").WithSummary("見守り担当を変更する（If-Match 必須）");
+        api.MapDelete("/watchers/{id:int}", DeleteWatcherAsync).WithName("DeleteWatcher").WithSummary("見守り担当を削除する（If-Match 必須。受け持ちの割り当ても消える）");
         api.MapGet("/geocode", Hubs.HubAdminApi.GeocodeAsync).WithName("GeocodeHouseholdAddress")
             .WithSummary("住所から町丁・字の代表点を探す（世帯の位置の目安。オフライン、町丁単位）");
         return api;
@@ -461,7 +463,7 @@ public static partial class HouseholdsApi
         }).ToList());
     }
 
-    public sealed record WatcherView(int Id, int DistrictId, string Name, string? Role, double Lon, double Lat, int Workload, bool Fictitious);
+    public sealed record WatcherView(int Id, int DistrictId, string Name, string? Role, double Lon, double Lat, int Workload, bool Fictitious, string Version);
 
     internal static async Task<Results<Ok<List<WatcherView>>, ProblemHttpResult>> ListWatchersAsync(int? district, WelfareCaller caller,
         FukushiMapDbContext db, WelfareAudit audit, CancellationToken ct)
@@ -472,22 +474,66 @@ public static partial class HouseholdsApi
         }
         var ids = district is { } one ? [one] : caller.DistrictIds.ToList();
         var visible = Visible(db, caller, includeInactive: false);
-        var rows = await db.Watchers.AsNoTracking().Where(w => ids.Contains(w.DistrictId)).OrderBy(w => w.Id)
-            .Select(w => new WatcherView(w.Id, w.DistrictId, w.Name, w.Role, w.Location.X, w.Location.Y,
-                w.Households.Count(a => visible.Any(h => h.Id == a.HouseholdId)), w.IsFictitious))
-            .ToListAsync(ct);
+        var rows = (await db.Watchers.AsNoTracking().Where(w => ids.Contains(w.DistrictId)).OrderBy(w => w.Id)
+            .Select(w => new { Watcher = w, Workload = w.Households.Count(a => visible.Any(h => h.Id == a.HouseholdId)) })
+            .ToListAsync(ct)).Select(x => WatcherShape(x.Watcher, x.Workload)).ToList();
         await audit.WriteAsync(caller, "list", "watcher", rows.Select(r => r.Id), district, "success", ct: ct);
         return TypedResults.Ok(rows);
     }
 
+    private static WatcherView WatcherShape(Watcher w, int workload) =>
+        new(w.Id, w.DistrictId, w.Name, w.Role, w.Location.X, w.Location.Y, workload, w.IsFictitious, HouseholdShapes.ETag(w.Version));
+
     [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
     public sealed record WatcherInput(int? DistrictId, string? Name, string? Role, double? Lon, double? Lat);
 
+    /// <summary>
+    /// Validates and applies a watcher's fields (all of them for a new watcher, those sent for a change): name 1–100
+    /// characters, role up to 50, a position inside the district's municipality. Null when applied, else the problem.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> ApplyWatcherAsync(FukushiMapDbContext db, Watcher w, WatcherInput input, bool isNew, CancellationToken ct)
+    {
+        var errors = new List<string>();
+        if (input.Name is not null || isNew)
+        {
+            var name = input.Name?.Trim() ?? "";
+            if (name.Length is 0 or > 100) errors.Add("name（名前）は 1〜100 文字で指定してください。");
+            else w.Name = name;
+        }
+        if (input.Role is { } role)
+        {
+            var r = role.Trim();
+            if (r.Length > 50) errors.Add("role（役割）は 50 文字以内です。");
+            else w.Role = r.Length == 0 ? null : r;
+        }
+        if (input.Lon is not null || input.Lat is not null || isNew)
+        {
+            if (input.Lon is not { } lon || input.Lat is not { } lat || !double.IsFinite(lon) || !double.IsFinite(lat)
+                || lon is < 122 or > 154 || lat is < 20 or > 46)
+            {
+                errors.Add("lon・lat（位置）は日本国内の経緯度（経度 122〜154、緯度 20〜46）で両方指定してください。");
+            }
+            else
+            {
+                var point = new Point(lon, lat) { SRID = 6668 };
+                var districtId = w.DistrictId;
+                var municipality = await db.Districts.Where(d => d.Id == districtId).Select(d => d.MunicipalityCode).FirstAsync(ct);
+                if (!await db.Municipalities.AnyAsync(m => m.Code == municipality && (m.Boundary == null || m.Boundary.Covers(point)), ct))
+                {
+                    errors.Add("lon・lat（位置）が区域の市区町村の外です。市区町村の中の地点を指定してください。");
+                }
+                w.Location = point;
+            }
+        }
+        return errors.Count > 0 ? Problem(400, "invalid-watcher", string.Join(" ", errors)) : null;
+    }
+
     internal static async Task<Results<Created<WatcherView>, ProblemHttpResult>> CreateWatcherAsync(WatcherInput input, WelfareCaller caller,
-        FukushiMapDbContext db, WelfareAudit audit, CancellationToken ct)
+        FukushiMapDbContext db, WelfareAudit audit, HttpContext context, CancellationToken ct)
     {
         if (input.DistrictId is not { } districtId || !caller.HasDistrict(districtId))
         {
+            await audit.WriteAsync(caller, "create", "watcher", [], input.DistrictId, "not-found", ct: ct);
             return Problem(404, "not-found", "その区域は見つかりません。");
         }
         if (!caller.CanCreate)
@@ -495,15 +541,119 @@ public static partial class HouseholdsApi
             await audit.WriteAsync(caller, "create", "watcher", [], districtId, "denied", ct: ct);
             return Problem(403, "forbidden", "この役割では見守り担当を登録できません。");
         }
-        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > 100 || input.Lon is not { } lon || input.Lat is not { } lat
-            || !double.IsFinite(lon) || !double.IsFinite(lat))
+        var w = new Watcher { DistrictId = districtId, Name = "", Location = new Point(0, 0) { SRID = 6668 } };
+        if (await ApplyWatcherAsync(db, w, input, isNew: true, ct) is { } problem)
         {
-            return Problem(400, "invalid-watcher", "名前（100文字以内）と位置（lon, lat）を指定してください。");
+            await audit.WriteAsync(caller, "create", "watcher", [], districtId, "invalid", ct: ct);
+            return problem;
         }
-        var w = new Watcher { DistrictId = districtId, Name = input.Name.Trim(), Role = input.Role?.Trim(), Location = new Point(lon, lat) { SRID = 6668 } };
         db.Watchers.Add(w);
         await db.SaveChangesAsync(ct);
-        await audit.WriteAsync(caller, "create", "watcher", [w.Id], districtId, "success", ct: ct);
-        return TypedResults.Created($"/api/households/watchers/{w.Id}", new WatcherView(w.Id, w.DistrictId, w.Name, w.Role, lon, lat, 0, w.IsFictitious));
+        audit.Add(db, caller, "create", "watcher", [w.Id], districtId, "success");
+        await db.SaveChangesAsync(ct);
+        await db.Entry(w).ReloadAsync(ct);
+        context.Response.Headers.ETag = HouseholdShapes.ETag(w.Version);
+        return TypedResults.Created($"/api/households/watchers/{w.Id}", WatcherShape(w, 0));
+    }
+
+    /// <summary>The watcher in one of the caller's districts (404 otherwise), the role's right (403), and If-Match (428/412).</summary>
+    private static async Task<(Watcher? Watcher, IResult? Problem)> WatcherForChangeAsync(int id, string action, bool allowed, WelfareCaller caller,
+        FukushiMapDbContext db, WelfareAudit audit, HttpContext context, CancellationToken ct)
+    {
+        var districts = caller.DistrictIds.ToList();
+        var w = await db.Watchers.FirstOrDefaultAsync(x => x.Id == id && districts.Contains(x.DistrictId), ct);
+        if (w is null)
+        {
+            await audit.WriteAsync(caller, action, "watcher", [id], null, "not-found", ct: ct);
+            return (null, Problem(404, "not-found", "その見守り担当は見つかりません。"));
+        }
+        if (!allowed)
+        {
+            await audit.WriteAsync(caller, action, "watcher", [id], w.DistrictId, "denied", ct: ct);
+            return (null, Problem(403, "forbidden", action == "delete" ? "この役割では見守り担当を削除できません。" : "この役割では見守り担当を変更できません。"));
+        }
+        var ifMatch = context.Request.Headers.IfMatch.ToString().Trim();
+        if (ifMatch.Length == 0)
+        {
+            await audit.WriteAsync(caller, action, "watcher", [id], w.DistrictId, "invalid", ct: ct);
+            return (null, Problem(428, "if-match-required", "変更するには、読み込んだときの版（version）を If-Match で送ってください。"));
+        }
+        var text = ifMatch.StartsWith("W/", StringComparison.Ordinal) ? ifMatch[2..] : ifMatch;
+        if (!uint.TryParse(text.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version != w.Version)
+        {
+            await audit.WriteAsync(caller, action, "watcher", [id], w.DistrictId, "conflict", ct: ct);
+            return (null, WatcherConflict(412, w));
+        }
+        return (w, null);
+    }
+
+    private static IResult WatcherConflict(int status, Watcher current) =>
+        TypedResults.Json(new
+        {
+            type = Infrastructure.ProblemDetailsSetup.TypeBase + "edit-conflict",
+            title = "ほかの人が先に変更しました",
+            status,
+            detail = "この見守り担当は、あなたが読み込んだ後にほかの人が変更しました。あなたの変更はまだ保存していません。今の内容を読み込み直してから、もう一度操作してください。",
+            current = WatcherShape(current, 0),
+            currentVersion = HouseholdShapes.ETag(current.Version),
+        }, statusCode: status, contentType: "application/problem+json");
+
+    [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
+    public sealed record WatcherChange(string? Name, string? Role, double? Lon, double? Lat);
+
+    internal static async Task<IResult> UpdateWatcherAsync(int id, WatcherChange input, WelfareCaller caller, FukushiMapDbContext db, WelfareAudit audit,
+        HttpContext context, CancellationToken ct)
+    {
+        var (w, refused) = await WatcherForChangeAsync(id, "update", caller.CanUpdate, caller, db, audit, context, ct);
+        if (w is null)
+        {
+            return refused!;
+        }
+        if (await ApplyWatcherAsync(db, w, new WatcherInput(null, input.Name, input.Role, input.Lon, input.Lat), isNew: false, ct) is { } problem)
+        {
+            await audit.WriteAsync(caller, "update", "watcher", [id], w.DistrictId, "invalid", ct: ct);
+            return problem;
+        }
+        audit.Add(db, caller, "update", "watcher", [id], w.DistrictId, "success");
+        return await SaveWatcherAsync(db, caller, audit, w, "update", ct) ?? await ChangedWatcherAsync(db, caller, w, context, ct);
+    }
+
+    internal static async Task<IResult> DeleteWatcherAsync(int id, WelfareCaller caller, FukushiMapDbContext db, WelfareAudit audit,
+        HttpContext context, CancellationToken ct)
+    {
+        var (w, refused) = await WatcherForChangeAsync(id, "delete", caller.CanDelete, caller, db, audit, context, ct);
+        if (w is null)
+        {
+            return refused!;
+        }
+        db.Watchers.Remove(w);
+        audit.Add(db, caller, "delete", "watcher", [id], w.DistrictId, "success");
+        return await SaveWatcherAsync(db, caller, audit, w, "delete", ct) ?? TypedResults.NoContent();
+    }
+
+    /// <summary>Saves; a race lost at save answers 409 with the saved version (the change and its audit row are not written).</summary>
+    private static async Task<IResult?> SaveWatcherAsync(FukushiMapDbContext db, WelfareCaller caller, WelfareAudit audit, Watcher w, string action, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Watchers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == w.Id, ct);
+            await audit.WriteAsync(caller, action, "watcher", [w.Id], w.DistrictId, "conflict", ct: ct);
+            return current is null ? Problem(404, "not-found", "その見守り担当は見つかりません。") : WatcherConflict(409, current);
+        }
+    }
+
+    private static async Task<IResult> ChangedWatcherAsync(FukushiMapDbContext db, WelfareCaller caller, Watcher w, HttpContext context, CancellationToken ct)
+    {
+        await db.Entry(w).ReloadAsync(ct);
+        var visible = Visible(db, caller, includeInactive: false);
+        var workload = await db.WatcherAssignments.CountAsync(a => a.WatcherId == w.Id && visible.Any(h => h.Id == a.HouseholdId), ct);
+        context.Response.Headers.ETag = HouseholdShapes.ETag(w.Version);
+        return TypedResults.Ok(WatcherShape(w, workload));
     }
 }

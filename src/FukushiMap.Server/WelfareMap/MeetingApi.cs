@@ -86,10 +86,14 @@ public static class MeetingApi
         }
         if (input.Note is { Length: > 500 })
         {
-            return Problem(400, "invalid-review", "note は 500 文字以内です。");
+            return Problem(400, "invalid-review", "note（メモ）は 500 文字以内です。");
         }
         var now = clock.GetUtcNow();
         var year = input.Year ?? FiscalYear(now);
+        if (year < 2000 || year > FiscalYear(now) + 1)
+        {
+            return Problem(400, "invalid-review", $"year（年度）は 2000〜{FiscalYear(now) + 1} の西暦で指定してください。");
+        }
         if (input.Outcome == ReviewOutcomes.Removed)
         {
             if (input.Status is not (HouseholdStatuses.Moved or HouseholdStatuses.Deceased))

@@ -31,20 +31,111 @@ public sealed class SessionTests(WelfareFixture fixture)
         Assert.False(await SignedInAsync(client));
     }
 
+    // Replaces "TheAccountLocksAfterFiveFailuresInARowEvenForTheRightPassword" (issue 10): a 15-minute lockout after five
+    // failures let anyone lock a real user out and told existing accounts (423) from unknown ones (401).
     [Fact]
-    public async Task TheAccountLocksAfterFiveFailuresInARowEvenForTheRightPassword()
+    public async Task FiveFailuresSlowTheNextTryButDoNotLockTheRealUserOut()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var attacker = new WelfareClient(fixture.BaseUrl);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.LoginAsync(user.UserName, "wrong-password-" + i)).StatusCode);
+        }
+
+        // The next try for that name waits a second (429, Retry-After, Japanese problem details) …
+        var slowed = await attacker.LoginAsync(user.UserName, user.Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, slowed.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), slowed.Headers.RetryAfter!.Delta);
+        Assert.Contains("待って", (await WelfareClient.ReadAsync(slowed)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // … and then the real user signs in.
+        fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        using var real = await fixture.SignInAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await real.GetAsync("api/households")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DelaysDoubleWithEachFailureUpToAMinutePerAccountAndTellNothingAboutWhetherItExists()
     {
         var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         using var client = new WelfareClient(fixture.BaseUrl);
-        for (var i = 0; i < 5; i++)
+        async Task<List<double>> WaitsAsync(string name)
         {
-            await client.LoginAsync(user.UserName, "wrong-password-" + i);
+            var waits = new List<double>();
+            for (var i = 0; i < 14; i++)
+            {
+                var answer = await client.LoginAsync(name, "wrong-password-" + i);
+                if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    var wait = answer.Headers.RetryAfter!.Delta!.Value;
+                    waits.Add(wait.TotalSeconds);
+                    fixture.Clock.Advance(wait);
+                    answer = await client.LoginAsync(name, "wrong-password-" + i);
+                }
+                Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+            }
+            return waits;
         }
 
-        var right = await client.LoginAsync(user.UserName, user.Password);
+        var existing = await WaitsAsync(user.UserName);
+        var unknown = await WaitsAsync("nobody-" + user.UserName);
 
-        Assert.Equal((HttpStatusCode)423, right.StatusCode);
-        Assert.False(await SignedInAsync(client));
+        Assert.Equal([1, 2, 4, 8, 16, 32, 60, 60, 60], existing);
+        Assert.Equal(existing, unknown);
+    }
+
+    [Fact]
+    public async Task UnknownNamesWrongPasswordsAndLockedAccountsGetTheSameAnswer()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        var locked = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using (var scope = fixture.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<WelfareUser>>();
+            var u = (await users.FindByIdAsync(locked.Id))!;
+            await users.SetLockoutEndDateAsync(u, fixture.Clock.GetUtcNow().AddDays(1));
+        }
+        using var client = new WelfareClient(fixture.BaseUrl);
+
+        var answers = new[]
+        {
+            await client.LoginAsync("nobody-" + user.UserName, user.Password),
+            await client.LoginAsync(user.UserName, user.Password + "x"),
+            await client.LoginAsync(locked.UserName, locked.Password),
+        };
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode));
+        var bodies = new List<string>();
+        foreach (var a in answers)
+        {
+            var body = await WelfareClient.ReadAsync(a);
+            bodies.Add($"{body.GetProperty("type")}|{body.GetProperty("title")}|{body.GetProperty("detail")}");
+        }
+        Assert.Single(bodies.Distinct());
+    }
+
+    [Fact]
+    public async Task ManyNamesTriedFromOneAddressAreSlowedToo()
+    {
+        var app = await WelfareFixture.StartAsync(fixture.Database, fixture.Clock, null, loginPermitsPerMinute: 100_000, freeFailuresPerAddress: 20);
+        try
+        {
+            using var client = new WelfareClient(WelfareFixture.Address(app));
+            var answers = new List<HttpStatusCode>();
+            for (var i = 0; i < 22; i++)
+            {
+                answers.Add((await client.LoginAsync($"spray-{i}-{Guid.NewGuid():N}", "Winter2026winter")).StatusCode);
+            }
+
+            Assert.All(answers.Take(20), a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+            Assert.Equal(HttpStatusCode.TooManyRequests, answers[20]);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -135,12 +226,107 @@ public sealed class SessionTests(WelfareFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/households")).StatusCode);
     }
 
+    /// <summary>A second client holding a copy of <paramref name="client"/>'s cookies (what a thief would replay).</summary>
+    private WelfareClient CopyCookies(WelfareClient client)
+    {
+        var thief = new WelfareClient(fixture.BaseUrl);
+        foreach (Cookie cookie in client.Cookies.GetAllCookies())
+        {
+            thief.Cookies.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+        return thief;
+    }
+
+    private static async Task AssertRefusedAsync(WelfareClient copy)
+    {
+        var answer = await copy.GetAsync("api/households");
+        Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        Assert.DoesNotContain("テスト世帯", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False((await copy.RefreshSessionAsync()).GetProperty("signedIn").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ACookieCopiedBeforeLogoutIsRefusedAfterIt()
+    {
+        await fixture.CreateHouseholdAsync(fixture.Own.Id);
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        using var other = await fixture.SignInAsync(user);
+        using var copy = CopyCookies(client);
+        Assert.True((await copy.GetJsonAsync("api/households")).GetProperty("count").GetInt32() > 0);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Post, "api/auth/logout")).StatusCode);
+
+        await AssertRefusedAsync(copy);
+        // Logging out ends that session only: the same person's other session goes on.
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("api/households")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ACookieCopiedBeforeAPasswordChangeIsRefusedAfterIt()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        using var copy = CopyCookies(client);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("api/households")).StatusCode);
+
+        var change = await client.SendAsync(HttpMethod.Post, "api/auth/password", new { currentPassword = user.Password, newPassword = WelfareAccounts.GeneratePassword() });
+
+        Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+        await AssertRefusedAsync(copy);
+        await using var db = fixture.Database.CreateContext();
+        Assert.All(await db.SignInSessions.Where(s => s.UserId == user.Id).ToListAsync(), s => Assert.NotNull(s.EndedAt));
+    }
+
+    [Fact]
+    public async Task ACookieCopiedBeforeAGrantRevocationIsRefusedAfterIt()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id, fixture.Other.Id);
+        var admin = await fixture.CreateUserAsync(WelfareRoles.Admin);
+        using var client = await fixture.SignInAsync(user);
+        using var adminClient = await fixture.SignInAsync(admin);
+        using var copy = CopyCookies(client);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("api/households")).StatusCode);
+
+        var revoke = await adminClient.SendAsync(HttpMethod.Post, $"api/welfare-admin/grants/{user.GrantIds[1]}/revoke");
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        await AssertRefusedAsync(copy);
+        await AssertRefusedAsync(client);
+        // Signing in again gives a session with the grant that remains.
+        using var again = await fixture.SignInAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync($"api/households?district={fixture.Own.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheServerCountsTheIdleTimeoutItselfWhateverTheCookieSays()
+    {
+        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var client = await fixture.SignInAsync(user);
+        using var copy = CopyCookies(client);
+        await using var db = fixture.Database.CreateContext();
+        // The cookie's own ticket is still fresh; only the server's record says the session has been idle too long.
+        await db.SignInSessions.Where(s => s.UserId == user.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, fixture.Clock.GetUtcNow().AddMinutes(-31)));
+
+        await AssertRefusedAsync(copy);
+        Assert.Equal("idle", await db.SignInSessions.Where(s => s.UserId == user.Id).Select(s => s.EndReason).SingleAsync());
+    }
+
     [Theory]
     [InlineData("short-pass")]             // under 12 characters
     [InlineData("password1234")]           // a common password with digits appended
     [InlineData("qwertyuiop123")]          // keyboard walk from the list
     [InlineData("aaaaaaaaaaaaaaaa")]       // one character repeated
     [InlineData("abcdefghijklmnop")]       // a sequence
+    [InlineData("123456789012")]           // digits running on past 9
+    [InlineData("abcdefghijkl")]
+    [InlineData("qwertyuiop12")]           // a keyboard row and two digits
+    [InlineData("1qaz2wsx3edc")]           // keyboard columns, from the list
+    [InlineData("asdfghjkl;'1")]
+    [InlineData("abcabcabcabc")]           // a short block repeated
+    [InlineData("iloveyou1234")]           // a list entry with digits appended
+    [InlineData("superman1234")]
     public async Task WeakPasswordsAreRefused(string password)
     {
         using var scope = fixture.Services.CreateScope();
@@ -167,7 +353,7 @@ public sealed class SessionTests(WelfareFixture fixture)
     }
 
     [Fact]
-    public void TheBundledBreachedPasswordListIsLoaded() => Assert.True(CommonPasswordValidator.CommonCount > 100);
+    public void TheBundledBreachedPasswordListIsLoaded() => Assert.True(CommonPasswordValidator.CommonCount > 3500);
 
     [Fact]
     public async Task LoginAttemptsBeyondTheRateLimitAnswer429()

@@ -84,7 +84,9 @@ public sealed class WelfareFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a server on a free loopback port over <paramref name="database"/>.</summary>
-    public static async Task<WebApplication> StartAsync(TestDatabase database, TimeProvider clock, ILoggerProvider? logs, int loginPermitsPerMinute)
+    /// <remarks>The shared host allows as many failed sign-ins per address as its rate limit (every test signs in from 127.0.0.1).</remarks>
+    public static async Task<WebApplication> StartAsync(TestDatabase database, TimeProvider clock, ILoggerProvider? logs, int loginPermitsPerMinute,
+        int? freeFailuresPerAddress = null)
     {
         var app = FukushiMapApp.Create([], builder =>
         {
@@ -92,6 +94,7 @@ public sealed class WelfareFixture : IAsyncLifetime
             builder.Configuration["FukushiMap:DataPath"] = database.DataPath;
             builder.Configuration["FukushiMap:LoadReferenceData"] = "false";
             builder.Configuration["FukushiMap:Welfare:LoginPermitsPerMinute"] = loginPermitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration["FukushiMap:Welfare:FreeFailuresPerAddress"] = (freeFailuresPerAddress ?? loginPermitsPerMinute).ToString(System.Globalization.CultureInfo.InvariantCulture);
             builder.Configuration["urls"] = "http://127.0.0.1:0";
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Services.AddSingleton(clock);

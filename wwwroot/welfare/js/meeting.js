@@ -203,8 +203,69 @@ function renderList() {
 function renderWatchers() {
   const list = clear($('watcher-list'));
   for (const w of [...state.watchers.values()].sort((a, b) => b.workload - a.workload)) {
-    list.append(h('li', null, h('strong', null, w.name), ` ${w.role ?? ''}`, h('div', { class: 'meta' }, `受け持ち ${w.workload} 世帯`)));
+    const item = h('li', null, h('strong', null, w.name), ` ${w.role ?? ''}`, h('div', { class: 'meta' }, `受け持ち ${w.workload} 世帯`));
+    item.append(watcherControls(w));
+    list.append(item);
   }
+}
+
+// Edit (name, role) and delete a watcher, with If-Match like households. Built from elements and text only.
+function watcherControls(w) {
+  const box = document.createElement('div');
+  box.className = 'watcher-controls';
+  const permissions = state.session?.permissions ?? {};
+  const message = document.createElement('p');
+  message.className = 'note';
+  message.setAttribute('role', 'status');
+  const button = (text, onClick) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.setAttribute('aria-label', `${w.name}：${text}`);
+    b.addEventListener('click', onClick);
+    box.append(b);
+  };
+  const done = async (response, okText) => {
+    if (!response.ok) { message.textContent = response.body?.detail ?? '操作できませんでした。'; return; }
+    message.textContent = okText;
+    await loadDistrict(state.district.id);
+  };
+  if (permissions.update) {
+    button('変更', () => {
+      const form = document.createElement('form');
+      const field = (label, name, value, max) => {
+        const l = document.createElement('label');
+        l.textContent = `${label} `;
+        const input = document.createElement('input');
+        input.name = name;
+        input.value = value ?? '';
+        input.maxLength = max;
+        l.append(input);
+        form.append(l, ' ');
+        return input;
+      };
+      const name = field('名前', 'name', w.name, 100);
+      const role = field('役割', 'role', w.role, 50);
+      const save = document.createElement('button');
+      save.type = 'submit';
+      save.textContent = '保存';
+      form.append(save);
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        await done(await api.send('PATCH', `/api/households/watchers/${w.id}`, { name: name.value, role: role.value }, w.version), '変更しました。');
+      });
+      box.replaceChildren(form, message);
+      name.focus();
+    });
+  }
+  if (permissions.delete) {
+    button('削除', async () => {
+      if (!window.confirm(`見守り担当「${w.name}」を削除します。受け持ちの割り当ても外れます。よろしいですか。`)) return;
+      await done(await api.send('DELETE', `/api/households/watchers/${w.id}`, undefined, w.version), '削除しました。');
+    });
+  }
+  box.append(message);
+  return box;
 }
 
 // ---------- editing ----------

@@ -130,7 +130,8 @@ for (const [id, action] of [['h-retire', 'retire'], ['h-reopen', 'reopen']]) {
   });
 }
 
-const cell = (count) => h('td', { class: 'num' }, count.suppressed ? '5未満' : String(count.value));
+// One label for every hidden count: telling "under 5" from "hidden so a difference stays hidden" would itself leak.
+const cell = (count) => h('td', { class: 'num' }, count.suppressed ? '秘匿（5未満など）' : String(count.value));
 
 async function aggregates() {
   const minutes = Number($('agg-minutes').value) || 10;
