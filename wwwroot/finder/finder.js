@@ -402,9 +402,11 @@ function selectHub(id, { pan }) {
       button.setAttribute('aria-pressed', on ? 'true' : 'false');
       button.lastChild.textContent = on ? t('routeShown') : t('showRoute');
     }
+    // The steps stand under the chosen hub only.
     const slot = li.querySelector('.steps-slot');
-    const hub = on ? state.hubs.find((x) => x.id === id) : null;
-    if (slot) clear(slot).append(...[hub ? stepsList(hub, currentPace().metres) : null].filter(Boolean));
+    const steps = on && slot ? stepsList(state.hubs.find((x) => x.id === id), currentPace().metres) : null;
+    if (slot) clear(slot);
+    if (steps) slot.append(steps);
   }
   hubLayer.eachLayer((m) => {
     const el = m.getElement();
@@ -444,7 +446,6 @@ function showMap() {
   els.backToSteps.hidden = !document.getElementById(`steps-${state.selectedId}`);
   els.mapSection.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'start' });
   els.mapHeading.focus({ preventScroll: true });
-  map.invalidateSize();
 }
 
 els.backToSteps.addEventListener('click', () => {

@@ -80,7 +80,9 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         await page.Locator("#results .result").Nth(1).Locator("ol.step-list > li").First.WaitForAsync();
         Assert.Equal(1, await page.Locator("#results ol.step-list").CountAsync());
 
+        await page.Locator("#results .result.is-selected").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-steps.png") });
         await page.ClickAsync("#easy-toggle");
+        await page.Locator("#results .result.is-selected").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-steps-easy.png") });
         var easy = await page.Locator("#results .result.is-selected ol.step-list > li").AllInnerTextsAsync();
         output.WriteLine(string.Join("\n", easy));
         Assert.Contains("ほうへ いきます", easy[0]);
