@@ -112,7 +112,7 @@ const TEXTS = {
   stepAlong: ['{name}を約 {m} m 歩きます', '{name}を やく {m} メートル あるきます'],
   stepOnward: ['道なりに約 {m} m 歩きます', 'みちに そって やく {m} メートル あるきます'],
   stepMinutes: ['（約 {min} 分）', '（やく {min} ぷん）'],
-  stepEnd: ['。', '。'],
+  stepStairs: ['階段があります。', 'かいだんが あります。'],
   stepArrive: ['{name}に着きます。', '{name}に つきます。'],
   turn_straight: ['まっすぐ進み、', 'まっすぐ いきます。'],
   'turn_slight-right': ['少し右へ曲がり、', 'すこし みぎに まがります。'],
@@ -135,7 +135,7 @@ const TEXTS = {
   // the server's problems in やさしい日本語, by problem type (ふつう mode shows the server's own sentence)
   'problem_no-address-match': ['', 'その じゅうしょは みつかりませんでした。まちの なまえを かんじで いれて ください（れい：則貞2丁目）。'],
   'problem_no-address-match-suggest': ['', 'その じゅうしょは みつかりませんでした。したの なまえから えらんで ください。'],
-  'problem_outside-service-area': ['', 'その ばしょは、さがせる ちいきの そとです。うべしの なかで さがして ください。'],
+  'problem_outside-service-area': ['', 'その ばしょは、さがせる ちいきの そとです。ちずで ばしょを えらんで ください。'],
   'problem_off-network': ['', 'その ばしょは、あるける みちから とおすぎます。みちの ちかくを えらんで ください。'],
   'problem_missing-query': ['', 'じゅうしょを いれて ください（れい：則貞2丁目）。'],
   'problem_query-too-long': ['', 'じゅうしょが ながすぎます。みじかく して ください。'],

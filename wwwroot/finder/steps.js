@@ -14,7 +14,7 @@ export function stepText(step, hubName, paceMetres) {
   if (step.kind === 'arrive') return t('stepArrive', { name: hubName });
   const minutes = Math.round(step.metres / paceMetres);
   const walk = t(step.name ? 'stepAlong' : 'stepOnward', { name: step.name ?? '', m: step.metres })
-    + (minutes >= 1 ? t('stepMinutes', { min: minutes }) : '') + t('stepEnd');
+    + (minutes >= 1 ? t('stepMinutes', { min: minutes }) : '') + '。' + (step.stairs ? t('stepStairs') : '');
   if (step.kind === 'depart') return t('stepDepart', { heading: t(`heading_${step.heading}`) }) + walk;
   return t(`turn_${step.turn}`) + walk;
 }

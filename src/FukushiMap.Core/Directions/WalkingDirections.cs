@@ -44,7 +44,8 @@ public enum TurnDirection
 /// <param name="Heading">Compass word of the first direction walked (北, 北東 … 北西), on the depart step only.</param>
 /// <param name="Name">The street walked along, or null for an unnamed way (「道なりに」).</param>
 /// <param name="Metres">Metres walked in the step (unrounded; 0 for arrive).</param>
-public sealed record WalkingStep(StepKind Kind, TurnDirection Turn, string? Heading, string? Name, double Metres)
+/// <param name="Stairs">True when the step climbs or descends steps (OSM <c>highway=steps</c>): worth saying to a slow walker.</param>
+public sealed record WalkingStep(StepKind Kind, TurnDirection Turn, string? Heading, string? Name, double Metres, bool Stairs = false)
 {
     /// <summary><see cref="Metres"/> as told to a walker: to the nearest 10 m, at least 10 m (0 stays 0).</summary>
     public double RoundedMetres => WalkingDirections.RoundMetres(Metres);
@@ -80,6 +81,9 @@ public static class WalkingDirections
 
     /// <summary>Pieces shorter than this (metres) join the step they fall in.</summary>
     public const double ShortPieceMetres = 10;
+
+    /// <summary>The OSM <c>highway</c> value of stairs.</summary>
+    public const string StepsHighway = "steps";
 
     private static readonly string[] Compass = ["北", "北東", "東", "南東", "南", "南西", "西", "北西"];
 
@@ -131,9 +135,9 @@ public static class WalkingDirections
         }
         var steps = new List<WalkingStep>(legs.Count + 1)
         {
-            new(StepKind.Depart, TurnDirection.Straight, CompassWord(StartBearing(legs[0].HeadingPoints)), legs[0].Name, legs[0].Metres),
+            new(StepKind.Depart, TurnDirection.Straight, CompassWord(StartBearing(legs[0].HeadingPoints)), legs[0].Name, legs[0].Metres, legs[0].Stairs),
         };
-        steps.AddRange(legs.Skip(1).Select(l => new WalkingStep(StepKind.Turn, l.Turn, null, l.Name, l.Metres)));
+        steps.AddRange(legs.Skip(1).Select(l => new WalkingStep(StepKind.Turn, l.Turn, null, l.Name, l.Metres, l.Stairs)));
         steps.Add(new WalkingStep(StepKind.Arrive, TurnDirection.Straight, null, null, 0));
         return steps;
     }
@@ -210,12 +214,14 @@ public static class WalkingDirections
             Name = first.Name;
             Points.AddRange(first.Points);
             Metres = first.LengthMetres;
+            Stairs = first.Highway == StepsHighway;
         }
 
         public TurnDirection Turn { get; }
         public bool Pending { get; private set; }
         public string? Name { get; private set; }
         public double Metres { get; private set; }
+        public bool Stairs { get; private set; }
         public List<Coordinate> Points { get; } = [];
 
         /// <summary>The points from the first piece that is not short: the walk onto the network does not set the heading.</summary>
@@ -233,6 +239,7 @@ public static class WalkingDirections
             }
             Points.AddRange(Points[^1].Equals2D(piece.Points[0]) ? piece.Points.Skip(1) : piece.Points);
             Metres += piece.LengthMetres;
+            Stairs |= piece.Highway == StepsHighway;
         }
     }
 }

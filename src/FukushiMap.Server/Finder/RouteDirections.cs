@@ -10,7 +10,8 @@ namespace FukushiMap.Server.Finder;
 /// <param name="Heading">北, 北東 … on the depart step: the direction first walked.</param>
 /// <param name="Name">The street's name, or null for a way without one (「道なりに」).</param>
 /// <param name="Metres">Metres walked, to the nearest 10 m (at least 10; 0 on arrive).</param>
-public sealed record RouteStep(string Kind, string? Turn, string? Heading, string? Name, double Metres);
+/// <param name="Stairs">True when the step has steps (階段) on it.</param>
+public sealed record RouteStep(string Kind, string? Turn, string? Heading, string? Name, double Metres, bool Stairs);
 
 /// <summary>Steps from a route drawn by <see cref="HubDistanceTable"/>: its pieces named from the network's edges.</summary>
 public static class RouteDirections
@@ -30,7 +31,7 @@ public static class RouteDirections
             pieces.Add(RoutePiece.Along(string.IsNullOrWhiteSpace(name) ? null : name, highway, points));
         }
         return [.. WalkingDirections.Build(pieces).Select(s => new RouteStep(Kind(s.Kind), s.Kind == StepKind.Turn ? Turn(s.Turn) : null,
-            s.Heading, s.Name, s.RoundedMetres))];
+            s.Heading, s.Name, s.RoundedMetres, s.Stairs))];
     }
 
     private static string Kind(StepKind kind) => kind switch

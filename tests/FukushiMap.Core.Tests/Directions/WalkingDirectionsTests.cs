@@ -131,6 +131,26 @@ public class WalkingDirectionsTests
     }
 
     [Fact]
+    public void StairsOnTheWayAreSaidInTheirStep()
+    {
+        // Situation: 常盤通り east, then left up an unnamed footway whose middle 8 m are steps (階段), straight on to the hub.
+        //
+        //   (100,60) H
+        //      |  footway
+        //   (100,38)
+        //      |  steps (8 m)
+        //   (100,30)
+        //      |  footway
+        //   S ---常盤通り--- (100,0)
+        var steps = WalkingDirections.Build([
+            Piece("常盤通り", (0, 0), (100, 0)), Piece(null, (100, 0), (100, 30)),
+            RoutePiece.Along(null, WalkingDirections.StepsHighway, new Coordinate(100, 30), new Coordinate(100, 38)), Piece(null, (100, 38), (100, 60))]);
+
+        Assert.Equal("出発 東 常盤通り 100 | Left 道なり 60 | 着", Describe(steps));
+        Assert.Equal([false, true, false], steps.Select(s => s.Stairs));
+    }
+
+    [Fact]
     public void AnEmptyRouteHasNoSteps()
     {
         Assert.Empty(WalkingDirections.Build([]));
