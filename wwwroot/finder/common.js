@@ -106,6 +106,42 @@ const TEXTS = {
     'でる ところが わからないので、みちは でて いません。'],
   printedOn: ['印刷日：{date}', 'いんさつ した ひ：{date}'],
   typeLabel: ['種類', 'しゅるい'],
+  // walking directions (steps.js)
+  stepsHeading: ['歩く道順', 'あるく みち'],
+  stepDepart: ['出発：{heading}の方へ、', 'でる ところから {heading}の ほうへ いきます。'],
+  stepAlong: ['{name}を約 {m} m 歩きます', '{name}を やく {m} メートル あるきます'],
+  stepOnward: ['道なりに約 {m} m 歩きます', 'みちに そって やく {m} メートル あるきます'],
+  stepMinutes: ['（約 {min} 分）', '（やく {min} ぷん）'],
+  stepStairs: ['階段があります。', 'かいだんが あります。'],
+  stepArrive: ['{name}に着きます。', '{name}に つきます。'],
+  turn_straight: ['まっすぐ進み、', 'まっすぐ いきます。'],
+  'turn_slight-right': ['少し右へ曲がり、', 'すこし みぎに まがります。'],
+  turn_right: ['右へ曲がり、', 'みぎに まがります。'],
+  'turn_sharp-right': ['大きく右へ曲がり、', 'おおきく みぎに まがります。'],
+  'turn_slight-left': ['少し左へ曲がり、', 'すこし ひだりに まがります。'],
+  turn_left: ['左へ曲がり、', 'ひだりに まがります。'],
+  'turn_sharp-left': ['大きく左へ曲がり、', 'おおきく ひだりに まがります。'],
+  'turn_u-turn': ['引き返し、', 'うしろに もどります。'],
+  heading_北: ['北', 'きた'],
+  heading_北東: ['北東', 'きたと ひがしの あいだ'],
+  heading_東: ['東', 'ひがし'],
+  heading_南東: ['南東', 'みなみと ひがしの あいだ'],
+  heading_南: ['南', 'みなみ'],
+  heading_南西: ['南西', 'みなみと にしの あいだ'],
+  heading_西: ['西', 'にし'],
+  heading_北西: ['北西', 'きたと にしの あいだ'],
+  backToSteps: ['道順の説明にもどる', 'みちの せつめいに もどる'],
+  resultsCleared: ['前の結果は消しました。', 'まえの けっかは けしました。'],
+  // the server's problems in やさしい日本語, by problem type (ふつう mode shows the server's own sentence)
+  'problem_no-address-match': ['', 'その じゅうしょは みつかりませんでした。まちの なまえを かんじで いれて ください（れい：則貞2丁目）。'],
+  'problem_no-address-match-suggest': ['', 'その じゅうしょは みつかりませんでした。したの なまえから えらんで ください。'],
+  'problem_outside-service-area': ['', 'その ばしょは、さがせる ちいきの そとです。ちずで ばしょを えらんで ください。'],
+  'problem_off-network': ['', 'その ばしょは、あるける みちから とおすぎます。みちの ちかくを えらんで ください。'],
+  'problem_missing-query': ['', 'じゅうしょを いれて ください（れい：則貞2丁目）。'],
+  'problem_query-too-long': ['', 'じゅうしょが ながすぎます。みじかく して ください。'],
+  'problem_no-network': ['', 'この まちの みちの じょうほうが まだ ありません。'],
+  'problem_hub-not-found': ['', 'この ばしょは みつかりませんでした。'],
+  problem_other: ['', 'うまく いきませんでした。もう いちど して ください。'],
 };
 
 let easy = false;
@@ -209,6 +245,17 @@ export class ProblemError extends Error {
     this.type = type;
     this.extra = extra ?? {};
   }
+}
+
+/**
+ * What to tell the resident about a failed request: the server's own sentence, or in やさしい日本語 mode the page's easy sentence
+ * for the problem's type (the server speaks ordinary Japanese only).
+ */
+export function problemText(error) {
+  if (!easy || error.type === 'network') return error.message;
+  const suggest = error.type === 'no-address-match' && Array.isArray(error.extra?.suggestions) && error.extra.suggestions.length;
+  const key = `problem_${error.type}${suggest ? '-suggest' : ''}`;
+  return TEXTS[key] ? t(key) : t('problem_other');
 }
 
 /** GET JSON; a problem response becomes a ProblemError carrying the server's Japanese detail. */

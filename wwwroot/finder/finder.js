@@ -3,8 +3,9 @@
 import { h, clear } from '../js/dom.js';
 import {
   FUNCTIONS, TARGETS, t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, splitPace, formatMetres, walkMinutes,
-  openingLines, openNowBadge, getJson, ProblemError, TILES, creditItems, hubCredits,
+  openingLines, openNowBadge, getJson, ProblemError, problemText, TILES, creditItems, hubCredits,
 } from './common.js';
+import { stepsList } from './steps.js';
 
 const MUNICIPALITY = '35202';
 const LIMIT = 5;
@@ -26,6 +27,9 @@ const els = {
   resultsHeading: document.getElementById('results-heading'),
   credits: document.getElementById('credits'),
   easy: document.getElementById('easy-toggle'),
+  mapSection: document.querySelector('.finder-map'),
+  mapHeading: document.getElementById('map-heading'),
+  backToSteps: document.getElementById('back-to-steps'),
 };
 
 const state = {
@@ -36,6 +40,7 @@ const state = {
   credits: [],
   lastMarker: null,
   popupOpen: false,
+  problem: null, // what #problem says: { key } (the page's own text) or { error } (a ProblemError), re-worded on a mode change
 };
 
 // ---------- the map ----------
@@ -131,7 +136,7 @@ els.form.addEventListener('submit', (e) => {
   const { address, pace } = splitPace(els.q.value);
   if (pace) setPace(pace);
   if (!address) {
-    showProblem(t('emptyQuery'));
+    showProblem({ key: 'emptyQuery' });
     els.q.focus();
     return;
   }
@@ -140,13 +145,13 @@ els.form.addEventListener('submit', (e) => {
 
 els.locate.addEventListener('click', () => {
   if (!navigator.geolocation) {
-    showProblem(t('locateUnsupported'));
+    showProblem({ key: 'locateUnsupported' });
     return;
   }
   setStatus(t('locating'));
   navigator.geolocation.getCurrentPosition(
     (pos) => setStart({ lat: pos.coords.latitude, lon: pos.coords.longitude, label: t('myLocation') }, { focusResults: true }),
-    () => { setStatus(''); showProblem(t('locateFailed')); },
+    () => { setStatus(''); showProblem({ key: 'locateFailed' }); },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
   );
 });
@@ -158,6 +163,7 @@ els.easy.addEventListener('click', () => {
   setEasy(!isEasy());
   refreshWords();
   if (state.hubs.length || state.start) render({ focusResults: false });
+  if (state.problem) showProblem(state.problem);
 });
 
 // ---------- address → place ----------
@@ -181,7 +187,10 @@ async function geocode(address) {
   } catch (e) {
     setStatus('');
     if (!(e instanceof ProblemError)) throw e;
-    showProblem(e.message);
+    // The old list answered another place: it goes, and the status says so.
+    const hadResults = clearResults();
+    if (hadResults) setStatus(t('resultsCleared'));
+    showProblem({ error: e });
     const suggestions = Array.isArray(e.extra?.suggestions) ? e.extra.suggestions : [];
     if (suggestions.length) showChoices(suggestions, t('didYouMean'));
   }
@@ -207,6 +216,21 @@ function showChoices(matches, heading) {
 function hideChoices() {
   clear(els.choices);
   els.choices.hidden = true;
+}
+
+/** Forgets the start and its hubs (list, markers, route, address in the URL); true when there was a list to forget. */
+function clearResults() {
+  state.request?.abort();
+  const had = state.hubs.length > 0;
+  state.start = null;
+  state.hubs = [];
+  state.selectedId = null;
+  clear(els.results);
+  hubLayer.clearLayers();
+  routeLayer.clearLayers();
+  drawStart();
+  history.replaceState(null, '', location.pathname);
+  return had;
 }
 
 // ---------- place → nearest hubs ----------
@@ -261,7 +285,7 @@ async function searchNearest({ focusResults }) {
     state.selectedId = null;
     render({ focusResults: false });
     setStatus('');
-    showProblem(e.message);
+    showProblem({ error: e });
     if (focusResults) els.problem.focus?.();
   }
 }
@@ -325,10 +349,11 @@ function resultItem(hub, rank, pace) {
       h('div', { class: 'actions' },
         h('button', {
           type: 'button', class: 'secondary show-route', 'aria-pressed': selected ? 'true' : 'false',
-          onclick: () => selectHub(hub.id, { pan: true }),
+          onclick: () => { selectHub(hub.id, { pan: true }); showMap(); },
         }, h('span', { 'aria-hidden': 'true' }, '➜ '), selected ? t('routeShown') : t('showRoute')),
         h('a', { class: 'detail-link', href: detailUrl.pathname + detailUrl.search }, t('details')),
       ),
+      h('div', { class: 'steps-slot' }, selected ? stepsList(hub, pace.metres) : null),
     ));
 }
 
@@ -377,6 +402,11 @@ function selectHub(id, { pan }) {
       button.setAttribute('aria-pressed', on ? 'true' : 'false');
       button.lastChild.textContent = on ? t('routeShown') : t('showRoute');
     }
+    // The steps stand under the chosen hub only.
+    const slot = li.querySelector('.steps-slot');
+    const steps = on && slot ? stepsList(state.hubs.find((x) => x.id === id), currentPace().metres) : null;
+    if (slot) clear(slot);
+    if (steps) slot.append(steps);
   }
   hubLayer.eachLayer((m) => {
     const el = m.getElement();
@@ -404,19 +434,43 @@ function drawRoute(pan = true) {
   }
 }
 
+/**
+ * After the route button: when the map is out of sight (on a phone it is below the list), scroll it into view and move the
+ * focus to its heading, so keyboard and screen-reader users arrive where the route is; a button there leads back to the steps.
+ */
+function showMap() {
+  const rect = els.mapSection.getBoundingClientRect();
+  const mapRect = map.getContainer().getBoundingClientRect();
+  if (rect.top >= 0 && mapRect.bottom <= window.innerHeight) return;
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  els.backToSteps.hidden = !document.getElementById(`steps-${state.selectedId}`);
+  els.mapSection.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'start' });
+  els.mapHeading.focus({ preventScroll: true });
+}
+
+els.backToSteps.addEventListener('click', () => {
+  const heading = document.getElementById(`steps-${state.selectedId}`);
+  if (heading) {
+    heading.scrollIntoView({ block: 'start' });
+    heading.focus({ preventScroll: true });
+  }
+});
+
 // ---------- messages ----------
 
 function setStatus(text) {
   els.status.textContent = text;
 }
 
-function showProblem(text) {
+function showProblem(problem) {
+  state.problem = problem;
   clear(els.problem);
-  els.problem.append(h('p', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), text));
+  els.problem.append(h('p', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), problem.error ? problemText(problem.error) : t(problem.key)));
   els.problem.hidden = false;
 }
 
 function hideProblem() {
+  state.problem = null;
   clear(els.problem);
   els.problem.hidden = true;
 }

@@ -3,8 +3,9 @@
 import { h, clear } from '../js/dom.js';
 import {
   t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, formatMetres, walkMinutes, openingLines, openNowBadge,
-  getJson, ProblemError, TILES, creditItems, hubCredits,
+  getJson, ProblemError, problemText, TILES, creditItems, hubCredits,
 } from './common.js';
+import { stepsList } from './steps.js';
 
 const params = new URLSearchParams(location.search);
 const id = Number.parseInt(params.get('id') ?? '', 10);
@@ -28,9 +29,10 @@ const els = {
   printedOn: document.getElementById('printed-on'),
   back: document.getElementById('back-link'),
   map: document.getElementById('map'),
+  steps: document.getElementById('card-steps'),
 };
 
-const state = { hub: null, nearest: null, credits: [] };
+const state = { hub: null, nearest: null, routeProblem: null, credits: [] };
 
 // Back to the same list (same place and pace).
 if (hasStart) {
@@ -82,7 +84,11 @@ function render() {
   }
   els.contact.append(...(lines.length ? lines : [h('p', {}, t('noContact'))]));
 
-  els.routeNote.textContent = hasStart ? '' : t('noStart');
+  clear(els.steps);
+  const steps = state.nearest ? stepsList({ ...state.nearest, name: hub.name }, pace.metres, 'h2') : null;
+  if (steps) els.steps.append(steps);
+
+  els.routeNote.textContent = state.routeProblem ? problemText(state.routeProblem) : hasStart ? '' : t('noStart');
   els.printedOn.textContent = t('printedOn', { date: new Date().toLocaleDateString('ja-JP') });
   clear(els.credits);
   els.credits.append(...creditItems(state.credits));
@@ -129,7 +135,7 @@ async function init() {
     state.hub = await getJson(`../api/finder/hubs/${id}`);
   } catch (e) {
     if (!(e instanceof ProblemError)) throw e;
-    showProblem(e.status === 404 ? t('hubNotFound') : e.message);
+    showProblem(e.status === 404 ? t('hubNotFound') : problemText(e));
     return;
   }
   if (hasStart) {
@@ -139,7 +145,7 @@ async function init() {
       state.nearest = list[0] ?? null;
     } catch (e) {
       if (!(e instanceof ProblemError)) throw e;
-      els.routeNote.textContent = e.message;
+      state.routeProblem = e;
     }
   }
   state.credits = await hubCredits(state.hub.municipalityCode);

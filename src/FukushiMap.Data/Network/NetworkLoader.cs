@@ -8,7 +8,14 @@ using Npgsql;
 namespace FukushiMap.Data.Network;
 
 /// <summary>A stored network loaded into the engine: the CSR graph (plane metres) and the projector that made it.</summary>
-public sealed record LoadedNetwork(RoadNetwork Network, WalkingGraph Graph, PlaneProjector Projector);
+public sealed record LoadedNetwork(RoadNetwork Network, WalkingGraph Graph, PlaneProjector Projector)
+{
+    /// <summary>OSM <c>name</c> of each graph edge (index = graph edge index, i.e. edge id order), null when unnamed.</summary>
+    public IReadOnlyList<string?> EdgeNames { get; init; } = [];
+
+    /// <summary>OSM <c>highway</c> of each graph edge (index = graph edge index), null when unknown.</summary>
+    public IReadOnlyList<string?> EdgeHighways { get; init; } = [];
+}
 
 /// <summary>Reads a stored network from PostGIS and builds the engine's read-only graph once.</summary>
 public static class NetworkLoader
@@ -23,6 +30,10 @@ public static class NetworkLoader
             : await LocalProjectorAsync(db, network.Id, ct);
 
         var builder = new WalkingGraphBuilder();
+        // Graph edges are numbered in input order (edge id order): the labels line up with them by index.
+        var names = new List<string?>();
+        var highways = new List<string?>();
+        var words = new Dictionary<string, string>();
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
         var mustClose = conn.State != System.Data.ConnectionState.Open;
         if (mustClose)
@@ -42,7 +53,7 @@ public static class NetworkLoader
                 }
             }
             await using (var cmd = new NpgsqlCommand(
-                "SELECT source, target, cost, reverse_cost, length_m, highway = 'steps', ST_AsBinary(geom) FROM network_edges WHERE network_id = @n ORDER BY id", conn))
+                "SELECT source, target, cost, reverse_cost, length_m, highway = 'steps', ST_AsBinary(geom), name, highway FROM network_edges WHERE network_id = @n ORDER BY id", conn))
             {
                 cmd.Parameters.AddWithValue("n", network.Id);
                 await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -58,6 +69,8 @@ public static class NetworkLoader
                     }
                     builder.AddEdge(r.GetInt64(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), coords,
                         !r.IsDBNull(5) && r.GetBoolean(5));
+                    names.Add(r.IsDBNull(7) ? null : Shared(r.GetString(7)));
+                    highways.Add(r.IsDBNull(8) ? null : Shared(r.GetString(8)));
                 }
             }
         }
@@ -68,7 +81,10 @@ public static class NetworkLoader
                 await conn.CloseAsync();
             }
         }
-        return new LoadedNetwork(network, builder.Build(), projector);
+        return new LoadedNetwork(network, builder.Build(), projector) { EdgeNames = names, EdgeHighways = highways };
+
+        // One string per distinct name: a street's many edges share it.
+        string Shared(string text) => words.TryGetValue(text, out var known) ? known : words[text] = text;
     }
 
     private static async Task<PlaneProjector> LocalProjectorAsync(FukushiMapDbContext db, int networkId, CancellationToken ct)

@@ -111,7 +111,8 @@ public sealed class Gazetteer
             .ToList();
     }
 
-    /// <summary>Names that resemble the query, for 「もしかして」 when nothing matched (one per town, 丁目 dropped).</summary>
+    /// <summary>Names that resemble the query, for 「もしかして」 when nothing matched: one per town, with the 丁目 typed when the
+    /// town has it (「則定2丁目」 → 則貞二丁目), else its first.</summary>
     public List<GazetteerEntry> Suggest(string query, int limit)
     {
         var address = AddressNormalizer.Parse(query, _municipalities, out _, out var municipality);
@@ -124,7 +125,7 @@ public sealed class Gazetteer
             .Where(e => municipality is not null ? e.Entry.Municipality == municipality : Served.Count == 0 || Served.Contains(e.Entry.MunicipalityCode))
             .Select(e => (e, score: Similarity(address.Name, e.Address.Name)))
             .Where(x => x.score > 0)
-            .OrderByDescending(x => x.score).ThenBy(x => x.e.Address.Chome ?? 0)
+            .OrderByDescending(x => x.score).ThenBy(x => x.e.Address.Chome == address.Chome ? 0 : 1).ThenBy(x => x.e.Address.Chome ?? 0)
             .DistinctBy(x => (x.e.Entry.MunicipalityCode, x.e.Address.Name))
             .Take(limit)
             .Select(x => x.e.Entry)

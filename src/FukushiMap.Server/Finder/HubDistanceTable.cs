@@ -127,14 +127,17 @@ public sealed class HubDistanceTable
     /// <summary>Same as <see cref="Path"/>, into a flat buffer (no object per point: the finder draws thousands of routes a second).</summary>
     public PlanePath PathInto(WalkingGraph graph, NetworkSnap from, int viaNode, PlanePath points)
     {
+        points.BeginPiece(PlanePath.OffNetwork);
         points.Add(from.Query.X, from.Query.Y);
         points.Add(from.Point!.X, from.Point.Y);
         if (viaNode < 0)
         {
+            points.BeginPiece(from.EdgeIndex);
             AppendPiece(graph, from.EdgeIndex, from.Fraction, Hub.Fraction, points);
         }
         else
         {
+            points.BeginPiece(from.EdgeIndex);
             AppendPiece(graph, from.EdgeIndex, from.Fraction, viaNode == graph.EdgeSource(from.EdgeIndex) ? 0 : 1, points);
             var node = viaNode;
             for (var guard = 0; _next[node] >= 0 && guard < _next.Length; guard++)
@@ -142,6 +145,7 @@ public sealed class HubDistanceTable
                 int step = _next[node], edge = step >> 1;
                 var backwards = (step & 1) != 0;
                 var n = graph.EdgePointCount(edge);
+                points.BeginPiece(edge);
                 for (var k = 0; k < n; k++)
                 {
                     var (x, y) = graph.EdgePoint(edge, backwards ? n - 1 - k : k);
@@ -149,8 +153,10 @@ public sealed class HubDistanceTable
                 }
                 node = backwards ? graph.EdgeSource(edge) : graph.EdgeTarget(edge);
             }
+            points.BeginPiece(Hub.EdgeIndex);
             AppendPiece(graph, Hub.EdgeIndex, node == graph.EdgeSource(Hub.EdgeIndex) ? 0 : 1, Hub.Fraction, points);
         }
+        points.BeginPiece(PlanePath.OffNetwork);
         points.Add(Hub.Point!.X, Hub.Point.Y);
         points.Add(Hub.Query.X, Hub.Query.Y);
         return points;
@@ -212,10 +218,17 @@ public sealed class HubDistanceTable
     }
 }
 
-/// <summary>A path in plane metres as interleaved x, y (one array, not an object per point).</summary>
+/// <summary>
+/// A path in plane metres as interleaved x, y (one array, not an object per point), optionally cut into pieces that each follow
+/// one network edge (or walk between a point and the network), so directions can name the street of every piece.
+/// </summary>
 public sealed class PlanePath
 {
+    /// <summary>The edge of a piece that walks between a point and the network.</summary>
+    public const int OffNetwork = -1;
+
     private double[] _xy;
+    private readonly List<(int FirstPoint, int Edge)> _pieces = [];
 
     public PlanePath(int capacity = 128) => _xy = new double[capacity * 2];
 
@@ -225,6 +238,30 @@ public sealed class PlanePath
     public double X(int i) => _xy[2 * i];
 
     public double Y(int i) => _xy[2 * i + 1];
+
+    /// <summary>Starts a piece along <paramref name="edge"/> (<see cref="OffNetwork"/> for a walk onto or off the network): the
+    /// points added from now on, after the last point so far, belong to it.</summary>
+    public void BeginPiece(int edge) => _pieces.Add((Count, edge));
+
+    /// <summary>The pieces as (edge, first point, last point), each sharing its first point with the end of the one before;
+    /// one off-network piece over the whole path when none were marked.</summary>
+    public IEnumerable<(int Edge, int First, int Last)> Pieces()
+    {
+        if (_pieces.Count == 0)
+        {
+            yield return (OffNetwork, 0, Count - 1);
+            yield break;
+        }
+        for (var i = 0; i < _pieces.Count; i++)
+        {
+            var first = Math.Max(_pieces[i].FirstPoint - 1, 0);
+            var last = (i + 1 < _pieces.Count ? _pieces[i + 1].FirstPoint : Count) - 1;
+            if (last > first)
+            {
+                yield return (_pieces[i].Edge, first, last);
+            }
+        }
+    }
 
     /// <summary>Adds a point unless it repeats the last one.</summary>
     public void Add(double x, double y)

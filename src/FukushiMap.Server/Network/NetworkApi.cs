@@ -154,6 +154,7 @@ public static class NetworkApi
                 OpeningNote = facts.OpeningNote,
                 OpenNow = f.Hub.OpenAt(localTime),
                 Phone = facts.Phone,
+                Steps = RouteDirections.For(f.Path, city.Loaded),
             };
         }).ToList();
         return TypedResults.Ok(list);
@@ -275,4 +276,7 @@ public sealed record NearestHub(int Id, string Name, string Type, string TypeNam
     public bool? OpenNow { get; init; }
 
     public string? Phone { get; init; }
+
+    /// <summary>The route as written steps (depart, a step per change of street, arrive); see <see cref="RouteDirections"/>.</summary>
+    public List<RouteStep> Steps { get; init; } = [];
 }

@@ -56,6 +56,15 @@ public class FinderApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task AMistypedNameWithA丁目IsAnsweredWithThatSame丁目()
+    {
+        var problem = await (await server.Client.GetAsync(Geocode("則定2丁目"))).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("宇部市則貞二丁目", problem.GetProperty("suggestions")[0].GetProperty("label").GetString());
+        Assert.Contains("則貞二丁目", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task AReadingWithoutReadingsInTheTableSaysToTypeKanji()
     {
         var response = await server.Client.GetAsync(Geocode("のりさだ"));
@@ -118,6 +127,36 @@ public class FinderApiTests(ServerFixture server)
             Assert.Equal(stored.OpeningHours.Count == 0, h.GetProperty("openNow").ValueKind == JsonValueKind.Null);
             Assert.Equal("LineString", h.GetProperty("route").GetProperty("type").GetString());
         }
+    }
+
+    [Fact]
+    public async Task TheRouteFromNoriSada2AtASlowPaceReadsAsStepsWithStreetNamesThatAddUpToTheRoute()
+    {
+        var start = UbeAddress("則貞二丁目");
+        var hubs = await server.Client.GetFromJsonAsync<JsonElement>($"/api/nearest-hubs?lat={start.Lat}&lon={start.Lon}&pace=60&limit=5");
+
+        await using var db = server.Database.CreateContext();
+        var streetNames = (await db.NetworkEdges.Where(e => e.Name != null).Select(e => e.Name!).Distinct().ToListAsync()).ToHashSet();
+        var named = 0;
+        foreach (var hub in hubs.EnumerateArray())
+        {
+            var steps = hub.GetProperty("steps").EnumerateArray().ToList();
+            Assert.Equal("depart", steps[0].GetProperty("kind").GetString());
+            Assert.Contains(steps[0].GetProperty("heading").GetString(), new[] { "北", "北東", "東", "南東", "南", "南西", "西", "北西" });
+            Assert.Equal("arrive", steps[^1].GetProperty("kind").GetString());
+            Assert.All(steps[1..^1], s => Assert.Equal("turn", s.GetProperty("kind").GetString()));
+            Assert.All(steps[..^1], s => Assert.True(s.GetProperty("metres").GetDouble() is >= 10 and var m && m % 10 == 0));
+            // Each step's metres are rounded to 10 m: together within 5 m a step of the route's length.
+            var sum = steps.Sum(s => s.GetProperty("metres").GetDouble());
+            Assert.InRange(sum, hub.GetProperty("metres").GetDouble() - 5 * steps.Count - 1, hub.GetProperty("metres").GetDouble() + 5 * steps.Count + 1);
+            // Street names come from the network's edges.
+            foreach (var name in steps.Select(s => s.GetProperty("name")).Where(n => n.ValueKind == JsonValueKind.String).Select(n => n.GetString()!))
+            {
+                Assert.Contains(name, streetNames);
+                named++;
+            }
+        }
+        Assert.True(named > 0, "some step names a street");
     }
 
     [Fact]

@@ -46,6 +46,135 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     }
 
     [Fact]
+    public async Task TheChosenHubListsItsWalkingStepsInOrderInBothKindsOfJapanese()
+    {
+        await using var view = await OpenAsync("finder/");
+        var page = view.Page;
+        await page.FillAsync("#q", "則貞2丁目、ゆっくり");
+        await page.Keyboard.PressAsync("Enter");
+        var steps = page.Locator("#results .result.is-selected ol.step-list > li");
+        await steps.First.WaitForAsync();
+
+        var expected = await NearestStepsAsync("則貞2丁目", 60);
+        var texts = await steps.AllInnerTextsAsync();
+        output.WriteLine(string.Join("\n", texts));
+        Assert.Equal(expected.Count, texts.Count);
+        Assert.StartsWith("◎出発：", texts[0].Replace(" ", "").Replace("\n", ""));
+        var hubName = await page.Locator("#results .result-name .name-text").First.InnerTextAsync();
+        Assert.Contains($"{hubName}に着きます", texts[^1]);
+        foreach (var (step, text) in expected.Zip(texts))
+        {
+            if (step.Name is not null)
+            {
+                Assert.Contains($"{step.Name}を約 {step.Metres} m", text);
+            }
+            else if (step.Kind != "arrive")
+            {
+                Assert.Contains($"道なりに約 {step.Metres} m", text);
+            }
+        }
+        // The steps are a list a screen reader announces with its heading; only the chosen hub carries them.
+        Assert.Equal(1, await page.Locator("#results ol.step-list").CountAsync());
+        Assert.Equal("歩く道順", await page.Locator("#results .steps-heading").InnerTextAsync());
+        await page.Locator("#results .result").Nth(1).Locator(".show-route").ClickAsync();
+        await page.Locator("#results .result").Nth(1).Locator("ol.step-list > li").First.WaitForAsync();
+        Assert.Equal(1, await page.Locator("#results ol.step-list").CountAsync());
+
+        await page.Locator("#results .result.is-selected").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-steps.png") });
+        await page.ClickAsync("#easy-toggle");
+        await page.Locator("#results .result.is-selected").ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-steps-easy.png") });
+        var easy = await page.Locator("#results .result.is-selected ol.step-list > li").AllInnerTextsAsync();
+        output.WriteLine(string.Join("\n", easy));
+        Assert.Contains("ほうへ いきます", easy[0]);
+        Assert.Contains("に つきます", easy[^1]);
+        Assert.DoesNotContain(easy, s => s.Contains("曲がり") || s.Contains("歩きます"));
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task OnAPhoneTheRouteButtonBringsTheMapIntoViewAndFocusesIt()
+    {
+        await using var view = await OpenAsync("finder/", Phone);
+        var page = view.Page;
+        await page.FillAsync("#q", "則貞2丁目、ゆっくり");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#results .result");
+        var button = page.Locator("#results .result").Nth(1).Locator(".show-route");
+        await button.ScrollIntoViewIfNeededAsync();
+        Assert.False(await InViewAsync(page, "#map"), "the map starts below the list on a phone");
+
+        await button.ClickAsync();
+        // The whole map comes into view (scrolling smoothly unless the resident asked for reduced motion).
+        await page.WaitForFunctionAsync("() => { const r = document.querySelector('#map').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }");
+        Assert.Equal("map-heading", await ActiveIdAsync(page));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-phone-route-map.png") });
+
+        // A button by the map leads back to the steps of the chosen hub.
+        await page.ClickAsync("#back-to-steps");
+        Assert.Equal($"steps-{await page.Locator("#results .result").Nth(1).GetAttributeAsync("data-hub-id")}", await ActiveIdAsync(page));
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task AFailedSearchClearsTheEarlierResultsAndSaysWhatHappened()
+    {
+        await using var view = await OpenAsync("finder/", Phone);
+        var page = view.Page;
+        await page.FillAsync("#q", "則貞2丁目");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator(".leaflet-overlay-pane svg path.route-line").WaitForAsync();
+
+        await page.FillAsync("#q", "のりさだ");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#problem:not([hidden])");
+
+        Assert.Contains("漢字", await page.InnerTextAsync("#problem"));
+        Assert.Equal(0, await page.Locator("#results .result").CountAsync());
+        Assert.DoesNotContain("分", await page.InnerTextAsync(".results-section"));
+        Assert.Contains("前の結果は消しました", await page.InnerTextAsync("#status"));
+        Assert.Equal(0, await page.Locator(".leaflet-overlay-pane svg path.route-line, .leaflet-marker-pane .hub-marker, .start-marker").CountAsync());
+        Assert.DoesNotContain("lat=", page.Url);
+    }
+
+    [Fact]
+    public async Task SuggestionsKeepThe丁目ThatWasTyped()
+    {
+        await using var view = await OpenAsync("finder/", Phone);
+        var page = view.Page;
+        await page.FillAsync("#q", "則定2丁目");
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.WaitForSelectorAsync("#choices .choice");
+        Assert.Equal("宇部市則貞二丁目", await page.Locator("#choices .choice").First.InnerTextAsync());
+        Assert.Contains("則貞二丁目", await page.InnerTextAsync("#problem"));
+    }
+
+    [Theory]
+    [InlineData("のりさだ", "かんじで")]
+    [InlineData("則定2丁目", "したの なまえから えらんで")]
+    [InlineData("山口市中央2丁目", "さがせる ちいきの そと")]
+    public async Task InEasyJapaneseModeErrorsAreInEasyJapaneseToo(string typed, string said)
+    {
+        await using var view = await OpenAsync("finder/", Phone);
+        var page = view.Page;
+        await page.ClickAsync("#easy-toggle");
+        await page.FillAsync("#q", typed);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#problem:not([hidden])");
+
+        var text = await page.InnerTextAsync("#problem");
+        Assert.Contains(said, text);
+        // No word of the server's ordinary-Japanese sentence (入力, 見つかり, 対象地域) is left.
+        Assert.DoesNotContain("入力", text);
+        Assert.DoesNotContain("見つかり", text);
+        Assert.DoesNotContain("対象地域", text);
+
+        // Back to ordinary Japanese: the same problem, in the server's words.
+        await page.ClickAsync("#easy-toggle");
+        Assert.DoesNotContain(said, await page.InnerTextAsync("#problem"));
+    }
+
+    [Fact]
     public async Task EverythingCanBeDoneWithTheKeyboardAlone()
     {
         await using var view = await OpenAsync("finder/");
@@ -165,6 +294,8 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         await page.WaitForSelectorAsync("#results .result");
         // The place name from the URL is shown as text.
         Assert.Contains("<img src=x", await page.Locator("#status").InnerTextAsync());
+        // The card link carries the place name from the URL (a failed search below clears the list, so it is read first).
+        var detail = await page.Locator(".detail-link").First.GetAttributeAsync("href");
         const string Payload = "<script>window.__xss=1</script><img src=x onerror=window.__xss=1>則定";
         await page.FillAsync("#q", Payload);
         await page.Keyboard.PressAsync("Enter");
@@ -172,7 +303,6 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
 
         Assert.False(await page.EvaluateAsync<bool>("window.__xss === 1"));
         Assert.Equal(0, await page.Locator("#results img, #status *, #problem img, #problem script, #choices img, main script").CountAsync());
-        var detail = await page.Locator(".detail-link").First.GetAttributeAsync("href");
         await page.GotoAsync(new Uri(new Uri(server.BaseUrl + "/finder/"), detail).ToString());
         await page.WaitForSelectorAsync("body[data-ready]");
         Assert.False(await page.EvaluateAsync<bool>("window.__xss === 1"));
@@ -213,11 +343,17 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         Assert.Contains("開館時間の情報がありません", await page.InnerTextAsync("#facts"));
         Assert.Contains("連絡先", await page.InnerTextAsync(".card-contact"));
         await page.Locator(".leaflet-overlay-pane svg path.route-line").WaitForAsync();
+        // The walking steps are on the card: from the start to the hub.
+        var steps = await page.Locator("#card-steps ol.step-list > li").AllInnerTextsAsync();
+        Assert.True(steps.Count >= 2);
+        Assert.Contains("出発", steps[0]);
+        Assert.Contains($"{name}に着きます", steps[^1]);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "finder-card.png"), FullPage = true });
 
-        // Printed on A4, the card is one sheet.
+        // Printed on A4, the card is one sheet, with the steps on it.
         await page.EmulateMediaAsync(new() { Media = Media.Print });
-        var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = true });
+        Assert.True(await page.Locator("#card-steps ol.step-list").IsVisibleAsync());
+        var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = true, Path = Path.Combine(Path.GetTempPath(), "finder-card.pdf") });
         var pages = System.Text.RegularExpressions.Regex.Matches(System.Text.Encoding.Latin1.GetString(pdf), @"/Type\s*/Page[^s]").Count;
         Assert.Equal(1, pages);
         view.AssertNoConsoleErrors();
@@ -288,6 +424,20 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         var hubs = await server.Client.GetFromJsonAsync<JsonElement>($"/api/nearest-hubs?lat={lat:F6}&lon={lon:F6}&pace={pace}&limit=5");
         return [.. hubs.EnumerateArray().Select(h => new Nearest(h.GetProperty("name").GetString()!, h.GetProperty("minutes").GetDouble()))];
     }
+
+    private sealed record Step(string Kind, string? Name, int Metres);
+
+    private async Task<List<Step>> NearestStepsAsync(string address, int pace)
+    {
+        var matches = await server.Client.GetFromJsonAsync<JsonElement>($"/api/geocode?q={Uri.EscapeDataString(address)}");
+        var (lat, lon) = (matches[0].GetProperty("lat").GetDouble(), matches[0].GetProperty("lon").GetDouble());
+        var hubs = await server.Client.GetFromJsonAsync<JsonElement>($"/api/nearest-hubs?lat={lat:F6}&lon={lon:F6}&pace={pace}&limit=5");
+        return [.. hubs[0].GetProperty("steps").EnumerateArray().Select(s => new Step(s.GetProperty("kind").GetString()!,
+            s.GetProperty("name").ValueKind == JsonValueKind.String ? s.GetProperty("name").GetString() : null, (int)s.GetProperty("metres").GetDouble()))];
+    }
+
+    private static Task<bool> InViewAsync(IPage page, string selector) => page.EvaluateAsync<bool>(
+        $"() => {{ const r = document.querySelector({JsonSerializer.Serialize(selector)}).getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }}");
 
     private static async Task TabUntilAsync(IPage page, string selector, int maxTabs = 80)
     {

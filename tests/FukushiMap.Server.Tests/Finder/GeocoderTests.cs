@@ -136,6 +136,17 @@ public class GeocoderTests
         Assert.All(suggestions, s => Assert.Equal("35202", s.MunicipalityCode));
     }
 
+    [Theory]
+    [InlineData("則定2丁目", "則貞二丁目")]
+    [InlineData("則定二丁目", "則貞二丁目")]
+    [InlineData("則定3", "則貞三丁目")]
+    [InlineData("則定9丁目", "則貞一丁目")]
+    public void SuggestionsKeepThe丁目Typed(string typed, string suggested)
+    {
+        Assert.Empty(Gazetteer.Search(typed, 5));
+        Assert.Equal(suggested, Gazetteer.Suggest(typed, 5)[0].Town);
+    }
+
     [Fact]
     public void KanaReadingsAreUsedWhenTheTableHasThem()
     {
