@@ -1,6 +1,6 @@
 // Shared by the coverage page and its printable report: parameters, colours and map layers.
 // Data never becomes HTML: every text is a text node (h() from ../js/dom.js).
-import { h, formatNumber } from '../js/dom.js';
+import { h, clear, formatNumber } from '../js/dom.js';
 
 export const GSI_TILES = 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png';
 export const GSI_TILES_INFO = 'https://maps.gsi.go.jp/development/ichiran.html';
@@ -169,16 +169,14 @@ export function rulesText(fc) {
 }
 
 /**
- * The gap figure next to a district's: gaps are cut by the districts of the layer, so a district's uncovered people are the
- * sum of its gaps. Returns a note when this gap is only part of its district (the other gaps are elsewhere in it), else ''.
+ * Why a gap's figure differs from its district's row: gaps are cut by the districts of the layer, so the table's uncovered
+ * people of a district are the sum of its gaps. A note when this gap is one of several in its district, else ''.
  */
 export function gapShareNote(gap, gaps, districtsByCode) {
   const d = districtsByCode.get(gap.district_code);
-  if (!d) return '';
+  if (!d || d.uncovered === gap.uncovered) return '';
   const parts = gaps.filter((g) => g.district_code === gap.district_code).length;
-  if (d.uncovered === gap.uncovered) return '';
-  return `${d.district_name} 全体では届かない人 ${formatNumber(d.uncovered)} 人。` +
-    `区域の中の離れた場所に空白地域が ${formatNumber(parts)} か所あり、これはその 1 か所です（区域の表は合計を示します）。`;
+  return `区域の表の ${d.district_name}（${formatNumber(d.uncovered)} 人）は、この区域の空白地域 ${formatNumber(parts)} か所の合計`;
 }
 
 /**

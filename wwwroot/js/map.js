@@ -12,17 +12,16 @@ const GSI_TILES_INFO = 'https://maps.gsi.go.jp/development/ichiran.html';
 const POPULATION_MAX_RADIUS = 22; // px, for the most populous 町丁 of the municipality
 const LABEL_MIN_ZOOM = 13;
 
-// Outline styles per district layer: every layer its own colour and its own dash pattern (not colour alone), so that no two
-// layers draw alike (地区 and 民生委員担当区域 once did); the legend draws each layer's line with the same style.
+// Outline styles per district layer, coarsest layer first: every layer its own colour and dash pattern (not colour alone), and
+// each finer layer a thinner line drawn over the wider ones, so that where a finer layer shares a boundary with a coarser one
+// (民生委員担当区域 cut from 地区) both lines show. The legend draws each layer's line with the same style.
 const DISTRICT_STYLES = [
-  { color: '#1b3a5c', weight: 2.5, dashArray: null },
-  { color: '#8b1a1a', weight: 3.5, dashArray: '10 6' },
-  { color: '#2e6b1f', weight: 2, dashArray: '2 5' },
-  { color: '#333333', weight: 2, dashArray: '14 4 2 4' },
-  { color: '#6a2c91', weight: 3, dashArray: '6 3' },
-  { color: '#a34700', weight: 2.5, dashArray: '1 4 8 4' },
-  { color: '#006d6f', weight: 3, dashArray: '18 5' },
-  { color: '#7a5c00', weight: 2, dashArray: '4 2 4 8' },
+  { color: '#1b3a5c', weight: 6, dashArray: null },
+  { color: '#b3261e', weight: 2.5, dashArray: '8 5' },
+  { color: '#2e6b1f', weight: 2, dashArray: '2 4' },
+  { color: '#6a2c91', weight: 2, dashArray: '14 4 2 4' },
+  { color: '#a34700', weight: 1.5, dashArray: '6 3' },
+  { color: '#006d6f', weight: 1.5, dashArray: '1 4 8 4' },
 ];
 const BOUNDARY_STYLE = { color: '#222222', weight: 3, fill: false, interactive: false, pane: 'fm-boundary' };
 const POPULATION_STYLE = { color: '#6a3d9a', weight: 1, fillColor: '#9e7cc1', fillOpacity: 0.45, pane: 'fm-population' };
@@ -373,7 +372,7 @@ function buildDistrictLayers(features) {
     const line = prop(p, 'attribution');
     if (typeof line === 'string') byLayer.get(key).credits.add(line);
   }
-  return [...byLayer.values()].map((d, i) => {
+  return [...byLayer.values()].sort((a, b) => a.features.length - b.features.length).map((d, i) => {
     const style = { ...DISTRICT_STYLES[i % DISTRICT_STYLES.length], fill: true, fillColor: '#ffffff', fillOpacity: 0, pane: 'fm-districts' };
     const geo = L.geoJSON({ type: 'FeatureCollection', features: d.features }, {
       style: () => style,
