@@ -81,6 +81,10 @@ public class AccessibilityTests(ServerFixture server, BrowserFixture browser, IT
     {
         await using var context = await NewContextAsync();
         var page = await OpenAsync(context, "");
+        // 札幌市 has two district layers in the reference data (小学校区, 中学校区); 宇部市's 地区 and 民生委員担当区域 come with the
+        // welfare demo data, not loaded here.
+        await page.SelectOptionAsync("#municipality", "01100");
+        await page.WaitForSelectorAsync("body[data-municipality='01100']");
         // Turn every district layer on, then compare the outlines drawn in the districts' pane with the legend's samples.
         var toggles = page.Locator("#layer-toggles input[id^='layer-districts-']:not(:disabled)");
         var layers = await toggles.CountAsync();
@@ -92,7 +96,7 @@ public class AccessibilityTests(ServerFixture server, BrowserFixture browser, IT
         var drawn = await page.Locator(".leaflet-fm-districts-pane path").EvaluateAllAsync<string[]>(Style);
         var legend = await page.Locator("#legend-body .fm-line-sample rect").EvaluateAllAsync<string[]>(Style);
         output.WriteLine($"{layers} district layers; outlines: {string.Join(" | ", drawn)}; legend: {string.Join(" | ", legend)}");
-        Assert.True(layers >= 2, "宇部市 has more than one district layer");
+        Assert.True(layers >= 2, "札幌市 has more than one district layer");
         Assert.Equal(layers, drawn.Length);
         Assert.All(drawn, s => Assert.Contains(s.Replace(", ", ","), legend.Select(l => l.Replace(", ", ","))));
         // Colour and dash both differ between any two layers.
