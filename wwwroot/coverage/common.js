@@ -147,7 +147,7 @@ export function byUncovered(a, b) {
  * Whether a district of this layer is expected to have a hub of its own (校区・地区: the 大牟田 rule). For 町丁・字 it is
  * not: most 町丁 have none by design, so 「拠点なし」 there is noise and is not shown.
  */
-export const hubExpected = (layer) => layer.key !== 'units';
+const hubExpected = (layer) => layer.key !== 'units';
 
 /** The flags column of a district row. */
 export function districtFlags(d, layer) {
