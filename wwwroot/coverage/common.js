@@ -1,6 +1,6 @@
 // Shared by the coverage page and its printable report: parameters, colours and map layers.
 // Data never becomes HTML: every text is a text node (h() from ../js/dom.js).
-import { h, formatNumber } from '../js/dom.js';
+import { h, clear, formatNumber } from '../js/dom.js';
 
 export const GSI_TILES = 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png';
 export const GSI_TILES_INFO = 'https://maps.gsi.go.jp/development/ichiran.html';
@@ -24,7 +24,7 @@ export function apiParams(p) {
   q.set('minutes', String(p.minutes));
   q.set('pace', String(p.pace));
   if (p.hubTypes && p.hubTypes.length) q.set('hub_types', p.hubTypes.join(','));
-  if (p.by && p.by !== 'units') q.set('by', p.by);
+  if (p.by) q.set('by', p.by);
   if (p.threshold) q.set('max_residents_per_hub', String(p.threshold));
   if (p.moves && p.moves.size) q.set('move', [...p.moves].map(([id, ll]) => `${id}:${ll.lng.toFixed(6)},${ll.lat.toFixed(6)}`).join(';'));
   if (p.closed && p.closed.size) q.set('close', [...p.closed].join(','));
@@ -45,7 +45,7 @@ export function paramsFromQuery(search) {
     minutes: Number(q.get('minutes') || 10),
     pace: Number(q.get('pace') || 80),
     hubTypes: (q.get('hub_types') ?? '').split(',').filter(Boolean),
-    by: q.get('by') || 'units',
+    by: q.get('by') || '', // empty: the page chooses the coarsest layer the city has
     threshold: Number(q.get('max_residents_per_hub') || 20000),
     moves,
     closed: new Set((q.get('close') ?? '').split(',').filter(Boolean).map(Number)),
@@ -122,4 +122,87 @@ export function reachableBounds(districtLayer) {
 /** A hub marker icon (a divIcon so it can be dragged and focused). */
 export function hubIcon(moved) {
   return L.divIcon({ className: moved ? 'cv-hub cv-hub-moved' : 'cv-hub', iconSize: [16, 16], iconAnchor: [8, 8] });
+}
+
+/** How many district rows the A4 report prints; the rest are in the CSV. */
+export const REPORT_TOP_DISTRICTS = 30;
+
+/** The layer a page opens with: the coarsest one the city has (fewest districts), else the 町丁・字. */
+export function defaultLayerKey(layers) {
+  const districts = layers.filter((l) => l.key !== 'units' && l.districts > 0);
+  if (!districts.length) return 'units';
+  return districts.reduce((a, b) => (b.districts < a.districts ? b : a)).key;
+}
+
+/** Rows of a district table: populated districts, most people out of reach first, ties by name. */
+export function rankedDistricts(fc) {
+  return fc.features.map((f) => f.properties).filter((p) => p.population > 0).sort(byUncovered);
+}
+
+export function byUncovered(a, b) {
+  return b.uncovered - a.uncovered || String(a.district_name).localeCompare(String(b.district_name), 'ja');
+}
+
+/**
+ * Whether a district of this layer is expected to have a hub of its own (校区・地区: the 大牟田 rule). For 町丁・字 it is
+ * not: most 町丁 have none by design, so 「拠点なし」 there is noise and is not shown.
+ */
+const hubExpected = (layer) => layer.key !== 'units';
+
+/** The flags column of a district row. */
+export function districtFlags(d, layer) {
+  return [hubExpected(layer) && d.no_hub ? '拠点なし' : null,
+    d.over_threshold ? `1か所あたり ${formatNumber(Math.round(d.residents_per_hub ?? d.population))} 人` : null].filter(Boolean).join('・');
+}
+
+/** The sentence under a district table: how many districts, what the flags mean, how the rows are ordered. */
+export function rulesText(fc) {
+  const r = fc.rules;
+  const hubs = hubExpected(fc.layer)
+    ? `拠点のない区域 ${formatNumber(r.districtsWithoutHub)}、`
+    : '';
+  const unitsNote = hubExpected(fc.layer)
+    ? (r.note ?? '')
+    : '町丁・字は小さいので、拠点がないのがふつうです（拠点は校区や地区に 1 か所が目安）。そのため「拠点なし」は示しません。「拠点数」はその町丁・字の中にある拠点の数です。';
+  return `${fc.layer.name}：${formatNumber(r.districts)} 区域のうち、${hubs}拠点 1 か所あたり ${formatNumber(r.residentsPerHub)} 人を超える区域 ` +
+    `${formatNumber(r.districtsOverThreshold)}。人口のある区域を、届かない人の多い順（同じ数なら名前順）に示します。${unitsNote}`;
+}
+
+/**
+ * Why a gap's figure differs from its district's row: gaps are cut by the districts of the layer, so the table's uncovered
+ * people of a district are the sum of its gaps. A note when this gap is one of several in its district, else ''.
+ */
+export function gapShareNote(gap, gaps, districtsByCode) {
+  const d = districtsByCode.get(gap.district_code);
+  if (!d || d.uncovered === gap.uncovered) return '';
+  const parts = gaps.filter((g) => g.district_code === gap.district_code).length;
+  return `区域の表の ${d.district_name}（${formatNumber(d.uncovered)} 人）は、この区域の空白地域 ${formatNumber(parts)} か所の合計`;
+}
+
+/**
+ * Makes a table sortable from its column headers: each header holds a button (Enter/Space, or a click) and carries
+ * aria-sort. columns: [{ label, value: (item) => number|string, numeric }]; row(item) builds a <tr>; footer rows stay last.
+ */
+export function sortableTable(table, columns, items, row, { sortBy = null, footer = [], tie = () => 0 } = {}) {
+  let current = { index: sortBy, descending: true };
+  const buttons = columns.map((c, i) => h('button', { type: 'button', class: 'cv-sort', onclick: () => sort(i) }, c.label));
+  const heads = columns.map((c, i) => h('th', { scope: 'col' }, c.value ? buttons[i] : c.label));
+  clear(table.tHead).append(h('tr', {}, heads));
+  const render = (list) => clear(table.tBodies[0]).append(...list.map(row), ...footer);
+  function sort(i) {
+    current = { index: i, descending: current.index === i ? !current.descending : Boolean(columns[i].numeric) };
+    const { value, numeric } = columns[i];
+    const sign = current.descending ? -1 : 1;
+    render([...items].sort((a, b) => sign * (numeric ? value(a) - value(b) : String(value(a)).localeCompare(String(value(b)), 'ja'))
+      || tie(a, b)));
+    mark();
+  }
+  function mark() {
+    heads.forEach((th, i) => {
+      if (i === current.index) th.setAttribute('aria-sort', current.descending ? 'descending' : 'ascending');
+      else th.removeAttribute('aria-sort');
+    });
+  }
+  render(items);
+  mark();
 }

@@ -1,9 +1,10 @@
 // 徒歩圏の人口カバー: choose hubs, pace and minutes; see coverage per district, the gaps and the walking areas;
 // move or close hubs to ask "what if"; print the A4 report.
-import { h, clear, formatNumber } from '../js/dom.js';
+import { h, clear, formatNumber, notATabStop } from '../js/dom.js';
 import {
   GSI_TILES, GSI_TILES_INFO, apiParams, paramsFromQuery, getJson, percent, people, reachableShare, districtStyle,
-  GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds,
+  GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, byUncovered,
+  districtFlags, rulesText, gapShareNote, sortableTable,
 } from './common.js';
 
 const els = {
@@ -97,8 +98,9 @@ async function loadChoices() {
   }
   if (!present.size) els.hubTypes.append(h('li', {}, 'この市区町村には拠点がありません。'));
   clear(els.by);
+  const chosen = layers.some((l) => l.key === initial.by) ? initial.by : defaultLayerKey(layers);
   for (const l of layers) {
-    els.by.append(h('option', { value: l.key, selected: l.key === initial.by }, `${l.name}（${formatNumber(l.districts)}）`));
+    els.by.append(h('option', { value: l.key, selected: l.key === chosen }, `${l.name}（${formatNumber(l.districts)}）`));
   }
 }
 
@@ -209,14 +211,16 @@ function showResults(p, q, fc, gaps) {
   clear(els.credits).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, '背景地図：地理院タイル（国土地理院）'));
   clear(els.method).append(...fc.method.map((para) => h('p', {}, para)));
 
-  showGaps(gaps, p);
+  showGaps(gaps, p, fc);
   showDistrictTable(fc);
   showHubTable(fc);
   showWhatIf(fc);
 }
 
-function showGaps(gaps, p) {
+function showGaps(gaps, p, fc) {
   clear(els.gapList);
+  const all = gaps.features.map((f) => f.properties);
+  const districts = new Map(fc.features.map((f) => [f.properties.district_code, f.properties]));
   const top = gaps.features.slice(0, 10);
   if (!top.length) els.gapList.append(h('li', {}, `歩いて ${p.minutes} 分で届かない人はいません（道路データのある範囲）。`));
   for (const f of top) {
@@ -226,7 +230,8 @@ function showGaps(gaps, p) {
     els.gapList.append(h('li', { class: 'cv-gap-item' },
       h('button', { type: 'button', class: 'cv-link-button', onclick: () => map.fitBounds(L.geoJSON(f).getBounds(), { maxZoom: 16, padding: [30, 30] }) },
         `${formatNumber(g.uncovered)} 人${older}：${g.units}`),
-      h('span', { class: 'cv-gap-minutes' }, minutes)));
+      h('span', { class: 'cv-gap-minutes' }, minutes),
+      h('span', { class: 'cv-gap-minutes cv-gap-share' }, gapShareNote(g, all, districts))));
   }
   if (gaps.features.length > top.length) els.gapList.append(h('li', { class: 'cv-note' }, `ほか ${formatNumber(gaps.features.length - top.length)} か所（書き出しに全件）`));
 }
@@ -236,51 +241,49 @@ function cell(value, numeric = true) {
 }
 
 function showDistrictTable(fc) {
-  const head = ['区域', '人口', '届く', '届かない', '道路データなし', '届く割合', '直線なら届く', '拠点数', '目安'];
-  clear(els.districtTable.tHead).append(h('tr', {}, head.map((x) => h('th', { scope: 'col' }, x))));
-  const rows = fc.features.map((f) => f.properties).filter((p) => p.population > 0)
-    .sort((a, b) => b.uncovered - a.uncovered || b.population - a.population);
-  const body = els.districtTable.tBodies[0];
-  clear(body);
-  for (const p of rows) {
-    const flags = [p.no_hub ? '拠点なし' : null, p.over_threshold ? `1か所あたり ${formatNumber(Math.round(p.residents_per_hub ?? p.population))} 人` : null].filter(Boolean).join('・');
-    body.append(h('tr', {}, h('th', { scope: 'row' }, p.district_name), cell(formatNumber(p.population)), cell(formatNumber(p.covered)),
-      cell(formatNumber(p.uncovered)), cell(formatNumber(p.no_network)), cell(percent(reachableShare(p))),
-      cell(formatNumber(p.straight_line_covered)), cell(formatNumber(p.hubs)), cell(flags, false)));
-  }
+  const num = (label, value) => ({ label, value, numeric: true });
+  const columns = [
+    { label: '区域', value: (d) => d.district_name }, num('人口', (d) => d.population), num('届く', (d) => d.covered),
+    num('届かない', (d) => d.uncovered), num('道路データなし', (d) => d.no_network), num('届く割合', (d) => reachableShare(d) ?? -1),
+    num('直線なら届く', (d) => d.straight_line_covered), num('拠点数', (d) => d.hubs), { label: '目安' },
+  ];
   const t = fc.totals;
-  body.append(h('tr', { class: 'cv-total' }, h('th', { scope: 'row' }, '合計'), cell(formatNumber(t.population)), cell(formatNumber(t.covered)),
+  const total = h('tr', { class: 'cv-total' }, h('th', { scope: 'row' }, '合計'), cell(formatNumber(t.population)), cell(formatNumber(t.covered)),
     cell(formatNumber(t.uncovered)), cell(formatNumber(t.noNetwork)), cell(percent(t.coveredShareOfReachable)),
-    cell(formatNumber(t.straightLineCovered)), cell(formatNumber(fc.hubs.length)), cell('', false)));
-  const r = fc.rules;
-  els.rulesNote.textContent = `${fc.layer.name}：${formatNumber(r.districts)} 区域のうち、拠点のない区域 ${formatNumber(r.districtsWithoutHub)}、` +
-    `拠点 1 か所あたり ${formatNumber(r.residentsPerHub)} 人を超える区域 ${formatNumber(r.districtsOverThreshold)}。人口のある区域を届かない人の多い順に表示。` +
-    (r.note ? ` ${r.note}` : '');
+    cell(formatNumber(t.straightLineCovered)), cell(formatNumber(fc.hubs.length)), cell('', false));
+  sortableTable(els.districtTable, columns, rankedDistricts(fc), (d) => h('tr', {}, h('th', { scope: 'row' }, d.district_name),
+    cell(formatNumber(d.population)), cell(formatNumber(d.covered)), cell(formatNumber(d.uncovered)), cell(formatNumber(d.no_network)),
+    cell(percent(reachableShare(d))), cell(formatNumber(d.straight_line_covered)), cell(formatNumber(d.hubs)), cell(districtFlags(d, fc.layer), false)),
+  { sortBy: 3, footer: [total], tie: byUncovered });
+  els.rulesNote.textContent = rulesText(fc);
 }
 
 function showHubTable(fc) {
-  const head = ['含める', '拠点', '区域', `歩いて届く人`, 'その拠点だけ', '直線なら届く', '道路まで'];
-  clear(els.hubTable.tHead).append(h('tr', {}, head.map((x) => h('th', { scope: 'col' }, x))));
-  const body = els.hubTable.tBodies[0];
-  clear(body);
   const shown = [...fc.hubs];
   for (const id of state.closed) {
     const known = state.lastHubs.find((x) => x.id === id);
     if (known) shown.push({ ...known, closed: true });
   }
-  for (const hub of shown) {
-    const id = `hub-include-${hub.id}`;
-    const box = h('input', {
-      type: 'checkbox', id, checked: !hub.closed, 'aria-label': `${hub.name} を含める`,
-      onchange: (e) => { if (e.target.checked) state.closed.delete(hub.id); else state.closed.add(hub.id); run(); },
-    });
-    body.append(h('tr', { class: hub.closed ? 'cv-closed' : null }, h('td', {}, hub.id === null ? '' : box),
-      h('th', { scope: 'row' }, hub.name, hub.whatIf === 'moved' ? '（動かした場所）' : '', hub.closed ? '（閉じた場合）' : ''),
-      cell(hub.districtName ?? '', false), cell(hub.closed ? '―' : formatNumber(hub.covered)), cell(hub.closed ? '―' : formatNumber(hub.unique)),
-      cell(hub.closed ? '―' : formatNumber(hub.straightLineCovered)),
-      cell(hub.onNetwork ? `${formatNumber(Math.round(hub.snapMetres))} m` : `道路から ${formatNumber(Math.round(hub.snapMetres))} m（対象外）`, false)));
-  }
+  const open = (value) => (hub) => (hub.closed ? -1 : value(hub));
+  const columns = [
+    { label: '含める' }, { label: '拠点', value: (x) => x.name }, { label: '区域', value: (x) => x.districtName ?? '' },
+    { label: '歩いて届く人', value: open((x) => x.covered), numeric: true }, { label: 'その拠点だけ', value: open((x) => x.unique), numeric: true },
+    { label: '直線なら届く', value: open((x) => x.straightLineCovered), numeric: true }, { label: '道路まで', value: (x) => x.snapMetres, numeric: true },
+  ];
+  sortableTable(els.hubTable, columns, shown, hubRow, { tie: (a, b) => String(a.name).localeCompare(String(b.name), 'ja') });
   state.lastHubs = [...fc.hubs.filter((x) => x.id !== null), ...state.lastHubs.filter((x) => !fc.hubs.some((y) => y.id === x.id))];
+}
+
+function hubRow(hub) {
+  const box = h('input', {
+    type: 'checkbox', id: `hub-include-${hub.id}`, checked: !hub.closed, 'aria-label': `${hub.name} を含める`,
+    onchange: (e) => { if (e.target.checked) state.closed.delete(hub.id); else state.closed.add(hub.id); run(); },
+  });
+  return h('tr', { class: hub.closed ? 'cv-closed' : null }, h('td', {}, hub.id === null ? '' : box),
+    h('th', { scope: 'row' }, hub.name, hub.whatIf === 'moved' ? '（動かした場所）' : '', hub.closed ? '（閉じた場合）' : ''),
+    cell(hub.districtName ?? '', false), cell(hub.closed ? '―' : formatNumber(hub.covered)), cell(hub.closed ? '―' : formatNumber(hub.unique)),
+    cell(hub.closed ? '―' : formatNumber(hub.straightLineCovered)),
+    cell(hub.onNetwork ? `${formatNumber(Math.round(hub.snapMetres))} m` : `道路から ${formatNumber(Math.round(hub.snapMetres))} m（対象外）`, false));
 }
 
 function drawHubs(hubs) {
@@ -307,11 +310,13 @@ function showWhatIf(fc) {
 }
 
 function bindDistrict(feature, layer) {
+  notATabStop(layer);
   const p = feature.properties;
   layer.bindTooltip(h('span', {}, `${p.district_name}：人口 ${formatNumber(p.population)}、届く ${formatNumber(p.covered)}、届かない ${formatNumber(p.uncovered)}、道路データなし ${formatNumber(p.no_network)}、拠点 ${p.hubs}`), { sticky: true });
 }
 
 function bindGap(feature, layer) {
+  notATabStop(layer);
   const g = feature.properties;
   layer.bindTooltip(h('span', {}, `空白地域 ${g.rank}：届かない ${formatNumber(g.uncovered)} 人` +
     (g.nearest_minutes === null ? '' : `、いちばん近い拠点まで ${g.nearest_minutes} 分〜`)), { sticky: true });

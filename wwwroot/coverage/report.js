@@ -3,13 +3,11 @@
 import { h, clear, formatNumber } from '../js/dom.js';
 import {
   GSI_TILES, apiParams, paramsFromQuery, getJson, percent, reachableShare, districtStyle, GAP_STYLE, ISOCHRONE_STYLE, createMap,
-  legendItems, hubIcon, reachableBounds,
+  legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, districtFlags, rulesText, gapShareNote, REPORT_TOP_DISTRICTS,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const p = paramsFromQuery(location.search);
-const q = apiParams(p);
-$('back').href = `./?${q}`;
 $('print').addEventListener('click', () => window.print());
 
 const map = createMap('map', { zoomControl: false, dragging: false, scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false });
@@ -23,6 +21,9 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
 
 (async () => {
   try {
+    if (!p.by) p.by = defaultLayerKey(await getJson(`../api/coverage/layers?municipality=${encodeURIComponent(p.municipality)}`));
+    const q = apiParams(p);
+    $('back').href = `./?${q}`;
     const districtsQuery = new URLSearchParams(q);
     districtsQuery.set('format', 'geojson');
     const gapsQuery = new URLSearchParams(q);
@@ -65,13 +66,15 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
 
     const byUnits = fc.layer.key === 'units';
     const gapHead = ['順位', '届かない人', ...(fc.totals.bands.some((b) => b.key === 'age_65_plus') ? ['65歳以上'] : []), 'いちばん近い拠点まで',
-      ...(byUnits ? ['町丁・字'] : ['区域', '町丁・字'])];
+      ...(byUnits ? ['町丁・字'] : ['区域', '町丁・字']), '区域の表との関係'];
+    const allGaps = gaps.features.map((f) => f.properties);
+    const byCode = new Map(fc.features.map((f) => [f.properties.district_code, f.properties]));
     table($('gaps'), gapHead, gaps.features.slice(0, 20).map((f) => {
       const g = f.properties;
       return h('tr', {}, td(String(g.rank)), td(formatNumber(g.uncovered)),
         ...(g.age_65_plus_uncovered !== undefined ? [td(formatNumber(g.age_65_plus_uncovered))] : []),
         td(g.nearest_minutes === null ? '道がつながっていない' : `${g.nearest_minutes} 分〜（${g.nearest_hub_name}）`, 'text'),
-        ...(byUnits ? [] : [td(g.district_name ?? '', 'text')]), td(g.units, 'text'));
+        ...(byUnits ? [] : [td(g.district_name ?? '', 'text')]), td(g.units, 'text'), td(gapShareNote(g, allGaps, byCode), 'text'));
     }));
     if (!gaps.features.length) clear($('gaps').tBodies[0]).append(h('tr', {}, h('td', { colspan: gapHead.length }, '届かない人はいません（道路データのある範囲）。')));
 
@@ -80,18 +83,22 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
       td(formatNumber(x.straightLineCovered)),
       td([x.whatIf === 'moved' ? '動かした場所' : '', x.onNetwork ? '' : `道路から ${formatNumber(Math.round(x.snapMetres))} m（歩行ネットワークの範囲外）`].filter(Boolean).join('・'), 'text'))));
 
-    const r = fc.rules;
-    $('rules').textContent = `${formatNumber(r.districts)} 区域のうち、拠点のない区域 ${formatNumber(r.districtsWithoutHub)}、拠点 1 か所あたり ${formatNumber(r.residentsPerHub)} 人を超える区域 ${formatNumber(r.districtsOverThreshold)}。` +
-      `人口のある区域を表示しています。${r.note ?? ''}`;
-    const rows = fc.features.map((f) => f.properties).filter((d) => d.population > 0);
-    table($('districts'), ['区域', '人口', '届く', '届かない', '道路データなし', '届く割合', '直線なら届く', '拠点数', '目安'], [
-      ...rows.map((d) => h('tr', {}, h('th', { scope: 'row' }, d.district_name), td(formatNumber(d.population)), td(formatNumber(d.covered)),
-        td(formatNumber(d.uncovered)), td(formatNumber(d.no_network)), td(percent(reachableShare(d))), td(formatNumber(d.straight_line_covered)),
-        td(formatNumber(d.hubs)), td([d.no_hub ? '拠点なし' : '', d.over_threshold ? '目安超え' : ''].filter(Boolean).join('・'), 'text'))),
-      h('tr', { class: 'rp-total' }, h('th', { scope: 'row' }, '合計'), td(formatNumber(t.population)), td(formatNumber(t.covered)),
-        td(formatNumber(t.uncovered)), td(formatNumber(t.noNetwork)), td(percent(t.coveredShareOfReachable)), td(formatNumber(t.straightLineCovered)),
-        td(formatNumber(fc.hubs.length)), td('', 'text')),
+    $('rules').textContent = rulesText(fc);
+    const ranked = rankedDistricts(fc);
+    const top = ranked.slice(0, REPORT_TOP_DISTRICTS);
+    table($('districts'), ['順位', '区域', '人口', '届く', '届かない', '道路データなし', '届く割合', '直線なら届く', '拠点数', '目安'], [
+      ...top.map((d, i) => h('tr', {}, td(String(i + 1)), h('th', { scope: 'row' }, d.district_name), td(formatNumber(d.population)),
+        td(formatNumber(d.covered)), td(formatNumber(d.uncovered)), td(formatNumber(d.no_network)), td(percent(reachableShare(d))),
+        td(formatNumber(d.straight_line_covered)), td(formatNumber(d.hubs)), td(districtFlags(d, fc.layer), 'text'))),
+      h('tr', { class: 'rp-total' }, td(''), h('th', { scope: 'row' }, `合計（${formatNumber(ranked.length)} 区域）`), td(formatNumber(t.population)),
+        td(formatNumber(t.covered)), td(formatNumber(t.uncovered)), td(formatNumber(t.noNetwork)), td(percent(t.coveredShareOfReachable)),
+        td(formatNumber(t.straightLineCovered)), td(formatNumber(fc.hubs.length)), td('', 'text')),
     ]);
+    const csv = new URLSearchParams(q);
+    csv.set('format', 'csv');
+    $('districts-more').hidden = ranked.length <= top.length;
+    clear($('districts-more')).append(`ほか ${formatNumber(ranked.length - top.length)} 区域は `,
+      h('a', { href: `../api/coverage?${csv}`, download: '' }, 'CSV'), ' をご覧ください。');
 
     clear($('method')).append(...fc.method.map((m) => h('p', {}, m)));
     clear($('credits')).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, '背景地図：地理院タイル（国土地理院）'),

@@ -69,3 +69,13 @@ export function clear(el) {
 export function formatNumber(n) {
   return Number(n).toLocaleString('ja-JP');
 }
+
+/**
+ * Keeps a Leaflet shape (path, circle marker) out of the Tab order: Chromium makes an SVG shape a Tab stop once Leaflet's
+ * tooltip listens for its focus, and hundreds of shapes would stand between the skip link and the controls. The pages' lists
+ * are the keyboard path to the same data.
+ */
+export function notATabStop(layer) {
+  layer.on('add', () => layer.getElement?.()?.setAttribute('tabindex', '-1'));
+  return layer;
+}

@@ -1,7 +1,7 @@
 // 福祉マップ: hubs over districts and 町丁 population, for planners.
 // Leaflet is the global L (vendor/leaflet/leaflet.js, loaded before this module).
 // Nothing from the data is ever parsed as HTML: popups, tooltips, lists and credits are DOM nodes built with text.
-import { h, clear, formatNumber } from './dom.js';
+import { h, clear, formatNumber, notATabStop } from './dom.js';
 import { symbol, lineSample, safeColor, safeShape, SHAPES } from './symbols.js';
 import { prop, listProp, fetchJson, fetchCollection } from './data.js';
 import { createWalkingRange } from './walking.js';
@@ -12,12 +12,16 @@ const GSI_TILES_INFO = 'https://maps.gsi.go.jp/development/ichiran.html';
 const POPULATION_MAX_RADIUS = 22; // px, for the most populous 町丁 of the municipality
 const LABEL_MIN_ZOOM = 13;
 
-// Outline styles per district layer, told apart by dash pattern and width (not by colour alone).
+// Outline styles per district layer, coarsest layer first: every layer its own colour and dash pattern (not colour alone), and
+// each finer layer a thinner line drawn over the wider ones, so that where a finer layer shares a boundary with a coarser one
+// (民生委員担当区域 cut from 地区) both lines show. The legend draws each layer's line with the same style.
 const DISTRICT_STYLES = [
-  { color: '#1b3a5c', weight: 2.5, dashArray: null },
-  { color: '#5c1b3a', weight: 3.5, dashArray: '10 6' },
-  { color: '#3a5c1b', weight: 2, dashArray: '2 5' },
-  { color: '#333333', weight: 2, dashArray: '14 4 2 4' },
+  { color: '#1b3a5c', weight: 6, dashArray: null },
+  { color: '#b3261e', weight: 2.5, dashArray: '8 5' },
+  { color: '#2e6b1f', weight: 2, dashArray: '2 4' },
+  { color: '#6a2c91', weight: 2, dashArray: '14 4 2 4' },
+  { color: '#a34700', weight: 1.5, dashArray: '6 3' },
+  { color: '#006d6f', weight: 1.5, dashArray: '1 4 8 4' },
 ];
 const BOUNDARY_STYLE = { color: '#222222', weight: 3, fill: false, interactive: false, pane: 'fm-boundary' };
 const POPULATION_STYLE = { color: '#6a3d9a', weight: 1, fillColor: '#9e7cc1', fillOpacity: 0.45, pane: 'fm-population' };
@@ -368,11 +372,12 @@ function buildDistrictLayers(features) {
     const line = prop(p, 'attribution');
     if (typeof line === 'string') byLayer.get(key).credits.add(line);
   }
-  return [...byLayer.values()].map((d, i) => {
+  return [...byLayer.values()].sort((a, b) => a.features.length - b.features.length).map((d, i) => {
     const style = { ...DISTRICT_STYLES[i % DISTRICT_STYLES.length], fill: true, fillColor: '#ffffff', fillOpacity: 0, pane: 'fm-districts' };
     const geo = L.geoJSON({ type: 'FeatureCollection', features: d.features }, {
       style: () => style,
       onEachFeature: (feature, layer) => {
+        notATabStop(layer);
         const name = String(prop(feature.properties, 'name') ?? '');
         if (!name) return;
         layer.bindTooltip(() => h('span', { class: 'fm-district-label-text' }, name), {
@@ -397,7 +402,7 @@ function buildPopulationLayer(features) {
   withPop.sort((a, b) => populationOf(b.properties) - populationOf(a.properties));
   for (const f of withPop) {
     const r = Math.max(1.5, populationRadius(populationOf(f.properties), max));
-    L.circleMarker(pointLatLng(f), { ...POPULATION_STYLE, radius: r, className: 'fm-population-circle' })
+    notATabStop(L.circleMarker(pointLatLng(f), { ...POPULATION_STYLE, radius: r, className: 'fm-population-circle' }))
       .bindTooltip(() => populationTooltip(f), { sticky: true })
       .addTo(group);
   }

@@ -61,6 +61,62 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
     }
 
     [Fact]
+    public async Task TheDistrictTableIsRankedByPeopleOutOfReachSortsFromTheKeyboardAndTheGapsSayWhereTheyDiffer()
+    {
+        await using var view = await OpenAsync("coverage/?municipality=35202&minutes=10&pace=60");
+        var page = view.Page;
+        var table = page.Locator("#district-table");
+        static long Number(string text) => long.Parse(text.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        async Task<List<long>> ColumnAsync(int n) =>
+            (await table.Locator($"tbody tr:not(.cv-total) td:nth-of-type({n})").AllInnerTextsAsync()).Select(Number).ToList();
+
+        // Ranked by people out of reach, most first, and the header says so.
+        var uncovered = await ColumnAsync(3);
+        Assert.Equal(uncovered.OrderByDescending(v => v), uncovered);
+        Assert.Equal("descending", await table.Locator("thead th").Nth(3).GetAttributeAsync("aria-sort"));
+        Assert.DoesNotContain("拠点なし", await table.InnerTextAsync());
+
+        // Sorting with the keyboard: Enter on the population header sorts most first, Space again least first.
+        await table.Locator("thead th").Nth(1).Locator("button").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("descending", await table.Locator("thead th").Nth(1).GetAttributeAsync("aria-sort"));
+        Assert.Null(await table.Locator("thead th").Nth(3).GetAttributeAsync("aria-sort"));
+        var population = await ColumnAsync(1);
+        Assert.Equal(population.OrderByDescending(v => v), population);
+        await page.Keyboard.PressAsync(" ");
+        Assert.Equal("ascending", await table.Locator("thead th").Nth(1).GetAttributeAsync("aria-sort"));
+        population = await ColumnAsync(1);
+        Assert.Equal(population.Order(), population);
+        Assert.Equal("合計", await table.Locator("tbody tr").Last.Locator("th").InnerTextAsync());
+
+        // A gap that is one of several in its district says the district's figure (the table's) is the sum of them.
+        var gaps = (await GetJsonAsync(server.Client, $"/api/coverage/gaps?municipality={Ube}&minutes=10&pace=60", "application/geo+json"))
+            .GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties")).ToList();
+        var report = await GetJsonAsync(server.Client, $"/api/coverage?municipality={Ube}&minutes=10&pace=60");
+        var districts = report.GetProperty("districts").EnumerateArray().ToDictionary(d => d.GetProperty("code").GetString()!);
+        var items = page.Locator("#gap-list .cv-gap-item");
+        var checkedNotes = 0;
+        for (var i = 0; i < await items.CountAsync(); i++)
+        {
+            var code = gaps[i].GetProperty("district_code").GetString()!;
+            var parts = gaps.Where(g => g.GetProperty("district_code").GetString() == code).ToList();
+            var whole = districts[code].GetProperty("figures").GetProperty("uncovered").GetInt64();
+            Assert.Equal(whole, parts.Sum(g => g.GetProperty("uncovered").GetInt64()));
+            var note = await items.Nth(i).Locator(".cv-gap-share").InnerTextAsync();
+            if (parts.Count == 1)
+            {
+                Assert.Equal("", note);
+                continue;
+            }
+            Assert.Contains($"（{whole.ToString("N0", CultureInfo.InvariantCulture)} 人）", note);
+            Assert.Contains($"空白地域 {parts.Count} か所の合計", note);
+            checkedNotes++;
+        }
+        Assert.True(checkedNotes > 0, "some district of 宇部市 holds more than one of the first gaps (大字西岐波柳ケ瀬: 2,014 + 42)");
+        view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task DraggingAHubAsksWhatIfAndResetBringsItBack()
     {
         await using var view = await OpenAsync("coverage/?municipality=35202&minutes=10&pace=80");
@@ -98,9 +154,21 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         Assert.Contains("10 分", await page.Locator("#title").InnerTextAsync());
         Assert.Contains("毎分 60 m", await page.Locator("#conditions").InnerTextAsync());
         var report = await GetJsonAsync(server.Client, $"/api/coverage?municipality={Ube}&minutes=10&pace=60");
-        var populated = report.GetProperty("districts").EnumerateArray().Count(d => d.GetProperty("figures").GetProperty("population").GetInt64() > 0);
-        Assert.Equal(populated + 1, await page.Locator("#districts tbody tr").CountAsync());
+        // The 30 districts with the most people out of reach, in that order, then the total; the rest are in the CSV.
+        var ranked = report.GetProperty("districts").EnumerateArray().Where(d => d.GetProperty("figures").GetProperty("population").GetInt64() > 0)
+            .OrderByDescending(d => d.GetProperty("figures").GetProperty("uncovered").GetInt64()).ToList();
+        Assert.True(ranked.Count > 30);
+        Assert.Equal(30 + 1, await page.Locator("#districts tbody tr").CountAsync());
+        var uncovered = await page.Locator("#districts tbody tr:not(.rp-total) td:nth-of-type(4)").AllInnerTextsAsync();
+        Assert.Equal(ranked.Take(30).Select(d => d.GetProperty("figures").GetProperty("uncovered").GetInt64().ToString("N0", CultureInfo.InvariantCulture)), uncovered);
+        Assert.Equal($"ほか {ranked.Count - 30} 区域は CSV をご覧ください。", await page.Locator("#districts-more").InnerTextAsync());
+        Assert.Contains("format=csv", await page.Locator("#districts-more a").GetAttributeAsync("href"));
+        // 町丁・字 rows carry no 「拠点なし」: most 町丁 have no hub by design; the note says so.
+        Assert.DoesNotContain("拠点なし", await page.Locator("#districts").InnerTextAsync());
+        Assert.Contains("「拠点なし」は示しません", await page.Locator("#rules").InnerTextAsync());
         Assert.True(await page.Locator("#gaps tbody tr").CountAsync() > 0);
+        // In print the ranked table comes before the gaps (the figures a reader looks for first).
+        Assert.True(await page.EvaluateAsync<bool>("() => !!(document.getElementById('districts').compareDocumentPosition(document.getElementById('gaps')) & Node.DOCUMENT_POSITION_FOLLOWING)"));
         Assert.True(await page.Locator("#map .leaflet-cv-districts-pane path").CountAsync() > 0);
         Assert.True(await page.Locator("#map .leaflet-control-scale-line").IsVisibleAsync());
         Assert.Contains("届く人の割合", await page.Locator("#legend").InnerTextAsync());

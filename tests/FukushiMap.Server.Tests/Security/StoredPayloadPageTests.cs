@@ -36,7 +36,8 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
     [Fact]
     public async Task TheCoveragePageAndItsReportShowTownAndHubNamesAsText()
     {
-        await using (var view = await PayloadView.OpenAsync(browser.Browser, fixture.BaseUrl, "coverage/?municipality=35202&minutes=10&pace=60"))
+        // By 町丁・字 (the page would open with the coarsest layer, the demo 地区): the payloads are 町丁 names.
+        await using (var view = await PayloadView.OpenAsync(browser.Browser, fixture.BaseUrl, "coverage/?municipality=35202&minutes=10&pace=60&by=units"))
         {
             await view.WaitForSelectorAsync("body[data-runs='1']");
             await view.OpenTooltipsAsync("payload-coverage-tooltips.png");
