@@ -9,6 +9,7 @@ using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
 using FukushiMap.Server.Network;
 using FukushiMap.Server.Siting;
+using FukushiMap.Server.Tiles;
 using FukushiMap.Server.WelfareMap;
 using Microsoft.Extensions.Options;
 
@@ -55,6 +56,7 @@ public static class FukushiMapApp
         builder.Services.AddWelfare(builder.Configuration);
         builder.Services.AddCoverage();
         builder.Services.AddSiting();
+        builder.Services.AddTiles();
 
         var app = builder.Build();
 
@@ -72,6 +74,7 @@ public static class FukushiMapApp
         app.MapFinder();
         app.MapCoverage();
         app.MapSiting();
+        app.MapTiles();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
