@@ -76,7 +76,7 @@ export function roadMapLayer(options = {}) {
 const NorthArrow = L.Control.extend({
   options: { position: 'topright' },
   onAdd() {
-    return h('div', { class: 'fm-north leaflet-control', role: 'img', 'aria-label': '方位：上が北' },
+    return h('div', { class: 'fm-north north-arrow leaflet-control', role: 'img', 'aria-label': '方位：上が北' },
       h('span', { class: 'fm-north-arrow', 'aria-hidden': 'true' }, '↑'), h('span', { class: 'fm-north-label', 'aria-hidden': 'true' }, '北'));
   },
 });
