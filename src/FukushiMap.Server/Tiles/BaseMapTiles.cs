@@ -100,7 +100,7 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
         ),
         boundaries AS (
           SELECT ST_AsMVTGeom(ST_Transform(ST_SimplifyPreserveTopology(m.boundary, @tolerance), 3857), env.tile, 4096, 128, true) AS geom,
-                 m.name, 'municipality' AS kind, m.code AS layer
+                 m.name, 'municipality'::text AS kind, m.code::text AS layer
           FROM municipalities m, env
           WHERE m.boundary && env.area
           UNION ALL
