@@ -51,7 +51,7 @@ function styleRules() {
   const labelRules = [
     { dataLayer: 'places', filter: place('municipality'), symbolizer: new P.CenteredTextSymbolizer(text(18, '#222222', 700)) },
     { dataLayer: 'places', filter: place('district'), symbolizer: new P.CenteredTextSymbolizer(text(14, '#5a2a6e', 700)) },
-    { dataLayer: 'places', filter: place('hub'), symbolizer: new P.OffsetTextSymbolizer({ ...text(12, '#0b3d6b', 700), offsetY: 12 }) },
+    { dataLayer: 'places', filter: place('hub'), symbolizer: new P.OffsetTextSymbolizer({ ...text(12, '#0b3d6b', 700), offsetX: 16, offsetY: 16 }) },
     { dataLayer: 'roads', filter: (z, f) => Boolean(f.props.name),
       symbolizer: new P.LineLabelSymbolizer({ ...text(12, '#3a3a3a'), repeatDistance: 400 }) },
     { dataLayer: 'places', filter: place('chome'), symbolizer: new P.CenteredTextSymbolizer(text(12, '#5b5142')) },

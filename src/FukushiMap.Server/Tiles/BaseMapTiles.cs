@@ -21,7 +21,7 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
 {
     /// <summary>The highest zoom cut from the data; clients draw deeper zooms from these tiles (overzoom).</summary>
     public const int MaxZoom = 15;
-    public const int MinZoom = 5;
+    public const int MinZoom = 0;
     public const int Extent = 4096;
 
     /// <summary>
@@ -116,7 +116,7 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
           SELECT ST_PointOnSurface(d.geometry), d.name, 'district', 1
           FROM districts d WHERE @z >= 11
           UNION ALL
-          SELECT p.point, p.name, 'chome', 3 FROM population_units p WHERE @z >= 13
+          SELECT p.point, p.name, 'chome', 3 FROM population_units p WHERE @z >= 11
           UNION ALL
           SELECT h.location, h.name, 'hub', 2 FROM hubs h WHERE h.retired_at IS NULL AND @z >= 12
           UNION ALL

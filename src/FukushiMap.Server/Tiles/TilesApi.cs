@@ -36,7 +36,7 @@ public static class TilesApi
     }
 
     internal static async Task<Results<FileContentHttpResult, NoContent, StatusCodeHttpResult, NotFound>> GetTileAsync(
-        [Description("ズーム（5〜15）")] int z, int x, int y, HttpContext http, BaseMapTiles tiles, CancellationToken ct)
+        [Description("ズーム（0〜15）")] int z, int x, int y, HttpContext http, BaseMapTiles tiles, CancellationToken ct)
     {
         if (z < BaseMapTiles.MinZoom || z > BaseMapTiles.MaxZoom || x < 0 || y < 0 || x >= 1 << z || y >= 1 << z)
         {

@@ -34,6 +34,19 @@ public class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITes
     }
 
     [Fact]
+    public async Task ZoomedToAHubTheMapPageShowsStreetsAndPlaceNames()
+    {
+        await using var view = await OpenAsync("");
+        var page = view.Page;
+        await page.WaitForSelectorAsync("#hub-list .fm-hub-button");
+        await page.WaitForSelectorAsync(".leaflet-container[data-basemap='base']", new() { State = WaitForSelectorState.Attached });
+        await page.Locator("#hub-list .fm-hub-button").Nth(8).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await AssertBaseMapDrawnAsync(view, "map-z15");
+        Assert.Contains(view.Tiles, t => t.Url.Contains("/tiles/base/14/", StringComparison.Ordinal) || t.Url.Contains("/tiles/base/15/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheHubCardPrintsOnTheRoadMap()
     {
         int id;
