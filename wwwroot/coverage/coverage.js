@@ -44,8 +44,7 @@ const gapLayer = L.geoJSON(null, { style: () => GAP_STYLE, onEachFeature: bindGa
 const isochroneLayer = L.geoJSON(null, { style: () => ISOCHRONE_STYLE }).addTo(map);
 const hubLayer = L.layerGroup().addTo(map);
 const credits = { update: (lines) => base.setCredits(lines) };
-L.control.layers(null, { '区域の色分け': districtLayer, '空白地域': gapLayer, '徒歩圏': isochroneLayer, '拠点': hubLayer },
-  { collapsed: true, position: 'topright' }).addTo(map);
+base.addOverlays({ '区域の色分け': districtLayer, '空白地域': gapLayer, '徒歩圏': isochroneLayer, '拠点': hubLayer });
 
 function setStatus(text) {
   els.status.textContent = text;

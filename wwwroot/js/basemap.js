@@ -112,7 +112,7 @@ const BaseCredits = L.Control.extend({
  * `credits` (false when the page writes the base credit itself via `baseCredit()`), `layersControl` (false to omit),
  * `onNote(text)` for the offline note (default: a note inside the map), `initial: 'base'` to start on the road map
  * (printed sheets), and Leaflet map options.
- * Returns { map, ready, setCredits(lines), baseName(), baseCredit(), roadMap, gsi }.
+ * Returns { map, ready, addOverlays({ label: layer }), setCredits(lines), baseName(), baseCredit(), roadMap, gsi }.
  */
 export function createBaseMap(id, options = {}) {
   const { municipality = DEFAULT_MUNICIPALITY, fit = true, credits = true, layersControl = true, onNote = null, initial = 'gsi', ...leaflet } = options;
@@ -132,9 +132,9 @@ export function createBaseMap(id, options = {}) {
   };
 
   (initial === 'base' ? roadMap : gsi).addTo(map);
-  if (layersControl) {
-    L.control.layers({ [TILE_SOURCES.base.label]: roadMap, [TILE_SOURCES.gsi.label]: gsi }, null, { collapsed: true, position: 'topright' }).addTo(map);
-  }
+  const layers = layersControl
+    ? L.control.layers({ [TILE_SOURCES.base.label]: roadMap, [TILE_SOURCES.gsi.label]: gsi }, null, { collapsed: true, position: 'topright' }).addTo(map)
+    : null;
   L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidth: 160 }).addTo(map);
   new NorthArrow().addTo(map);
 
@@ -176,6 +176,8 @@ export function createBaseMap(id, options = {}) {
     ready,
     roadMap,
     gsi,
+    /** Adds the page's overlays ({ label: layer }) to the same layer switcher as the base maps. */
+    addOverlays(overlays) { for (const [label, layer] of Object.entries(overlays)) layers?.addOverlay(layer, label); },
     /** Replaces the page's own data credit lines shown under the base map's credit. */
     setCredits(lines) { dataLines = [...new Set(lines ?? [])]; refreshCredits(); },
     baseName,

@@ -43,10 +43,10 @@ const hubLayer = L.layerGroup().addTo(map);
 const siteLayer = L.layerGroup().addTo(map);
 const userLayer = L.layerGroup().addTo(map);
 const credits = { update: (lines) => base.setCredits(lines) };
-L.control.layers(null, {
+base.addOverlays({
   '新たに届く場所': newLayer, '新しい拠点の徒歩圏': catchmentLayer, '新しい拠点': siteLayer, 'いまの拠点': hubLayer,
   '除外する範囲': exclusionLayer, '置いた候補地': userLayer,
-}, { collapsed: true, position: 'topright' }).addTo(map);
+});
 
 function setStatus(text) {
   els.status.textContent = text;
