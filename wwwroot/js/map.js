@@ -58,8 +58,8 @@ const state = {
 
 // The shared factory: both base layers, the offline fall-back, scale and north arrow; this page fits its own data.
 const base = createBaseMap('map', {
-  zoomControl: false, keyboard: true, maxZoom: 19, fit: false, credits: false, layersControl: false,
-  onNote: (text) => setMessage('tiles', text),
+  zoomControl: false, keyboard: true, maxZoom: 19, fit: false, layersControl: false,
+  onNote: (text) => setMessage('tiles', `背景地図（地理院タイル）を読み込めません。${text}`),
 });
 const map = base.map;
 L.control.zoom({ position: 'topleft', zoomInTitle: '拡大', zoomOutTitle: '縮小' }).addTo(map);
@@ -86,8 +86,8 @@ const AttributionControl = L.Control.extend({
     if (baseName === 'gsi') {
       first.append('背景地図：', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), ' ｜ ');
     } else if (baseName === 'base') {
-      first.append('背景地図：道路地図（FukushiMap） ', h('a', { href: TILE_SOURCES.base.osm, target: '_blank', rel: 'noopener' }, '© OpenStreetMap contributors'),
-        ' ｜ 政府統計の総合窓口(e-Stat) ｜ 国土数値情報（国土交通省） ｜ ');
+      // The road map's own credit line sits in the factory's box just below (basemap.js); 地理院タイル stays one click away.
+      first.append('背景地図：道路地図（FukushiMap）。', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), 'は「背景地図」で選べます ｜ ');
     }
     first.append(h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet'));
     this._div.append(first);
