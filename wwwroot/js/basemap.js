@@ -155,7 +155,7 @@ export function createBaseMap(id, options = {}) {
   gsi.once('tileerror', fallBack);
   gsi.once('tileload', () => { gsiLoaded = true; });
   const probe = setTimeout(fallBack, 4000);
-  map.on('baselayerchange layeradd layerremove', refreshCredits);
+  map.on('layeradd layerremove', (e) => { if (e.layer === roadMap || e.layer === gsi) refreshCredits(); });
   map.on('unload', () => clearTimeout(probe));
 
   // Print: our road map, whose names are drawn on canvas and whose credits are known.
