@@ -63,8 +63,11 @@ public class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITes
     {
         await using var view = await OpenAsync("");
         var page = view.Page;
+        await page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
+        await AssertBaseMapDrawnAsync(view, "map-before-print");
         await page.EmulateMediaAsync(new() { Media = Media.Print });
-        await page.WaitForTimeoutAsync(1500);
+        // The sheet's map box differs from the screen's: let the canvases draw the new area.
+        await page.WaitForTimeoutAsync(2500);
         Assert.True(await page.Locator("#map .north-arrow").IsVisibleAsync());
         Assert.Contains("© OpenStreetMap contributors", await page.Locator("#map").InnerTextAsync());
         Directory.CreateDirectory(Artifacts);
