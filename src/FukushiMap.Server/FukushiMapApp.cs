@@ -9,6 +9,7 @@ using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Map;
 using FukushiMap.Server.Network;
 using FukushiMap.Server.Siting;
+using FukushiMap.Server.Tiles;
 using FukushiMap.Server.WelfareMap;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,7 @@ public static class FukushiMapApp
         builder.Services.AddCoverage();
         builder.Services.AddSiting();
         builder.Services.AddHeavyAnalysisLimits(builder.Configuration);
+        builder.Services.AddTiles();
 
         var app = builder.Build();
 
@@ -74,6 +76,7 @@ public static class FukushiMapApp
         app.MapFinder();
         app.MapCoverage();
         app.MapSiting();
+        app.MapTiles();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -1,9 +1,8 @@
 // Shared by the coverage page and its printable report: parameters, colours and map layers.
 // Data never becomes HTML: every text is a text node (h() from ../js/dom.js).
 import { h, clear, formatNumber } from '../js/dom.js';
+import { createBaseMap } from '../js/basemap.js';
 
-export const GSI_TILES = 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png';
-export const GSI_TILES_INFO = 'https://maps.gsi.go.jp/development/ichiran.html';
 
 /** Classes of the share covered among people the network data reaches (covered ÷ (covered + uncovered)). */
 export const SHARE_CLASSES = [
@@ -87,12 +86,12 @@ export function districtStyle(p) {
 export const GAP_STYLE = { color: '#7f0000', weight: 1, fillColor: GAP_COLOR, fillOpacity: 0.6, pane: 'cv-gaps' };
 export const ISOCHRONE_STYLE = { color: ISOCHRONE_COLOR, weight: 2, dashArray: '6 4', fill: false, interactive: false, pane: 'cv-isochrones' };
 
-/** Creates a Leaflet map with the panes both pages use. */
+/** Creates the shared base map (../js/basemap.js) with the panes both pages use; returns { map, base }. */
 export function createMap(id, options = {}) {
-  const map = L.map(id, { zoomSnap: 0.25, attributionControl: false, ...options });
+  const base = createBaseMap(id, options);
+  const map = base.map;
   for (const [name, z] of [['cv-districts', 410], ['cv-gaps', 430], ['cv-isochrones', 440]]) map.createPane(name).style.zIndex = String(z);
-  L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidth: 160 }).addTo(map);
-  return map;
+  return { map, base };
 }
 
 /** Legend entries as list items (swatch + text). */

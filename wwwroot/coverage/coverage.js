@@ -2,7 +2,7 @@
 // move or close hubs to ask "what if"; print the A4 report.
 import { h, clear, formatNumber, notATabStop } from '../js/dom.js';
 import {
-  GSI_TILES, GSI_TILES_INFO, apiParams, paramsFromQuery, getJson, percent, people, reachableShare, districtStyle,
+  apiParams, paramsFromQuery, getJson, percent, people, reachableShare, districtStyle,
   GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, byUncovered,
   districtFlags, rulesText, gapShareNote, sortableTable,
 } from './common.js';
@@ -39,28 +39,13 @@ const els = {
 const initial = paramsFromQuery(location.search);
 const state = { moves: initial.moves, closed: initial.closed, runToken: 0, controller: null, lastHubs: [], runs: 0 };
 
-const map = createMap('map', { center: [33.96, 131.25], zoom: 12 });
-L.tileLayer(GSI_TILES, { maxZoom: 18, minZoom: 5 }).addTo(map);
+const { map, base } = createMap('map');
 const districtLayer = L.geoJSON(null, { style: (f) => districtStyle(f.properties), onEachFeature: bindDistrict }).addTo(map);
 const gapLayer = L.geoJSON(null, { style: () => GAP_STYLE, onEachFeature: bindGap }).addTo(map);
 const isochroneLayer = L.geoJSON(null, { style: () => ISOCHRONE_STYLE }).addTo(map);
 const hubLayer = L.layerGroup().addTo(map);
-const Credits = L.Control.extend({
-  options: { position: 'bottomright' },
-  onAdd() {
-    this._div = h('div', { class: 'cv-attribution leaflet-control' });
-    return this._div;
-  },
-  update(lines) {
-    clear(this._div);
-    this._div.append(h('p', {}, '背景地図：', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), ' ｜ Leaflet'));
-    for (const line of lines) this._div.append(h('p', {}, line));
-  },
-});
-const credits = new Credits().addTo(map);
-credits.update([]);
-L.control.layers(null, { '区域の色分け': districtLayer, '空白地域': gapLayer, '徒歩圏': isochroneLayer, '拠点': hubLayer },
-  { collapsed: true, position: 'topright' }).addTo(map);
+const credits = { update: (lines) => base.setCredits(lines) };
+base.addOverlays({ '区域の色分け': districtLayer, '空白地域': gapLayer, '徒歩圏': isochroneLayer, '拠点': hubLayer });
 
 function setStatus(text) {
   els.status.textContent = text;

@@ -2,7 +2,7 @@
 // gaps, hubs, the district table, the method and the data credits. Parameters come from the query string.
 import { h, clear, formatNumber } from '../js/dom.js';
 import {
-  GSI_TILES, apiParams, paramsFromQuery, getJson, percent, reachableShare, districtStyle, GAP_STYLE, ISOCHRONE_STYLE, createMap,
+  apiParams, paramsFromQuery, getJson, percent, reachableShare, districtStyle, GAP_STYLE, ISOCHRONE_STYLE, createMap,
   legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, districtFlags, rulesText, gapShareNote, REPORT_TOP_DISTRICTS,
 } from './common.js';
 
@@ -10,8 +10,11 @@ const $ = (id) => document.getElementById(id);
 const p = paramsFromQuery(location.search);
 $('print').addEventListener('click', () => window.print());
 
-const map = createMap('map', { zoomControl: false, dragging: false, scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false });
-const tiles = L.tileLayer(GSI_TILES, { maxZoom: 18, minZoom: 5 }).addTo(map);
+const { map, base } = createMap('map', {
+  zoomControl: false, dragging: false, scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false,
+  initial: 'base', layersControl: false, fit: false,
+});
+const tiles = base.roadMap;
 
 function table(el, head, rows) {
   clear(el.tHead).append(h('tr', {}, head.map((x) => h('th', { scope: 'col' }, x))));

@@ -1,6 +1,7 @@
 // Shared by the finder page and the hub detail page: the page's own texts (standard and やさしい日本語), paces, opening
 // hours, and calls to the server that turn problem details into sentences. Nothing here builds HTML from strings.
 import { h } from '../js/dom.js';
+import { TILE_SOURCES } from '../js/basemap.js';
 
 export const PACES = [
   { key: 'normal', metres: 80, words: ['ふつう', '普通'] },
@@ -275,18 +276,13 @@ export async function getJson(url, signal) {
   throw new ProblemError(response.status, type, detail, body);
 }
 
-/** The GSI pale tiles used by the main map (may be unreachable offline; everything else still works). */
-export const TILES = {
-  url: 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png',
-  info: 'https://maps.gsi.go.jp/development/ichiran.html',
-};
 
 /** Credit lines for what the finder shows (built as text nodes). */
 export function creditItems(hubCredits) {
   const items = [
     h('li', {}, '道のり：', h('a', { href: 'https://www.openstreetmap.org/copyright', target: '_blank', rel: 'noopener' }, '© OpenStreetMap contributors'), '（ODbL）'),
     h('li', {}, '住所の位置：', h('a', { href: 'https://github.com/geolonia/japanese-addresses', target: '_blank', rel: 'noopener' }, 'Geolonia 住所データ'), '（CC BY 4.0）、出典：政府統計の総合窓口(e-Stat)（平成27年国勢調査 小地域境界データ）を加工して作成'),
-    h('li', {}, '背景地図：', h('a', { href: TILES.info, target: '_blank', rel: 'noopener' }, '地理院タイル'), '、', h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet')),
+    h('li', {}, '背景地図：', TILE_SOURCES.base.label, '（', TILE_SOURCES.base.credit, '）または ', h('a', { href: TILE_SOURCES.gsi.info, target: '_blank', rel: 'noopener' }, '地理院タイル'), '、', h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet')),
   ];
   for (const line of hubCredits ?? []) items.push(h('li', {}, '場所：', line));
   return items;

@@ -1,9 +1,10 @@
 // 歩いて行ける 通いの場さがし: where am I (address, map tap, device location) → my pace → the nearest hubs as a list,
 // with the route of the chosen one on the map. The list is the page; the map repeats it. No data is ever parsed as HTML.
 import { h, clear } from '../js/dom.js';
+import { createBaseMap } from '../js/basemap.js';
 import {
   FUNCTIONS, TARGETS, t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, splitPace, formatMetres, walkMinutes,
-  openingLines, openNowBadge, getJson, ProblemError, problemText, TILES, creditItems, hubCredits,
+  openingLines, openNowBadge, getJson, ProblemError, problemText, creditItems, hubCredits,
 } from './common.js';
 import { stepsList } from './steps.js';
 
@@ -45,12 +46,10 @@ const state = {
 
 // ---------- the map ----------
 
-const map = L.map('map', { keyboard: true, zoomControl: true, attributionControl: false, center: [33.955, 131.255], zoom: 13, minZoom: 9, maxZoom: 18 });
+const { map } = createBaseMap('map', { keyboard: true, zoomControl: true, minZoom: 9 });
 map.getContainer().setAttribute('role', 'region');
 map.getContainer().setAttribute('aria-label', '地図');
 map.getContainer().setAttribute('aria-describedby', 'map-help');
-L.tileLayer(TILES.url, { maxZoom: 18, minZoom: 5 }).addTo(map);
-L.control.scale({ metric: true, imperial: false, position: 'bottomleft' }).addTo(map);
 const routeLayer = L.layerGroup().addTo(map);
 const hubLayer = L.layerGroup().addTo(map);
 const startLayer = L.layerGroup().addTo(map);

@@ -1,9 +1,10 @@
 // One hub's card: walking time and route from where the resident started, what is offered, for whom, hours, contact.
 // Built for printing (a relative can hand it over); all data goes in as text nodes.
 import { h, clear } from '../js/dom.js';
+import { createBaseMap } from '../js/basemap.js';
 import {
   t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, formatMetres, walkMinutes, openingLines, openNowBadge,
-  getJson, ProblemError, problemText, TILES, creditItems, hubCredits,
+  getJson, ProblemError, problemText, creditItems, hubCredits,
 } from './common.js';
 import { stepsList } from './steps.js';
 
@@ -98,7 +99,8 @@ function render() {
 
 function drawMap() {
   const hub = state.hub;
-  map = L.map('map', { keyboard: false, zoomControl: true, attributionControl: false, scrollWheelZoom: false });
+  // The card is for printing: it starts on the road map (street names on paper), without the layer switcher.
+  ({ map } = createBaseMap('map', { keyboard: false, zoomControl: true, scrollWheelZoom: false, fit: false, initial: 'base', layersControl: false }));
   const coords = state.nearest?.route?.coordinates;
   const latlngs = Array.isArray(coords) && coords.length >= 2 ? coords.map(([x, y]) => [y, x]) : null;
   // The view first: Leaflet creates marker elements only once the map has one.
@@ -107,8 +109,6 @@ function drawMap() {
   if (latlngs) bounds.extend(L.latLngBounds(latlngs));
   map.fitBounds(bounds, { padding: [28, 28], maxZoom: 17 });
 
-  L.tileLayer(TILES.url, { maxZoom: 18, minZoom: 5 }).addTo(map);
-  L.control.scale({ metric: true, imperial: false }).addTo(map);
   if (latlngs) {
     L.polyline(latlngs, { color: '#ffffff', weight: 9, opacity: 0.9, interactive: false }).addTo(map);
     L.polyline(latlngs, { color: '#b3261e', weight: 5, dashArray: '10 6', interactive: false, className: 'route-line' }).addTo(map);

@@ -5,10 +5,10 @@ import { h, clear, formatNumber, notATabStop } from './dom.js';
 import { symbol, lineSample, safeColor, safeShape, SHAPES } from './symbols.js';
 import { prop, listProp, fetchJson, fetchCollection } from './data.js';
 import { createWalkingRange } from './walking.js';
+import { createBaseMap, TILE_SOURCES } from './basemap.js';
 
 const DEFAULT_MUNICIPALITY = '35202';
-const GSI_TILES = 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png';
-const GSI_TILES_INFO = 'https://maps.gsi.go.jp/development/ichiran.html';
+const GSI_TILES_INFO = TILE_SOURCES.gsi.info;
 const POPULATION_MAX_RADIUS = 22; // px, for the most populous 町丁 of the municipality
 const LABEL_MIN_ZOOM = 13;
 
@@ -55,24 +55,18 @@ const state = {
   lastInvoker: null,
   openPopup: null,
   loadToken: 0,
-  tileProblem: false,
   messages: new Map(),
 };
 
 // ---------- the map ----------
 
-const map = L.map('map', {
-  zoomControl: false,
-  attributionControl: false,
-  keyboard: true,
-  minZoom: 5,
-  maxZoom: 18,
-  zoomSnap: 0.25,
-  center: [33.96, 131.25],
-  zoom: 11,
+// The shared factory: both base layers, the offline fall-back, scale and north arrow; this page fits its own data.
+const base = createBaseMap('map', {
+  zoomControl: false, keyboard: true, maxZoom: 19, fit: false, layersControl: false,
+  onNote: (text) => setMessage('tiles', `背景地図（地理院タイル）を読み込めません。${text}`),
 });
+const map = base.map;
 L.control.zoom({ position: 'topleft', zoomInTitle: '拡大', zoomOutTitle: '縮小' }).addTo(map);
-L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidth: 160 }).addTo(map);
 // Hubs stay in Leaflet's marker pane (600), above shelters: a ふれあいセンター is often a shelter as well.
 // Walking bands lie lowest, under every outline, circle and marker.
 for (const [name, z] of [['fm-walk', 402], ['fm-boundary', 405], ['fm-districts', 410], ['fm-population', 420], ['fm-shelters', 590]]) {
@@ -82,26 +76,6 @@ map.getContainer().setAttribute('role', 'region');
 map.getContainer().setAttribute('aria-label', '地図');
 map.getContainer().setAttribute('aria-describedby', 'map-help');
 
-const baseLayer = L.tileLayer(GSI_TILES, {
-  maxZoom: 18,
-  maxNativeZoom: 18,
-  minZoom: 5,
-  crossOrigin: false,
-});
-baseLayer.on('tileerror', () => {
-  // Offline meeting halls: the vector layers stay; only say once that the background is missing.
-  if (!state.tileProblem) {
-    state.tileProblem = true;
-    setMessage('tiles', '背景地図（地理院タイル）を読み込めません。拠点・区域・人口の図形はそのまま表示しています。');
-  }
-});
-baseLayer.on('tileload', () => {
-  if (state.tileProblem) {
-    state.tileProblem = false;
-    setMessage('tiles', null);
-  }
-});
-
 // Credits shown on the map itself (data in view + base map), built as text nodes.
 const AttributionControl = L.Control.extend({
   options: { position: 'bottomright' },
@@ -110,11 +84,14 @@ const AttributionControl = L.Control.extend({
     L.DomEvent.disableClickPropagation(this._div);
     return this._div;
   },
-  update(lines, baseOn) {
+  update(lines, baseName) {
     clear(this._div);
     const first = h('p', { class: 'fm-attribution-base' });
-    if (baseOn) {
+    if (baseName === 'gsi') {
       first.append('背景地図：', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), ' ｜ ');
+    } else if (baseName === 'base') {
+      // The road map's own credit line sits in the factory's box just below (basemap.js); 地理院タイル stays one click away.
+      first.append('背景地図：道路地図（FukushiMap）。', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), 'は「背景地図」で選べます ｜ ');
     }
     first.append(h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet'));
     this._div.append(first);
@@ -180,18 +157,21 @@ function setMessage(key, text) {
 // ---------- base map ----------
 
 function setBaseMap(which) {
-  if (which === 'gsi') {
-    if (!map.hasLayer(baseLayer)) baseLayer.addTo(map);
-  } else {
-    map.removeLayer(baseLayer);
-    state.tileProblem = false;
-    setMessage('tiles', null);
+  for (const [name, layer] of [['base', base.roadMap], ['gsi', base.gsi]]) {
+    if (name === which) layer.addTo(map);
+    else map.removeLayer(layer);
   }
-  updateCredits();
+  if (which !== 'gsi') setMessage('tiles', null);
 }
 for (const radio of els.baseRadios) {
   radio.addEventListener('change', () => { if (radio.checked) setBaseMap(radio.value); });
 }
+// The radios follow the base layer drawn (the factory switches to the road map when 地理院タイル cannot load).
+map.on('layeradd layerremove', (e) => {
+  if (e.layer !== base.roadMap && e.layer !== base.gsi) return;
+  for (const radio of els.baseRadios) radio.checked = radio.value === (base.baseName() ?? 'none');
+  updateCredits();
+});
 
 // ---------- hub types ----------
 
@@ -708,7 +688,7 @@ function visibleCredits() {
 }
 
 function updateCredits() {
-  attribution.update(visibleCredits(), map.hasLayer(baseLayer));
+  attribution.update(visibleCredits(), base.baseName());
 }
 
 function renderSources() {
@@ -751,7 +731,6 @@ window.addEventListener('afterprint', () => {
 // ---------- start ----------
 
 async function start() {
-  setBaseMap('gsi');
   const [typesR, municipalitiesR] = await Promise.allSettled([fetchJson('api/hub-types'), fetchJson('api/municipalities')]);
   if (typesR.status === 'fulfilled' && Array.isArray(typesR.value)) {
     for (const t of typesR.value) if (t?.key) state.hubTypes.set(String(t.key), t);

@@ -2,7 +2,8 @@
 // walking catchments and the newly covered places on the map, the districts side by side, print it, save and compare.
 // Data never becomes HTML: every text is a text node (h() from ../js/dom.js).
 import { h, clear, formatNumber } from '../js/dom.js';
-import { GSI_TILES, GSI_TILES_INFO, getJson, percent, people } from '../coverage/common.js';
+import { getJson, percent, people } from '../coverage/common.js';
+import { createBaseMap } from '../js/basemap.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -31,10 +32,9 @@ const state = {
 
 // ---------- map ----------
 
-const map = L.map('map', { zoomSnap: 0.25, attributionControl: false, center: [33.96, 131.25], zoom: 12, doubleClickZoom: false });
+const base = createBaseMap('map', { doubleClickZoom: false });
+const map = base.map;
 for (const [name, z] of [['st-new', 420], ['st-catchments', 430], ['st-exclusions', 440]]) map.createPane(name).style.zIndex = String(z);
-L.tileLayer(GSI_TILES, { maxZoom: 18, minZoom: 5 }).addTo(map);
-L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidth: 160 }).addTo(map);
 const newLayer = L.geoJSON(null, { pane: 'st-new', style: () => ({ color: NEW_COLOR, weight: 0.5, fillColor: NEW_COLOR, fillOpacity: 0.45 }) }).addTo(map);
 const catchmentLayer = L.geoJSON(null, { pane: 'st-catchments', style: () => ({ color: SITE_COLOR, weight: 2, dashArray: '6 4', fill: false, interactive: false }) }).addTo(map);
 const exclusionLayer = L.layerGroup().addTo(map);
@@ -42,21 +42,11 @@ const drawingLayer = L.layerGroup().addTo(map);
 const hubLayer = L.layerGroup().addTo(map);
 const siteLayer = L.layerGroup().addTo(map);
 const userLayer = L.layerGroup().addTo(map);
-const Credits = L.Control.extend({
-  options: { position: 'bottomright' },
-  onAdd() { this._div = h('div', { class: 'st-attribution leaflet-control' }); return this._div; },
-  update(lines) {
-    clear(this._div);
-    this._div.append(h('p', {}, '背景地図：', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), ' ｜ Leaflet'));
-    for (const line of lines) this._div.append(h('p', {}, line));
-  },
-});
-const credits = new Credits().addTo(map);
-credits.update([]);
-L.control.layers(null, {
+const credits = { update: (lines) => base.setCredits(lines) };
+base.addOverlays({
   '新たに届く場所': newLayer, '新しい拠点の徒歩圏': catchmentLayer, '新しい拠点': siteLayer, 'いまの拠点': hubLayer,
   '除外する範囲': exclusionLayer, '置いた候補地': userLayer,
-}, { collapsed: true, position: 'topright' }).addTo(map);
+});
 
 function setStatus(text) {
   els.status.textContent = text;

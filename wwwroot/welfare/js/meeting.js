@@ -3,8 +3,8 @@
 // Every value from the server becomes a text node (h() in ../../js/dom.js); nothing is parsed as HTML.
 import { h, clear } from '../../js/dom.js';
 import * as api from './api.js';
+import { createBaseMap } from '../../js/basemap.js';
 
-const GSI_TILES = 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png';
 const CATEGORY_COLORS = {
   '独居高齢者': '#d95f02', '高齢者のみ世帯': '#7570b3', '障害': '#e7298a', '要介護': '#66a61e', '子育て': '#1b9e77', 'その他': '#666666',
 };
@@ -53,15 +53,10 @@ let map;
 const layers = {};
 
 function makeMap() {
-  map = L.map('map', { zoomControl: true, attributionControl: false, center: [33.95, 131.25], zoom: 14 });
-  L.tileLayer(GSI_TILES, { maxZoom: 18 }).addTo(map);
-  L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidth: 160 }).addTo(map);
-  const North = L.Control.extend({
-    onAdd: () => h('div', { class: 'north-arrow leaflet-control', title: '北', 'aria-label': '方位: 上が北' }, '▲', h('br'), 'N 北'),
-  });
-  new North({ position: 'topright' }).addTo(map);
-  const Credits = L.Control.extend({ onAdd: () => h('div', { class: 'leaflet-control note map-credits' }, $('credits').textContent) });
-  new Credits({ position: 'bottomright' }).addTo(map);
+  // Base layers, scale, north arrow and credits from the shared factory; the district outline sets the view later.
+  const base = createBaseMap('map', { zoomControl: true });
+  map = base.map;
+  base.setCredits([$('credits').textContent]);
   layers.district = L.layerGroup().addTo(map);
   layers.lines = L.layerGroup().addTo(map);
   layers.households = L.layerGroup().addTo(map);

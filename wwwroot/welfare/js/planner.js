@@ -1,6 +1,7 @@
 // 計画担当: suppressed aggregates per 地区 and hub management (add by click or address, edit, retire, history).
 import { h, clear } from '../../js/dom.js';
 import * as api from './api.js';
+import { createBaseMap } from '../../js/basemap.js';
 
 const $ = (id) => document.getElementById(id);
 const DAYS = { '月': 1, '火': 2, '水': 3, '木': 4, '金': 5, '土': 6, '日': 7 };
@@ -17,9 +18,7 @@ async function start() {
     return;
   }
   $('user-name').textContent = `${s.displayName}（${s.roles.join('・')}）`;
-  map = L.map('map', { center: [33.955, 131.25], zoom: 13 });
-  L.tileLayer('https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png', { maxZoom: 18 }).addTo(map);
-  L.control.scale({ imperial: false }).addTo(map);
+  ({ map } = createBaseMap('map'));
   hubLayer = L.layerGroup().addTo(map);
   map.on('click', (e) => setPosition(e.latlng.lng, e.latlng.lat, '地図で指定'));
   const types = (await api.get('/api/hub-types')).body;

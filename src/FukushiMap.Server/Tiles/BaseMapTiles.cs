@@ -1,0 +1,171 @@
+using System.Data;
+using System.Security.Cryptography;
+using FukushiMap.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FukushiMap.Server.Tiles;
+
+/// <summary>A base-map tile body (Mapbox Vector Tile 2.1, may be empty) and its strong ETag.</summary>
+public sealed record VectorTile(byte[] Body, string ETag);
+
+/// <summary>
+/// Cuts the base map (roads, boundaries, places) from the project's own tables with PostGIS
+/// (<c>ST_AsMVT</c>, geometries stored in SRID 6668 and transformed to 3857), and keeps tile bodies in a bounded
+/// memory cache keyed by the data version, so an import or a hub edit (in any process) makes every tile rebuild.
+/// All the base map's SQL is here.
+/// </summary>
+public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCache)
+{
+    /// <summary>The highest zoom cut from the data; clients draw deeper zooms from these tiles (overzoom).</summary>
+    public const int MaxZoom = 15;
+    public const int MinZoom = 0;
+    public const int Extent = 4096;
+
+    /// <summary>
+    /// The network each municipality's base map draws: its live network (<c>active_networks</c>, chosen with
+    /// <c>./fukushimap network activate</c>), the one the server routes on. The only place that choice is made for tiles.
+    /// </summary>
+    public Task<int[]> ActiveNetworkIdsAsync(CancellationToken ct) =>
+        db.ActiveNetworks.AsNoTracking().Select(a => a.NetworkId).ToArrayAsync(ct);
+
+    /// <summary>
+    /// A cheap fingerprint of everything the base map draws: any import (dataset or network), any hub edit,
+    /// addition or retirement, and any row added or removed changes it.
+    /// </summary>
+    public async Task<string> DataVersionAsync(CancellationToken ct)
+    {
+        const string sql = """
+            SELECT concat_ws('|',
+              (SELECT max(imported_at) FROM datasets), (SELECT count(*) FROM datasets),
+              (SELECT max(imported_at) FROM networks), (SELECT count(*) FROM networks),
+              (SELECT max(activated_at) FROM active_networks), (SELECT string_agg(network_id::text, ',' ORDER BY municipality_code) FROM active_networks),
+              (SELECT max(updated_at) FROM hubs), (SELECT count(*) FROM hubs),
+              (SELECT count(*) FROM districts), (SELECT count(*) FROM population_units),
+              (SELECT count(*) FROM shelters), (SELECT count(*) FROM municipalities))
+            """;
+        await using var cmd = await CommandAsync(sql, ct);
+        var text = (string)(await cmd.ExecuteScalarAsync(ct))!;
+        return Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+    }
+
+    /// <summary>The tile at z/x/y for the current data, from the cache when the data has not changed since it was cut.</summary>
+    public async Task<VectorTile> GetAsync(int z, int x, int y, CancellationToken ct)
+    {
+        var version = await DataVersionAsync(ct);
+        var key = (nameof(BaseMapTiles), version, z, x, y);
+        if (tileCache.Tiles.TryGetValue(key, out VectorTile? cached) && cached is not null)
+        {
+            return cached;
+        }
+        var body = await CutAsync(z, x, y, ct);
+        var tile = new VectorTile(body, $"\"{Convert.ToHexString(SHA256.HashData(body))[..32].ToLowerInvariant()}\"");
+        // Size in bytes against the cache's SizeLimit; tiles of an older version age out by sliding expiry.
+        tileCache.Tiles.Set(key, tile, new MemoryCacheEntryOptions { Size = body.Length + 64, SlidingExpiration = TimeSpan.FromMinutes(30) });
+        return tile;
+    }
+
+    /// <summary>West, south, east, north (lon/lat) of all municipality boundaries, or null when none is loaded.</summary>
+    public async Task<double[]?> BoundsAsync(CancellationToken ct)
+    {
+        await using var cmd = await CommandAsync(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(boundary)::geometry AS e FROM municipalities) s WHERE e IS NOT NULL", ct);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? [reader.GetDouble(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)] : null;
+    }
+
+    // Which road classes each zoom draws: major roads first, every footway from z14.
+    private static readonly string[] MajorRoads =
+        ["motorway", "trunk", "primary", "secondary", "tertiary", "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link"];
+    private static readonly string[] StreetRoads = [.. MajorRoads, "unclassified", "residential", "living_street", "pedestrian"];
+
+    // One statement, three layers. The envelope is widened by the buffer so lines and labels cross tile edges cleanly;
+    // the && test in 6668 uses each table's GiST index.
+    private const string TileSql = """
+        WITH env AS (
+          SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
+                 ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.03125), 6668) AS area
+        ),
+        roads AS (
+          SELECT ST_AsMVTGeom(ST_Transform(e.geom, 3857), env.tile, 4096, 128, true) AS geom,
+                 NULLIF(e.name, '') AS name, coalesce(e.highway, 'road') AS highway
+          FROM network_edges e, env
+          WHERE e.network_id = ANY(@networks) AND e.geom && env.area
+            AND (@road_classes IS NULL OR e.highway = ANY(@road_classes))
+        ),
+        boundaries AS (
+          SELECT ST_AsMVTGeom(ST_Transform(ST_SimplifyPreserveTopology(m.boundary, @tolerance), 3857), env.tile, 4096, 128, true) AS geom,
+                 m.name, 'municipality'::text AS kind, m.code::text AS layer
+          FROM municipalities m, env
+          WHERE m.boundary && env.area
+          UNION ALL
+          SELECT ST_AsMVTGeom(ST_Transform(ST_SimplifyPreserveTopology(d.geometry, @tolerance), 3857), env.tile, 4096, 128, true),
+                 d.name, l.kind, l.name
+          FROM districts d JOIN district_layers l ON l.id = d.layer_id, env
+          WHERE d.geometry && env.area AND @z >= 10
+        ),
+        named_points AS (
+          SELECT ST_PointOnSurface(m.boundary) AS geom, m.name, 'municipality' AS kind, 0 AS rank
+          FROM municipalities m WHERE m.boundary IS NOT NULL AND @z <= 12
+          UNION ALL
+          SELECT ST_PointOnSurface(d.geometry), d.name, 'district', 1
+          FROM districts d WHERE @z >= 11
+          UNION ALL
+          SELECT p.point, p.name, 'chome', 3 FROM population_units p WHERE @z >= 11
+          UNION ALL
+          SELECT h.location, h.name, 'hub', 2 FROM hubs h WHERE h.retired_at IS NULL AND @z >= 12
+          UNION ALL
+          SELECT s.location, s.name, 'shelter', 4 FROM shelters s WHERE @z >= 14
+        ),
+        places AS (
+          SELECT ST_AsMVTGeom(ST_Transform(p.geom, 3857), env.tile, 4096, 128, true) AS geom, p.name, p.kind, p.rank
+          FROM named_points p, env
+          WHERE p.geom && env.area AND p.name <> ''
+        )
+        SELECT (SELECT coalesce(ST_AsMVT(r, 'roads', 4096, 'geom'), '') FROM roads r WHERE r.geom IS NOT NULL)
+            || (SELECT coalesce(ST_AsMVT(b, 'boundaries', 4096, 'geom'), '') FROM boundaries b WHERE b.geom IS NOT NULL)
+            || (SELECT coalesce(ST_AsMVT(p, 'places', 4096, 'geom'), '') FROM places p WHERE p.geom IS NOT NULL)
+        """;
+
+    private async Task<byte[]> CutAsync(int z, int x, int y, CancellationToken ct)
+    {
+        var networks = await ActiveNetworkIdsAsync(ct);
+        string[]? roadClasses = z switch { <= 12 => MajorRoads, 13 => StreetRoads, _ => null };
+        // About a quarter of a tile pixel at this zoom, in degrees: invisible, but keeps low-zoom tiles small.
+        var tolerance = 360.0 / (256 << z) / 4;
+        await using var cmd = await CommandAsync(TileSql, ct,
+            new NpgsqlParameter("z", NpgsqlDbType.Integer) { Value = z },
+            new NpgsqlParameter("x", NpgsqlDbType.Integer) { Value = x },
+            new NpgsqlParameter("y", NpgsqlDbType.Integer) { Value = y },
+            new NpgsqlParameter("networks", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = networks },
+            new NpgsqlParameter("road_classes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)roadClasses ?? DBNull.Value },
+            new NpgsqlParameter("tolerance", NpgsqlDbType.Double) { Value = tolerance });
+        return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        if (connection.State != ConnectionState.Open)
+        {
+            // The context closes it when the request scope ends.
+            await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
+        }
+        var cmd = new NpgsqlCommand(sql, connection);
+        cmd.Parameters.AddRange(parameters);
+        return cmd;
+    }
+}
+
+/// <summary>The base map's own bounded cache (bytes), shared by every request.</summary>
+public sealed class BaseMapTileCache : IDisposable
+{
+    /// <summary>Tile bodies kept in memory at most; the least recently used go first.</summary>
+    public const long SizeLimitBytes = 64L * 1024 * 1024;
+
+    public MemoryCache Tiles { get; } = new(new MemoryCacheOptions { SizeLimit = SizeLimitBytes, CompactionPercentage = 0.25 });
+
+    public void Dispose() => Tiles.Dispose();
+}

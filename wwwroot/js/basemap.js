@@ -1,0 +1,202 @@
+// The one map factory every page uses: base layers (FukushiMap's own road map from /tiles/base, 地理院タイル),
+// the automatic fall-back when 地理院タイル cannot load, a metric scale, a north arrow, the base map's credits and
+// print behaviour, with the first view taken from the municipality's boundary (/api/municipalities), not typed in.
+// Needs the globals L (vendor/leaflet/leaflet.js) and protomapsL (vendor/protomaps-leaflet/protomaps-leaflet.js).
+import { h, clear } from './dom.js';
+
+/** Tile sources and their credits, in one place. */
+export const TILE_SOURCES = {
+  gsi: {
+    url: 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png',
+    info: 'https://maps.gsi.go.jp/development/ichiran.html',
+    label: '地理院タイル（淡色）',
+    credit: '地理院タイル（国土地理院）',
+  },
+  base: {
+    // Absolute from the site root so every page (/, /coverage/, /welfare/ …) reads the same tiles.
+    url: new URL('/tiles/base/{z}/{x}/{y}.pbf', document.baseURI).href.replace(/%7B/g, '{').replace(/%7D/g, '}'),
+    label: '道路地図（FukushiMap）',
+    credit: '© OpenStreetMap contributors ｜ 政府統計の総合窓口(e-Stat) ｜ 国土数値情報（国土交通省）',
+    osm: 'https://www.openstreetmap.org/copyright',
+  },
+};
+
+export const DEFAULT_MUNICIPALITY = '35202';
+const OFFLINE_NOTE = 'オフラインのため、FukushiMap の道路地図を表示しています';
+const FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif';
+const MAJOR = new Set(['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link']);
+const STREET = new Set(['unclassified', 'residential', 'living_street', 'pedestrian', 'service', 'road']);
+const roadClass = (f) => {
+  const hw = f.props.highway;
+  return MAJOR.has(hw) ? 'major' : STREET.has(hw) ? 'street' : 'path';
+};
+const is = (cls) => (z, f) => roadClass(f) === cls;
+const place = (...kinds) => (z, f) => kinds.includes(f.props.kind);
+
+/** The road map's drawing rules (protomaps-leaflet paint and label rules). */
+function styleRules() {
+  const P = protomapsL;
+  const paintRules = [
+    { dataLayer: 'boundaries', filter: (z, f) => f.props.kind !== 'municipality',
+      symbolizer: new P.LineSymbolizer({ color: '#8a5a9e', width: 1.5, dash: [6, 3], opacity: 0.9 }) },
+    { dataLayer: 'boundaries', filter: place('municipality'),
+      symbolizer: new P.LineSymbolizer({ color: '#555555', width: 3, dash: [10, 3, 2, 3] }) },
+    { dataLayer: 'roads', filter: is('path'), symbolizer: new P.LineSymbolizer({ color: '#9a9a9a', width: (z) => (z >= 16 ? 1.5 : 1), dash: [3, 2] }) },
+    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#b8b2a6', width: (z) => (z >= 16 ? 7 : z >= 14 ? 4.5 : 2.5) }) },
+    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#ffffff', width: (z) => (z >= 16 ? 5 : z >= 14 ? 3 : 1.5) }) },
+    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#c07a1a', width: (z) => (z >= 16 ? 10 : z >= 14 ? 7 : 4) }) },
+    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#ffd27f', width: (z) => (z >= 16 ? 8 : z >= 14 ? 5 : 2.5) }) },
+  ];
+  const text = (size, fill, weight = 400) => ({ font: `${weight} ${size}px ${FONT}`, fill, stroke: '#ffffff', width: 3 });
+  const labelRules = [
+    { dataLayer: 'places', filter: place('municipality'), symbolizer: new P.CenteredTextSymbolizer(text(18, '#222222', 700)) },
+    { dataLayer: 'places', filter: place('district'), symbolizer: new P.CenteredTextSymbolizer(text(14, '#5a2a6e', 700)) },
+    { dataLayer: 'places', filter: place('hub'), symbolizer: new P.OffsetTextSymbolizer({ ...text(12, '#0b3d6b', 700), offsetX: 16, offsetY: 16 }) },
+    { dataLayer: 'roads', filter: (z, f) => Boolean(f.props.name),
+      symbolizer: new P.LineLabelSymbolizer({ ...text(12, '#3a3a3a'), repeatDistance: 400 }) },
+    { dataLayer: 'places', filter: place('chome'), symbolizer: new P.CenteredTextSymbolizer(text(12, '#5b5142')) },
+    { dataLayer: 'places', filter: place('shelter'), symbolizer: new P.OffsetTextSymbolizer({ ...text(11, '#1f5f23'), offsetY: 11 }) },
+  ];
+  return { paintRules, labelRules };
+}
+
+/** The road map as a Leaflet layer (canvas; draws z16+ from the z15 tiles). */
+export function roadMapLayer(options = {}) {
+  return protomapsL.leafletLayer({
+    url: TILE_SOURCES.base.url,
+    maxDataZoom: 15,
+    maxZoom: 19,
+    backgroundColor: '#f3f0e8',
+    attribution: '', // credits are drawn as text by the credits control below
+    ...styleRules(),
+    ...options,
+  });
+}
+
+const NorthArrow = L.Control.extend({
+  options: { position: 'topright' },
+  onAdd() {
+    return h('div', { class: 'fm-north north-arrow leaflet-control', role: 'img', 'aria-label': '方位：上が北' },
+      h('span', { class: 'fm-north-arrow', 'aria-hidden': 'true' }, '↑'), h('span', { class: 'fm-north-label', 'aria-hidden': 'true' }, '北'));
+  },
+});
+
+const BaseCredits = L.Control.extend({
+  options: { position: 'bottomright' },
+  onAdd() {
+    this._div = h('div', { class: 'fm-base-credits leaflet-control', 'data-testid': 'base-credits' });
+    L.DomEvent.disableClickPropagation(this._div);
+    return this._div;
+  },
+  /** Credit lines: the base layer drawn, then the page's own data lines. */
+  update(base, lines = []) {
+    clear(this._div);
+    const first = h('p', { class: 'fm-base-credit' }, '背景地図：');
+    if (base === 'base') {
+      first.append(TILE_SOURCES.base.label, '　', h('a', { href: TILE_SOURCES.base.osm, target: '_blank', rel: 'noopener' }, '© OpenStreetMap contributors'),
+        ' ｜ 政府統計の総合窓口(e-Stat) ｜ 国土数値情報（国土交通省）');
+    } else if (base === 'gsi') {
+      first.append(h('a', { href: TILE_SOURCES.gsi.info, target: '_blank', rel: 'noopener' }, '地理院タイル'), '（国土地理院）');
+    } else {
+      first.append('なし');
+    }
+    first.append(' ｜ ', h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet'));
+    this._div.append(first);
+    for (const line of lines) this._div.append(h('p', { class: 'fm-data-credit' }, line));
+  },
+});
+
+/**
+ * Creates a Leaflet map on element `id` with both base layers, the offline fall-back, scale, north arrow, credits and print.
+ * Options: `municipality` (code whose boundary sets the first view), `fit` (false when the page fits its own data),
+ * `credits` (false when the page writes the base credit itself via `baseCredit()`), `layersControl` (false to omit),
+ * `onNote(text)` for the offline note (default: a note inside the map), `initial: 'base'` to start on the road map
+ * (printed sheets), and Leaflet map options.
+ * Returns { map, ready, addOverlays({ label: layer }), setCredits(lines), baseName(), baseCredit(), roadMap, gsi }.
+ */
+export function createBaseMap(id, options = {}) {
+  const { municipality = DEFAULT_MUNICIPALITY, fit = true, credits = true, layersControl = true, onNote = null, initial = 'gsi', ...leaflet } = options;
+  const map = L.map(id, { attributionControl: false, zoomSnap: 0.25, minZoom: 5, maxZoom: 19, ...leaflet });
+  // Until the boundary arrives, Japan as a whole: no city's coordinates are typed in.
+  if (!leaflet.center) map.setView([36.5, 137.5], 5);
+
+  const roadMap = roadMapLayer();
+  const gsi = L.tileLayer(TILE_SOURCES.gsi.url, { maxZoom: 18, maxNativeZoom: 18, minZoom: 5 });
+  let dataLines = [];
+  let offline = false;
+  const creditControl = credits ? new BaseCredits().addTo(map) : null;
+  const baseName = () => (map.hasLayer(roadMap) ? 'base' : map.hasLayer(gsi) ? 'gsi' : null);
+  const refreshCredits = () => {
+    creditControl?.update(baseName(), dataLines);
+    map.getContainer().dataset.basemap = baseName() ?? 'none';
+  };
+
+  (initial === 'base' ? roadMap : gsi).addTo(map);
+  const layers = layersControl
+    ? L.control.layers({ [TILE_SOURCES.base.label]: roadMap, [TILE_SOURCES.gsi.label]: gsi }, null, { collapsed: true, position: 'topright' }).addTo(map)
+    : null;
+  L.control.scale({ position: 'bottomleft', metric: true, imperial: false, maxWidth: 160 }).addTo(map);
+  new NorthArrow().addTo(map);
+
+  // 地理院タイル unreachable (no internet in a 公民館): switch to our own road map once, and say so.
+  let gsiLoaded = false;
+  const note = (text) => {
+    if (onNote) { onNote(text); return; }
+    const Note = L.Control.extend({ options: { position: 'bottomleft' }, onAdd: () => h('p', { class: 'fm-offline-note leaflet-control', role: 'status' }, text) });
+    new Note().addTo(map);
+  };
+  const fallBack = () => {
+    if (offline || gsiLoaded || !map.hasLayer(gsi)) return;
+    offline = true;
+    map.removeLayer(gsi);
+    roadMap.addTo(map);
+    note(OFFLINE_NOTE);
+  };
+  gsi.once('tileerror', fallBack);
+  gsi.once('tileload', () => { gsiLoaded = true; });
+  const probe = setTimeout(fallBack, 4000);
+  map.on('layeradd layerremove', (e) => { if (e.layer === roadMap || e.layer === gsi) refreshCredits(); });
+  map.on('unload', () => clearTimeout(probe));
+
+  // Print: our road map, whose names are drawn on canvas and whose credits are known.
+  let beforePrint = null;
+  window.addEventListener('beforeprint', () => {
+    beforePrint = baseName();
+    if (beforePrint !== 'base') { map.removeLayer(gsi); roadMap.addTo(map); }
+  });
+  window.addEventListener('afterprint', () => {
+    if (beforePrint === 'gsi') { map.removeLayer(roadMap); gsi.addTo(map); }
+    beforePrint = null;
+  });
+
+  const ready = fit ? fitMunicipality(map, municipality) : Promise.resolve(null);
+  refreshCredits();
+  return {
+    map,
+    ready,
+    roadMap,
+    gsi,
+    /** Adds the page's overlays ({ label: layer }) to the same layer switcher as the base maps. */
+    addOverlays(overlays) { for (const [label, layer] of Object.entries(overlays)) layers?.addOverlay(layer, label); },
+    /** Replaces the page's own data credit lines shown under the base map's credit. */
+    setCredits(lines) { dataLines = [...new Set(lines ?? [])]; refreshCredits(); },
+    baseName,
+    /** The base map's credit as one line of text (for pages that write their own credits box). */
+    baseCredit: () => (baseName() === 'base' ? `背景地図：${TILE_SOURCES.base.label} ${TILE_SOURCES.base.credit}`
+      : baseName() === 'gsi' ? `背景地図：${TILE_SOURCES.gsi.credit}` : ''),
+  };
+}
+
+/** Fits the map to a municipality's boundary box from /api/municipalities; resolves with the municipality (or null). */
+export async function fitMunicipality(map, code = DEFAULT_MUNICIPALITY) {
+  try {
+    const response = await fetch(new URL('/api/municipalities', document.baseURI), { headers: { Accept: 'application/json' } });
+    if (!response.ok) return null;
+    const list = await response.json();
+    const m = list.find((x) => x.code === code) ?? list.find((x) => Array.isArray(x.bbox));
+    if (m?.bbox) map.fitBounds([[m.bbox[1], m.bbox[0]], [m.bbox[3], m.bbox[2]]], { animate: false });
+    return m ?? null;
+  } catch {
+    return null;
+  }
+}
