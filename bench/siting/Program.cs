@@ -1,3 +1,4 @@
+using FukushiMap.Analysis;
 // Siting bench: the OR-Library p-median instances against their published optima, and the 宇部市 targets
 // (≥ 5,000 candidates; greedy K = 6 within 2 s; exact to a proven gap ≤ 1 % within 60 s). Prints Markdown.
 //
@@ -76,6 +77,7 @@ async Task CityAsync()
     }
     var services = new ServiceCollection();
     services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
+    services.AddAnalysis();
     services.AddSingleton<NetworkCatalog>();
     services.AddSingleton<CoverageService>();
     services.AddSingleton<SitingService>();
@@ -137,6 +139,7 @@ async Task DebugAsync()
     var connection = Environment.GetEnvironmentVariable("FUKUSHIMAP_DB")!;
     var services = new ServiceCollection();
     services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
+    services.AddAnalysis();
     services.AddSingleton<NetworkCatalog>();
     services.AddSingleton<CoverageService>();
     services.AddSingleton<SitingService>();

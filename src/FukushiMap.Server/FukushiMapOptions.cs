@@ -41,11 +41,4 @@ public sealed class FukushiMapOptions
 
     /// <summary>The address the server listens on when none is given.</summary>
     public string Url { get; set; } = "http://127.0.0.1:5080";
-
-    /// <summary>
-    /// How often (seconds) a running server asks the database whether a municipality's live network changed
-    /// (<c>./fukushimap network activate</c> from another process). The check is one indexed row; the old network serves until the new one is loaded.
-    /// </summary>
-    [Range(0.1, 3600)]
-    public double NetworkRecheckSeconds { get; set; } = 5;
 }

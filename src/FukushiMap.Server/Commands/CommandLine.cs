@@ -1,3 +1,4 @@
+using FukushiMap.Core;
 using FukushiMap.Data;
 using FukushiMap.Server.Infrastructure;
 
@@ -37,12 +38,28 @@ public static class CommandLine
             Console.Error.WriteLine($"エラー: {e.Message}");
             return 2;
         }
+        catch (FukushiMapError e)
+        {
+            Console.Error.WriteLine($"エラー: {e.Detail}");
+            return ExitCodeOf(e.Kind);
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("中断しました（何も保存していません）。");
             return 130;
         }
     }
+
+    /// <summary>The exit code of each kind of domain error (the server maps the same kinds to HTTP statuses).</summary>
+    public static int ExitCodeOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Invalid => 2,
+        ErrorKind.NotFound => 3,
+        ErrorKind.Conflict => 4,
+        ErrorKind.TooLarge => 5,
+        ErrorKind.Unavailable => 6,
+        _ => 1,
+    };
 
     /// <summary>A database context for the CLI, after bringing the schema up to date (no reference data).</summary>
     internal static async Task<FukushiMapDbContext> OpenDatabaseAsync(CancellationToken ct, string? connectionString = null)

@@ -93,7 +93,7 @@ public static class CoverageAnalysis
                 $"区域レイヤー「{request.By}」はありません。使えるのは {string.Join("・", keys)} です。");
         }
 
-        var sources = await HubSources.LoadAsync(db, request.Municipality, request.HubTypes, request.HubIds, ct);
+        var sources = await HubSources.LoadAsync(service.Hubs, request.Municipality, request.HubTypes, request.HubIds, ct);
         var hubs = ApplyWhatIf(city, sources, request);
         if (hubs.Count > NetworkApi.MaxHubs)
         {

@@ -1,3 +1,4 @@
+using FukushiMap.Analysis;
 using System.Diagnostics;
 using System.Text.Json;
 using FukushiMap.Data;
@@ -61,6 +62,7 @@ public static class CoverageCommand
             await using var migrate = await CommandLine.OpenDatabaseAsync(ct);
         }
         services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
+        services.AddAnalysis();
         services.AddSingleton<NetworkCatalog>();
         services.AddSingleton<CoverageService>();
         await using var provider = services.BuildServiceProvider();

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using FukushiMap.Analysis.Hubs;
+using FukushiMap.Analysis.Versions;
 using System.Diagnostics;
 using FukushiMap.Core.Coverage;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Coverage;
+using FukushiMap.Data.Versions;
 using FukushiMap.Server.Network;
 using NetTopologySuite.Geometries;
 
@@ -14,10 +17,15 @@ namespace FukushiMap.Server.Coverage;
 /// </summary>
 public sealed class CoverageCity
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<CoverageLayer?>>> _layers = new(StringComparer.Ordinal);
+    /// <summary>District layers kept per city.</summary>
+    public const int LayerCapacity = 16;
 
-    internal CoverageCity(CityNetwork network, CoverageInputs inputs, WalkingGraph graph, PopulationPlacement placement, TimeSpan preparedIn)
+    private readonly VersionedCache<string, CoverageLayer?> _layers;
+
+    internal CoverageCity(DataVersions versions, CityNetwork network, CoverageInputs inputs, WalkingGraph graph, PopulationPlacement placement,
+        TimeSpan preparedIn)
     {
+        _layers = new(versions, LayerCapacity, DataTables.DistrictLayers, DataTables.Districts);
         Network = network;
         Inputs = inputs;
         Graph = graph;
@@ -44,10 +52,8 @@ public sealed class CoverageCity
     /// <summary>The 町丁・字 cells as a district layer (the fallback when the municipality has no district polygons).</summary>
     public CoverageLayer UnitLayer { get; }
 
-    internal Task<CoverageLayer?> GetLayerAsync(string key, Func<Task<CoverageLayer?>> load) =>
-        _layers.GetOrAdd(key, _ => new Lazy<Task<CoverageLayer?>>(load)).Value;
-
-    internal void ForgetLayer(string key) => _layers.TryRemove(key, out _);
+    internal Task<CoverageLayer?> GetLayerAsync(string key, Func<string, Task<CoverageLayer?>> load, CancellationToken ct) =>
+        _layers.GetAsync(key, load, ct);
 }
 
 /// <summary>A district layer with every placement and a locator for hubs: the rows of a coverage table.</summary>
@@ -101,87 +107,73 @@ public sealed class CoverageLayer
 public sealed record CoverageDistrict(string Code, string Name, Geometry Area, CellKind? CellKind);
 
 /// <summary>
-/// Prepares each municipality's coverage once (units loaded, cells built, people placed on the network) and its
-/// district layers on first use. Failed preparations are not cached.
+/// Prepares each municipality's coverage once (units loaded, cells built, people placed on the network) and its district layers on
+/// first use, under the analysis layer's cache policy (<see cref="VersionedCache{TKey,TValue}"/>).
 /// </summary>
-public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog networks)
+public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog networks, DataVersions versions, HubCatalogue hubs)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<CoverageCity?>>> _cities = new(StringComparer.Ordinal);
+    /// <summary>The hubs the analyses count from.</summary>
+    public HubCatalogue Hubs { get; } = hubs;
 
-    /// <summary>The prepared city, or null when it has no walking network. A city prepared on a network that is no longer live is prepared again.</summary>
+    /// <summary>Prepared cities kept in memory at once.</summary>
+    public const int Capacity = 16;
+
+    private readonly VersionedCache<string, CoverageCity?> _cities =
+        new(versions, Capacity, [.. NetworkCatalog.Tables, DataTables.PopulationUnits, DataTables.Municipalities]);
+
+    /// <summary>The prepared city, or null when it has no walking network.</summary>
     public async Task<CoverageCity?> GetCityAsync(string municipalityCode, CancellationToken ct = default, IProgress<string>? progress = null)
     {
-        var network = await networks.GetAsync(municipalityCode, ct);
         while (true)
         {
-            var entry = _cities.GetOrAdd(municipalityCode, code => new Lazy<Task<CoverageCity?>>(() => PrepareAsync(code, progress)));
-            var city = await entry.Value.WaitAsync(ct);
+            var network = await networks.GetAsync(municipalityCode, ct);
+            var city = await _cities.GetAsync(municipalityCode, code => PrepareAsync(code, progress), ct);
+            // Both follow the same versions; a city prepared on a network replaced in between is prepared again.
             if (ReferenceEquals(city?.Network, network))
             {
                 return city;
             }
-            // Prepared on another network (an activation since): forget it, unless another request already did.
-            _cities.TryRemove(new KeyValuePair<string, Lazy<Task<CoverageCity?>>>(municipalityCode, entry));
-            network = await networks.GetAsync(municipalityCode, ct);
+            await versions.RefreshAsync(ct);
         }
     }
-
-    /// <summary>Forgets a prepared city (after new population, boundary or network data).</summary>
-    public void Invalidate(string municipalityCode) => _cities.TryRemove(municipalityCode, out _);
 
     /// <summary>The district layer <paramref name="key"/> of the city (<see cref="CoverageLayer.UnitsKey"/> or empty: the 町丁・字 cells), or null when unknown.</summary>
     public async Task<CoverageLayer?> GetLayerAsync(CoverageCity city, string? key, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(key) || key == CoverageLayer.UnitsKey) return city.UnitLayer;
-        try
+        return await city.GetLayerAsync(key, async key =>
         {
-            return await city.GetLayerAsync(key, async () =>
-            {
-                using var scope = scopes.CreateScope();
-                var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-                var info = (await CoverageInputLoader.LayersAsync(db, city.Inputs.MunicipalityCode)).FirstOrDefault(l => l.Key == key);
-                if (info is null) return null;
-                var rows = await CoverageInputLoader.DistrictsAsync(db, info.Id, city.Inputs.Projector);
-                return rows.Count == 0 ? null : CoverageLayer.ForDistricts(city, info, rows);
-            }).WaitAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            city.ForgetLayer(key);
-            throw;
-        }
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+            var info = (await CoverageInputLoader.LayersAsync(db, city.Inputs.MunicipalityCode)).FirstOrDefault(l => l.Key == key);
+            if (info is null) return null;
+            var rows = await CoverageInputLoader.DistrictsAsync(db, info.Id, city.Inputs.Projector);
+            return rows.Count == 0 ? null : CoverageLayer.ForDistricts(city, info, rows);
+        }, ct);
     }
 
     private async Task<CoverageCity?> PrepareAsync(string municipalityCode, IProgress<string>? progress)
     {
-        try
+        progress?.Report("歩行ネットワークを読み込み中…");
+        var network = await networks.GetAsync(municipalityCode);
+        if (network is null) return null;
+        var clock = Stopwatch.StartNew();
+        progress?.Report("町丁・字別人口を読み込み中…");
+        CoverageInputs inputs;
+        using (var scope = scopes.CreateScope())
         {
-            progress?.Report("歩行ネットワークを読み込み中…");
-            var network = await networks.GetAsync(municipalityCode);
-            if (network is null) return null;
-            var clock = Stopwatch.StartNew();
-            progress?.Report("町丁・字別人口を読み込み中…");
-            CoverageInputs inputs;
-            using (var scope = scopes.CreateScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-                inputs = await CoverageInputLoader.LoadAsync(db, municipalityCode, network.Loaded.Projector);
-            }
-            progress?.Report($"町丁・字 {inputs.Units.Length:N0} 件の範囲（ボロノイ領域）を作成中…");
-            var factory = network.Loaded.Projector.PlaneFactory;
-            var cells = PopulationCells.Build(inputs.Units, inputs.Boundary, factory);
-            progress?.Report("人口を道路の上に配置中…");
-            var placement = PopulationPlacer.Place(network.Snapper, inputs.Units, cells,
-                new PlacementOptions { BandNames = inputs.Bands.Select(b => b.Name).ToArray() });
-            var graph = CoverageGraph.WithPlaneLengthFloor(network.Graph);
-            var city = new CoverageCity(network, inputs, graph, placement, clock.Elapsed);
-            progress?.Report($"人口 {placement.TotalPeople:N0} 人を {placement.Count:N0} か所に配置しました（{clock.ElapsedMilliseconds:N0} ms）。");
-            return city;
+            var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+            inputs = await CoverageInputLoader.LoadAsync(db, municipalityCode, network.Loaded.Projector);
         }
-        catch
-        {
-            _cities.TryRemove(municipalityCode, out _);
-            throw;
-        }
+        progress?.Report($"町丁・字 {inputs.Units.Length:N0} 件の範囲（ボロノイ領域）を作成中…");
+        var factory = network.Loaded.Projector.PlaneFactory;
+        var cells = PopulationCells.Build(inputs.Units, inputs.Boundary, factory);
+        progress?.Report("人口を道路の上に配置中…");
+        var placement = PopulationPlacer.Place(network.Snapper, inputs.Units, cells,
+            new PlacementOptions { BandNames = inputs.Bands.Select(b => b.Name).ToArray() });
+        var graph = CoverageGraph.WithPlaneLengthFloor(network.Graph);
+        var city = new CoverageCity(versions, network, inputs, graph, placement, clock.Elapsed);
+        progress?.Report($"人口 {placement.TotalPeople:N0} 人を {placement.Count:N0} か所に配置しました（{clock.ElapsedMilliseconds:N0} ms）。");
+        return city;
     }
 }

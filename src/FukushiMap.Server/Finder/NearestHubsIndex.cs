@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using FukushiMap.Analysis.Hubs;
+using FukushiMap.Analysis.Versions;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Entities;
+using FukushiMap.Data.Versions;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Network;
 using Microsoft.EntityFrameworkCore;
@@ -13,19 +16,16 @@ namespace FukushiMap.Server.Finder;
 
 /// <summary>
 /// What /api/nearest-hubs needs on every request, kept in memory so a request touches no database: the municipality
-/// boundaries (which city a point is in) and, per municipality, the open hubs snapped onto its network with one shared
-/// <see cref="NearestSourceFinder"/> per hub selection. Refreshed after <see cref="CacheSeconds"/> seconds, and at once
-/// when hub management changes a hub (<see cref="InvalidateHubs"/>); a new network (catalog invalidated) is picked up at once.
+/// boundaries (which city a point is in) and, per municipality, the open hubs (<see cref="HubCatalogue"/>) snapped onto its network
+/// with one shared <see cref="NearestSourceFinder"/> per hub selection — under the analysis layer's cache policy
+/// (<see cref="VersionedCache{TKey,TValue}"/>), so a hub edit, an import or an activation in any process shows within seconds.
 /// </summary>
-public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class NearestHubsIndex(IServiceScopeFactory scopes, DataVersions versions, HubCatalogue catalogue)
 {
-    public const double CacheSeconds = 10;
-
-    private readonly Lock _lock = new();
-    private volatile AreaEntry? _areas;
-
-    private sealed record AreaEntry(DateTimeOffset At, Task<AreaIndex> Task);
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<HubSnapshot> Task)> _hubs = new();
+    private readonly VersionedCache<int, AreaIndex> _areas =
+        new(versions, 1, DataTables.Municipalities, DataTables.Networks, DataTables.ActiveNetworks);
+    private readonly VersionedCache<string, HubSnapshot> _hubs =
+        new(versions, HubCatalogue.Capacity, [DataTables.Hubs, DataTables.HubTypes, .. NetworkCatalog.Tables]);
     private readonly ConditionalWeakTable<CityNetwork, CityFinderData> _cities = new();
 
     /// <summary>Per network: arrivals for backward searches, the fast inverse projection, and hub tables kept across refreshes.</summary>
@@ -34,74 +34,18 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider c
     /// <summary>The municipality whose boundary holds the point (1 km tolerance for coastal outlines), else a problem naming what is covered.</summary>
     public async Task<string> MunicipalityAtAsync(double lon, double lat, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var entry = _areas;
-        if (entry is null || now - entry.At > TimeSpan.FromSeconds(CacheSeconds) || entry.Task.IsFaulted || entry.Task.IsCanceled)
-        {
-            lock (_lock)
-            {
-                entry = _areas;
-                if (entry is null || now - entry.At > TimeSpan.FromSeconds(CacheSeconds) || entry.Task.IsFaulted || entry.Task.IsCanceled)
-                {
-                    // The old table keeps answering while the new one loads.
-                    var fresh = new AreaEntry(now, LoadAreasAsync());
-                    if (entry is { Task.IsCompletedSuccessfully: true })
-                    {
-                        _ = fresh.Task.ContinueWith(t =>
-                        {
-                            if (t.IsCompletedSuccessfully)
-                            {
-                                _areas = fresh;
-                            }
-                        }, TaskScheduler.Default);
-                        _areas = entry with { At = now };
-                    }
-                    else
-                    {
-                        _areas = entry = fresh;
-                    }
-                }
-            }
-        }
-        var areas = entry.Task.IsCompletedSuccessfully ? entry.Task.Result : await entry.Task.WaitAsync(ct);
+        var areas = await _areas.GetAsync(0, _ => LoadAreasAsync(), ct);
         return areas.Locate(lon, lat) ?? throw FukushiMapProblemException.BadRequest("outside-service-area",
             $"この地点は対象地域の外です。いま探せるのは {string.Join("・", areas.CoveredNames.DefaultIfEmpty("（なし）"))} です。");
     }
 
-    /// <summary>
-    /// The open hubs of <paramref name="municipality"/> snapped onto <paramref name="city"/>'s network. A stale snapshot keeps
-    /// answering while its successor loads, so the refresh never holds a request up.
-    /// </summary>
-    public Task<HubSnapshot> HubsAsync(string municipality, CityNetwork city, CancellationToken ct)
+    /// <summary>The open hubs of <paramref name="municipality"/> snapped onto <paramref name="city"/>'s network.</summary>
+    public async Task<HubSnapshot> HubsAsync(string municipality, CityNetwork city, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var current = _hubs.GetOrAdd(municipality, code => (now, LoadHubsAsync(code, city)));
-        var task = current.Task;
-        var usable = task.IsCompletedSuccessfully && ReferenceEquals(task.Result.City, city);
-        var stale = now - current.At > TimeSpan.FromSeconds(CacheSeconds);
-        if (task.IsFaulted || task.IsCanceled || (task.IsCompletedSuccessfully && !usable))
-        {
-            // Broken or built on another network: everyone waits for the new one.
-            var fresh = (now, LoadHubsAsync(municipality, city));
-            _hubs[municipality] = fresh;
-            return fresh.Item2.WaitAsync(ct);
-        }
-        if (usable && stale && _hubs.TryUpdate(municipality, (now, task), current))
-        {
-            var next = LoadHubsAsync(municipality, city);
-            _ = next.ContinueWith(t =>
-            {
-                if (t.IsCompletedSuccessfully)
-                {
-                    _hubs[municipality] = (clock.GetUtcNow(), t);
-                }
-            }, TaskScheduler.Default);
-        }
-        return task.IsCompletedSuccessfully ? task : task.WaitAsync(ct);
+        var snapshot = await _hubs.GetAsync(municipality, code => LoadHubsAsync(code, city), ct);
+        // The network changed between the caller's look-up and this one: answer on the caller's network.
+        return ReferenceEquals(snapshot.City, city) ? snapshot : await LoadHubsAsync(municipality, city);
     }
-
-    /// <summary>Forgets every hub snapshot, so the next request reads the hubs afresh (after a hub is added, edited or retired).</summary>
-    public void InvalidateHubs() => _hubs.Clear();
 
     private async Task<AreaIndex> LoadAreasAsync()
     {
@@ -109,20 +53,12 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, TimeProvider c
         var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
         var boundaries = await db.Municipalities.AsNoTracking().Where(m => m.Boundary != null)
             .Select(m => new { m.Code, Boundary = m.Boundary! }).ToListAsync();
-        var covered = await db.RoadNetworks.Where(n => n.MunicipalityCode != null)
-            .Join(db.Municipalities, n => n.MunicipalityCode, m => m.Code, (n, m) => m.Name).Distinct().ToListAsync();
+        var covered = await db.ActiveNetworks.Join(db.Municipalities, n => n.MunicipalityCode, m => m.Code, (n, m) => m.Name).Distinct().ToListAsync();
         return new AreaIndex([.. boundaries.Select(b => (b.Code, (Geometry)b.Boundary))], covered);
     }
 
-    private async Task<HubSnapshot> LoadHubsAsync(string municipality, CityNetwork city)
-    {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-        var hubs = await db.Hubs.AsNoTracking().Include(h => h.HubType!).ThenInclude(t => t.Parent).Include(h => h.Dataset)
-            .Where(h => h.MunicipalityCode == municipality && h.RetiredAt == null).OrderBy(h => h.Id).ToListAsync();
-        var typeKeys = await db.HubTypes.Select(t => t.Key).ToListAsync();
-        return new HubSnapshot(city, For(city), hubs, typeKeys);
-    }
+    private async Task<HubSnapshot> LoadHubsAsync(string municipality, CityNetwork city) =>
+        new(city, For(city), await catalogue.GetAsync(municipality));
 }
 
 /// <summary>Municipality boundaries in memory (prepared for fast point-in-polygon).</summary>
@@ -202,13 +138,14 @@ public sealed class CityFinderData(CityNetwork city)
 public sealed class HubSnapshot
 {
     private readonly ConcurrentDictionary<string, NearestSourceFinder> _finders = new();
-    private readonly HashSet<string> _typeKeys;
+    private readonly CityHubs _catalogue;
 
-    public HubSnapshot(CityNetwork city, CityFinderData data, List<Hub> hubs, List<string> typeKeys)
+    public HubSnapshot(CityNetwork city, CityFinderData data, CityHubs catalogue)
     {
         City = city;
         Data = data;
-        _typeKeys = [.. typeKeys];
+        _catalogue = catalogue;
+        var hubs = catalogue.Hubs;
         var on = new List<SnappedHub>();
         var off = new List<SnappedHub>();
         var snaps = hubs.Select(h => city.Snap(h.Location.X, h.Location.Y)).ToList();
@@ -260,18 +197,8 @@ public sealed class HubSnapshot
     public List<SnappedHub> Select(string? typeKeys, IReadOnlyCollection<int>? ids, IReadOnlyCollection<string> functions,
         IReadOnlyCollection<string> targets, bool openNow, DateTime localTime)
     {
-        string[] keys = [];
-        if (!string.IsNullOrWhiteSpace(typeKeys))
-        {
-            keys = typeKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var unknown = keys.Where(k => !_typeKeys.Contains(k)).ToList();
-            if (unknown.Count > 0)
-            {
-                throw FukushiMapProblemException.BadRequest("unknown-hub-type", $"拠点の種類「{string.Join("、", unknown)}」はありません。");
-            }
-        }
-        return [.. OnNetwork.Where(h =>
-            (keys.Length == 0 || keys.Contains(h.TypeKey) || (h.ParentTypeKey is not null && keys.Contains(h.ParentTypeKey)))
+        var keys = _catalogue.TypeKeys(typeKeys);
+        return [.. OnNetwork.Where(h => CityHubs.IsOfType(h.Hub, keys)
             && (ids is null || ids.Contains(h.Hub.Id))
             && HubFactsView.Passes(h.Hub, functions, targets, openNow, localTime))];
     }

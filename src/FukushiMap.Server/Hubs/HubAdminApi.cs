@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FukushiMap.Analysis.Versions;
 using FukushiMap.Data;
 using FukushiMap.Data.Entities;
 using FukushiMap.Data.Welfare;
@@ -17,20 +18,20 @@ namespace FukushiMap.Server.Hubs;
 /// <summary>
 /// Hub management for 計画担当 (and 管理者): add by map click or address, edit type, functions, target groups and opening
 /// hours, retire and reopen. Every change is kept in hub_changes with who and when. The public layers, isochrones and
-/// coverage read hubs per request, so they show a change at once.
+/// coverage read hubs through the hub catalogue, which follows every change.
 /// </summary>
 public static class HubAdminApi
 {
     public static IEndpointRouteBuilder MapHubAdmin(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/hub-admin").WithTags("拠点の管理").RequireAuthorization(WelfarePolicies.Planner);
-        // A hub change shows in the finder's in-memory hub tables at once, as it does in the layers, isochrones and coverage.
+        // A hub change is seen by this process's next request at once (other processes follow the notification within seconds).
         api.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
             if (!HttpMethods.IsGet(context.HttpContext.Request.Method))
             {
-                context.HttpContext.RequestServices.GetRequiredService<Finder.NearestHubsIndex>().InvalidateHubs();
+                await context.HttpContext.RequestServices.GetRequiredService<DataVersions>().RefreshAsync(context.HttpContext.RequestAborted);
             }
             return result;
         });

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FukushiMap.Core;
 using FukushiMap.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -10,18 +11,25 @@ namespace FukushiMap.Server.Infrastructure;
 /// <see cref="Detail"/> is written in Japanese for the person reading it.
 /// </summary>
 public class FukushiMapProblemException(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
-    : Exception(detail)
+    : FukushiMapError(KindOf(status), type, detail, extensions?.AsReadOnly())
 {
     public int Status { get; } = status;
-    public string Type { get; } = type;
+    public string Type => Code;
     public string Title { get; } = title;
-    public string Detail { get; } = detail;
-    public IDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+
+    private static ErrorKind KindOf(int status) => status switch
+    {
+        404 => ErrorKind.NotFound,
+        409 or 412 => ErrorKind.Conflict,
+        413 or 422 => ErrorKind.TooLarge,
+        503 => ErrorKind.Unavailable,
+        _ => ErrorKind.Invalid,
+    };
 
     public static FukushiMapProblemException BadRequest(string type, string detail, IDictionary<string, object?>? extensions = null) =>
         new(StatusCodes.Status400BadRequest, type, "リクエストの内容に誤りがあります", detail, extensions);
 
-    public static FukushiMapProblemException NotFound(string type, string detail) =>
+    public static new FukushiMapProblemException NotFound(string type, string detail) =>
         new(StatusCodes.Status404NotFound, type, "見つかりません", detail);
 }
 
@@ -42,7 +50,9 @@ internal static class ProblemDetailsSetup
                 400 when p.Title is null or "Bad Request" or "One or more validation errors occurred." => "リクエストの内容に誤りがあります",
                 404 when p.Title is null or "Not Found" => "見つかりません",
                 405 => "この方法では使えません",
+                409 when p.Title is null or "Conflict" => "ほかの変更と競合しました",
                 413 => "ファイルが大きすぎます",
+                422 when p.Title is null or "Unprocessable Entity" => "一度に処理できる量を超えています",
                 503 when p.Title is null or "Service Unavailable" => "ただいま利用できません",
                 500 => "サーバーでエラーが起きました",
                 _ => p.Title,
@@ -74,6 +84,17 @@ internal static class ProblemDetailsSetup
         };
     }
 
+    /// <summary>The HTTP status of each kind of domain error (the command line maps the same kinds to exit codes).</summary>
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Invalid => StatusCodes.Status400BadRequest,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.TooLarge => StatusCodes.Status422UnprocessableEntity,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
     private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
@@ -81,6 +102,7 @@ internal static class ProblemDetailsSetup
             var problem = exception switch
             {
                 FukushiMapProblemException e => new ProblemDetails { Status = e.Status, Type = TypeBase + e.Type, Title = e.Title, Detail = e.Detail },
+                FukushiMapError e => new ProblemDetails { Status = StatusOf(e.Kind), Type = TypeBase + e.Code, Detail = e.Detail },
                 BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Type = TypeBase + "bad-request", Detail = "リクエストを読み取れませんでした。" },
                 OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
                 _ when DatabaseOutage.IsUnavailable(exception) => DatabaseUnavailable(context),
@@ -98,7 +120,7 @@ internal static class ProblemDetailsSetup
             {
                 logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
             }
-            if (exception is FukushiMapProblemException fe)
+            if (exception is FukushiMapError fe)
             {
                 foreach (var (k, v) in fe.Extensions)
                 {

@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
+using FukushiMap.Analysis;
+using FukushiMap.Analysis.Hubs;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Server.Finder;
@@ -23,7 +25,7 @@ public static class NetworkApi
     /// <summary>Route vertices closer than this to the simplified line are dropped (metres; invisible at street zoom).</summary>
     public const double RouteToleranceMetres = 0.5;
 
-    public static IServiceCollection AddNetwork(this IServiceCollection services) => services.AddSingleton<NetworkCatalog>();
+    public static IServiceCollection AddNetwork(this IServiceCollection services) => services.AddAnalysis().AddSingleton<NetworkCatalog>();
 
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
     {
@@ -44,7 +46,7 @@ public static class NetworkApi
         [property: Description("dissolved（合わせる）, per-hub（拠点ごと）, nearest（最寄りで分ける）")] [property: DefaultValue("dissolved")] string? Grouping,
         [property: Description("道路から歩いて出られる幅（m）")] [property: DefaultValue(40.0)] [property: FromQuery(Name = "walk_off")] double? WalkOff);
 
-    internal static async Task<Ok<IsochroneCollection>> GetIsochronesAsync([AsParameters] IsochroneQuery query, FukushiMapDbContext db,
+    internal static async Task<Ok<IsochroneCollection>> GetIsochronesAsync([AsParameters] IsochroneQuery query, HubCatalogue hubCatalogue,
         NetworkCatalog catalog, HeavyAnalysisGate gate, CancellationToken ct)
     {
         var municipality = MunicipalityCode(query.Municipality);
@@ -63,7 +65,7 @@ public static class NetworkApi
             throw FukushiMapProblemException.BadRequest("invalid-walk-off", "walk_off は 0〜200 m で指定してください。");
         }
         var city = await RequireNetworkAsync(catalog, municipality, ct);
-        var hubs = await HubSources.LoadAsync(db, municipality, query.HubTypes, ParseIds(query.HubIds), ct);
+        var hubs = await HubSources.LoadAsync(hubCatalogue, municipality, query.HubTypes, ParseIds(query.HubIds), ct);
         if (hubs.Count > MaxHubs)
         {
             throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {MaxHubs} か所までです。");

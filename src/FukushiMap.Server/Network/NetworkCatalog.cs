@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Network;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using FukushiMap.Analysis.Versions;
+using FukushiMap.Data.Versions;
 using NetTopologySuite.Geometries;
 
 namespace FukushiMap.Server.Network;
@@ -47,87 +47,29 @@ public sealed class CityNetwork(LoadedNetwork loaded)
 }
 
 /// <summary>
-/// Loads each municipality's live network (<c>active_networks</c>) on first use and shares it. An activation in this process calls
-/// <see cref="Invalidate"/>; one made by another process (the CLI) is noticed by a cheap version check (network id and activation
-/// time) at most every <see cref="FukushiMapOptions.NetworkRecheckSeconds"/>, done in the background while the old network keeps serving.
+/// Each municipality's live network (<c>active_networks</c>), loaded into the engine on first use and shared, under the analysis
+/// layer's cache policy (<see cref="VersionedCache{TKey,TValue}"/>): an import or activation in any process is followed within seconds.
 /// </summary>
-public sealed class NetworkCatalog(IServiceScopeFactory scopes, IOptions<FukushiMapOptions>? options = null)
+public sealed class NetworkCatalog(IServiceScopeFactory scopes, DataVersions versions)
 {
-    private readonly ConcurrentDictionary<string, Slot> _cities = new();
-    private readonly long _recheckMs = (long)((options?.Value.NetworkRecheckSeconds ?? 5) * 1000);
+    /// <summary>Networks kept in memory at once (a city's is 10–100 MB).</summary>
+    public const int Capacity = 16;
+
+    /// <summary>The tables a loaded network is built from.</summary>
+    public static readonly string[] Tables = [DataTables.Networks, DataTables.ActiveNetworks];
+
+    private readonly VersionedCache<string, CityNetwork?> _cities = new(versions, Capacity, Tables);
 
     /// <summary>The live network of <paramref name="municipalityCode"/>, or null when it has none.</summary>
-    public async Task<CityNetwork?> GetAsync(string municipalityCode, CancellationToken ct = default)
-    {
-        var slot = _cities.GetOrAdd(municipalityCode, code => new Slot(() => LoadAsync(code)));
-        var task = slot.Task;
-        if (task.IsCompletedSuccessfully && Environment.TickCount64 - slot.CheckedAt >= _recheckMs
-            && Interlocked.CompareExchange(ref slot.Checking, 1, 0) == 0)
-        {
-            _ = RecheckAsync(municipalityCode, slot, task.Result.Version);
-        }
-        try
-        {
-            return (await task.WaitAsync(ct)).City;
-        }
-        catch when (task.IsFaulted)
-        {
-            // A failed load is not cached: the next request tries again.
-            _cities.TryRemove(new KeyValuePair<string, Slot>(municipalityCode, slot));
-            throw;
-        }
-    }
+    public Task<CityNetwork?> GetAsync(string municipalityCode, CancellationToken ct = default) =>
+        _cities.GetAsync(municipalityCode, LoadAsync, ct);
 
-    /// <summary>Forgets a cached network (after an activation in this process): the next request loads the live one.</summary>
-    public void Invalidate(string municipalityCode) => _cities.TryRemove(municipalityCode, out _);
-
-    private async Task RecheckAsync(string municipalityCode, Slot slot, LiveVersion? version)
-    {
-        try
-        {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-            var now = await db.ActiveNetworks.AsNoTracking().Where(a => a.MunicipalityCode == municipalityCode)
-                .Select(a => new LiveVersion(a.NetworkId, a.ActivatedAt)).SingleOrDefaultAsync();
-            if (now != version)
-            {
-                // Build the new one first; requests keep the old network until it is ready.
-                var next = new Slot(() => LoadAsync(municipalityCode));
-                await next.Task;
-                _cities.TryUpdate(municipalityCode, next, slot);
-            }
-        }
-        catch (Exception)
-        {
-            // Keep serving the network already loaded; the next check tries again.
-        }
-        finally
-        {
-            slot.CheckedAt = Environment.TickCount64;
-            Volatile.Write(ref slot.Checking, 0);
-        }
-    }
-
-    private async Task<Loaded> LoadAsync(string municipalityCode)
+    private async Task<CityNetwork?> LoadAsync(string municipalityCode)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
         var live = await db.ActiveNetworks.AsNoTracking().Where(a => a.MunicipalityCode == municipalityCode)
-            .Select(a => new { a.NetworkId, a.ActivatedAt, a.Network!.Name }).SingleOrDefaultAsync();
-        return live is null
-            ? new Loaded(null, null)
-            : new Loaded(new CityNetwork(await NetworkLoader.LoadAsync(db, live.Name)), new LiveVersion(live.NetworkId, live.ActivatedAt));
-    }
-
-    private sealed record LiveVersion(int NetworkId, DateTimeOffset ActivatedAt);
-
-    private sealed record Loaded(CityNetwork? City, LiveVersion? Version);
-
-    private sealed class Slot(Func<Task<Loaded>> load)
-    {
-        private readonly Lazy<Task<Loaded>> _task = new(load);
-        public Task<Loaded> Task => _task.Value;
-        public long CheckedAt = Environment.TickCount64;
-        public int Checking;
+            .Select(a => a.Network!.Name).SingleOrDefaultAsync();
+        return live is null ? null : new CityNetwork(await NetworkLoader.LoadAsync(db, live));
     }
 }

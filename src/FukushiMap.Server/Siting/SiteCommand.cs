@@ -1,3 +1,4 @@
+using FukushiMap.Analysis;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -133,6 +134,7 @@ public static class SiteCommand
         }
         var services = new ServiceCollection();
         services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
+        services.AddAnalysis();
         services.AddSingleton<NetworkCatalog>();
         services.AddSingleton<CoverageService>();
         services.AddSingleton<SitingService>();

@@ -96,7 +96,7 @@ public sealed class SitingService(CoverageService coverage)
     private const int CachedInstances = 4;
     // About 16 bytes a pair (both directions): 30 million pairs ≈ 500 MB at most.
     private const long CachedPairs = 30_000_000;
-    private readonly LinkedList<(string Key, NetworkSitingInstance Instance, CandidateSet Candidates)> _cache = new();
+    private readonly LinkedList<(string Key, CoverageCity City, NetworkSitingInstance Instance, CandidateSet Candidates)> _cache = new();
     private readonly Lock _cacheLock = new();
     private readonly SemaphoreSlim _exactGate = new(1, 1);
     // Building distances takes a core and up to a few hundred MB for a few seconds: two at a time.
@@ -122,7 +122,7 @@ public sealed class SitingService(CoverageService coverage)
         {
             for (var node = _cache.First; node is not null; node = node.Next)
             {
-                if (node.Value.Key != key) continue;
+                if (node.Value.Key != key || !ReferenceEquals(node.Value.City, city)) continue;
                 (network, candidates) = (node.Value.Instance, node.Value.Candidates);
                 _cache.Remove(node);
                 _cache.AddFirst(node);
@@ -156,7 +156,7 @@ public sealed class SitingService(CoverageService coverage)
             }
             lock (_cacheLock)
             {
-                _cache.AddFirst((key, network, candidates));
+                _cache.AddFirst((key, city, network, candidates));
                 while (_cache.Count > CachedInstances || (_cache.Count > 1 && _cache.Sum(c => (long)c.Instance.Instance.PairCount) > CachedPairs))
                     _cache.RemoveLast();
             }

@@ -1,6 +1,8 @@
 using System.Data;
 using System.Security.Cryptography;
+using FukushiMap.Analysis.Versions;
 using FukushiMap.Data;
+using FukushiMap.Data.Versions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
@@ -17,7 +19,7 @@ public sealed record VectorTile(byte[] Body, string ETag);
 /// memory cache keyed by the data version, so an import or a hub edit (in any process) makes every tile rebuild.
 /// All the base map's SQL is here.
 /// </summary>
-public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCache)
+public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCache, DataVersions versions)
 {
     /// <summary>The highest zoom cut from the data; clients draw deeper zooms from these tiles (overzoom).</summary>
     public const int MaxZoom = 15;
@@ -32,24 +34,10 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
         db.ActiveNetworks.AsNoTracking().Select(a => a.NetworkId).ToArrayAsync(ct);
 
     /// <summary>
-    /// A cheap fingerprint of everything the base map draws: any import (dataset or network), any hub edit,
-    /// addition or retirement, and any row added or removed changes it.
+    /// The version of everything the base map draws: any import (dataset or network), activation, hub edit, addition or retirement
+    /// in any process changes it (<see cref="DataVersions"/>; no query per tile).
     /// </summary>
-    public async Task<string> DataVersionAsync(CancellationToken ct)
-    {
-        const string sql = """
-            SELECT concat_ws('|',
-              (SELECT max(imported_at) FROM datasets), (SELECT count(*) FROM datasets),
-              (SELECT max(imported_at) FROM networks), (SELECT count(*) FROM networks),
-              (SELECT max(activated_at) FROM active_networks), (SELECT string_agg(network_id::text, ',' ORDER BY municipality_code) FROM active_networks),
-              (SELECT max(updated_at) FROM hubs), (SELECT count(*) FROM hubs),
-              (SELECT count(*) FROM districts), (SELECT count(*) FROM population_units),
-              (SELECT count(*) FROM shelters), (SELECT count(*) FROM municipalities))
-            """;
-        await using var cmd = await CommandAsync(sql, ct);
-        var text = (string)(await cmd.ExecuteScalarAsync(ct))!;
-        return Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
-    }
+    public async Task<long> DataVersionAsync(CancellationToken ct) => (await versions.CurrentAsync(ct)).Stamp(DataVersionReader.Tables);
 
     /// <summary>The tile at z/x/y for the current data, from the cache when the data has not changed since it was cut.</summary>
     public async Task<VectorTile> GetAsync(int z, int x, int y, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using FukushiMap.Analysis.Hubs;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Welfare;
@@ -154,7 +155,8 @@ public static class EvacuationApi
         + "差し引きで分かりません";
 
     internal static async Task<Results<Ok<Aggregates>, ProblemHttpResult>> GetAggregatesAsync([AsParameters] AggregateQuery query, WelfareCaller caller,
-        FukushiMapDbContext db, NetworkCatalog catalog, WelfareAudit audit, IOptions<WelfareAuthOptions> options, CancellationToken ct)
+        FukushiMapDbContext db, NetworkCatalog catalog, HubCatalogue hubCatalogue, WelfareAudit audit, IOptions<WelfareAuthOptions> options,
+        CancellationToken ct)
     {
         var municipality = NetworkApi.MunicipalityCode(query.Municipality);
         var minutes = query.Minutes ?? 10;
@@ -195,7 +197,7 @@ public static class EvacuationApi
                 DistrictId = db.Districts.Where(x => x.LayerId == layer.Id && x.Geometry.Covers(h.Location)).OrderBy(x => x.Id).Select(x => (int?)x.Id).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        var hubs = await HubSources.LoadAsync(db, municipality, null, null, ct);
+        var hubs = await HubSources.LoadAsync(hubCatalogue, municipality, null, null, ct);
         var shelters = await db.Shelters.AsNoTracking().Where(s => s.MunicipalityCode == municipality && s.Kind == DesignatedShelter)
             .Select(s => new { s.Location.X, s.Location.Y }).ToListAsync(ct);
         var pace = new WalkingPace(AggregateSuppression.PaceMetresPerMinute);

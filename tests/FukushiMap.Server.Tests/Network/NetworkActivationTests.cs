@@ -32,7 +32,6 @@ public sealed class ActivationServerFixture : IAsyncLifetime
         {
             builder.Configuration["FukushiMap:ConnectionString"] = Database.ConnectionString;
             builder.Configuration["FukushiMap:LoadReferenceData"] = "false";
-            builder.Configuration["FukushiMap:NetworkRecheckSeconds"] = "0.2";
             builder.Configuration["FukushiMap:HeavyAnalyses:MaxIsochroneWork"] = "100";
             builder.Configuration["urls"] = "http://127.0.0.1:0";
             builder.WebHost.UseUrls("http://127.0.0.1:0");
