@@ -33,6 +33,17 @@ internal static class CoveringExact
 
         if (!lscp) return MaximalCovering(instance, request, groups, best, options, clock, cancellationToken);
 
+        // k sites never cover more than the k largest single-site coverages together, so the smallest k whose largest coverages
+        // reach the need is a lower bound; when the heuristic meets it, it is optimal without a MIP (whose root LP alone can take
+        // a minute on a city with thousands of candidates).
+        int countBound = CountingBound(groups, instance.FacilityCount, need);
+        if (best.Length <= countBound
+            && SitingEvaluation.Evaluate(instance, best, request.CoverCost).CoveredWeight >= (need + baseCovered) * (1 - 1e-12))
+        {
+            options.Log?.Invoke($"the heuristic's {best.Length} sites meet the counting bound {countBound}: optimal");
+            return Result(instance, request, best, countBound, SitingStatus.Optimal, clock);
+        }
+
         using var model = new MipModel(maximize: !lscp);
         var position = new int[instance.FacilityCount];
         Array.Fill(position, -1);
@@ -82,7 +93,7 @@ internal static class CoveringExact
             }
         }
         double bound = result.Bound;
-        if (lscp) bound = Math.Ceiling(bound - 1e-6);
+        if (lscp) bound = Math.Max(Math.Ceiling(bound - 1e-6), countBound);
         bound = lscp ? Math.Min(bound, bestObjective) : Math.Max(Math.Min(bound, instance.TotalWeight), bestObjective);
         var status = SitingSolution.RelativeGap(bestObjective, bound) <= Math.Max(options.RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible;
         return Result(instance, request, best, bound, status, clock);
@@ -125,6 +136,22 @@ internal static class CoveringExact
         double bound = Math.Max(covered, Math.Min(instance.TotalWeight, total - (solution.Bound ?? 0)));
         var status = SitingSolution.RelativeGap(covered, bound) <= Math.Max(options.RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible;
         return Result(instance, request, chosen, bound, status, clock);
+    }
+
+    /// <summary>The fewest sites whose single-site coverages (weight of the groups each covers) add up to <paramref name="need"/>.</summary>
+    internal static int CountingBound(CoverGroups groups, int facilityCount, double need)
+    {
+        var alone = new double[facilityCount];
+        for (int g = 0; g < groups.Count; g++)
+            foreach (int f in groups.Candidates(g)) alone[f] += groups.Weights[g];
+        Array.Sort(alone, (a, b) => b.CompareTo(a));
+        double sum = 0;
+        for (int k = 0; k < alone.Length; k++)
+        {
+            if (sum >= need * (1 - 1e-12)) return k;
+            sum += alone[k];
+        }
+        return sum >= need * (1 - 1e-12) ? alone.Length : alone.Length + 1;
     }
 
     private static double Objective(SitingInstance instance, SitingRequest request, IReadOnlyCollection<int> added) =>
