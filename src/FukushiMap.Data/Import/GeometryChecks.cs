@@ -13,8 +13,7 @@ namespace FukushiMap.Data.Import;
 /// </summary>
 public sealed class GeometryChecks
 {
-    // Japan including its remote islands, with a margin: lon 122–154, lat 20–46.
-    private const double MinLon = 122, MaxLon = 154, MinLat = 20, MaxLat = 46;
+    private const double MinLon = JapanBounds.MinLon, MaxLon = JapanBounds.MaxLon, MinLat = JapanBounds.MinLat, MaxLat = JapanBounds.MaxLat;
 
     private readonly ProblemList _problems;
     private readonly bool _repair;

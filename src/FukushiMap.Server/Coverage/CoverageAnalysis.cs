@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Parameters;
 using System.Diagnostics;
 using FukushiMap.Core.Coverage;
 using FukushiMap.Core.Network;
@@ -95,9 +96,9 @@ public static class CoverageAnalysis
 
         var sources = await HubSources.LoadAsync(service.Hubs, request.Municipality, request.HubTypes, request.HubIds, ct);
         var hubs = ApplyWhatIf(city, sources, request);
-        if (hubs.Count > NetworkApi.MaxHubs)
+        if (hubs.Count > Limits.MaxHubs)
         {
-            throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {NetworkApi.MaxHubs} か所までです。");
+            throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {Limits.MaxHubs} か所までです。");
         }
 
         var clock = Stopwatch.StartNew();

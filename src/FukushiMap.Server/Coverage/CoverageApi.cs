@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Parameters;
 using System.ComponentModel;
 using System.Globalization;
 using FukushiMap.Core.Coverage;
@@ -14,7 +15,6 @@ namespace FukushiMap.Server.Coverage;
 /// <summary>Coverage of the population by walking hubs, per district, with gaps, planning rules and exports.</summary>
 public static class CoverageApi
 {
-    public const double MaxMinutes = 60;
     public const int MaxWhatIf = 50;
     public const string CsvType = "text/csv; charset=utf-8";
     public const string GeoJsonType = "application/geo+json";
@@ -92,7 +92,7 @@ public static class CoverageApi
     internal static async Task<Ok<List<LayerOption>>> GetLayersAsync(
         [Description("市区町村コード（5桁）")] string? municipality, FukushiMapDbContext db, CancellationToken ct)
     {
-        var code = NetworkApi.MunicipalityCode(municipality);
+        var code = Parse.Municipality(municipality);
         var units = await db.PopulationUnits.CountAsync(p => p.MunicipalityCode == code, ct);
         var withPolygons = await db.PopulationUnits.CountAsync(p => p.MunicipalityCode == code && p.Polygon != null, ct);
         var list = new List<LayerOption>();
@@ -109,12 +109,8 @@ public static class CoverageApi
 
     internal static CoverageRequest Request(CoverageQuery q)
     {
-        var municipality = NetworkApi.MunicipalityCode(q.Municipality);
-        var minutes = q.Minutes ?? 10;
-        if (!double.IsFinite(minutes) || minutes <= 0 || minutes > MaxMinutes)
-        {
-            throw FukushiMapProblemException.BadRequest("invalid-minutes", $"minutes は 0 より大きく {MaxMinutes:N0} 分以下で指定してください。");
-        }
+        var municipality = Parse.Municipality(q.Municipality);
+        var minutes = Parse.Minutes(q.Minutes);
         var threshold = q.MaxResidentsPerHub ?? CoverageSummary.DefaultResidentsPerHub;
         if (!double.IsFinite(threshold) || threshold < 1 || threshold > 10_000_000)
         {
@@ -125,11 +121,11 @@ public static class CoverageApi
         {
             throw FukushiMapProblemException.BadRequest("invalid-district-layer", "by（区域レイヤーのキー）が長すぎます。");
         }
-        var request = new CoverageRequest(municipality, minutes, NetworkApi.Pace(q.Pace), q.HubTypes, Ids(q.HubIds, "hub_ids"), by, threshold)
+        var request = new CoverageRequest(municipality, minutes, Parse.Pace(q.Pace), q.HubTypes, Parse.Ids(q.HubIds, "hub_ids"), by, threshold)
         {
             Moves = Moves(q.Move),
             Additions = Additions(q.Add),
-            Closed = Ids(q.Close, "close") ?? [],
+            Closed = Parse.Ids(q.Close, "close") ?? [],
         };
         if (request.Moves.Count + request.Additions.Count + request.Closed.Count > MaxWhatIf)
         {
@@ -152,26 +148,6 @@ public static class CoverageApi
         "all" => true,
         _ => throw FukushiMapProblemException.BadRequest("invalid-columns", "columns は base か all です。"),
     };
-
-    private static List<int>? Ids(string? text, string name)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        var ids = new List<int>();
-        foreach (var p in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
-            {
-                throw FukushiMapProblemException.BadRequest("invalid-hub-ids", $"{name} は整数をカンマで区切って指定してください（「{p}」）。");
-            }
-            ids.Add(id);
-        }
-        return ids.Count > NetworkApi.MaxHubs
-            ? throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {NetworkApi.MaxHubs} か所までです。")
-            : ids;
-    }
 
     private static List<HubMove> Moves(string? text)
     {

@@ -1,3 +1,5 @@
+using FukushiMap.Core.Geodesy;
+using FukushiMap.Analysis.Parameters;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -70,7 +72,7 @@ public static class HubAdminApi
 
     internal static async Task<Ok<List<ManagedHub>>> ListAsync(string? municipality, FukushiMapDbContext db, CancellationToken ct)
     {
-        var code = Network.NetworkApi.MunicipalityCode(municipality);
+        var code = Parse.Municipality(municipality);
         var hubs = await db.Hubs.AsNoTracking().Include(h => h.HubType).Where(h => h.MunicipalityCode == code).OrderBy(h => h.Id).ToListAsync(ct);
         var versions = (await db.Database.SqlQuery<HubVersion>($"SELECT id AS \"Id\", xmin::text::bigint AS \"Xmin\" FROM hubs WHERE municipality_code = {code}").ToListAsync(ct))
             .ToDictionary(v => v.Id, v => $"\"{v.Xmin}\"");
@@ -87,7 +89,7 @@ public static class HubAdminApi
     internal static async Task<Results<Created<ManagedHub>, ProblemHttpResult>> CreateAsync(HubInput input, WelfareCaller caller,
         FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
-        var code = Network.NetworkApi.MunicipalityCode(input.MunicipalityCode);
+        var code = Parse.Municipality(input.MunicipalityCode);
         if (!await db.Municipalities.AnyAsync(m => m.Code == code, ct))
         {
             return Problem(404, "not-found", $"市区町村 {code} はありません。");
@@ -290,7 +292,7 @@ public static class HubAdminApi
         {
             var lon = input.Lon ?? hub.Location.X;
             var lat = input.Lat ?? hub.Location.Y;
-            if (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < 122 or > 154 || lat is < 20 or > 46)
+            if (!double.IsFinite(lon) || !double.IsFinite(lat) || !JapanBounds.Contains(lon, lat))
             {
                 errors.Add("lon・lat は日本国内の経緯度で指定してください。");
             }
@@ -315,7 +317,7 @@ public static class HubAdminApi
     internal static async Task<Results<Ok<List<GeocodeMatch>>, ProblemHttpResult>> GeocodeAsync(string? q, string? municipality, FukushiMapDbContext db,
         CancellationToken ct)
     {
-        var code = Network.NetworkApi.MunicipalityCode(municipality);
+        var code = Parse.Municipality(municipality);
         if (string.IsNullOrWhiteSpace(q) || q.Length > 200)
         {
             return Problem(400, "invalid-address", "住所を 200 文字以内で入力してください。");

@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Parameters;
 using System.ComponentModel;
 using System.Globalization;
 using FukushiMap.Analysis;
@@ -16,12 +17,6 @@ namespace FukushiMap.Server.Network;
 /// <summary>Walking isochrones and the nearest hubs by walking time.</summary>
 public static class NetworkApi
 {
-    /// <summary>Server-side limits on what a client may ask.</summary>
-    public const int MaxBands = 6;
-    public const double MaxMinutes = 60;
-    public const int MaxHubs = 500;
-    public const int MaxNearest = 20;
-
     /// <summary>Route vertices closer than this to the simplified line are dropped (metres; invisible at street zoom).</summary>
     public const double RouteToleranceMetres = 0.5;
 
@@ -49,9 +44,9 @@ public static class NetworkApi
     internal static async Task<Ok<IsochroneCollection>> GetIsochronesAsync([AsParameters] IsochroneQuery query, HubCatalogue hubCatalogue,
         NetworkCatalog catalog, HeavyAnalysisGate gate, CancellationToken ct)
     {
-        var municipality = MunicipalityCode(query.Municipality);
-        var minutes = ParseMinutes(query.Minutes);
-        var pace = Pace(query.Pace);
+        var municipality = Parse.Municipality(query.Municipality);
+        var minutes = Parse.MinutesList(query.Minutes);
+        var pace = Parse.Pace(query.Pace);
         var grouping = query.Grouping switch
         {
             null or "" or "dissolved" => IsochroneGrouping.Dissolved,
@@ -65,10 +60,10 @@ public static class NetworkApi
             throw FukushiMapProblemException.BadRequest("invalid-walk-off", "walk_off は 0〜200 m で指定してください。");
         }
         var city = await RequireNetworkAsync(catalog, municipality, ct);
-        var hubs = await HubSources.LoadAsync(hubCatalogue, municipality, query.HubTypes, ParseIds(query.HubIds), ct);
-        if (hubs.Count > MaxHubs)
+        var hubs = await HubSources.LoadAsync(hubCatalogue, municipality, query.HubTypes, Parse.Ids(query.HubIds), ct);
+        if (hubs.Count > Limits.MaxHubs)
         {
-            throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {MaxHubs} か所までです。");
+            throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {Limits.MaxHubs} か所までです。");
         }
         var (onNetwork, offNetwork) = HubSources.Snap(city, hubs);
         // Per-hub areas search once per hub; the other groupings search all hubs together once.
@@ -109,23 +104,15 @@ public static class NetworkApi
     internal static async Task<Ok<List<NearestHub>>> GetNearestHubsAsync([AsParameters] NearestQuery query, NearestHubsIndex index,
         NetworkCatalog catalog, TimeProvider clock, CancellationToken ct)
     {
-        if (query.Lat is not { } lat || query.Lon is not { } lon || !double.IsFinite(lat) || !double.IsFinite(lon)
-            || lat is < -90 or > 90 || lon is < -180 or > 180)
-        {
-            throw FukushiMapProblemException.BadRequest("invalid-point", "lat（緯度）と lon（経度）を数値で指定してください。");
-        }
-        var pace = Pace(query.Pace);
+        var (lon, lat) = Parse.Point(query.Lon, query.Lat);
+        var pace = Parse.Pace(query.Pace);
         var limit = query.Limit ?? 5;
-        if (limit is < 1 or > MaxNearest)
+        if (limit is < 1 or > Limits.MaxNearest)
         {
-            throw FukushiMapProblemException.BadRequest("invalid-limit", $"limit は 1〜{MaxNearest} で指定してください。");
+            throw FukushiMapProblemException.BadRequest("invalid-limit", $"limit は 1〜{Limits.MaxNearest} で指定してください。");
         }
-        var maxMinutes = query.MaxMinutes ?? 60;
-        if (!double.IsFinite(maxMinutes) || maxMinutes <= 0 || maxMinutes > 120)
-        {
-            throw FukushiMapProblemException.BadRequest("invalid-minutes", "max_minutes は 1〜120 分で指定してください。");
-        }
-        var municipality = query.Municipality is { Length: > 0 } m ? MunicipalityCode(m) : await index.MunicipalityAtAsync(lon, lat, ct);
+        var maxMinutes = Parse.Minutes(query.MaxMinutes, fallback: 60, max: Limits.MaxNearestMinutes, name: "max_minutes");
+        var municipality = query.Municipality is { Length: > 0 } m ? Parse.Municipality(m) : await index.MunicipalityAtAsync(lon, lat, ct);
         var city = await RequireNetworkAsync(catalog, municipality, ct);
         var from = city.Snap(lon, lat);
         if (!from.IsOnNetwork)
@@ -135,7 +122,7 @@ public static class NetworkApi
         }
         var snapshot = await index.HubsAsync(municipality, city, ct);
         var localTime = HubFactsView.TokyoTime(clock.GetUtcNow());
-        var selected = snapshot.Select(query.HubTypes, ParseIds(query.HubIds), ParseWords(query.Functions), ParseWords(query.Targets),
+        var selected = snapshot.Select(query.HubTypes, Parse.Ids(query.HubIds), Parse.Words(query.Functions), Parse.Words(query.Targets),
             query.OpenNow == true, localTime);
         if (selected.Count == 0)
         {
@@ -162,9 +149,6 @@ public static class NetworkApi
         return TypedResults.Ok(list);
     }
 
-    private static List<string> ParseWords(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? [] : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(20)];
-
     /// <summary>Tolerance (m) to which isochrone outlines are straightened for the map: within the walk-off convention's own roughness.</summary>
     public const double DisplaySimplifyMetres = 3;
 
@@ -174,65 +158,6 @@ public static class NetworkApi
     /// </summary>
     private static Geometry ForDisplay(Geometry plane) =>
         NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(plane, DisplaySimplifyMetres);
-
-    internal static string MunicipalityCode(string? code)
-    {
-        code = string.IsNullOrEmpty(code) ? "35202" : code;
-        if (code.Length != 5 || !code.All(char.IsAsciiDigit))
-        {
-            throw FukushiMapProblemException.BadRequest("invalid-municipality", $"市区町村コードは5桁の数字です（「{code}」）。");
-        }
-        return code;
-    }
-
-    internal static WalkingPace Pace(double? pace)
-    {
-        var p = pace ?? 80;
-        if (!double.IsFinite(p) || p is < 20 or > 150)
-        {
-            throw FukushiMapProblemException.BadRequest("invalid-pace", "pace（歩く速さ）は 20〜150 m/分 で指定してください（ふつう 80、ゆっくり 60、休み休み 48）。");
-        }
-        return new WalkingPace(p);
-    }
-
-    private static List<double> ParseMinutes(string? text)
-    {
-        var parts = (string.IsNullOrWhiteSpace(text) ? "10" : text).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var list = new List<double>();
-        foreach (var p in parts)
-        {
-            if (!double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) || !double.IsFinite(m) || m <= 0 || m > MaxMinutes)
-            {
-                throw FukushiMapProblemException.BadRequest("invalid-minutes", $"minutes は 0 より大きく {MaxMinutes:N0} 分以下の数をカンマで区切って指定してください（「{p}」）。");
-            }
-            list.Add(m);
-        }
-        if (list.Count > MaxBands)
-        {
-            throw FukushiMapProblemException.BadRequest("invalid-minutes", $"minutes は {MaxBands} 個までです。");
-        }
-        return list.Distinct().Order().ToList();
-    }
-
-    private static List<int>? ParseIds(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        var ids = new List<int>();
-        foreach (var p in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
-            {
-                throw FukushiMapProblemException.BadRequest("invalid-hub-ids", $"hub_ids は整数をカンマで区切って指定してください（「{p}」）。");
-            }
-            ids.Add(id);
-        }
-        return ids.Count > MaxHubs
-            ? throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {MaxHubs} か所までです。")
-            : ids;
-    }
 
     private static async Task<CityNetwork> RequireNetworkAsync(NetworkCatalog catalog, string municipality, CancellationToken ct) =>
         await catalog.GetAsync(municipality, ct)

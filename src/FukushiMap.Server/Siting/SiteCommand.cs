@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Parameters;
 using FukushiMap.Analysis;
 using System.Diagnostics;
 using System.Globalization;
@@ -186,7 +187,7 @@ public static class SiteCommand
         if (add != Math.Floor(add)) throw new CliException("--add は整数で指定してください。");
         return new SitingParameters
         {
-            Municipality = NetworkApi.MunicipalityCode(args.Get("municipality") ?? throw new CliException("--municipality を指定してください（例: 35202）。")),
+            Municipality = Parse.Municipality(args.Get("municipality") ?? throw new CliException("--municipality を指定してください（例: 35202）。")),
             Model = SitingParameters.ParseModel(args.Get("model")),
             Solver = Solver(args),
             Add = (int)Math.Clamp(add, -1, 1_000_000),

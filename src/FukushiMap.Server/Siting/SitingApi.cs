@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Parameters;
 using System.ComponentModel;
 using System.Security.Claims;
 using System.Text;
@@ -118,7 +119,7 @@ public static class SitingApi
     internal static async Task<Ok<List<ScenarioSummary>>> ListScenariosAsync(
         [Description("市区町村コード（5桁）")] string? municipality, FukushiMapDbContext db, CancellationToken ct)
     {
-        var code = NetworkApi.MunicipalityCode(municipality);
+        var code = FukushiMap.Analysis.Parameters.Parse.Municipality(municipality);
         var rows = await db.SitingScenarios.AsNoTracking().Where(s => s.MunicipalityCode == code).OrderByDescending(s => s.CreatedAt)
             .ThenByDescending(s => s.Id).Take(500).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(Summary).ToList());
@@ -224,7 +225,7 @@ public static class SitingApi
         var exclusions = b.Exclusions is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } x ? SitingGeoJson.ReadExclusions(x.GetRawText()) : [];
         return new SitingParameters
         {
-            Municipality = NetworkApi.MunicipalityCode(b.Municipality),
+            Municipality = FukushiMap.Analysis.Parameters.Parse.Municipality(b.Municipality),
             Model = SitingParameters.ParseModel(b.Model),
             Solver = (b.Solver ?? "greedy").Trim().ToLowerInvariant(),
             Add = b.Add ?? 6,

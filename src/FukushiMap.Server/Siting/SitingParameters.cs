@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Parameters;
 using System.Globalization;
 using FukushiMap.Core.Network;
 using FukushiMap.Core.Siting;
@@ -16,7 +17,6 @@ public sealed record UserCandidate(double Lon, double Lat, string? Name);
 /// </summary>
 public sealed record SitingParameters
 {
-    public const double MaxMinutes = 60;
     public const int MaxAdd = 50;
     public const int MaxUserCandidates = 2000;
     public const int MaxExclusions = 200;
@@ -70,7 +70,7 @@ public sealed record SitingParameters
     public double EffectiveOlderWeight => Model == SitingModel.Lscp ? 0 : OlderWeight;
 
     /// <summary>Metres searched from every facility: the cover budget, or for p-median its own bound.</summary>
-    public double BoundMetres => Model == SitingModel.PMedian ? Pace.MinutesToMetres(PMedianMaxMinutes ?? Math.Min(2 * Minutes, MaxMinutes)) : WalkMetres;
+    public double BoundMetres => Model == SitingModel.PMedian ? Pace.MinutesToMetres(PMedianMaxMinutes ?? Math.Min(2 * Minutes, Limits.MaxMinutes)) : WalkMetres;
 
     public SitingRequest ToRequest() => new()
     {
@@ -85,8 +85,8 @@ public sealed record SitingParameters
     public SitingParameters Validate()
     {
         static FukushiMapProblemException Bad(string type, string detail) => FukushiMapProblemException.BadRequest(type, detail);
-        if (!double.IsFinite(Minutes) || Minutes <= 0 || Minutes > MaxMinutes)
-            throw Bad("invalid-minutes", $"minutes は 0 より大きく {MaxMinutes:N0} 分以下で指定してください。");
+        if (!double.IsFinite(Minutes) || Minutes <= 0 || Minutes > Limits.MaxMinutes)
+            throw Bad("invalid-minutes", $"minutes は 0 より大きく {Limits.MaxMinutes:N0} 分以下で指定してください。");
         if (Add < 0 || Add > MaxAdd)
             throw Bad("invalid-add", $"add（加える拠点の数）は 0〜{MaxAdd} で指定してください。");
         if (Model != SitingModel.Lscp && Add < 1)
@@ -111,8 +111,8 @@ public sealed record SitingParameters
             throw Bad("capacity-needs-exact", "capacity（拠点 1 か所あたりの住民の上限）は solver=exact のときだけ使えます。");
         if (!double.IsFinite(OlderWeight) || OlderWeight < 0 || OlderWeight > 10)
             throw Bad("invalid-older-weight", "older_weight（65歳以上の人の重み）は 0〜10 で指定してください。");
-        if (PMedianMaxMinutes is { } m && (!double.IsFinite(m) || m < Minutes || m > MaxMinutes))
-            throw Bad("invalid-max-minutes", $"max_minutes（p-median で数える最長の歩く時間）は minutes 以上 {MaxMinutes:N0} 分以下です。");
+        if (PMedianMaxMinutes is { } m && (!double.IsFinite(m) || m < Minutes || m > Limits.MaxMinutes))
+            throw Bad("invalid-max-minutes", $"max_minutes（p-median で数える最長の歩く時間）は minutes 以上 {Limits.MaxMinutes:N0} 分以下です。");
         if (TimeLimit <= TimeSpan.Zero || TimeLimit > MaxTimeLimit)
             throw Bad("invalid-time-limit", $"time_limit は 1〜{MaxTimeLimit.TotalSeconds:N0} 秒です。");
         if (SpacingMetres == 0 && !Shelters && UserCandidates.Count == 0)
@@ -142,5 +142,5 @@ public sealed record SitingParameters
         $"{Municipality}|{BoundMetres:R}|{SpacingMetres:R}|{Shelters}|{EffectiveOlderWeight:R}|{string.Join(',', hubIds)}|" +
         $"{string.Join(';', UserCandidates.Select(c => $"{c.Lon:R},{c.Lat:R},{c.Name}"))}|{string.Join(';', Exclusions.Select(g => g.ToText()))}");
 
-    internal static WalkingPace ParsePace(double? pace) => NetworkApi.Pace(pace);
+    internal static WalkingPace ParsePace(double? pace) => Parse.Pace(pace);
 }

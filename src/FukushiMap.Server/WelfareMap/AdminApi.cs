@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Parameters;
 using System.Text.Json.Serialization;
 using FukushiMap.Data;
 using FukushiMap.Data.Welfare;
@@ -110,7 +111,7 @@ public static class AdminApi
 
     internal static async Task<Ok<List<DistrictRow>>> ListDistrictsAsync(string? municipality, FukushiMapDbContext db, CancellationToken ct)
     {
-        var code = Network.NetworkApi.MunicipalityCode(municipality);
+        var code = Parse.Municipality(municipality);
         var rows = await db.Districts.AsNoTracking().Where(d => d.MunicipalityCode == code).OrderBy(d => d.LayerId).ThenBy(d => d.Id)
             .Select(d => new DistrictRow(d.Id, d.Name, d.Layer!.Key, d.Layer.Kind)).ToListAsync(ct);
         return TypedResults.Ok(rows);

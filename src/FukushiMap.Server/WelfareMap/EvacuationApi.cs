@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Parameters;
 using System.ComponentModel;
 using FukushiMap.Analysis.Hubs;
 using FukushiMap.Core.Network;
@@ -96,7 +97,7 @@ public static class EvacuationApi
         {
             return Problem(404, "not-found", "その区域は見つかりません。");
         }
-        var pace = NetworkApi.Pace(query.Pace ?? WalkingPace.Elderly.SpeedMetresPerMinute);
+        var pace = Parse.Pace(query.Pace ?? WalkingPace.Elderly.SpeedMetresPerMinute);
         var minutes = query.Minutes ?? 10;
         if (!double.IsFinite(minutes) || minutes is <= 0 or > 120)
         {
@@ -158,7 +159,7 @@ public static class EvacuationApi
         FukushiMapDbContext db, NetworkCatalog catalog, HubCatalogue hubCatalogue, WelfareAudit audit, IOptions<WelfareAuthOptions> options,
         CancellationToken ct)
     {
-        var municipality = NetworkApi.MunicipalityCode(query.Municipality);
+        var municipality = Parse.Municipality(query.Municipality);
         var minutes = query.Minutes ?? 10;
         var menuIndex = AggregateSuppression.MinutesMenu.ToList().IndexOf(minutes);
         if (menuIndex < 0)

@@ -1,3 +1,4 @@
+using FukushiMap.Core.Geodesy;
 using System.ComponentModel;
 using System.Globalization;
 using FukushiMap.Data;
@@ -354,7 +355,7 @@ public static partial class HouseholdsApi
         {
             var lon = input.Lon ?? h.Location.X;
             var lat = input.Lat ?? h.Location.Y;
-            if (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < 122 or > 154 || lat is < 20 or > 46)
+            if (!double.IsFinite(lon) || !double.IsFinite(lat) || !JapanBounds.Contains(lon, lat))
             {
                 errors.Add("lon・lat は日本国内の経緯度で指定してください。");
             }
@@ -509,7 +510,7 @@ public static partial class HouseholdsApi
         if (input.Lon is not null || input.Lat is not null || isNew)
         {
             if (input.Lon is not { } lon || input.Lat is not { } lat || !double.IsFinite(lon) || !double.IsFinite(lat)
-                || lon is < 122 or > 154 || lat is < 20 or > 46)
+                || !JapanBounds.Contains(lon, lat))
             {
                 errors.Add("lon・lat（位置）は日本国内の経緯度（経度 122〜154、緯度 20〜46）で両方指定してください。");
             }

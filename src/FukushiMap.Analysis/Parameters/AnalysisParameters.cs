@@ -1,0 +1,122 @@
+using System.Globalization;
+using FukushiMap.Core;
+using FukushiMap.Core.Geodesy;
+using FukushiMap.Core.Network;
+
+namespace FukushiMap.Analysis.Parameters;
+
+/// <summary>The one table of limits on what an analysis may be asked (the web API and the command line alike).</summary>
+public static class Limits
+{
+    /// <summary>Longest walk (minutes) for coverage, isochrones, siting and evacuation.</summary>
+    public const double MaxMinutes = 60;
+
+    /// <summary>Longest walk (minutes) the finder searches from a person's point.</summary>
+    public const double MaxNearestMinutes = 120;
+
+    /// <summary>Hubs one analysis may take.</summary>
+    public const int MaxHubs = 500;
+
+    /// <summary>Hubs the finder lists at most.</summary>
+    public const int MaxNearest = 20;
+
+    /// <summary>Isochrone bands in one request.</summary>
+    public const int MaxBands = 6;
+
+    /// <summary>Walking pace (m/分): 80 ordinary, 60 slow, 48 with rests.</summary>
+    public const double MinPace = 20, MaxPace = 150, DefaultPace = 80;
+
+    /// <summary>The municipality when none is named (宇部市, the reference data).</summary>
+    public const string DefaultMunicipality = "35202";
+}
+
+/// <summary>
+/// Parameters that bind and check themselves in one place: each takes what a query string or an option gave (or null) and returns
+/// the value, or throws a <see cref="FukushiMapError"/> whose message names the parameter and the allowed range in Japanese.
+/// </summary>
+public static class Parse
+{
+    /// <summary>A 5-digit 市区町村コード (default <see cref="Limits.DefaultMunicipality"/>).</summary>
+    public static string Municipality(string? code)
+    {
+        code = string.IsNullOrEmpty(code) ? Limits.DefaultMunicipality : code;
+        return code.Length == 5 && code.All(char.IsAsciiDigit)
+            ? code
+            : throw FukushiMapError.Invalid("invalid-municipality", $"市区町村コードは5桁の数字です（「{code}」）。");
+    }
+
+    /// <summary>A walking pace in m/分 (default 80).</summary>
+    public static WalkingPace Pace(double? pace)
+    {
+        var p = pace ?? Limits.DefaultPace;
+        return double.IsFinite(p) && p is >= Limits.MinPace and <= Limits.MaxPace
+            ? new WalkingPace(p)
+            : throw FukushiMapError.Invalid("invalid-pace",
+                $"pace（歩く速さ）は {Limits.MinPace:0}〜{Limits.MaxPace:0} m/分 で指定してください（ふつう 80、ゆっくり 60、休み休み 48）。");
+    }
+
+    /// <summary>Minutes of walking, more than 0 and at most <paramref name="max"/>.</summary>
+    public static double Minutes(double? minutes, double fallback = 10, double max = Limits.MaxMinutes, string name = "minutes")
+    {
+        var m = minutes ?? fallback;
+        return double.IsFinite(m) && m > 0 && m <= max
+            ? m
+            : throw FukushiMapError.Invalid("invalid-minutes", $"{name} は 0 より大きく {max:N0} 分以下で指定してください。");
+    }
+
+    /// <summary>Comma-separated minutes (default 10), each checked, sorted, at most <see cref="Limits.MaxBands"/>.</summary>
+    public static List<double> MinutesList(string? text)
+    {
+        var list = new List<double>();
+        foreach (var p in Words(string.IsNullOrWhiteSpace(text) ? "10" : text, int.MaxValue))
+        {
+            if (!double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) || !double.IsFinite(m) || m <= 0 || m > Limits.MaxMinutes)
+            {
+                throw FukushiMapError.Invalid("invalid-minutes", $"minutes は 0 より大きく {Limits.MaxMinutes:N0} 分以下の数をカンマで区切って指定してください（「{p}」）。");
+            }
+            list.Add(m);
+        }
+        return list.Count > Limits.MaxBands
+            ? throw FukushiMapError.Invalid("invalid-minutes", $"minutes は {Limits.MaxBands} 個までです。")
+            : [.. list.Distinct().Order()];
+    }
+
+    /// <summary>Comma-separated hub ids (null when none), at most <see cref="Limits.MaxHubs"/>.</summary>
+    public static List<int>? Ids(string? text, string name = "hub_ids")
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        var ids = new List<int>();
+        foreach (var p in Words(text, int.MaxValue))
+        {
+            if (!int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
+            {
+                throw FukushiMapError.Invalid("invalid-hub-ids", $"{name} は整数をカンマで区切って指定してください（「{p}」）。");
+            }
+            ids.Add(id);
+        }
+        return ids.Count > Limits.MaxHubs ? throw TooManyHubs() : ids;
+    }
+
+    /// <summary>The error for more than <see cref="Limits.MaxHubs"/> hubs.</summary>
+    public static FukushiMapError TooManyHubs() => FukushiMapError.Invalid("too-many-hubs", $"一度に扱える拠点は {Limits.MaxHubs} か所までです。");
+
+    /// <summary>Comma-separated words (trimmed, empty ones dropped), at most <paramref name="max"/>.</summary>
+    public static List<string> Words(string? text, int max = 20) =>
+        string.IsNullOrWhiteSpace(text) ? [] : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(max)];
+
+    /// <summary>A lon/lat point given as numbers on the globe.</summary>
+    public static (double Lon, double Lat) Point(double? lon, double? lat) =>
+        lon is { } x && lat is { } y && double.IsFinite(x) && double.IsFinite(y) && x is >= -180 and <= 180 && y is >= -90 and <= 90
+            ? (x, y)
+            : throw FukushiMapError.Invalid("invalid-point", "lat（緯度）と lon（経度）を数値で指定してください。");
+
+    /// <summary>A lon/lat point in Japan (<see cref="JapanBounds"/>), e.g. a place a person marks on the map.</summary>
+    public static (double Lon, double Lat) PointInJapan(double lon, double lat, string what) =>
+        JapanBounds.Contains(lon, lat)
+            ? (lon, lat)
+            : throw FukushiMapError.Invalid("invalid-point",
+                $"{what}の位置（経度 {lon}, 緯度 {lat}）が日本の範囲（経度 {JapanBounds.MinLon:0}〜{JapanBounds.MaxLon:0}、緯度 {JapanBounds.MinLat:0}〜{JapanBounds.MaxLat:0}）の外です。");
+}
