@@ -11,41 +11,27 @@ using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Coverage;
 using FukushiMap.Data.Network;
-using FukushiMap.Server;
-using FukushiMap.Server.Commands;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-var cli = CliArgs.Parse(args);
-var code = cli.Get("municipality") ?? "35202";
-var minutes = cli.GetDouble("minutes") ?? 10;
-var pace = cli.GetDouble("pace") ?? 80;
-var by = cli.Get("by") ?? "units";
-var runs = (int)(cli.GetDouble("runs") ?? 30);
+string? Arg(string name) { var k = Array.IndexOf(args, "--" + name); return k >= 0 && k + 1 < args.Length ? args[k + 1] : null; }
+double? Number(string name) => Arg(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;
+var code = Arg("municipality") ?? "35202";
+var minutes = Number("minutes") ?? 10;
+var pace = Number("pace") ?? 80;
+var by = Arg("by") ?? "units";
+var runs = (int)(Number("runs") ?? 30);
 var connection = Environment.GetEnvironmentVariable("FUKUSHIMAP_DB")
     ?? throw new InvalidOperationException("FUKUSHIMAP_DB を設定してください。");
 var inv = CultureInfo.InvariantCulture;
 Console.WriteLine($"coverage bench: {code}, {minutes} min at {pace} m/min, by={by}, {runs} warm runs, {Environment.ProcessorCount} cores");
 
-// 1. The server as a planner meets it: first request after start, then warm requests.
-var app = FukushiMapApp.Create([], b =>
-{
-    b.Configuration["FukushiMap:ConnectionString"] = connection;
-    b.Configuration["FukushiMap:LoadReferenceData"] = "false";
-    b.Configuration["urls"] = "http://127.0.0.1:0";
-    b.Logging.ClearProviders();
-});
-// Start as ./fukushimap serve does (Program.cs): bring the database up to date, then listen.
-await app.PrepareDatabaseAsync(TextWriter.Null);
-await app.StartAsync();
-var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+// 1. The server as a planner meets it: its own process started as ./fukushimap serve starts it, first request, then warm requests.
+using var server = ServerProcess.Start(connection);
+var baseUrl = await server.ReadyAsync();
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
 var url = string.Create(inv, $"api/coverage?municipality={code}&minutes={minutes}&pace={pace}&by={by}&format=json");
 var clock = Stopwatch.StartNew();
-var coldOnly = cli.Has("network-first");
+var coldOnly = args.Contains("--network-first");
 double networkFirst = 0;
 if (coldOnly)
 {
@@ -73,7 +59,7 @@ for (var i = 0; i < Math.Max(3, runs / 5); i++)
     (await http.GetAsync(gapsUrl)).EnsureSuccessStatusCode();
     gaps.Add(clock.Elapsed.TotalMilliseconds);
 }
-await app.StopAsync();
+server.Stop();
 
 // 2. The same work in phases, without HTTP (fresh objects; the process is warm by now).
 await using var db = FukushiMapDb.CreateContext(connection);
@@ -122,7 +108,7 @@ static double Median(List<double> xs) { var s = xs.Order().ToList(); return s.Co
 static double P95(List<double> xs) { var s = xs.Order().ToList(); return s[(int)Math.Ceiling(0.95 * s.Count) - 1]; }
 Console.WriteLine(string.Create(inv, $"""
 
-    HTTP (in-process server, loopback)
+    HTTP (server process, loopback)
       {(coldOnly ? $"first GET /api/isochrones after start (loads the network): {networkFirst:F0} ms; then " : "")}first GET /api/coverage after start ({(coldOnly ? "" : "network load + ")}placement + analysis): {first:F0} ms   target ≤ 2000 ms   ratio {first / 2000:F2}
       warm GET /api/coverage (json, {inputs.Units.Length} districts):   median {Median(warm),8:F1} ms, p95 {P95(warm):F1} ms   target ≤ 50 ms   ratio {Median(warm) / 50:F2}
       warm GET /api/coverage/gaps (geojson):                 median {Median(gaps),8:F1} ms
@@ -135,3 +121,66 @@ Console.WriteLine(string.Create(inv, $"""
       analyze + summarise ({coverageHubs.Count} hubs, {budget:F0} m):  median {Median(core),8:F1} ms, p95 {P95(core):F1} ms
       gaps cut by 町丁 ({gapList.Count} polygons):                            {tGaps,8:F0} ms
     """));
+
+/// <summary>The built server binary (dotnet FukushiMap.Server.dll serve) on a free loopback port: the bench references no web project.</summary>
+sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _url;
+
+    private ServerProcess(Process process, string url) => (_process, _url) = (process, url);
+
+    public static ServerProcess Start(string connection)
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "FukushiMap.sln"))) root = Path.GetDirectoryName(root.TrimEnd('/'))!;
+        var dll = Path.Combine(root, "src", "FukushiMap.Server", "bin", "Release", "net10.0", "FukushiMap.Server.dll");
+        var url = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "serve", "--urls", url }) start.ArgumentList.Add(a);
+        start.Environment["FUKUSHIMAP_DB"] = connection;
+        start.Environment["FukushiMap__LoadReferenceData"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServerProcess(process, url);
+    }
+
+    /// <summary>Waits until the server answers its map page; returns its base address.</summary>
+    public async Task<string> ReadyAsync()
+    {
+        using var probe = new HttpClient();
+        for (var i = 0; i < 1200; i++)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"サーバーが終了しました（終了コード {_process.ExitCode}）。");
+            try
+            {
+                if ((await probe.GetAsync(_url + "/")).IsSuccessStatusCode) return _url;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("サーバーが 60 秒たっても応答しません。");
+    }
+
+    public void Stop()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _process.Dispose();
+    }
+}

@@ -10,9 +10,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using FukushiMap.Core.Siting;
 using FukushiMap.Data;
-using FukushiMap.Server.Coverage;
-using FukushiMap.Server.Network;
-using FukushiMap.Server.Siting;
+using FukushiMap.Analysis.Coverage;
+using FukushiMap.Analysis.Cities;
+using FukushiMap.Analysis.Siting;
 using FukushiMap.Siting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -123,11 +123,10 @@ async Task CityAsync()
             times.Add(sw.Elapsed.TotalSeconds);
         }
         times.Sort();
-        var report = SitingDocuments.State(run, before: true);
-        var after = SitingDocuments.State(run, before: false);
+        long coveredBefore = (long)Math.Round(run.Before.CoveredPeople), coveredAfter = (long)Math.Round(run.After.CoveredPeople);
         string build = run.InstanceCached ? "（再利用）" : $"{run.InstanceTime.TotalSeconds:F2}";
         Console.WriteLine($"| {SitingParameters.ModelName(model)}{(model == SitingModel.Lscp ? " 40%" : " K=6")} | 10 分・{pace} m/分 | {run.Candidates.Candidates.Count:N0} | {build} | " +
-            $"{instance.PairCount:N0} | {solver} | {times[times.Count / 2]:F3} | {report.Covered:N0} → {after.Covered:N0} | {solution.Objective:0.##} | " +
+            $"{instance.PairCount:N0} | {solver} | {times[times.Count / 2]:F3} | {coveredBefore:N0} → {coveredAfter:N0} | {solution.Objective:0.##} | " +
             $"{(solution.Gap is { } g ? g.ToString("P2", CultureInfo.InvariantCulture) : "―")} | {solution.Status} |");
     }
     Console.WriteLine();

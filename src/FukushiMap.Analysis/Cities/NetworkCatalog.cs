@@ -1,3 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using FukushiMap.Analysis.Parameters;
+using FukushiMap.Analysis.Coverage;
+using FukushiMap.Analysis.Hubs;
+using FukushiMap.Core;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Network;
@@ -6,7 +11,7 @@ using FukushiMap.Analysis.Versions;
 using FukushiMap.Data.Versions;
 using NetTopologySuite.Geometries;
 
-namespace FukushiMap.Server.Network;
+namespace FukushiMap.Analysis.Cities;
 
 /// <summary>A municipality's walking network, built once into the engine and shared read-only by every request.</summary>
 public sealed class CityNetwork(LoadedNetwork loaded)

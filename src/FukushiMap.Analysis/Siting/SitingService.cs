@@ -1,17 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using FukushiMap.Analysis.Versions;
+using FukushiMap.Analysis.Parameters;
+using FukushiMap.Analysis.Coverage;
+using FukushiMap.Analysis.Hubs;
+using FukushiMap.Analysis.Cities;
+using FukushiMap.Core;
 using System.Diagnostics;
 using FukushiMap.Core.Coverage;
 using FukushiMap.Core.Network;
 using FukushiMap.Core.Siting;
 using FukushiMap.Data;
 using FukushiMap.Data.Coverage;
-using FukushiMap.Server.Coverage;
-using FukushiMap.Server.Infrastructure;
-using FukushiMap.Server.Network;
 using FukushiMap.Siting;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 
-namespace FukushiMap.Server.Siting;
+namespace FukushiMap.Analysis.Siting;
 
 /// <summary>A candidate site as it takes part: where it stands and where that lands on the network.</summary>
 /// <param name="Site">The candidate (plane metres).</param>
@@ -110,7 +114,7 @@ public sealed class SitingService(CoverageService coverage)
     {
         p.Validate();
         var city = await coverage.GetCityAsync(p.Municipality, ct, progress)
-            ?? throw FukushiMapProblemException.NotFound("no-network",
+            ?? throw FukushiMapError.NotFound("no-network",
                 $"市区町村 {p.Municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
 
         var current = await CoverageAnalysis.RunAsync(db, coverage, Coverage(p, []), ct);
@@ -146,7 +150,7 @@ public sealed class SitingService(CoverageService coverage)
             }
             catch (SitingInstanceTooLargeException)
             {
-                throw FukushiMapProblemException.BadRequest("too-large",
+                throw FukushiMapError.Invalid("too-large",
                     $"候補地と人の組み合わせが {MaxPairs:N0} 通りを超えるため計算できません。道路の点の間隔（spacing）を広げるか、歩く時間" +
                     (p.Model == SitingModel.PMedian ? "（p-median は max_minutes）" : "") + "を短くしてください。");
             }
@@ -164,7 +168,7 @@ public sealed class SitingService(CoverageService coverage)
         instanceClock.Stop();
         if (candidates.Candidates.Count == 0)
         {
-            throw FukushiMapProblemException.BadRequest("no-candidates", "道路の近く（500 m 以内）で除外範囲の外にある候補地がありません。");
+            throw FukushiMapError.Invalid("no-candidates", "道路の近く（500 m 以内）で除外範囲の外にある候補地がありません。");
         }
         var instance = network.Instance;
         var request = p.ToRequest();
@@ -175,14 +179,14 @@ public sealed class SitingService(CoverageService coverage)
             double reachable = instance.TotalWeight / population;
             if (p.TargetShare > reachable + 1e-12)
             {
-                throw FukushiMapProblemException.BadRequest("target-out-of-reach",
+                throw FukushiMapError.Invalid("target-out-of-reach",
                     $"道路データのない人（{current.Summary.Total.NoNetwork:N0} 人）は数えられないため、届く人の割合は最大でも {Math.Floor(reachable * 1000) / 10:0.0} % です。target をそれ以下にしてください。");
             }
             request = request with { TargetShare = Math.Min(1, p.TargetShare * population / instance.TotalWeight) };
         }
         if (p.Model != SitingModel.Lscp && request.AddCount > instance.CandidateCount)
         {
-            throw FukushiMapProblemException.BadRequest("too-few-candidates",
+            throw FukushiMapError.Invalid("too-few-candidates",
                 $"候補地は {instance.CandidateCount:N0} か所しかありません（add = {p.Add}）。候補地を増やしてください。");
         }
 
@@ -213,11 +217,11 @@ public sealed class SitingService(CoverageService coverage)
         {
             return request.Capacity is null
                 ? LazyGreedy.Solve(instance, request, ct)
-                : throw FukushiMapProblemException.BadRequest("capacity-needs-exact", "capacity は solver=exact のときだけ使えます。");
+                : throw FukushiMapError.Invalid("capacity-needs-exact", "capacity は solver=exact のときだけ使えます。");
         }
         if (!await _exactGate.WaitAsync(TimeSpan.FromSeconds(2), ct))
         {
-            throw new FukushiMapProblemException(StatusCodes.Status503ServiceUnavailable, "solver-busy", "混み合っています",
+            throw new FukushiMapError(ErrorKind.Unavailable, "solver-busy",
                 "ほかの厳密な計算が実行中です。しばらくしてからもう一度試すか、solver=greedy を使ってください。");
         }
         try
@@ -227,7 +231,7 @@ public sealed class SitingService(CoverageService coverage)
         }
         catch (SitingTooLargeException e)
         {
-            throw FukushiMapProblemException.BadRequest("capacity-too-large",
+            throw FukushiMapError.Invalid("capacity-too-large",
                 $"受け入れの上限つきの計算では、人と候補地の組み合わせが {e.Assignments:N0} 通りになり、多すぎます（{e.Limit:N0} 通りまで）。" +
                 "候補地の一覧を指定するか、道路の点の間隔（spacing）を広げてください。");
         }

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using FukushiMap.Analysis.Parameters;
+using FukushiMap.Analysis.Cities;
+using FukushiMap.Core;
 using System.Collections.Concurrent;
 using FukushiMap.Analysis.Hubs;
 using FukushiMap.Analysis.Versions;
@@ -7,10 +11,9 @@ using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Coverage;
 using FukushiMap.Data.Versions;
-using FukushiMap.Server.Network;
 using NetTopologySuite.Geometries;
 
-namespace FukushiMap.Server.Coverage;
+namespace FukushiMap.Analysis.Coverage;
 
 /// <summary>
 /// A municipality's population placed on its walking network, prepared once and shared read-only by every analysis.

@@ -1,12 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using FukushiMap.Analysis.Versions;
+using FukushiMap.Analysis.Coverage;
+using FukushiMap.Analysis.Hubs;
+using FukushiMap.Analysis.Cities;
+using FukushiMap.Core;
 using FukushiMap.Analysis.Parameters;
 using System.Globalization;
 using FukushiMap.Core.Network;
 using FukushiMap.Core.Siting;
-using FukushiMap.Server.Infrastructure;
-using FukushiMap.Server.Network;
 using NetTopologySuite.Geometries;
 
-namespace FukushiMap.Server.Siting;
+namespace FukushiMap.Analysis.Siting;
 
 /// <summary>A place the user proposes as a candidate (lon/lat, JGD2011), with an optional label.</summary>
 public sealed record UserCandidate(double Lon, double Lat, string? Name);
@@ -84,7 +88,7 @@ public sealed record SitingParameters
     /// <summary>Throws problem details for anything out of range.</summary>
     public SitingParameters Validate()
     {
-        static FukushiMapProblemException Bad(string type, string detail) => FukushiMapProblemException.BadRequest(type, detail);
+        static FukushiMapError Bad(string type, string detail) => FukushiMapError.Invalid(type, detail);
         if (!double.IsFinite(Minutes) || Minutes <= 0 || Minutes > Limits.MaxMinutes)
             throw Bad("invalid-minutes", $"minutes は 0 より大きく {Limits.MaxMinutes:N0} 分以下で指定してください。");
         if (Add < 0 || Add > MaxAdd)
@@ -126,7 +130,7 @@ public sealed record SitingParameters
         "mclp" or "" => SitingModel.Mclp,
         "lscp" => SitingModel.Lscp,
         "pmedian" or "p-median" => SitingModel.PMedian,
-        _ => throw FukushiMapProblemException.BadRequest("invalid-model", "model は mclp・lscp・pmedian のどれかです。"),
+        _ => throw FukushiMapError.Invalid("invalid-model", "model は mclp・lscp・pmedian のどれかです。"),
     };
 
     /// <summary>The model's name in outputs.</summary>

@@ -1,7 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+using FukushiMap.Analysis.Versions;
+using FukushiMap.Analysis.Parameters;
+using FukushiMap.Analysis.Coverage;
+using FukushiMap.Analysis.Cities;
+using FukushiMap.Core;
 using FukushiMap.Core.Network;
 using FukushiMap.Analysis.Hubs;
 
-namespace FukushiMap.Server.Network;
+namespace FukushiMap.Analysis.Hubs;
 
 /// <summary>An open hub as a walking source.</summary>
 public sealed record HubSource(int Id, string Name, string TypeKey, string TypeName, string? Address, double Lon, double Lat);

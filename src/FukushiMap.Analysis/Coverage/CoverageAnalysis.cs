@@ -1,15 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using FukushiMap.Analysis.Versions;
+using FukushiMap.Analysis.Hubs;
+using FukushiMap.Analysis.Cities;
+using FukushiMap.Core;
 using FukushiMap.Analysis.Parameters;
 using System.Diagnostics;
 using FukushiMap.Core.Coverage;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Coverage;
-using FukushiMap.Server.Infrastructure;
-using FukushiMap.Server.Network;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 
-namespace FukushiMap.Server.Coverage;
+namespace FukushiMap.Analysis.Coverage;
 
 /// <summary>A what-if move of an existing hub to another place.</summary>
 public sealed record HubMove(int HubId, double Lon, double Lat);
@@ -84,13 +87,13 @@ public static class CoverageAnalysis
         CancellationToken ct, IProgress<string>? progress = null)
     {
         var city = await service.GetCityAsync(request.Municipality, ct, progress)
-            ?? throw FukushiMapProblemException.NotFound("no-network",
+            ?? throw FukushiMapError.NotFound("no-network",
                 $"市区町村 {request.Municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
         var layer = await service.GetLayerAsync(city, request.By, ct);
         if (layer is null)
         {
             var keys = (await CoverageInputLoader.LayersAsync(db, request.Municipality, ct)).Select(l => l.Key).Prepend(CoverageLayer.UnitsKey);
-            throw FukushiMapProblemException.BadRequest("unknown-district-layer",
+            throw FukushiMapError.Invalid("unknown-district-layer",
                 $"区域レイヤー「{request.By}」はありません。使えるのは {string.Join("・", keys)} です。");
         }
 
@@ -98,7 +101,7 @@ public static class CoverageAnalysis
         var hubs = ApplyWhatIf(city, sources, request);
         if (hubs.Count > Limits.MaxHubs)
         {
-            throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {Limits.MaxHubs} か所までです。");
+            throw FukushiMapError.Invalid("too-many-hubs", $"一度に扱える拠点は {Limits.MaxHubs} か所までです。");
         }
 
         var clock = Stopwatch.StartNew();
@@ -123,7 +126,7 @@ public static class CoverageAnalysis
         var unknown = request.Moves.Select(m => m.HubId).Concat(request.Closed).Where(id => !known.Contains(id)).Distinct().ToList();
         if (unknown.Count > 0)
         {
-            throw FukushiMapProblemException.BadRequest("unknown-hub",
+            throw FukushiMapError.Invalid("unknown-hub",
                 $"拠点 id {string.Join("、", unknown)} は選んだ拠点の中にありません。");
         }
         var moves = request.Moves.GroupBy(m => m.HubId).ToDictionary(g => g.Key, g => g.Last());
