@@ -1,3 +1,4 @@
+using FukushiMap.Data.Versions;
 using Microsoft.Extensions.DependencyInjection;
 using FukushiMap.Analysis.Versions;
 using FukushiMap.Analysis.Parameters;
@@ -95,13 +96,19 @@ public sealed class SitingRun
 /// questions are kept (a few), so changing only the number of sites, the model's target or the solver is fast.
 /// Exact solves run one at a time.
 /// </summary>
-public sealed class SitingService(CoverageService coverage)
+public sealed class SitingService(CoverageService coverage, DataVersions versions)
 {
     private const int CachedInstances = 4;
     // About 16 bytes a pair (both directions): 30 million pairs ≈ 500 MB at most.
     private const long CachedPairs = 30_000_000;
-    private readonly LinkedList<(string Key, CoverageCity City, NetworkSitingInstance Instance, CandidateSet Candidates)> _cache = new();
-    private readonly Lock _cacheLock = new();
+
+    /// <summary>What a siting instance is built from: the city (network, population) and the hubs and shelters it starts from.</summary>
+    private static readonly string[] InstanceTables =
+        [.. NetworkCatalog.Tables, DataTables.PopulationUnits, DataTables.Municipalities, DataTables.Hubs, DataTables.HubTypes, DataTables.Shelters];
+
+    private readonly VersionedCache<string, (NetworkSitingInstance Network, CandidateSet Candidates)> _instances =
+        new VersionedCache<string, (NetworkSitingInstance Network, CandidateSet Candidates)>(versions, CachedInstances, InstanceTables)
+            .WithWeight(i => i.Network.Instance.PairCount, CachedPairs);
     private readonly SemaphoreSlim _exactGate = new(1, 1);
     // Building distances takes a core and up to a few hundred MB for a few seconds: two at a time.
     private readonly SemaphoreSlim _buildGate = new(2, 2);
@@ -119,34 +126,22 @@ public sealed class SitingService(CoverageService coverage)
 
         var current = await CoverageAnalysis.RunAsync(db, coverage, Coverage(p, []), ct);
         var hubs = current.Hubs;
-        var key = p.InstanceKey(hubs.Select(h => h.Id ?? 0));
-        NetworkSitingInstance? network = null;
-        CandidateSet? candidates = null;
-        lock (_cacheLock)
-        {
-            for (var node = _cache.First; node is not null; node = node.Next)
-            {
-                if (node.Value.Key != key || !ReferenceEquals(node.Value.City, city)) continue;
-                (network, candidates) = (node.Value.Instance, node.Value.Candidates);
-                _cache.Remove(node);
-                _cache.AddFirst(node);
-                break;
-            }
-        }
         var instanceClock = Stopwatch.StartNew();
-        bool cached = network is not null;
-        if (network is null || candidates is null)
+        var built = false;
+        var (network, candidates) = await _instances.GetAsync(p.InstanceKey(hubs.Select(h => h.Id ?? 0)), async _ =>
         {
+            built = true;
             progress?.Report("候補地を集めています…");
-            candidates = await CandidatesAsync(db, city, p, ct);
+            var candidates = await CandidatesAsync(db, city, p, ct);
             progress?.Report($"候補地 {candidates.Candidates.Count:N0} か所から歩いて届く人を数えています…");
             int? olderBand = OlderBand(city);
             await _buildGate.WaitAsync(ct);
             try
             {
                 var (hubSnaps, candidateSnaps) = (hubs.Select(h => h.Snap).ToList(), candidates.Candidates.Select(c => c.Snap).ToList());
-                network = await Task.Run(() => NetworkSitingBuilder.Build(city.Graph, city.Placement, hubSnaps, candidateSnaps, p.BoundMetres,
+                var network = await Task.Run(() => NetworkSitingBuilder.Build(city.Graph, city.Placement, hubSnaps, candidateSnaps, p.BoundMetres,
                     olderBand, olderBand is null ? 0 : p.EffectiveOlderWeight, ct, MaxPairs), ct);
+                return (network, candidates);
             }
             catch (SitingInstanceTooLargeException)
             {
@@ -158,13 +153,8 @@ public sealed class SitingService(CoverageService coverage)
             {
                 _buildGate.Release();
             }
-            lock (_cacheLock)
-            {
-                _cache.AddFirst((key, city, network, candidates));
-                while (_cache.Count > CachedInstances || (_cache.Count > 1 && _cache.Sum(c => (long)c.Instance.Instance.PairCount) > CachedPairs))
-                    _cache.RemoveLast();
-            }
-        }
+        }, ct);
+        var cached = !built;
         instanceClock.Stop();
         if (candidates.Candidates.Count == 0)
         {

@@ -76,6 +76,11 @@ public sealed class VersionedCache<TKey, TValue> where TKey : notnull
             catch when (task.IsFaulted || task.IsCanceled)
             {
                 _entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry));
+                if (task.IsCanceled && !ct.IsCancellationRequested)
+                {
+                    // The request that started the build gave up; this one still wants the value.
+                    continue;
+                }
                 throw;
             }
         }
