@@ -8,9 +8,9 @@ internal static class EdgeGeometry
     /// <summary>
     /// Appends the part of <paramref name="edge"/> between fractions <paramref name="from"/> and <paramref name="to"/>
     /// to <paramref name="points"/>, walking from <paramref name="from"/> towards <paramref name="to"/> (either way
-    /// round). A point equal to the last one in the list is not repeated.
+    /// round). A point equal to the last one in the path is not repeated.
     /// </summary>
-    public static void AppendPiece(WalkingGraph graph, int edge, double from, double to, List<Coordinate> points)
+    public static void AppendPiece(WalkingGraph graph, int edge, double from, double to, PlanePath points)
     {
         from = Math.Clamp(from, 0, 1);
         to = Math.Clamp(to, 0, 1);
@@ -23,8 +23,8 @@ internal static class EdgeGeometry
         {
             var (ax, ay) = graph.EdgePoint(edge, 0);
             var (bx, by) = graph.EdgePoint(edge, n - 1);
-            points.Add(new Coordinate(ax + lo * (bx - ax), ay + lo * (by - ay)));
-            points.Add(new Coordinate(ax + hi * (bx - ax), ay + hi * (by - ay)));
+            points.AddRaw(ax + lo * (bx - ax), ay + lo * (by - ay));
+            points.AddRaw(ax + hi * (bx - ax), ay + hi * (by - ay));
         }
         else
         {
@@ -39,7 +39,7 @@ internal static class EdgeGeometry
                 if (!started && dLo <= next)
                 {
                     double t = length > 0 ? (dLo - along) / length : 0;
-                    points.Add(new Coordinate(px + t * (x - px), py + t * (y - py)));
+                    points.AddRaw(px + t * (x - px), py + t * (y - py));
                     started = true;
                 }
                 if (started)
@@ -47,25 +47,25 @@ internal static class EdgeGeometry
                     if (dHi <= next || i == n - 1)
                     {
                         double t = length > 0 ? Math.Min((dHi - along) / length, 1) : 1;
-                        points.Add(new Coordinate(px + t * (x - px), py + t * (y - py)));
+                        points.AddRaw(px + t * (x - px), py + t * (y - py));
                         break;
                     }
-                    points.Add(new Coordinate(x, y));
+                    points.AddRaw(x, y);
                 }
                 along = next; px = x; py = y;
             }
         }
-        if (backwards) points.Reverse(start, points.Count - start);
+        if (backwards) points.Reverse(start);
         // Drop a first point that repeats the previous piece's last point.
-        if (start > 0 && start < points.Count && points[start].Equals2D(points[start - 1])) points.RemoveAt(start);
+        points.DropRepeatAt(start);
     }
 
     /// <summary>The piece as a line string with at least two points (a zero-length piece repeats its point).</summary>
-    public static LineString Piece(GeometryFactory factory, WalkingGraph graph, int edge, double from, double to, List<Coordinate> scratch)
+    public static LineString Piece(GeometryFactory factory, WalkingGraph graph, int edge, double from, double to, PlanePath scratch)
     {
         scratch.Clear();
         AppendPiece(graph, edge, from, to, scratch);
-        if (scratch.Count == 1) scratch.Add(scratch[0].Copy());
-        return factory.CreateLineString(scratch.ToArray());
+        if (scratch.Count == 1) scratch.AddRaw(scratch.X(0), scratch.Y(0));
+        return factory.CreateLineString(scratch.ToCoordinates());
     }
 }

@@ -183,7 +183,7 @@ public sealed class IsochroneBuilder
     {
         var g = _graph;
         var buckets = new Dictionary<int, List<LineString>>();
-        var scratch = new List<Coordinate>();
+        var scratch = new PlanePath(32);
         void Add(int label, LineString line)
         {
             int key = partition ? label : -1;

@@ -4,7 +4,7 @@ namespace FukushiMap.Core.Network;
 /// Called when the search settles a node (its metres are final). Return true to stop the search early.
 /// </summary>
 /// <param name="node">The settled node.</param>
-/// <param name="metres">Its exact cost in metre-equivalents from the nearest source.</param>
+/// <param name="metres">Its exact cost in metre-equivalents from the nearest source (to it, in a backward search).</param>
 /// <param name="sourceIndex">Index (into the origins) of that nearest source.</param>
 public delegate bool NodeSettledCallback(int node, float metres, int sourceIndex);
 
@@ -12,6 +12,11 @@ public delegate bool NodeSettledCallback(int node, float metres, int sourceIndex
 /// Exact multi-source Dijkstra over a <see cref="WalkingGraph"/>, bounded by a cost in metres.
 /// After <see cref="Run"/>, every node within the bound knows the metres to its nearest source and which source that
 /// is: the same minimum a separate Dijkstra per source would give. Ties go to the lower source index.
+/// <para>
+/// A <see cref="SearchDirection.Backward"/> search walks every arc against its direction (the graph's arriving arcs,
+/// <see cref="WalkingGraph.FirstArcInto"/>): each node then knows the metres of the walk from it to its nearest source, as
+/// one-way streets allow — what a table of walks towards fixed hubs needs.
+/// </para>
 /// <para>
 /// One object per run at a time (not thread-safe); reuse it for further runs on the same graph: per-node state is
 /// reset in O(1) with a generation stamp, so a small search on a large graph costs only what it touches.
@@ -22,6 +27,7 @@ public sealed class MultiSourceDijkstra
     private const int CancellationCheckInterval = 4096;
 
     private readonly WalkingGraph _graph;
+    private readonly ReverseArcs? _reverse; // set for a backward search
     // Per-node state in one array of 16-byte structs: a relaxation touches one cache line, not five.
     private readonly NodeState[] _state;
     // Generation stamp of the current run: NodeState.Stamp == _stamp means labelled, _stamp + 1 settled; anything else
@@ -45,16 +51,26 @@ public sealed class MultiSourceDijkstra
     private int _originCount;
     private readonly Dictionary<int, List<int>> _originsByEdge = new();
 
-    /// <summary>Allocates per-node state for <paramref name="graph"/> (16 bytes per node).</summary>
-    public MultiSourceDijkstra(WalkingGraph graph)
+    /// <summary>
+    /// Allocates per-node state for <paramref name="graph"/> (16 bytes per node); a backward search also has the graph build its
+    /// arriving arcs, once per graph.
+    /// </summary>
+    public MultiSourceDijkstra(WalkingGraph graph, SearchDirection direction = SearchDirection.Forward)
     {
         _graph = graph ?? throw new ArgumentNullException(nameof(graph));
+        if (direction is not (SearchDirection.Forward or SearchDirection.Backward))
+            throw new ArgumentOutOfRangeException(nameof(direction), direction, null);
+        Direction = direction;
+        _reverse = direction == SearchDirection.Backward ? graph.ReverseArcs : null;
         int n = graph.NodeCount;
         _state = new NodeState[n];
     }
 
     /// <summary>The graph searched.</summary>
     public WalkingGraph Graph => _graph;
+
+    /// <summary>Forward (metres from the sources) or backward (metres to them).</summary>
+    public SearchDirection Direction { get; }
 
     /// <summary>The bound of the last run, in metres.</summary>
     public float MaxMetres { get; private set; }
@@ -104,7 +120,7 @@ public sealed class MultiSourceDijkstra
             {
                 int e = o.Edge;
                 if ((uint)e >= (uint)g.EdgeCount) throw new ArgumentOutOfRangeException(nameof(origins), $"Origin {i}: edge {e} is not in the graph.");
-                float forward = g.EdgeForward[e], reverse = g.EdgeReverse[e];
+                var (forward, reverse) = EdgeCosts(e);
                 if (!float.IsPositiveInfinity(forward))
                     Label(g.EdgeTargets[e], (float)(o.InitialMetres + forward * (1 - o.Fraction)), i, -1);
                 if (!float.IsPositiveInfinity(reverse))
@@ -112,9 +128,10 @@ public sealed class MultiSourceDijkstra
             }
         }
 
-        var firstArcs = g.FirstArcs;
-        var arcTargets = g.ArcTargets;
-        var arcCosts = g.ArcCosts;
+        // Backward, the arcs into a node take the place of the arcs out of it (their tails as targets): the same loop.
+        var firstArcs = _reverse?.FirstArcs ?? g.FirstArcs;
+        var arcTargets = _reverse?.Sources ?? g.ArcTargets;
+        var arcCosts = _reverse?.Costs ?? g.ArcCosts;
         // The hot loop works on locals: the JIT keeps them in registers and drops repeated field loads.
         var state = _state;
         float max = MaxMetres;
@@ -164,8 +181,17 @@ public sealed class MultiSourceDijkstra
     /// <summary>Index of the nearest source of <paramref name="node"/>, or -1 when not reached within the bound.</summary>
     public int NearestSource(int node) => IsReached(node) ? _state[node].Source : -1;
 
-    /// <summary>Arc by which <paramref name="node"/> was reached, or -1 when it is a start node or unreached.</summary>
-    public int PredecessorArc(int node) => IsReached(node) ? _state[node].PredecessorArc : -1;
+    /// <summary>
+    /// The graph's arc by which the search reached <paramref name="node"/>, or -1 when it is a start node or unreached:
+    /// forward, the arc arriving at the node from its nearest source's side; backward, the arc leaving it towards its nearest
+    /// source (the next step of the walk to it).
+    /// </summary>
+    public int PredecessorArc(int node)
+    {
+        if (!IsReached(node)) return -1;
+        int arc = _state[node].PredecessorArc;
+        return arc >= 0 && _reverse is not null ? _reverse.Arcs[arc] : arc;
+    }
 
     /// <summary>Copies metres (+∞ when unreached) and nearest source (-1 when unreached) of every node.</summary>
     public void CopyTo(Span<float> metres, Span<int> nearestSources)
@@ -186,6 +212,7 @@ public sealed class MultiSourceDijkstra
     /// Metres from the nearest source to a snapped target (snap distance included), and that source's index:
     /// the best of arriving via either end of the target's edge, or walking along the edge directly from a source
     /// snapped onto the same edge. +∞ and -1 when not reachable within the bound or the target is off-network.
+    /// In a backward search, the metres of the walk from the target to its nearest source.
     /// </summary>
     public float MetresTo(NetworkSnap target, out int sourceIndex)
     {
@@ -196,7 +223,7 @@ public sealed class MultiSourceDijkstra
         var g = _graph;
         int e = target.EdgeIndex;
         double f = target.Fraction;
-        float forward = g.EdgeForward[e], reverse = g.EdgeReverse[e];
+        var (forward, reverse) = EdgeCosts(e);
         int s = g.EdgeSources[e], t = g.EdgeTargets[e];
         if (!float.IsPositiveInfinity(forward) && IsReached(s))
             Consider((float)(_state[s].Metres + forward * f), _state[s].Source);
@@ -229,6 +256,14 @@ public sealed class MultiSourceDijkstra
         _originsByEdge.TryGetValue(edge, out var list) ? list : Array.Empty<int>();
 
     internal float RawMetres(int node) => _state[node].Metres;
+
+    /// <summary>
+    /// The costs of walking an edge from source to target and back, as the search sees them: swapped in a backward search,
+    /// where walking out along an edge stands for walking in along it. Every rule about starting or ending part-way along an
+    /// edge then reads the same both ways.
+    /// </summary>
+    private (float Forward, float Reverse) EdgeCosts(int edge) =>
+        _reverse is null ? (_graph.EdgeForward[edge], _graph.EdgeReverse[edge]) : (_graph.EdgeReverse[edge], _graph.EdgeForward[edge]);
 
     private void RememberOrigins(ReadOnlySpan<SearchOrigin> origins)
     {

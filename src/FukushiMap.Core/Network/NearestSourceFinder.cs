@@ -118,8 +118,9 @@ public sealed class NearestSourceFinder
     private Coordinate[] BuildPath(MultiSourceDijkstra search, NetworkSnap from, NetworkSnap to, Candidate c)
     {
         var g = _graph;
-        var points = new List<Coordinate> { from.Query.Copy() };
-        Add(from.Point!.Copy());
+        var points = new PlanePath(32);
+        points.Add(from.Query.X, from.Query.Y);
+        points.Add(from.Point!.X, from.Point.Y);
         if (c.ViaNode < 0)
         {
             EdgeGeometry.AppendPiece(g, from.EdgeIndex, from.Fraction, to.Fraction, points);
@@ -131,28 +132,21 @@ public sealed class NearestSourceFinder
             for (int arc = search.PredecessorArc(node); arc >= 0; arc = search.PredecessorArc(node))
             {
                 arcs.Add(arc);
-                // The arc's tail: an arc walking its edge backwards starts at the edge's target.
-                int e = g.ArcEdgeDirs[arc] >> 1;
-                node = (g.ArcEdgeDirs[arc] & 1) != 0 ? g.EdgeTargets[e] : g.EdgeSources[e];
+                node = g.ArcSource(arc);
             }
             arcs.Reverse();
             // node is now the start node: an end of the query point's edge.
             EdgeGeometry.AppendPiece(g, from.EdgeIndex, from.Fraction, node == g.EdgeSources[from.EdgeIndex] ? 0 : 1, points);
             foreach (int arc in arcs)
             {
-                bool reverse = (g.ArcEdgeDirs[arc] & 1) != 0;
-                EdgeGeometry.AppendPiece(g, g.ArcEdgeDirs[arc] >> 1, reverse ? 1 : 0, reverse ? 0 : 1, points);
+                bool reverse = g.ArcIsReverse(arc);
+                EdgeGeometry.AppendPiece(g, g.ArcEdge(arc), reverse ? 1 : 0, reverse ? 0 : 1, points);
             }
-            bool lastReverse = (g.ArcEdgeDirs[c.ViaArc] & 1) != 0;
+            bool lastReverse = g.ArcIsReverse(c.ViaArc);
             EdgeGeometry.AppendPiece(g, to.EdgeIndex, lastReverse ? 1 : 0, to.Fraction, points);
         }
-        Add(to.Point!.Copy());
-        Add(to.Query.Copy());
-        return points.ToArray();
-
-        void Add(Coordinate p)
-        {
-            if (!points[^1].Equals2D(p)) points.Add(p);
-        }
+        points.Add(to.Point!.X, to.Point.Y);
+        points.Add(to.Query.X, to.Query.Y);
+        return points.ToCoordinates();
     }
 }

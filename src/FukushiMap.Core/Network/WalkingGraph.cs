@@ -7,7 +7,9 @@ namespace FukushiMap.Core.Network;
 /// Nodes are numbered 0..<see cref="NodeCount"/>-1 and carry an external id (an OSM node id) and a position in
 /// plane metres (平面直角座標系; the caller transforms). Edges are numbered 0..<see cref="EdgeCount"/>-1 in input
 /// order, each with a geometry from its source node to its target node. Each walkable direction of an edge is an
-/// arc; the arcs leaving a node are contiguous (CSR): arcs <c>FirstArc(n)</c> .. <c>FirstArc(n+1)-1</c>.
+/// arc; the arcs leaving a node are contiguous (CSR): arcs <c>FirstArc(n)</c> .. <c>FirstArc(n+1)-1</c>. The same arcs
+/// grouped by the node they arrive at (the reverse-arc view, for backward searches) are built on first use:
+/// <c>ArcInto(FirstArcInto(n))</c> .. <c>ArcInto(FirstArcInto(n+1)-1)</c>.
 /// Costs are metre-equivalents (length, possibly with a <see cref="WalkingCostProfile"/> penalty).
 /// Built by <see cref="WalkingGraphBuilder"/>.
 /// </summary>
@@ -41,6 +43,9 @@ public sealed class WalkingGraph
     internal readonly int[] GeometryOffsets;     // EdgeCount + 1
     internal readonly double[] GeometryXs;
     internal readonly double[] GeometryYs;
+
+    // Reverse-arc view, built on first use.
+    private ReverseArcs? _reverseArcs;
 
     internal WalkingGraph(
         long[] nodeIds, double[] nodeXs, double[] nodeYs, long[] sortedIds, int[] sortedIdNodes,
@@ -101,6 +106,42 @@ public sealed class WalkingGraph
 
     /// <summary>True when the arc walks its edge from the edge's target to its source.</summary>
     public bool ArcIsReverse(int arc) => (ArcEdgeDirs[arc] & 1) != 0;
+
+    /// <summary>Node an arc leaves from.</summary>
+    public int ArcSource(int arc) => ArcIsReverse(arc) ? EdgeTargets[ArcEdge(arc)] : EdgeSources[ArcEdge(arc)];
+
+    /// <summary>
+    /// First position of the arcs arriving at <paramref name="node"/> (reverse-arc view); its arcs are
+    /// <c>ArcInto(FirstArcInto(node))</c> .. <c>ArcInto(FirstArcInto(node + 1) - 1)</c>.
+    /// </summary>
+    public int FirstArcInto(int node) => ReverseArcs.FirstArcs[node];
+
+    /// <summary>The arc at a position of the reverse-arc view (see <see cref="FirstArcInto"/>).</summary>
+    public int ArcInto(int position) => ReverseArcs.Arcs[position];
+
+    /// <summary>The arcs grouped by the node they arrive at: built once on first use (thread-safe), then shared read-only.</summary>
+    internal ReverseArcs ReverseArcs
+    {
+        get
+        {
+            var reverse = Volatile.Read(ref _reverseArcs);
+            if (reverse is null)
+            {
+                // Two threads may build it at once; one copy wins and the other is dropped.
+                Interlocked.CompareExchange(ref _reverseArcs, new ReverseArcs(this), null);
+                reverse = _reverseArcs!;
+            }
+            return reverse;
+        }
+    }
+
+    /// <summary>Envelope of the node positions, plane metres (a null envelope when there are no nodes).</summary>
+    public Envelope NodeExtent()
+    {
+        var extent = new Envelope();
+        for (int i = 0; i < NodeXs.Length; i++) extent.ExpandToInclude(NodeXs[i], NodeYs[i]);
+        return extent;
+    }
 
     /// <summary>Source node of an edge (its geometry starts here).</summary>
     public int EdgeSource(int edge) => EdgeSources[edge];
@@ -168,6 +209,9 @@ public sealed class WalkingGraph
         (long)NodeIds.Length * (8 + 8 + 8) + (long)_sortedIds.Length * (8 + 4) + (long)FirstArcs.Length * 4
         + (long)ArcTargets.Length * (4 + 4 + 4)
         + (long)EdgeSources.Length * (4 + 4 + 4 + 4 + 4 + 4 + 4 + 1);
+
+    /// <summary>Estimated bytes held by the reverse-arc view: 0 until a backward search has built it.</summary>
+    public long EstimatedReverseArcBytes => Volatile.Read(ref _reverseArcs)?.EstimatedBytes ?? 0;
 
     /// <summary>Estimated bytes held by edge geometry (interior points and offsets).</summary>
     public long EstimatedGeometryBytes => (long)GeometryOffsets.Length * 4 + (long)GeometryXs.Length * 16;

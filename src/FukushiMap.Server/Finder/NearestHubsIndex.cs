@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using FukushiMap.Analysis.Hubs;
 using FukushiMap.Analysis.Versions;
+using FukushiMap.Core.Geodesy;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Entities;
@@ -28,7 +29,7 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, DataVersions v
         new(versions, HubCatalogue.Capacity, [DataTables.Hubs, DataTables.HubTypes, .. NetworkCatalog.Tables]);
     private readonly ConditionalWeakTable<CityNetwork, CityFinderData> _cities = new();
 
-    /// <summary>Per network: arrivals for backward searches, the fast inverse projection, and hub tables kept across refreshes.</summary>
+    /// <summary>Per network: the fast inverse projection and hub tables kept across refreshes.</summary>
     public CityFinderData For(CityNetwork city) => _cities.GetValue(city, c => new CityFinderData(c));
 
     /// <summary>The municipality whose boundary holds the point (1 km tolerance for coastal outlines), else a problem naming what is covered.</summary>
@@ -112,8 +113,7 @@ public sealed class CityFinderData(CityNetwork city)
     /// <summary>Tables are kept while hubs × nodes stays under this (8 bytes each: 128 MB).</summary>
     public const long MaxTableEntries = 16_000_000;
 
-    private readonly Lazy<IncomingArcs> _incoming = new(() => new IncomingArcs(city.Graph));
-    private readonly Lazy<GridLonLat> _grid = new(() => new GridLonLat(city.Graph, city.Loaded.Projector));
+    private readonly Lazy<GridLonLat> _grid = new(() => new GridLonLat(city.Loaded.Projector, city.Graph.NodeExtent()));
     private readonly ConcurrentDictionary<(int Edge, double Fraction, double SnapMetres), HubDistanceTable> _tables = new();
 
     public GridLonLat Grid => _grid.Value;
@@ -125,7 +125,7 @@ public sealed class CityFinderData(CityNetwork city)
         {
             _tables.Clear();
         }
-        return _tables.GetOrAdd((snap.EdgeIndex, snap.Fraction, snap.SnapMetres), _ => HubDistanceTable.Build(city.Graph, _incoming.Value, snap));
+        return _tables.GetOrAdd((snap.EdgeIndex, snap.Fraction, snap.SnapMetres), _ => HubDistanceTable.Build(city.Graph, snap));
     }
 
     /// <summary>Whether tables for <paramref name="hubCount"/> hubs fit the budget.</summary>
@@ -170,18 +170,17 @@ public sealed class HubSnapshot
     {
         if (selected.All(h => h.Table is not null))
         {
-            var graph = City.Graph;
             var found = new List<(int Index, double Metres, int Via)>(selected.Count);
             for (var i = 0; i < selected.Count; i++)
             {
-                var metres = selected[i].Table!.MetresFrom(graph, from, out var via);
+                var metres = selected[i].Table!.MetresFrom(from, out var via);
                 if (metres <= maxMetres)
                 {
                     found.Add((i, metres, via));
                 }
             }
             return [.. found.OrderBy(f => f.Metres).ThenBy(f => f.Index).Take(limit)
-                .Select(f => new FoundHub(selected[f.Index], f.Metres, selected[f.Index].Table!.PathInto(graph, from, f.Via, new PlanePath())))];
+                .Select(f => new FoundHub(selected[f.Index], f.Metres, selected[f.Index].Table!.PathInto(from, f.Via, new PlanePath())))];
         }
         return [.. FinderFor(selected).Find(from, limit, maxMetres, ct).Select(f => new FoundHub(selected[f.SourceIndex], f.WalkMetres, PlanePath.From(f.Path)))];
     }

@@ -1,4 +1,5 @@
 using FukushiMap.Core.Directions;
+using FukushiMap.Core.Network;
 using FukushiMap.Data.Network;
 using NetTopologySuite.Geometries;
 

@@ -133,7 +133,7 @@ public static class NetworkApi
         {
             var hub = f.Hub.Hub;
             var facts = f.Hub.Facts;
-            var route = f.Path.Count >= 2 ? new RouteLine(snapshot.Data.Grid.ToLonLatFlat(f.Path, RouteToleranceMetres)) : null;
+            var route = f.Path.Count >= 2 ? new RouteLine(RouteSimplifier.ToLonLatFlat(f.Path, RouteToleranceMetres, snapshot.Data.Grid)) : null;
             return new NearestHub(hub.Id, hub.Name, f.Hub.TypeKey, f.Hub.TypeName, hub.Address,
                 Math.Round(pace.MetresToMinutes(f.Metres), 1), Math.Round(f.Metres), route, hub.Location.X, hub.Location.Y)
             {

@@ -15,56 +15,6 @@ using static FukushiMap.Server.Auth.AuthApi;
 
 namespace FukushiMap.Server.WelfareMap;
 
-/// <summary>
-/// Walking reach from a set of sources (shelters or hubs) over the city's walking network: one multi-source search,
-/// then each household is snapped and read off. Metres include the walk to and from the network.
-/// </summary>
-public sealed class WalkReach
-{
-    private readonly CityNetwork _city;
-    private readonly MultiSourceDijkstra _search;
-
-    private WalkReach(CityNetwork city, MultiSourceDijkstra search)
-    {
-        _city = city;
-        _search = search;
-    }
-
-    /// <summary>Searches from every source up to <paramref name="maxMetres"/>; sources off the network are skipped.</summary>
-    public static WalkReach From(CityNetwork city, IReadOnlyList<(double Lon, double Lat)> sources, double maxMetres, CancellationToken ct)
-    {
-        var origins = new List<SearchOrigin>();
-        var map = new List<int>();
-        for (var i = 0; i < sources.Count; i++)
-        {
-            var snap = city.Snap(sources[i].Lon, sources[i].Lat);
-            if (snap.IsOnNetwork)
-            {
-                var o = SearchOrigin.FromSnap(snap);
-                origins.Add(o);
-                map.Add(i);
-            }
-        }
-        var search = new MultiSourceDijkstra(city.Graph);
-        search.Run(origins.ToArray(), maxMetres, ct);
-        return new WalkReach(city, search) { SourceIndices = map };
-    }
-
-    private List<int> SourceIndices { get; init; } = [];
-
-    /// <summary>Metres to the nearest source and its index in the list given to <see cref="From"/>; null when off the network or beyond the bound.</summary>
-    public (double Metres, int Source)? Nearest(double lon, double lat)
-    {
-        var snap = _city.Snap(lon, lat);
-        if (!snap.IsOnNetwork)
-        {
-            return null;
-        }
-        var metres = _search.MetresTo(snap, out var source);
-        return float.IsPositiveInfinity(metres) || source < 0 ? null : (metres, SourceIndices[source]);
-    }
-}
-
 /// <summary>Evacuation (個別避難計画) and planner aggregates.</summary>
 public static class EvacuationApi
 {
@@ -114,7 +64,7 @@ public static class EvacuationApi
         var households = await HouseholdsApi.Visible(db, caller, includeInactive: false).AsNoTracking().Where(h => h.DistrictId == d)
             .OrderBy(h => h.Id).Select(h => new { h.Id, h.Label, h.Location.X, h.Location.Y }).ToListAsync(ct);
         // Search far enough to name the nearest shelter even for the far ones (2 h at the pace).
-        var reach = WalkReach.From(city, shelters.Select(s => (s.X, s.Y)).ToList(), pace.MinutesToMetres(120), ct);
+        var reach = WalkReach.From(city.Graph, [.. shelters.Select(s => city.Snap(s.X, s.Y))], pace.MinutesToMetres(120), ct);
         var rows = households.Select(h =>
         {
             var snap = city.Snap(h.X, h.Y);
@@ -122,7 +72,7 @@ public static class EvacuationApi
             {
                 return new EvacuationRow(h.Id, h.Label, h.X, h.Y, null, null, null, null, true, "歩ける道から離れています（ネットワークの範囲外）");
             }
-            var nearest = reach.Nearest(h.X, h.Y);
+            var nearest = reach.Nearest(snap);
             if (nearest is not { } n)
             {
                 return new EvacuationRow(h.Id, h.Label, h.X, h.Y, null, null, null, null, true, "2時間以内に歩いて行ける指定避難所がありません");
@@ -204,16 +154,16 @@ public static class EvacuationApi
         var pace = new WalkingPace(AggregateSuppression.PaceMetresPerMinute);
         // The whole menu is decided together, so every answer comes from the same published table.
         var bounds = AggregateSuppression.MinutesMenu.Select(m => pace.MinutesToMetres(m)).ToList();
-        var hubReach = WalkReach.From(city, hubs.Select(h => (h.Lon, h.Lat)).ToList(), bounds[^1], ct);
-        var shelterReach = WalkReach.From(city, shelters.Select(s => (s.X, s.Y)).ToList(), bounds[^1], ct);
+        var hubReach = WalkReach.From(city.Graph, [.. hubs.Select(h => city.Snap(h.Lon, h.Lat))], bounds[^1], ct);
+        var shelterReach = WalkReach.From(city.Graph, [.. shelters.Select(s => city.Snap(s.X, s.Y))], bounds[^1], ct);
         List<int> Beyond(IEnumerable<double> metres) { var all = metres.ToList(); return bounds.Select(b => all.Count(m => m > b)).ToList(); }
         var rows = districts.Select(x =>
         {
             var inside = households.Where(h => h.DistrictId == x.Id).ToList();
             var onNetwork = inside.Where(h => city.Snap(h.X, h.Y).IsOnNetwork).ToList();
             var published = AggregateSuppression.Decide(inside.Count, inside.Count - onNetwork.Count,
-                Beyond(onNetwork.Select(h => hubReach.Nearest(h.X, h.Y)?.Metres ?? double.PositiveInfinity)),
-                Beyond(onNetwork.Select(h => shelterReach.Nearest(h.X, h.Y)?.Metres ?? double.PositiveInfinity)));
+                Beyond(onNetwork.Select(h => hubReach.Nearest(city.Snap(h.X, h.Y))?.Metres ?? double.PositiveInfinity)),
+                Beyond(onNetwork.Select(h => shelterReach.Nearest(city.Snap(h.X, h.Y))?.Metres ?? double.PositiveInfinity)));
             return new AggregateRow(x.Id, x.Name, published.Households, published.BeyondHubs[menuIndex], published.BeyondShelters[menuIndex], published.OffNetwork);
         }).ToList();
         await audit.WriteAsync(caller, "aggregate", "household", [], null, "success", ct: ct);

@@ -6,12 +6,15 @@ namespace FukushiMap.Core.Tests.Network;
 public class MultiSourceDijkstraTests
 {
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    public void EveryNodeGetsTheSameMetresAsTheBestOfSeparateSearchesPerSource(int seed)
+    [InlineData(1, SearchDirection.Forward)]
+    [InlineData(2, SearchDirection.Forward)]
+    [InlineData(3, SearchDirection.Forward)]
+    [InlineData(4, SearchDirection.Forward)]
+    [InlineData(5, SearchDirection.Forward)]
+    [InlineData(1, SearchDirection.Backward)]
+    [InlineData(2, SearchDirection.Backward)]
+    [InlineData(3, SearchDirection.Backward)]
+    public void EveryNodeGetsTheSameMetresAsTheBestOfSeparateSearchesPerSource(int seed, SearchDirection direction)
     {
         var random = new Random(seed);
         var graph = RandomGraph(random, nodes: 120, edges: 260);
@@ -20,9 +23,11 @@ public class MultiSourceDijkstraTests
                 : SearchOrigin.OnEdge(random.Next(graph.EdgeCount), random.NextDouble(), random.NextDouble() * 50))
             .ToArray();
         const double maxMetres = 900;
-        var perSource = origins.Select(o => NaiveDijkstra.FromOrigin(graph, o)).ToArray();
+        // Backward, every node's metres are those of its walk to the sources.
+        var forward = direction == SearchDirection.Forward;
+        var perSource = origins.Select(o => forward ? NaiveDijkstra.FromOrigin(graph, o) : NaiveDijkstra.ToOrigin(graph, o)).ToArray();
 
-        var search = new MultiSourceDijkstra(graph);
+        var search = new MultiSourceDijkstra(graph, direction);
         search.Run(origins, maxMetres);
 
         Assert.InRange(search.SettledNodes.Length, 20, graph.NodeCount - 1); // the bound both reaches and cuts
@@ -37,6 +42,16 @@ public class MultiSourceDijkstraTests
             }
             Assert.Equal(best, search.Metres(v));
             Assert.Equal(best, perSource[search.NearestSource(v)][v]);
+            // The chain of arcs leads to a start node, each step costing its arc (backward, the arcs are walked as they point).
+            int node = v, steps = 0;
+            for (int arc = search.PredecessorArc(node); arc >= 0; arc = search.PredecessorArc(node), steps++)
+            {
+                Assert.Equal(node, forward ? graph.ArcTarget(arc) : graph.ArcSource(arc));
+                int next = forward ? graph.ArcSource(arc) : graph.ArcTarget(arc);
+                Assert.Equal(search.Metres(node), search.Metres(next) + graph.ArcCostMetres(arc));
+                node = next;
+            }
+            Assert.InRange(steps, 0, graph.NodeCount);
         }
     }
 
@@ -198,6 +213,67 @@ public class MultiSourceDijkstraTests
 
         Assert.Equal([0, 0, 0, 1, 1], sources); // the tie at (2) goes to the lower source index
         Assert.Equal([0f, 100f, 200f, 100f, 0f], metres);
+    }
+
+    // Situation:
+    //   (1) ====100 m, one-way===> (2)
+    //     `------- 300 m ---------´
+    [Fact]
+    public void ABackwardSearchWalksAOneWayEdgeOnlyItsWay()
+    {
+        var graph = new WalkingGraphBuilder().AddNode(1, 0, 0).AddNode(2, 100, 0)
+            .AddDirectedEdge(1, 2, 100).AddUndirectedEdge(1, 2, 300).Build();
+        var search = new MultiSourceDijkstra(graph, SearchDirection.Backward);
+
+        search.Run([SearchOrigin.AtNode(1)], 1000);
+        Assert.Equal(100f, search.Metres(0)); // from (1) to (2): the one-way street
+        Assert.Equal(0, graph.ArcEdge(search.PredecessorArc(0)));
+
+        search.Run([SearchOrigin.AtNode(0)], 1000);
+        Assert.Equal(300f, search.Metres(1)); // from (2) to (1): the long way round
+    }
+
+    [Fact]
+    public void BackwardATargetOnTheSourcesOneWayStreetReachesItOnlyFromBehind()
+    {
+        // Situation: (0) ====one-way 1000 m===> (1); hub at 300 m; targets at 200 m (behind it) and 400 m (past it).
+        var graph = new WalkingGraphBuilder().AddNode(0, 0, 0).AddNode(1, 1000, 0).AddDirectedEdge(0, 1, 1000).Build();
+        var snapper = new NetworkSnapper(graph);
+        var search = new MultiSourceDijkstra(graph, SearchDirection.Backward);
+        search.Run([SearchOrigin.FromSnap(snapper.Snap(300, 0))], 5000);
+
+        Assert.Equal(100f, search.MetresTo(snapper.Snap(200, 0), out int source));
+        Assert.Equal(0, source);
+        Assert.True(float.IsPositiveInfinity(search.MetresTo(snapper.Snap(400, 0), out _)));
+        Assert.Equal(300f, search.Metres(0));
+        Assert.False(search.IsReached(1));
+    }
+
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    public void BackwardMetresToAPointAgreeWithAForwardSearchFromIt(int seed)
+    {
+        var random = new Random(seed);
+        var graph = RandomGraph(random, nodes: 100, edges: 220);
+        var snapper = new NetworkSnapper(graph);
+        var hubs = Enumerable.Range(0, 8).Select(_ => snapper.Snap(random.NextDouble() * 1000, random.NextDouble() * 1000))
+            .Where(h => h.IsOnNetwork).Take(4).ToArray();
+        var backward = new MultiSourceDijkstra(graph, SearchDirection.Backward);
+        backward.Run(hubs.Select(SearchOrigin.FromSnap).ToArray(), 5000);
+        var forward = new MultiSourceDijkstra(graph);
+
+        for (int i = 0; i < 40; i++)
+        {
+            var point = snapper.Snap(random.NextDouble() * 1000, random.NextDouble() * 1000);
+            if (!point.IsOnNetwork) continue;
+            forward.Run([SearchOrigin.FromSnap(point)], 5000);
+            // Both count the point's snap, the walk and the hub's snap (summed in another order: hence the tolerance).
+            var expected = hubs.Min(h => forward.MetresTo(h, out _));
+            float actual = backward.MetresTo(point, out _);
+            if (float.IsPositiveInfinity(expected)) Assert.True(float.IsPositiveInfinity(actual));
+            else Assert.Equal(expected, actual, 0.01f);
+        }
     }
 
     [Fact]

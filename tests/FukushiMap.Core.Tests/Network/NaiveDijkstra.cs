@@ -8,8 +8,20 @@ namespace FukushiMap.Core.Tests.Network;
 /// </summary>
 internal static class NaiveDijkstra
 {
-    public static float[] FromOrigin(WalkingGraph graph, SearchOrigin origin)
+    /// <summary>Metres of the walk from <paramref name="origin"/> to every node.</summary>
+    public static float[] FromOrigin(WalkingGraph graph, SearchOrigin origin) => Run(graph, origin, towards: false);
+
+    /// <summary>
+    /// Metres of the walk from every node to <paramref name="origin"/> (the reference for a backward search), summed from
+    /// the origin outwards as the engine sums them.
+    /// </summary>
+    public static float[] ToOrigin(WalkingGraph graph, SearchOrigin origin) => Run(graph, origin, towards: true);
+
+    private static float[] Run(WalkingGraph graph, SearchOrigin origin, bool towards)
     {
+        // Walking to the origin is walking from it with the two directions of every edge swapped.
+        float Fwd(int e) => towards ? graph.EdgeReverseCostMetres(e) : graph.EdgeForwardCostMetres(e);
+        float Rev(int e) => towards ? graph.EdgeForwardCostMetres(e) : graph.EdgeReverseCostMetres(e);
         int n = graph.NodeCount;
         var dist = new float[n];
         Array.Fill(dist, float.PositiveInfinity);
@@ -17,7 +29,7 @@ internal static class NaiveDijkstra
         else
         {
             int e = origin.Edge;
-            float fwd = graph.EdgeForwardCostMetres(e), rev = graph.EdgeReverseCostMetres(e);
+            float fwd = Fwd(e), rev = Rev(e);
             if (!float.IsPositiveInfinity(fwd))
                 dist[graph.EdgeTarget(e)] = Math.Min(dist[graph.EdgeTarget(e)], (float)(origin.InitialMetres + fwd * (1 - origin.Fraction)));
             if (!float.IsPositiveInfinity(rev))
@@ -34,10 +46,10 @@ internal static class NaiveDijkstra
             for (int e = 0; e < graph.EdgeCount; e++)
             {
                 int s = graph.EdgeSource(e), t = graph.EdgeTarget(e);
-                if (s == u && !float.IsPositiveInfinity(graph.EdgeForwardCostMetres(e)))
-                    dist[t] = Math.Min(dist[t], dist[u] + graph.EdgeForwardCostMetres(e));
-                if (t == u && !float.IsPositiveInfinity(graph.EdgeReverseCostMetres(e)))
-                    dist[s] = Math.Min(dist[s], dist[u] + graph.EdgeReverseCostMetres(e));
+                if (s == u && !float.IsPositiveInfinity(Fwd(e)))
+                    dist[t] = Math.Min(dist[t], dist[u] + Fwd(e));
+                if (t == u && !float.IsPositiveInfinity(Rev(e)))
+                    dist[s] = Math.Min(dist[s], dist[u] + Rev(e));
             }
         }
     }

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FukushiMap.Core.Network;
-using FukushiMap.Data.Network;
 using FukushiMap.Server.Finder;
 using FukushiMap.Server.Tests.Infrastructure;
 using FukushiMap.Testing;
@@ -199,65 +197,5 @@ public class FinderApiTests(ServerFixture server)
         Assert.Equal(third.GetProperty("name").GetString(), detail.GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Array, detail.GetProperty("facts").GetProperty("functions").ValueKind);
         Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("/api/finder/hubs/999999")).StatusCode);
-    }
-
-    [Fact]
-    public async Task HubTablesGiveTheSameHubsMetresAndRouteEndsAsASearch()
-    {
-        await using var db = server.Database.CreateContext();
-        var loaded = await NetworkLoader.LoadAsync(db, "ube-walk");
-        var graph = loaded.Graph;
-        var snapper = new NetworkSnapper(graph);
-        var hubs = await db.Hubs.AsNoTracking().Where(h => h.MunicipalityCode == "35202" && h.RetiredAt == null).OrderBy(h => h.Id).ToListAsync();
-        var snaps = hubs.Select(h => { var (x, y) = loaded.Projector.ToPlane(h.Location.X, h.Location.Y); return snapper.Snap(x, y); })
-            .Where(s => s.IsOnNetwork).ToList();
-        var incoming = new IncomingArcs(graph);
-        var tables = snaps.Select(s => HubDistanceTable.Build(graph, incoming, s)).ToList();
-        var search = new NearestSourceFinder(graph, snaps);
-
-        // Starting points: every 町丁 point of the census on the network.
-        var points = await db.PopulationUnits.Where(u => u.MunicipalityCode == "35202").Select(u => u.Point).ToListAsync();
-        var compared = 0;
-        foreach (var p in points)
-        {
-            var (x, y) = loaded.Projector.ToPlane(p.X, p.Y);
-            var from = snapper.Snap(x, y);
-            if (!from.IsOnNetwork)
-            {
-                continue;
-            }
-            var expected = search.Find(from, 3, 10_000);
-            var actual = tables.Select((t, i) => (i, m: t.MetresFrom(graph, from, out var via), via))
-                .Where(r => r.m <= 10_000).OrderBy(r => r.m).ThenBy(r => r.i).Take(3).ToList();
-            Assert.Equal(expected.Count, actual.Count);
-            for (var k = 0; k < expected.Count; k++)
-            {
-                Assert.Equal(expected[k].WalkMetres, actual[k].m, 0.05);
-                var path = tables[actual[k].i].Path(graph, from, actual[k].via);
-                Assert.True(path[0].Distance(expected[k].Path[0]) < 0.01);
-                Assert.True(path[^1].Distance(expected[k].Path[^1]) < 0.01);
-                Assert.Equal(new NetTopologySuite.Geometries.LineString(expected[k].Path).Length, new NetTopologySuite.Geometries.LineString(path).Length, 1.0);
-            }
-            compared++;
-        }
-        Assert.True(compared > 100, $"compared {compared} points");
-    }
-
-    [Fact]
-    public void GridInterpolatedLonLatIsWithinAMillimetreOfTheExactTransform()
-    {
-        // Situation: a 3 × 3 grid of streets 2 km apart at the zone's origin; points anywhere over it.
-        var projector = new FukushiMap.Core.Geodesy.PlaneProjector(6671);
-        var grid = new GridLonLat(GridNetwork.Create(3, 3, 2000), projector);
-        var random = new Random(6);
-        for (var i = 0; i < 500; i++)
-        {
-            double x = random.NextDouble() * 4000, y = random.NextDouble() * 4000;
-            var exact = projector.ToLonLat(x, y);
-            var fast = grid.ToLonLat(x, y);
-            // 1e-8 degrees is about 1 mm.
-            Assert.Equal(exact.Lon, fast.Lon, 1e-8);
-            Assert.Equal(exact.Lat, fast.Lat, 1e-8);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FukushiMap.Core.Network;
 using FukushiMap.Data.Welfare;
 using FukushiMap.Server.Network;
 using FukushiMap.Server.WelfareMap;
@@ -174,8 +175,8 @@ public sealed class SuppressionAttackTests(WelfareFixture fixture, ITestOutputHe
         var shelters = await db.Shelters.Where(s => s.MunicipalityCode == "35202" && s.Kind == EvacuationApi.DesignatedShelter)
             .Select(s => new { s.Location.X, s.Location.Y }).ToListAsync();
         var bounds = s_menu.Select(m => m * AggregateSuppression.PaceMetresPerMinute).ToArray();
-        var hubReach = WalkReach.From(city, hubs.Select(h => (h.Lon, h.Lat)).ToList(), bounds[^1], CancellationToken.None);
-        var shelterReach = WalkReach.From(city, shelters.Select(s => (s.X, s.Y)).ToList(), bounds[^1], CancellationToken.None);
+        var hubReach = WalkReach.From(city.Graph, [.. hubs.Select(h => city.Snap(h.Lon, h.Lat))], bounds[^1]);
+        var shelterReach = WalkReach.From(city.Graph, [.. shelters.Select(s => city.Snap(s.X, s.Y))], bounds[^1]);
         int Band(double metres) => bounds.Count(b => metres > b);
         return districts.ToDictionary(id => id, id =>
         {
@@ -185,8 +186,8 @@ public sealed class SuppressionAttackTests(WelfareFixture fixture, ITestOutputHe
             var shelterBands = new int[s_menu.Length + 1];
             foreach (var h in on)
             {
-                hubBands[Band(hubReach.Nearest(h.X, h.Y)?.Metres ?? double.PositiveInfinity)]++;
-                shelterBands[Band(shelterReach.Nearest(h.X, h.Y)?.Metres ?? double.PositiveInfinity)]++;
+                hubBands[Band(hubReach.Nearest(city.Snap(h.X, h.Y))?.Metres ?? double.PositiveInfinity)]++;
+                shelterBands[Band(shelterReach.Nearest(city.Snap(h.X, h.Y))?.Metres ?? double.PositiveInfinity)]++;
             }
             return new Truth(inside.Count, inside.Count - on.Count, hubBands, shelterBands);
         });
