@@ -2,6 +2,8 @@ using FukushiMap.Data.Import;
 using FukushiMap.Data.Network;
 using FukushiMap.Data.Seed;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace FukushiMap.Data;
 
@@ -11,6 +13,7 @@ public static class DatabaseSetup
     /// <summary>Applies migrations and seeds. <paramref name="dataPath"/> null skips the reference data.</summary>
     public static async Task PrepareAsync(FukushiMapDbContext db, string? dataPath, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
+        await EnsureHistoryTableAsync(db, ct);
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         if (pending.Count > 0)
         {
@@ -25,6 +28,23 @@ public static class DatabaseSetup
         {
             await ReferenceData.EnsureLoadedAsync(db, dataPath, progress, ct);
             await ReferenceNetworks.EnsureLoadedAsync(db, dataPath, progress, ct);
+        }
+    }
+
+    /// <summary>
+    /// Creates the migrations history table when it is missing. Npgsql's provider finds out by querying the table and catching
+    /// the failure, which EF logs as an error (<c>fail: Microsoft.EntityFrameworkCore.Database.Command</c>) on every first start;
+    /// asking the catalogue first keeps a normal first start free of error lines.
+    /// </summary>
+    private static async Task EnsureHistoryTableAsync(FukushiMapDbContext db, CancellationToken ct)
+    {
+        // to_regclass resolves the name as an unqualified query would (search_path), as the provider does.
+        var exists = await db.Database
+            .SqlQueryRaw<bool>("SELECT to_regclass({0}) IS NOT NULL AS \"Value\"", FukushiMapDb.MigrationsHistoryTable)
+            .SingleAsync(ct);
+        if (!exists)
+        {
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), ct);
         }
     }
 }

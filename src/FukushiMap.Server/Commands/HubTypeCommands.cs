@@ -13,9 +13,10 @@ public static partial class HubTypeCommands
     /// <summary>The symbol shapes the map can draw.</summary>
     public static readonly string[] Shapes = ["circle", "square", "diamond", "triangle", "star", "hexagon", "pentagon", "cross"];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken ct, string? connectionString = null)
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, CancellationToken ct)
     {
-        await using var db = await CommandLine.OpenDatabaseAsync(ct, connectionString);
+        await using var scope = await CommandScope.OpenAsync(services, ct);
+        var db = scope.Db;
         switch (args)
         {
             case [] or ["list", ..]:

@@ -1,26 +1,35 @@
-using FukushiMap.Data;
-
 namespace FukushiMap.Server.Infrastructure;
 
-internal static class ConfigurationExtensions
+public static class ConfigurationExtensions
 {
     /// <summary>
-    /// Maps the front door's environment variables onto configuration keys:
-    /// FUKUSHIMAP_DB → FukushiMap:ConnectionString, FUKUSHIMAP_DATA → FukushiMap:DataPath,
-    /// FUKUSHIMAP_STATE → FukushiMap:StatePath.
+    /// The front door's environment variables and the configuration keys they set. This table is the one place the server and
+    /// the command line read them; everything else reads <see cref="FukushiMapOptions"/>.
     /// </summary>
-    public static IConfigurationBuilder AddFukushiMapEnvironment(this IConfigurationBuilder configuration)
+    public static readonly IReadOnlyList<(string Variable, string Key)> EnvironmentKeys =
+    [
+        ("FUKUSHIMAP_DB", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.ConnectionString)}"),
+        ("FUKUSHIMAP_DATA", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.DataPath)}"),
+        ("FUKUSHIMAP_STATE", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.StatePath)}"),
+    ];
+
+    /// <summary>
+    /// Adds the variables of <see cref="EnvironmentKeys"/> that are set (and not empty) as configuration. Added after
+    /// appsettings.json and the <c>FukushiMap__Key</c> variables, so they override both; settings added later (a test's own
+    /// database) override them. <paramref name="environment"/> stands in for the process environment in tests.
+    /// </summary>
+    public static IConfigurationBuilder AddFukushiMapEnvironment(this IConfigurationBuilder configuration,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var values = new Dictionary<string, string?>();
-        if (Environment.GetEnvironmentVariable("FUKUSHIMAP_DB") is { Length: > 0 } db)
+        foreach (var (variable, key) in EnvironmentKeys)
         {
-            values[$"{FukushiMapOptions.Section}:ConnectionString"] = db;
+            var value = environment is null ? Environment.GetEnvironmentVariable(variable) : environment.GetValueOrDefault(variable);
+            if (!string.IsNullOrEmpty(value))
+            {
+                values[key] = value;
+            }
         }
-        if (Environment.GetEnvironmentVariable("FUKUSHIMAP_STATE") is { Length: > 0 } state)
-        {
-            values[$"{FukushiMapOptions.Section}:StatePath"] = state;
-        }
-        values[$"{FukushiMapOptions.Section}:DataPath"] = DataPaths.Resolve();
         return configuration.AddInMemoryCollection(values);
     }
 }
