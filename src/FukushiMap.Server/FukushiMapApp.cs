@@ -77,7 +77,7 @@ public static class FukushiMapApp
 
     /// <summary>
     /// The services and options the server and every command line command share: <see cref="FukushiMapOptions"/> bound from
-    /// configuration (the front door's environment variables already mapped onto it by <see cref="ConfigurationExtensions.AddFukushiMapEnvironment"/>),
+    /// configuration (the front door's environment variables already mapped onto it by <see cref="FukushiMapEnvironment.AddFukushiMapEnvironment"/>),
     /// the database context, and each feature's services.
     /// </summary>
     public static IHostApplicationBuilder AddFukushiMapServices(this IHostApplicationBuilder builder)
@@ -85,6 +85,7 @@ public static class FukushiMapApp
         builder.Services.AddOptions<FukushiMapOptions>()
             .Bind(builder.Configuration.GetSection(FukushiMapOptions.Section))
             .PostConfigure(o => o.DataPath = string.IsNullOrWhiteSpace(o.DataPath) ? DataPaths.BesideRepository() : Path.GetFullPath(o.DataPath))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), FukushiMapOptions.MissingConnectionString)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddDbContext<FukushiMapDbContext>((sp, options) =>

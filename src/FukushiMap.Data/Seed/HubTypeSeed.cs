@@ -51,6 +51,9 @@ public static class HubTypeSeed
             db.HubTypes.Add(type);
             existing[t.Key] = type;
         }
-        await db.SaveChangesAsync(ct);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(ct);
+        }
     }
 }

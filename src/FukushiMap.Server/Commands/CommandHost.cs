@@ -10,11 +10,8 @@ namespace FukushiMap.Server.Commands;
 /// </summary>
 public static class CommandHost
 {
-    /// <summary>
-    /// Builds the host. <paramref name="settings"/> (configuration keys such as <c>FukushiMap:ConnectionString</c>) override
-    /// everything else, as a test's own database does.
-    /// </summary>
-    public static IHost Build(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Builds the host. Tests pass <paramref name="configure"/> to point it at their own database, as with <see cref="FukushiMapApp.Create"/>.</summary>
+    public static IHost Build(Action<HostApplicationBuilder>? configure = null)
     {
         var configuration = new ConfigurationManager();
         // A command runs for seconds: no file watchers on appsettings.json.
@@ -25,13 +22,10 @@ public static class CommandHost
             Configuration = configuration,
         });
         builder.Configuration.AddFukushiMapEnvironment();
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
         // stdout carries a command's answer (CSV, JSON); log lines go to stderr, and only warnings and errors.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        configure?.Invoke(builder);
         builder.AddFukushiMapServices();
         return builder.Build();
     }

@@ -1,12 +1,12 @@
 namespace FukushiMap.Server.Infrastructure;
 
-public static class ConfigurationExtensions
+public static class FukushiMapEnvironment
 {
     /// <summary>
     /// The front door's environment variables and the configuration keys they set. This table is the one place the server and
     /// the command line read them; everything else reads <see cref="FukushiMapOptions"/>.
     /// </summary>
-    public static readonly IReadOnlyList<(string Variable, string Key)> EnvironmentKeys =
+    public static readonly IReadOnlyList<(string Variable, string Key)> Variables =
     [
         ("FUKUSHIMAP_DB", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.ConnectionString)}"),
         ("FUKUSHIMAP_DATA", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.DataPath)}"),
@@ -14,7 +14,7 @@ public static class ConfigurationExtensions
     ];
 
     /// <summary>
-    /// Adds the variables of <see cref="EnvironmentKeys"/> that are set (and not empty) as configuration. Added after
+    /// Adds the variables of <see cref="Variables"/> that are set (and not empty) as configuration. Added after
     /// appsettings.json and the <c>FukushiMap__Key</c> variables, so they override both; settings added later (a test's own
     /// database) override them. <paramref name="environment"/> stands in for the process environment in tests.
     /// </summary>
@@ -22,7 +22,7 @@ public static class ConfigurationExtensions
         IReadOnlyDictionary<string, string?>? environment = null)
     {
         var values = new Dictionary<string, string?>();
-        foreach (var (variable, key) in EnvironmentKeys)
+        foreach (var (variable, key) in Variables)
         {
             var value = environment is null ? Environment.GetEnvironmentVariable(variable) : environment.GetValueOrDefault(variable);
             if (!string.IsNullOrEmpty(value))
