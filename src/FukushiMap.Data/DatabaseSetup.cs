@@ -38,11 +38,12 @@ public static class DatabaseSetup
     /// </summary>
     private static async Task EnsureHistoryTableAsync(FukushiMapDbContext db, CancellationToken ct)
     {
+        // A plain command, not a LINQ query: nothing to compile on the way to a command's first answer.
         // to_regclass resolves the name as an unqualified query would (search_path), as the provider does.
-        var exists = await db.Database
-            .SqlQueryRaw<bool>("SELECT to_regclass({0}) IS NOT NULL AS \"Value\"", FukushiMapDb.MigrationsHistoryTable)
-            .SingleAsync(ct);
-        if (!exists)
+        await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
+        await using var check = db.Database.GetDbConnection().CreateCommand();
+        check.CommandText = $"SELECT to_regclass('{FukushiMapDb.MigrationsHistoryTable}') IS NOT NULL";
+        if (await check.ExecuteScalarAsync(ct) is not true)
         {
             await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), ct);
         }
