@@ -6,6 +6,9 @@ namespace FukushiMap.Data;
 /// <summary>One place that knows how FukushiMap talks to PostGIS.</summary>
 public static class FukushiMapDb
 {
+    /// <summary>The table EF keeps applied migrations in (snake_case like the rest).</summary>
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
     /// <summary>
     /// Applies the provider options every context uses: NetTopologySuite, snake_case names, and retries when the database
     /// was briefly unavailable (<see cref="DatabaseRetryStrategy"/>).
@@ -14,7 +17,7 @@ public static class FukushiMapDb
         options.UseNpgsql(connectionString, o =>
             {
                 o.UseNetTopologySuite();
-                o.MigrationsHistoryTable("__ef_migrations_history");
+                o.MigrationsHistoryTable(MigrationsHistoryTable);
                 o.CommandTimeout(600);
                 o.ExecutionStrategy(d => new DatabaseRetryStrategy(d));
             })

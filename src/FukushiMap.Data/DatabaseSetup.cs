@@ -2,6 +2,8 @@ using FukushiMap.Data.Import;
 using FukushiMap.Data.Network;
 using FukushiMap.Data.Seed;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace FukushiMap.Data;
 
@@ -11,10 +13,10 @@ public static class DatabaseSetup
     /// <summary>Applies migrations and seeds. <paramref name="dataPath"/> null skips the reference data.</summary>
     public static async Task PrepareAsync(FukushiMapDbContext db, string? dataPath, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        if (pending.Count > 0)
+        var pending = await PendingMigrationCountAsync(db, ct);
+        if (pending > 0)
         {
-            progress?.Report(new ImportProgress(0, 0, $"データベースを更新中（マイグレーション {pending.Count} 件）…"));
+            progress?.Report(new ImportProgress(0, 0, $"データベースを更新中（マイグレーション {pending} 件）…"));
             await db.Database.MigrateAsync(ct);
             // PostGIS types were created by the migration; the open connection must learn them.
             await db.Database.CloseConnectionAsync();
@@ -26,5 +28,32 @@ public static class DatabaseSetup
             await ReferenceData.EnsureLoadedAsync(db, dataPath, progress, ct);
             await ReferenceNetworks.EnsureLoadedAsync(db, dataPath, progress, ct);
         }
+    }
+
+    /// <summary>
+    /// How many of the code's migrations the database has not applied, by two plain commands. The history table is created
+    /// when it is missing: Npgsql's provider finds that out by querying the table and catching the failure, which EF logs as
+    /// an error (<c>fail: Microsoft.EntityFrameworkCore.Database.Command</c>) on every first start. Plain commands also keep
+    /// the check cheap for a command line that starts for one list (no LINQ to compile, no model of the history table).
+    /// </summary>
+    private static async Task<int> PendingMigrationCountAsync(FukushiMapDbContext db, CancellationToken ct)
+    {
+        var migrations = db.Database.GetMigrations().ToArray();
+        await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
+        var connection = db.Database.GetDbConnection();
+        await using (var exists = connection.CreateCommand())
+        {
+            // to_regclass resolves the name as an unqualified query would (search_path), as the provider does.
+            exists.CommandText = $"SELECT to_regclass('{FukushiMapDb.MigrationsHistoryTable}') IS NOT NULL";
+            if (await exists.ExecuteScalarAsync(ct) is not true)
+            {
+                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), ct);
+                return migrations.Length;
+            }
+        }
+        await using var applied = connection.CreateCommand();
+        applied.CommandText = $"SELECT count(*) FROM {FukushiMapDb.MigrationsHistoryTable} WHERE migration_id = ANY(@ids)";
+        applied.Parameters.Add(new Npgsql.NpgsqlParameter("ids", migrations));
+        return migrations.Length - Convert.ToInt32(await applied.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

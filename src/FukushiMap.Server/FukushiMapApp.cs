@@ -30,13 +30,7 @@ public static class FukushiMapApp
         builder.Configuration.AddFukushiMapEnvironment();
         configure?.Invoke(builder);
 
-        builder.Services.AddOptions<FukushiMapOptions>()
-            .Bind(builder.Configuration.GetSection(FukushiMapOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddDbContext<FukushiMapDbContext>((sp, options) =>
-            FukushiMapDb.Configure(options, sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value.ConnectionString));
-
+        // What only the web host needs: where Kestrel listens, JSON and problem details for HTTP, OpenAPI, the cookie key ring.
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(builder.Configuration[$"{FukushiMapOptions.Section}:Url"] ?? new FukushiMapOptions().Url);
@@ -50,14 +44,7 @@ public static class FukushiMapApp
         builder.Services.AddFukushiMapProblemDetails();
         builder.Services.AddFukushiMapDataProtection(builder.Configuration);
         builder.Services.AddOpenApi();
-        builder.Services.AddFeatures();
-        builder.Services.AddNetwork();
-        builder.Services.AddFinder();
-        builder.Services.AddWelfare(builder.Configuration);
-        builder.Services.AddCoverage();
-        builder.Services.AddSiting();
-        builder.Services.AddHeavyAnalysisLimits(builder.Configuration);
-        builder.Services.AddTiles();
+        builder.AddFukushiMapServices();
 
         var app = builder.Build();
 
@@ -86,6 +73,32 @@ public static class FukushiMapApp
             }
         });
         return app;
+    }
+
+    /// <summary>
+    /// The services and options the server and every command line command share: <see cref="FukushiMapOptions"/> bound from
+    /// configuration (the front door's environment variables already mapped onto it by <see cref="FukushiMapEnvironment.AddFukushiMapEnvironment"/>),
+    /// the database context, and each feature's services.
+    /// </summary>
+    public static IHostApplicationBuilder AddFukushiMapServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FukushiMapOptions>()
+            .Bind(builder.Configuration.GetSection(FukushiMapOptions.Section))
+            .PostConfigure(o => o.DataPath = string.IsNullOrWhiteSpace(o.DataPath) ? DataPaths.BesideRepository() : Path.GetFullPath(o.DataPath))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), FukushiMapOptions.MissingConnectionString)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddDbContext<FukushiMapDbContext>((sp, options) =>
+            FukushiMapDb.Configure(options, sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value.ConnectionString));
+        builder.Services.AddFeatures();
+        builder.Services.AddNetwork();
+        builder.Services.AddFinder();
+        builder.Services.AddWelfare(builder.Configuration);
+        builder.Services.AddCoverage();
+        builder.Services.AddSiting();
+        builder.Services.AddHeavyAnalysisLimits(builder.Configuration);
+        builder.Services.AddTiles();
+        return builder;
     }
 
     /// <summary>Migrates the database and loads the reference data on first start, reporting each step.</summary>

@@ -10,8 +10,10 @@ public sealed class FukushiMapOptions
 {
     public const string Section = "FukushiMap";
 
-    /// <summary>Npgsql connection string of the PostGIS database (FUKUSHIMAP_DB).</summary>
-    [Required(ErrorMessage = "データベースの接続文字列がありません。./fukushimap serve で起動するか、FUKUSHIMAP_DB を設定してください。")]
+    /// <summary>What a server or command without <see cref="ConnectionString"/> says.</summary>
+    public const string MissingConnectionString = "データベースの接続文字列がありません。./fukushimap から実行するか、FUKUSHIMAP_DB を設定してください。";
+
+    /// <summary>Npgsql connection string of the PostGIS database (FUKUSHIMAP_DB). Required (<see cref="MissingConnectionString"/>).</summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>Folder of the reference data (FUKUSHIMAP_DATA; default ../shared/gis-data).</summary>

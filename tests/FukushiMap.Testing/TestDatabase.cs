@@ -64,6 +64,31 @@ public sealed class TestDatabase
         }
     }
 
+    /// <summary>
+    /// A new, empty database <c>{FUKUSHIMAP_TEST_DB's database}_{suffix}</c> (dropped first when left from an earlier run) with
+    /// only PostGIS and pgRouting installed, as the front door leaves one before the first start: no tables, no migrations.
+    /// </summary>
+    public static async Task<string> CreateEmptyAsync(string suffix)
+    {
+        var baseConnection = Environment.GetEnvironmentVariable("FUKUSHIMAP_TEST_DB");
+        if (string.IsNullOrEmpty(baseConnection))
+        {
+            throw new InvalidOperationException("FUKUSHIMAP_TEST_DB が設定されていません。テストは ./fukushimap test で実行してください。");
+        }
+        var builder = new NpgsqlConnectionStringBuilder(baseConnection);
+        var name = $"{builder.Database}_{suffix}";
+        var admin = new NpgsqlConnectionStringBuilder(baseConnection) { Database = "postgres", Pooling = false };
+        await using (var conn = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", conn);
+            await drop.ExecuteNonQueryAsync();
+        }
+        await CreateIfMissingAsync(builder, name);
+        builder.Database = name;
+        return builder.ConnectionString;
+    }
+
     /// <summary>FUKUSHIMAP_DATA, else ../shared/gis-data beside the repository (the same rule as the server).</summary>
     public static string? FindDataPath() => DataPaths.Resolve();
 

@@ -30,6 +30,10 @@ public static class HubTypeSeed
     /// <summary>Adds the built-in hub types that are missing.</summary>
     public static async Task EnsureAsync(FukushiMapDbContext db, CancellationToken ct = default)
     {
+        if (await AllPresentAsync(db, ct))
+        {
+            return;
+        }
         var existing = await db.HubTypes.ToDictionaryAsync(t => t.Key, ct);
         foreach (var t in Types)
         {
@@ -52,5 +56,25 @@ public static class HubTypeSeed
             existing[t.Key] = type;
         }
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Whether every built-in key is there, by one plain command. That is the usual answer, and every command line command
+    /// asks it before its work: a plain command spares one that starts for a list from building EF's model for this check.
+    /// </summary>
+    private static async Task<bool> AllPresentAsync(FukushiMapDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var count = db.Database.GetDbConnection().CreateCommand();
+            count.CommandText = "SELECT count(*) FROM hub_types WHERE key = ANY(@keys)";
+            count.Parameters.Add(new Npgsql.NpgsqlParameter("keys", Types.Select(t => t.Key).ToArray()));
+            return Convert.ToInt32(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == Types.Length;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

@@ -1,12 +1,14 @@
 using FukushiMap.Core;
 using FukushiMap.Data;
 using FukushiMap.Server.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace FukushiMap.Server.Commands;
 
 /// <summary>The CLI behind ./fukushimap: every command except serve.</summary>
 public static class CommandLine
 {
+    /// <summary>Runs one command on the <see cref="CommandHost"/>, at the terminal (Ctrl+C cancels).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         using var cts = new CancellationTokenSource();
@@ -15,27 +17,40 @@ public static class CommandLine
             e.Cancel = true;
             cts.Cancel();
         };
+        using var host = CommandHost.Build();
+        return await RunAsync(args, host.Services, cts.Token);
+    }
+
+    /// <summary>Runs one command with <paramref name="services"/> (the command host's, or a running server's in tests).</summary>
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services, CancellationToken ct)
+    {
         try
         {
             return args switch
             {
-                ["import", "network", .. var rest] => await NetworkCommands.ImportAsync(CliArgs.Parse(rest), cts.Token),
-                ["import", .. var rest] => await ImportCommand.RunAsync(rest, cts.Token),
-                ["network", "list", .. var rest] => await NetworkCommands.ListAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
-                ["network", "activate", .. var rest] => await NetworkCommands.ActivateAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
-                ["distances", .. var rest] => await NetworkCommands.DistancesAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
-                ["site", .. var rest] => await Siting.SiteCommand.RunAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
-                ["hub-types", .. var rest] => await HubTypeCommands.RunAsync(rest, Console.Out, cts.Token),
-                ["migrate", ..] => await MigrateAsync(cts.Token),
-                ["demo-welfare", ..] => await WelfareMap.WelfareCommands.DemoWelfareAsync(cts.Token),
-                ["demo-users", ..] => await WelfareMap.WelfareCommands.DemoUsersAsync(cts.Token),
-                ["coverage", .. var rest] => await Coverage.CoverageCommand.RunAsync(CliArgs.Parse(rest), Console.Out, cts.Token),
+                ["import", "network", .. var rest] => await NetworkCommands.ImportAsync(CliArgs.Parse(rest), services, ct),
+                ["import", .. var rest] => await ImportCommand.RunAsync(rest, services, Console.Out, Console.Error, ct),
+                ["network", "list", .. var rest] => await NetworkCommands.ListAsync(CliArgs.Parse(rest), services, Console.Out, ct),
+                ["network", "activate", .. var rest] => await NetworkCommands.ActivateAsync(CliArgs.Parse(rest), services, Console.Out, ct),
+                ["distances", .. var rest] => await NetworkCommands.DistancesAsync(CliArgs.Parse(rest), services, Console.Out, ct),
+                ["site", .. var rest] => await Siting.SiteCommand.RunAsync(CliArgs.Parse(rest), services, Console.Out, ct),
+                ["hub-types", .. var rest] => await HubTypeCommands.RunAsync(rest, services, Console.Out, ct),
+                ["migrate", ..] => await MigrateAsync(services, ct),
+                ["demo-welfare", ..] => await WelfareMap.WelfareCommands.DemoWelfareAsync(services, ct),
+                ["demo-users", ..] => await WelfareMap.WelfareCommands.DemoUsersAsync(services, ct),
+                ["coverage", .. var rest] => await Coverage.CoverageCommand.RunAsync(CliArgs.Parse(rest), services, Console.Out, ct),
                 _ => Unknown(args),
             };
         }
         catch (CliException e)
         {
             Console.Error.WriteLine($"エラー: {e.Message}");
+            return 2;
+        }
+        catch (OptionsValidationException e)
+        {
+            // FukushiMapOptions says what is missing (e.g. the connection string) in Japanese.
+            Console.Error.WriteLine($"エラー: {string.Join(" ", e.Failures)}");
             return 2;
         }
         catch (FukushiMapError e)
@@ -61,22 +76,9 @@ public static class CommandLine
         _ => 1,
     };
 
-    /// <summary>A database context for the CLI, after bringing the schema up to date (no reference data).</summary>
-    internal static async Task<FukushiMapDbContext> OpenDatabaseAsync(CancellationToken ct, string? connectionString = null)
+    private static async Task<int> MigrateAsync(IServiceProvider services, CancellationToken ct)
     {
-        var connection = connectionString ?? Environment.GetEnvironmentVariable("FUKUSHIMAP_DB");
-        if (string.IsNullOrEmpty(connection))
-        {
-            throw new CliException("FUKUSHIMAP_DB が設定されていません。./fukushimap から実行するか、接続文字列を設定してください。");
-        }
-        var db = FukushiMapDb.CreateContext(connection);
-        await DatabaseSetup.PrepareAsync(db, dataPath: null, new ConsoleProgress(Console.Error), ct);
-        return db;
-    }
-
-    private static async Task<int> MigrateAsync(CancellationToken ct)
-    {
-        await using var db = await OpenDatabaseAsync(ct);
+        await using var scope = await CommandScope.OpenAsync(services, ct);
         Console.WriteLine("データベースは最新です。");
         return 0;
     }
@@ -86,6 +88,42 @@ public static class CommandLine
         Console.Error.WriteLine($"不明なコマンドです: {string.Join(' ', args)}（./fukushimap help で一覧を表示します）");
         return 2;
     }
+}
+
+/// <summary>
+/// One command's scope of the host's services and its database context, the schema brought up to date first
+/// (migrations and built-in hub types; no reference data, which <c>serve</c> loads).
+/// </summary>
+public sealed class CommandScope : IAsyncDisposable
+{
+    private readonly AsyncServiceScope _scope;
+
+    private CommandScope(AsyncServiceScope scope)
+    {
+        _scope = scope;
+        Db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+    }
+
+    public FukushiMapDbContext Db { get; }
+
+    public IServiceProvider Services => _scope.ServiceProvider;
+
+    public static async Task<CommandScope> OpenAsync(IServiceProvider services, CancellationToken ct, TextWriter? progress = null)
+    {
+        var scope = new CommandScope(services.CreateAsyncScope());
+        try
+        {
+            await DatabaseSetup.PrepareAsync(scope.Db, dataPath: null, new ConsoleProgress(progress ?? Console.Error), ct);
+            return scope;
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _scope.DisposeAsync();
 }
 
 /// <summary>A mistake in how a command was called; printed without a stack trace.</summary>

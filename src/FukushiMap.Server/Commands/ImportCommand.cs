@@ -3,6 +3,7 @@ using FukushiMap.Data;
 using FukushiMap.Data.Import;
 using FukushiMap.Data.Import.Formats;
 using FukushiMap.Server.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace FukushiMap.Server.Commands;
 
@@ -61,12 +62,11 @@ public static class ImportCommand
           ./fukushimap import districts A27-16_35.zip -m 35202 --layer-key elementary --kind 小学校区
         """;
 
-    /// <summary>Runs the command against FUKUSHIMAP_DB, printing to the terminal.</summary>
-    public static Task<int> RunAsync(string[] args, CancellationToken ct) =>
-        RunAsync(args, Environment.GetEnvironmentVariable("FUKUSHIMAP_DB"), DataPaths.Resolve(), Console.Out, Console.Error, ct);
-
-    /// <summary>Runs the command against <paramref name="connectionString"/>.</summary>
-    public static async Task<int> RunAsync(string[] args, string? connectionString, string? dataPath, TextWriter output, TextWriter error,
+    /// <summary>
+    /// Runs the command on the database and reference data of <paramref name="services"/>' <see cref="FukushiMapOptions"/>
+    /// (the reference data is loaded first when it is missing).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error,
         CancellationToken ct = default)
     {
         if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))
@@ -85,21 +85,27 @@ public static class ImportCommand
             error.WriteLine("./fukushimap import --help で使い方を表示します。");
             return 2;
         }
-        if (string.IsNullOrEmpty(connectionString))
+        FukushiMapOptions options;
+        try
         {
-            error.WriteLine("エラー: データベースの接続文字列がありません（FUKUSHIMAP_DB）。./fukushimap import で実行してください。");
+            options = services.GetRequiredService<IOptions<FukushiMapOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            error.WriteLine($"エラー: {string.Join(" ", e.Failures)}");
             return 2;
         }
 
         var progress = new ConsoleProgress(output);
-        await using var db = FukushiMapDb.CreateContext(connectionString);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
         try
         {
-            await DatabaseSetup.PrepareAsync(db, dataPath, progress, ct);
+            await DatabaseSetup.PrepareAsync(db, options.DataPath, progress, ct);
         }
         catch (Npgsql.NpgsqlException e)
         {
-            var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            var target = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
             error.WriteLine(DatabaseOutage.IsUnavailable(e)
                 ? $"エラー: データベース {target.Database}（{target.Host}:{target.Port}）に接続できません。./fukushimap db で起動しているか確認してください。"
                 : $"エラー: データベース {target.Database}（{target.Host}:{target.Port}）を準備できません（SQLSTATE {(e as Npgsql.PostgresException)?.SqlState ?? "なし"}）。");

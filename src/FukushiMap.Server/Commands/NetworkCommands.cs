@@ -14,7 +14,7 @@ public static class NetworkCommands
     /// <summary>
     /// <c>./fukushimap import network &lt;file.osm.pbf | edges.geojson&gt; --name &lt;name&gt; [--nodes nodes.csv] [--municipality 35202] [--replace]</c>
     /// </summary>
-    public static async Task<int> ImportAsync(CliArgs args, CancellationToken ct)
+    public static async Task<int> ImportAsync(CliArgs args, IServiceProvider services, CancellationToken ct)
     {
         if (args.Positional.Count != 1)
         {
@@ -22,7 +22,8 @@ public static class NetworkCommands
         }
         var path = Path.GetFullPath(args.Positional[0]);
         var name = args.Get("name") ?? Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(path));
-        await using var db = await CommandLine.OpenDatabaseAsync(ct);
+        await using var scope = await CommandScope.OpenAsync(services, ct);
+        var db = scope.Db;
         try
         {
             var network = await NetworkImporter.ImportAsync(db, new NetworkImportRequest(path, name)
@@ -46,9 +47,10 @@ public static class NetworkCommands
     }
 
     /// <summary><c>./fukushimap network list [--municipality 35202]</c>: every network, the live one of each municipality marked.</summary>
-    public static async Task<int> ListAsync(CliArgs args, TextWriter output, CancellationToken ct, string? connectionString = null)
+    public static async Task<int> ListAsync(CliArgs args, IServiceProvider services, TextWriter output, CancellationToken ct)
     {
-        await using var db = await CommandLine.OpenDatabaseAsync(ct, connectionString);
+        await using var scope = await CommandScope.OpenAsync(services, ct);
+        var db = scope.Db;
         var code = args.Get("municipality");
         var live = await db.ActiveNetworks.AsNoTracking().ToDictionaryAsync(a => a.NetworkId, ct);
         var networks = await db.RoadNetworks.AsNoTracking().Where(n => code == null || n.MunicipalityCode == code)
@@ -72,7 +74,7 @@ public static class NetworkCommands
     /// <c>./fukushimap network activate --name &lt;name&gt; --municipality &lt;code&gt; [--confirm]</c>: checks the network and makes it the
     /// municipality's live one. Exit 0 when it is live, 1 when refused (the live one keeps serving).
     /// </summary>
-    public static async Task<int> ActivateAsync(CliArgs args, TextWriter output, CancellationToken ct, string? connectionString = null)
+    public static async Task<int> ActivateAsync(CliArgs args, IServiceProvider services, TextWriter output, CancellationToken ct)
     {
         var name = args.Require("name");
         var code = args.Require("municipality");
@@ -80,11 +82,11 @@ public static class NetworkCommands
         {
             throw new CliException($"--municipality は5桁の市区町村コードです（「{code}」）。");
         }
-        await using var db = await CommandLine.OpenDatabaseAsync(ct, connectionString);
+        await using var scope = await CommandScope.OpenAsync(services, ct);
         ActivationResult result;
         try
         {
-            result = await NetworkActivation.ActivateAsync(db, name, code, args.Has("confirm"), ct: ct);
+            result = await NetworkActivation.ActivateAsync(scope.Db, name, code, args.Has("confirm"), ct: ct);
         }
         catch (KeyNotFoundException e)
         {
@@ -102,7 +104,7 @@ public static class NetworkCommands
     /// Sources are snapped onto the nearest edge (the snap distance is walked); sources farther than 500 m from any edge are listed
     /// on stderr and take no part.
     /// </summary>
-    public static async Task<int> DistancesAsync(CliArgs args, TextWriter output, CancellationToken ct, string? connectionString = null)
+    public static async Task<int> DistancesAsync(CliArgs args, IServiceProvider services, TextWriter output, CancellationToken ct)
     {
         var networkArg = args.Require("network");
         var sourcesPath = args.Require("sources");
@@ -129,10 +131,10 @@ public static class NetworkCommands
         }
         else
         {
-            await using var db = connectionString is null ? await CommandLine.OpenDatabaseAsync(ct) : FukushiMapDb.CreateContext(connectionString);
+            await using var scope = await CommandScope.OpenAsync(services, ct);
             try
             {
-                var loaded = await NetworkLoader.LoadAsync(db, networkArg, ct);
+                var loaded = await NetworkLoader.LoadAsync(scope.Db, networkArg, ct);
                 (graph, projector) = (loaded.Graph, loaded.Projector);
             }
             catch (KeyNotFoundException e)

@@ -20,7 +20,7 @@ public static class CoverageCommand
         "使い方: ./fukushimap coverage --municipality 35202 --minutes 10 --pace 80 [--hub-types fureai-center] [--hub-ids 1,2] " +
         "[--by <区域レイヤーのキー>] [--format csv|geojson|gpkg] [--gaps] [--all-columns] [--max-residents-per-hub 20000] [--output ファイル]";
 
-    public static async Task<int> RunAsync(CliArgs args, TextWriter output, CancellationToken ct, string? connectionString = null, TextWriter? progressOutput = null)
+    public static async Task<int> RunAsync(CliArgs args, IServiceProvider services, TextWriter output, CancellationToken ct, TextWriter? progressOutput = null)
     {
         var log = progressOutput ?? Console.Error;
         if (args.Positional.Count > 0 || args.Has("help"))
@@ -51,30 +51,14 @@ public static class CoverageCommand
             throw new CliException(e.Detail);
         }
 
-        var services = new ServiceCollection();
-        var connection = connectionString ?? Environment.GetEnvironmentVariable("FUKUSHIMAP_DB");
-        if (string.IsNullOrEmpty(connection))
-        {
-            throw new CliException("FUKUSHIMAP_DB が設定されていません。./fukushimap から実行するか、接続文字列を設定してください。");
-        }
-        if (connectionString is null)
-        {
-            await using var migrate = await CommandLine.OpenDatabaseAsync(ct);
-        }
-        services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
-        services.AddAnalysis();
-        services.AddSingleton<NetworkCatalog>();
-        services.AddSingleton<CoverageService>();
-        await using var provider = services.BuildServiceProvider();
-        using var scope = provider.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        await using var scope = await CommandScope.OpenAsync(services, ct, log);
         var progress = new Lines(log);
 
         var clock = Stopwatch.StartNew();
         CoverageRun run;
         try
         {
-            run = await CoverageAnalysis.RunAsync(db, provider.GetRequiredService<CoverageService>(), request, ct, progress);
+            run = await CoverageAnalysis.RunAsync(scope.Db, services.GetRequiredService<CoverageService>(), request, ct, progress);
         }
         catch (FukushiMapProblemException e)
         {

@@ -31,7 +31,7 @@ public static class SiteCommand
         "[--target 0.5] [--capacity 20000] [--older-weight 1] [--max-minutes 20] [--time-limit 60] [--hub-types fureai-center] [--output ファイル]\n" +
         "       ./fukushimap site --orlib pmed1.txt [--solver exact|greedy] [--format json|text] [--time-limit 60]";
 
-    public static async Task<int> RunAsync(CliArgs args, TextWriter output, CancellationToken ct, string? connectionString = null,
+    public static async Task<int> RunAsync(CliArgs args, IServiceProvider services, TextWriter output, CancellationToken ct,
         TextWriter? progressOutput = null)
     {
         var log = progressOutput ?? Console.Error;
@@ -41,7 +41,7 @@ public static class SiteCommand
         }
         return args.Get("orlib") is { } file
             ? await OrLibraryAsync(file, args, output, log, ct)
-            : await CityAsync(args, output, log, ct, connectionString);
+            : await CityAsync(args, services, output, log, ct);
     }
 
     // ---------- OR-Library ----------
@@ -112,7 +112,7 @@ public static class SiteCommand
 
     // ---------- a municipality ----------
 
-    private static async Task<int> CityAsync(CliArgs args, TextWriter output, TextWriter log, CancellationToken ct, string? connectionString)
+    private static async Task<int> CityAsync(CliArgs args, IServiceProvider services, TextWriter output, TextWriter log, CancellationToken ct)
     {
         var format = Format(args, "text", "text", "json", "csv", "geojson");
         SitingParameters parameters;
@@ -124,30 +124,13 @@ public static class SiteCommand
         {
             throw new CliException(e.Detail);
         }
-        var connection = connectionString ?? Environment.GetEnvironmentVariable("FUKUSHIMAP_DB");
-        if (string.IsNullOrEmpty(connection))
-        {
-            throw new CliException("FUKUSHIMAP_DB が設定されていません。./fukushimap から実行するか、接続文字列を設定してください。");
-        }
-        if (connectionString is null)
-        {
-            await using var migrate = await CommandLine.OpenDatabaseAsync(ct);
-        }
-        var services = new ServiceCollection();
-        services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
-        services.AddAnalysis();
-        services.AddSingleton<NetworkCatalog>();
-        services.AddSingleton<CoverageService>();
-        services.AddSingleton<SitingService>();
-        await using var provider = services.BuildServiceProvider();
-        using var scope = provider.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        await using var scope = await CommandScope.OpenAsync(services, ct, log);
         var progress = new Lines(log);
         var clock = Stopwatch.StartNew();
         SitingRun run;
         try
         {
-            run = await provider.GetRequiredService<SitingService>().RunAsync(db, parameters, ct, progress);
+            run = await services.GetRequiredService<SitingService>().RunAsync(scope.Db, parameters, ct, progress);
         }
         catch (FukushiMapProblemException e)
         {

@@ -15,34 +15,24 @@ namespace FukushiMap.Server.WelfareMap;
 /// </summary>
 public static class WelfareCommands
 {
-    public static async Task<int> DemoWelfareAsync(CancellationToken ct)
+    public static async Task<int> DemoWelfareAsync(IServiceProvider services, CancellationToken ct)
     {
-        await using var db = await CommandLine.OpenDatabaseAsync(ct);
-        var created = await DemoWelfareData.EnsureAsync(db, new ConsoleProgress(Console.Out), ct);
+        await using var scope = await CommandScope.OpenAsync(services, ct);
+        var created = await DemoWelfareData.EnsureAsync(scope.Db, new ConsoleProgress(Console.Out), ct);
         Console.WriteLine(created ? "デモ用の区域と架空の世帯を作成しました。" : "デモデータはすでにあります。");
         return 0;
     }
 
-    public static async Task<int> DemoUsersAsync(CancellationToken ct)
+    public static async Task<int> DemoUsersAsync(IServiceProvider services, CancellationToken ct)
     {
-        var connection = Environment.GetEnvironmentVariable("FUKUSHIMAP_DB")
-            ?? throw new CliException("FUKUSHIMAP_DB が設定されていません。");
-        await using (var setup = await CommandLine.OpenDatabaseAsync(ct))
+        await using var scope = await CommandScope.OpenAsync(services, ct);
+        var db = scope.Db;
+        if (!await db.Municipalities.AnyAsync(m => m.Code == DemoWelfareData.Municipality, ct))
         {
-            if (!await setup.Municipalities.AnyAsync(m => m.Code == DemoWelfareData.Municipality, ct))
-            {
-                throw new CliException("宇部市の参照データがありません。先に ./fukushimap serve を一度起動してください。");
-            }
-            await DemoWelfareData.EnsureAsync(setup, new ConsoleProgress(Console.Error), ct);
+            throw new CliException("宇部市の参照データがありません。先に ./fukushimap serve を一度起動してください。");
         }
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
-        services.AddWelfareIdentity(new ConfigurationBuilder().Build());
-        await using var provider = services.BuildServiceProvider();
-        using var scope = provider.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<WelfareUser>>();
+        await DemoWelfareData.EnsureAsync(db, new ConsoleProgress(Console.Error), ct);
+        var users = scope.Services.GetRequiredService<UserManager<WelfareUser>>();
         var now = DateTimeOffset.UtcNow;
 
         var (main, other) = await DemoDistrictsAsync(db, ct);

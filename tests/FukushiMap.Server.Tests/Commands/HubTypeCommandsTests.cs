@@ -16,8 +16,9 @@ public class HubTypeCommandsTests(ServerFixture server)
         var output = new StringWriter();
         try
         {
+            using var host = TestCommandHost.For(server.Database);
             var exit = await HubTypeCommands.RunAsync(["add", "--key", key, "--name", $"地域食堂 {key}", "--parent", "kodomo-shokudo", "--shape", "star"],
-                output, CancellationToken.None, server.Database.ConnectionString);
+                host.Services, output, CancellationToken.None);
 
             Assert.Equal(0, exit);
             var types = await server.Client.GetFromJsonAsync<JsonElement>("/api/hub-types");
@@ -40,9 +41,9 @@ public class HubTypeCommandsTests(ServerFixture server)
         await using var db = server.Database.CreateContext();
         var before = await db.HubTypes.CountAsync();
 
+        using var host = TestCommandHost.For(server.Database);
         await Assert.ThrowsAsync<CliException>(() => HubTypeCommands.RunAsync(
-            ["add", "--key", key, "--name", "名前", "--color", color, "--shape", shape], TextWriter.Null, CancellationToken.None,
-            server.Database.ConnectionString));
+            ["add", "--key", key, "--name", "名前", "--color", color, "--shape", shape], host.Services, TextWriter.Null, CancellationToken.None));
 
         Assert.Equal(before, await db.HubTypes.CountAsync());
     }

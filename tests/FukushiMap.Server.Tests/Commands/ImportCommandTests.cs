@@ -1,5 +1,6 @@
 using FukushiMap.Data.Import;
 using FukushiMap.Server.Commands;
+using FukushiMap.Server.Tests.Infrastructure;
 using FukushiMap.Testing;
 using Npgsql;
 
@@ -14,7 +15,8 @@ public sealed class ImportCommandTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await ImportCommand.RunAsync(args, db.ConnectionString, db.DataPath, output, error);
+        using var host = TestCommandHost.For(db);
+        var code = await ImportCommand.RunAsync(args, host.Services, output, error);
         return (code, output.ToString(), error.ToString());
     }
 

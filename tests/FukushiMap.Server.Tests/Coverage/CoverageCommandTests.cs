@@ -91,7 +91,8 @@ public class CoverageCommandTests(ServerFixture server)
     {
         var output = new StringWriter();
         var progress = new StringWriter();
-        var exit = await CoverageCommand.RunAsync(CliArgs.Parse(args), output, CancellationToken.None, server.Database.ConnectionString, progress);
+        using var host = TestCommandHost.For(server.Database);
+        var exit = await CoverageCommand.RunAsync(CliArgs.Parse(args), host.Services, output, CancellationToken.None, progress);
         return (exit, output.ToString(), progress.ToString());
     }
 

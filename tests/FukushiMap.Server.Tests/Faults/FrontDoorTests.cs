@@ -29,4 +29,63 @@ public class FrontDoorTests
         Assert.Equal(0, code);
         Assert.Equal("600", output.Trim());
     }
+
+    /// <summary>
+    /// Runs the front door's <c>build</c> in a throw-away checkout whose <c>dotnet</c> only counts its runs (and fails while
+    /// a <c>fail</c> file exists); prints the count after each step.
+    /// </summary>
+    private const string Checkout = """
+        ROOT=$(mktemp -d); STATE=$ROOT/.fukushimap; trap 'rm -rf "$ROOT"' EXIT
+        mkdir -p "$STATE" "$ROOT/src/App" "$ROOT/tests" "$ROOT/bench/results" "$ROOT/wwwroot" "$(dirname "$(server_dll)")"
+        touch "$ROOT/FukushiMap.sln" "$ROOT/Directory.Build.props" "$ROOT/src/App/App.cs" "$ROOT/wwwroot/index.html" "$(server_dll)"
+        dotnet() { echo build >>"$ROOT/builds"; [ ! -f "$ROOT/fail" ]; }
+        builds() { echo "$1 $(cat "$ROOT/builds" 2>/dev/null | wc -l)"; }
+
+        """;
+
+    [Fact]
+    public async Task TheFrontDoorBuildsOnlyWhenASourceChanged()
+    {
+        var (code, output, error) = await FrontDoor.RunFunctionAsync(Checkout + """
+            build; builds first
+            build; builds unchanged
+            echo '// changed' >>"$ROOT/src/App/App.cs"; build; builds source
+            touch "$ROOT/src/App/New.cs"; build; builds added
+            echo 'a result' >"$ROOT/bench/results/latest.md"; mkdir -p "$ROOT/src/App/obj"; touch "$ROOT/src/App/obj/x.dll"; build; builds outputs
+            touch -d '+1 hour' "$ROOT/Directory.Build.props"; build; builds props
+            build --always; builds always
+            """);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["first 1", "unchanged 1", "source 2", "added 3", "outputs 3", "props 4", "always 5"], Lines(output));
+    }
+
+    [Fact]
+    public async Task AFailedBuildLeavesNoStampSoTheNextCommandBuildsAgain()
+    {
+        var (code, output, error) = await FrontDoor.RunFunctionAsync(Checkout + """
+            build; builds ok
+            touch "$ROOT/fail"; echo '// broken' >>"$ROOT/src/App/App.cs"
+            (build) 2>/dev/null || builds failed
+            [ -f "$(build_stamp)" ] && echo stamp-left
+            (build) 2>/dev/null || builds "failed again"
+            rm "$ROOT/fail"; build; builds fixed
+            build; builds unchanged
+            """);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["ok 1", "failed 2", "failed again 3", "fixed 4", "unchanged 4"], Lines(output));
+    }
+
+    [Fact]
+    public async Task TheFrontDoorRoutesNoCommandThatDoesNotExist()
+    {
+        var (code, _, error) = await FrontDoor.RunAsync(["seed"], new Dictionary<string, string?>());
+
+        Assert.Equal(2, code);
+        Assert.Contains("使い方", error);
+        Assert.DoesNotContain("|seed|", await File.ReadAllTextAsync(FrontDoor.Path));
+    }
+
+    private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }

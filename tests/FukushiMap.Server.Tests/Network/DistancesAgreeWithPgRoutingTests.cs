@@ -54,9 +54,10 @@ public class DistancesAgreeWithPgRoutingTests(ServerFixture server)
         var name = await NetworkNameAsync(networkId);
 
         var csv = new StringWriter();
+        using var host = TestCommandHost.For(server.Database);
         var exit = await NetworkCommands.DistancesAsync(
             CliArgs.Parse(["--network", name, "--sources", sourcesFile, "--max-metres", MaxMetres.ToString(CultureInfo.InvariantCulture)]),
-            csv, CancellationToken.None, server.Database.ConnectionString);
+            host.Services, csv, CancellationToken.None);
         Assert.Equal(0, exit);
         var engine = ParseCsv(csv.ToString());
 

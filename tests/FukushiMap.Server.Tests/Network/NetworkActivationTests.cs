@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FukushiMap.Data.Network;
 using FukushiMap.Server.Commands;
+using FukushiMap.Server.Tests.Infrastructure;
 using FukushiMap.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -89,8 +90,9 @@ public class NetworkActivationTests(ActivationServerFixture server) : IClassFixt
             Assert.Contains("今のネットワーク「ube-walk」を使い続けます", result.Message);
             Assert.Equal("ube-walk", (await NetworkActivation.LiveAsync(db, "35202"))?.Network?.Name);
         }
+        using var host = TestCommandHost.For(server.Database);
         var exit = await NetworkCommands.ActivateAsync(CliArgs.Parse(["--name", network.Name, "--municipality", "35202", "--confirm"]),
-            TextWriter.Null, CancellationToken.None, server.Database.ConnectionString);
+            host.Services, TextWriter.Null, CancellationToken.None);
         Assert.Equal(1, exit);
 
         await Task.Delay(500);

@@ -5,6 +5,7 @@ using FukushiMap.Server.Commands;
 using FukushiMap.Server.Coverage;
 using FukushiMap.Server.Infrastructure;
 using FukushiMap.Server.Siting;
+using FukushiMap.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static FukushiMap.Server.Tests.Security.PayloadFixture;
 
@@ -41,8 +42,9 @@ public sealed class FormulaExportTests(PayloadFixture fixture)
         using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl + "/") };
         var fromApi = await http.GetByteArrayAsync("api/coverage?municipality=35202&minutes=10&pace=60&format=csv");
         var output = new StringWriter();
-        Assert.Equal(0, await CoverageCommand.RunAsync(CliArgs.Parse(["--municipality", "35202", "--minutes", "10", "--pace", "60"]), output,
-            CancellationToken.None, fixture.Database.ConnectionString, new StringWriter()));
+        using var host = TestCommandHost.For(fixture.Database);
+        Assert.Equal(0, await CoverageCommand.RunAsync(CliArgs.Parse(["--municipality", "35202", "--minutes", "10", "--pace", "60"]), host.Services,
+            output, CancellationToken.None, new StringWriter()));
 
         foreach (var csv in new[] { Encoding.UTF8.GetString(fromApi), output.ToString() })
         {
@@ -74,8 +76,9 @@ public sealed class FormulaExportTests(PayloadFixture fixture)
             features = new[] { new { type = "Feature", properties = new { name = Formula }, geometry = new { type = "Point", coordinates = new[] { 131.27, 33.948 } } } },
         }));
         var output = new StringWriter();
+        using var host = TestCommandHost.For(fixture.Database);
         Assert.Equal(0, await SiteCommand.RunAsync(CliArgs.Parse(["--municipality", "35202", "--add", "1", "--minutes", "10", "--pace", "60", "--spacing", "0",
-            "--no-shelters", "--candidates", candidates, "--format", "csv"]), output, CancellationToken.None, fixture.Database.ConnectionString, new StringWriter()));
+            "--no-shelters", "--candidates", candidates, "--format", "csv"]), host.Services, output, CancellationToken.None, new StringWriter()));
 
         var row = Lines(output.ToString())[1];
         Assert.StartsWith($"1,{Neutralised},", row);
@@ -97,8 +100,9 @@ public sealed class FormulaExportTests(PayloadFixture fixture)
             features = new[] { new { type = "Feature", id = Formula, properties = new { }, geometry = new { type = "Point", coordinates = new[] { 131.27, 33.948 } } } },
         }));
         var output = new StringWriter();
-        Assert.Equal(0, await NetworkCommands.DistancesAsync(CliArgs.Parse(["--network", network, "--sources", sources, "--max-metres", "300"]), output,
-            CancellationToken.None, fixture.Database.ConnectionString));
+        using var host = TestCommandHost.For(fixture.Database);
+        Assert.Equal(0, await NetworkCommands.DistancesAsync(CliArgs.Parse(["--network", network, "--sources", sources, "--max-metres", "300"]),
+            host.Services, output, CancellationToken.None));
 
         var reached = Lines(output.ToString()).Skip(1).Where(l => !l.EndsWith(",,", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(reached);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using FukushiMap.Data;
 using FukushiMap.Data.Welfare;
 using FukushiMap.Server.Commands;
+using FukushiMap.Server.Tests.Infrastructure;
 using FukushiMap.Server.Tests.WelfareMap;
 using FukushiMap.Server.WelfareMap;
 using FukushiMap.Testing;
@@ -101,8 +102,9 @@ public sealed class PayloadFixture : IAsyncLifetime
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { type = "FeatureCollection", features }));
         var output = new StringWriter();
         var error = new StringWriter();
+        using var host = TestCommandHost.For(Database);
         var code = await ImportCommand.RunAsync(["hubs", path, "--municipality", "35202", "--type", "ibasho", "--attribution", "攻撃文字列のテスト"],
-            Database.ConnectionString, Database.DataPath, output, error);
+            host.Services, output, error);
         Assert.True(code == 0, error.ToString());
     }
 

@@ -18,7 +18,8 @@ public class OrLibraryCommandTests
     {
         var output = new StringWriter();
         var progress = new StringWriter();
-        var exit = await SiteCommand.RunAsync(CliArgs.Parse(args), output, CancellationToken.None, progressOutput: progress);
+        using var host = CommandHost.Build();
+        var exit = await SiteCommand.RunAsync(CliArgs.Parse(args), host.Services, output, CancellationToken.None, progress);
         Assert.True(exit == 0, progress.ToString());
         var text = output.ToString();
         Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // one JSON object, one line
@@ -61,9 +62,10 @@ public class OrLibraryCommandTests
         try
         {
             await File.WriteAllTextAsync(file, "100 200\n");
-            var error = await Assert.ThrowsAsync<CliException>(() => SiteCommand.RunAsync(CliArgs.Parse(["--orlib", file]), new StringWriter(), CancellationToken.None));
+            using var host = CommandHost.Build();
+            var error = await Assert.ThrowsAsync<CliException>(() => SiteCommand.RunAsync(CliArgs.Parse(["--orlib", file]), host.Services, new StringWriter(), CancellationToken.None));
             Assert.Contains("OR-Library", error.Message);
-            var missing = await Assert.ThrowsAsync<CliException>(() => SiteCommand.RunAsync(CliArgs.Parse(["--orlib", file + ".none"]), new StringWriter(), CancellationToken.None));
+            var missing = await Assert.ThrowsAsync<CliException>(() => SiteCommand.RunAsync(CliArgs.Parse(["--orlib", file + ".none"]), host.Services, new StringWriter(), CancellationToken.None));
             Assert.Contains("ファイルがありません", missing.Message);
         }
         finally

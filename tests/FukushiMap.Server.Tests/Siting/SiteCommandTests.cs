@@ -15,7 +15,8 @@ public class SiteCommandTests(ServerFixture server)
     {
         var output = new StringWriter();
         var progress = new StringWriter();
-        var exit = await SiteCommand.RunAsync(CliArgs.Parse(args), output, CancellationToken.None, server.Database.ConnectionString, progress);
+        using var host = TestCommandHost.For(server.Database);
+        var exit = await SiteCommand.RunAsync(CliArgs.Parse(args), host.Services, output, CancellationToken.None, progress);
         return (exit, output.ToString(), progress.ToString());
     }
 

@@ -35,6 +35,11 @@ public sealed class CapturedLogs : ILoggerProvider
 {
     public ConcurrentQueue<string> Messages { get; } = new();
 
+    /// <summary>The messages logged at <paramref name="level"/> or above.</summary>
+    public IEnumerable<string> AtLeast(LogLevel level) => _levels.Where(e => e.Level >= level).Select(e => e.Message);
+
+    private readonly ConcurrentQueue<(LogLevel Level, string Message)> _levels = new();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()
@@ -47,8 +52,12 @@ public sealed class CapturedLogs : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Messages.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = $"{category}: {formatter(state, exception)} {exception}";
+            owner.Messages.Enqueue(message);
+            owner._levels.Enqueue((logLevel, message));
+        }
     }
 }
 
