@@ -161,16 +161,24 @@ export function createBaseMap(id, options = {}) {
 
   // Print: our road map, whose names are drawn on canvas and whose credits are known. Pages with a print button call
   // usePrintBase() and await drawn() before window.print(); Ctrl+P switches here (tiles already drawn print at once).
+  // While printing, the road map keeps the tiles it has drawn: a page that fits its data to the sheet's map box resets the
+  // view, and Leaflet would drop every drawn tile for new ones the print snapshot does not wait for (a sheet without streets).
+  // Kept, the drawn tiles are moved and scaled to the new view and print under whatever new tiles have arrived.
   let beforePrint = null;
   const usePrintBase = () => {
     if (beforePrint !== null) return;
     beforePrint = baseName();
     if (beforePrint !== 'base') { map.removeLayer(gsi); roadMap.addTo(map); }
+    map.off('viewprereset', roadMap._invalidateAll, roadMap);
+    roadMap._pruneTiles = () => {};
   };
-  window.addEventListener('beforeprint', usePrintBase);
+  window.addEventListener('beforeprint', usePrintBase, { capture: true }); // before the page's own refit
   window.addEventListener('afterprint', () => {
     if (beforePrint === 'gsi') { map.removeLayer(roadMap); gsi.addTo(map); }
     beforePrint = null;
+    map.on('viewprereset', roadMap._invalidateAll, roadMap);
+    delete roadMap._pruneTiles;
+    if (map.hasLayer(roadMap)) roadMap.redraw();
   });
   /** Resolves once the road map has drawn every tile of the current view (or after `timeout` ms). */
   const drawn = (timeout = 10000) => new Promise((resolve) => {

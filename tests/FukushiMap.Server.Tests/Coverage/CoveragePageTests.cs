@@ -172,7 +172,11 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         Assert.True(await page.Locator("#map .leaflet-cv-districts-pane path").CountAsync() > 0);
         Assert.True(await page.Locator("#map .leaflet-control-scale-line").IsVisibleAsync());
         Assert.Contains("届く人の割合", await page.Locator("#legend").InnerTextAsync());
-        Assert.Contains("地理院タイル", await page.Locator("#map-credits").InnerTextAsync());
+        // The report is drawn on FukushiMap's road map: its credit, not 地理院タイル's.
+        var mapCredits = await page.Locator("#map-credits").InnerTextAsync();
+        Assert.Contains("道路地図（FukushiMap）", mapCredits);
+        Assert.Contains("© OpenStreetMap contributors", mapCredits);
+        Assert.DoesNotContain("地理院タイル", mapCredits);
         Assert.Contains("OpenStreetMap", await page.Locator("#credits").InnerTextAsync());
         Assert.Contains("e-Stat", await page.Locator("#credits").InnerTextAsync());
         Assert.Contains("ボロノイ", await page.Locator("#method").InnerTextAsync());
