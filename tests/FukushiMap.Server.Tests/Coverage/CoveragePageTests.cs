@@ -14,7 +14,6 @@ namespace FukushiMap.Server.Tests.Coverage;
 [Collection(ServerCollection.Name)]
 public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string TileHost = "cyberjapandata.gsi.go.jp";
 
     [Fact]
     public async Task APlannerChoosesTenMinutesAtSixtyMetresAndSeesTheTableAndTheGaps()
@@ -190,61 +189,13 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         view.AssertNoConsoleErrors();
     }
 
-    private async Task<PageView> OpenAsync(string path, bool waitForRuns = true, int width = 1400, int height = 900)
+    private async Task<BrowserPage> OpenAsync(string path, bool waitForRuns = true, int width = 1400, int height = 900)
     {
-        var context = await browser.Browser.NewContextAsync(new()
-        {
-            Locale = "ja-JP",
-            TimezoneId = "Asia/Tokyo",
-            ViewportSize = new() { Width = width, Height = height },
-        });
-        var view = new PageView(context, await context.NewPageAsync());
-        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
-        await view.Page.GotoAsync(server.BaseUrl + "/" + path);
+        var view = await BrowserPage.OpenAsync(browser.Browser, server.BaseUrl + "/" + path, $"{width}x{height}");
         if (waitForRuns)
         {
-            await view.WaitForRunsAsync(1);
+            await view.WaitForRunsAsync(1, 60_000);
         }
         return view;
-    }
-
-    private sealed class PageView : IAsyncDisposable
-    {
-        private readonly IBrowserContext _context;
-        private readonly List<string> _errors = [];
-
-        public PageView(IBrowserContext context, IPage page)
-        {
-            _context = context;
-            Page = page;
-            page.Console += (_, msg) =>
-            {
-                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal) && !msg.Text.Contains(TileHost, StringComparison.Ordinal))
-                {
-                    _errors.Add($"{msg.Text} @ {msg.Location}");
-                }
-            };
-            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
-        }
-
-        public IPage Page { get; }
-
-        public async Task WaitForRunsAsync(int runs)
-        {
-            try
-            {
-                await Page.WaitForSelectorAsync($"body[data-runs='{runs}']", new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-            }
-            catch (TimeoutException)
-            {
-                var status = await Page.Locator("#status").TextContentAsync();
-                var done = await Page.EvaluateAsync<string?>("document.body.dataset.runs ?? null");
-                throw new TimeoutException($"analysis {runs} not shown (runs so far: {done}; status: {status}; errors: {string.Join(" | ", _errors)})");
-            }
-        }
-
-        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
     }
 }

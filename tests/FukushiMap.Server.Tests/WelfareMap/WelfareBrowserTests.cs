@@ -118,10 +118,9 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
             Assert.Contains("見守り担当", await m.InnerTextAsync("#print-legend"));
             Assert.Contains("OpenStreetMap", await m.InnerTextAsync("#map"));
             Assert.False(await m.IsVisibleAsync("#print-box"));
-            Directory.CreateDirectory(Artifacts);
             await m.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "meeting-print.png"), FullPage = true });
             var pdf = await m.PdfAsync(new() { Path = Path.Combine(Artifacts, "meeting-print-a3.pdf"), PreferCSSPageSize = true, PrintBackground = true });
-            AssertOneLandscapeSheet(pdf, 1190, 842); // A3: 420 × 297 mm in points
+            BrowserPage.AssertOneSheet(pdf, 1191, 842); // A3: 420 × 297 mm in points
             await m.EmulateMediaAsync(new() { Media = Media.Screen });
 
             // The evacuation tab says its minutes.
@@ -152,7 +151,7 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
         }
     }
 
-    public static readonly string Artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts", "welfare");
+    private static readonly string Artifacts = BrowserPage.Artifacts("welfare");
 
     /// <summary>
     /// The sheet being printed: every household of the district (as the API lists them) has its number in a marker inside the
@@ -194,16 +193,6 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
         var mapBottom = await page.EvaluateAsync<double>("() => document.getElementById('map').getBoundingClientRect().bottom");
         var markTop = await page.EvaluateAsync<double>("() => document.getElementById('watermark').getBoundingClientRect().top");
         Assert.True(markTop >= mapBottom, $"watermark at {markTop} over the map ending at {mapBottom}");
-    }
-
-    private static void AssertOneLandscapeSheet(byte[] pdf, double width, double height)
-    {
-        var text = System.Text.Encoding.Latin1.GetString(pdf);
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, @"/Type\s*/Page(?![a-zA-Z])"));
-        var box = System.Text.RegularExpressions.Regex.Match(text, @"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]");
-        Assert.True(box.Success);
-        Assert.InRange(double.Parse(box.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), width - 2, width + 2);
-        Assert.InRange(double.Parse(box.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), height - 2, height + 2);
     }
 
     [Fact]
