@@ -58,7 +58,7 @@ public class FallbackPathTests
 
         var found = Assert.Single(new NearestSourceFinder(graph, [hub]).Find(from, 1, 10_000));
         Assert.Equal(metres, found.WalkMetres, 3);
-        var searched = NearestHubsIndex.PathWithEdges(graph, found.Path, from, hub);
+        var searched = HubSnapshot.PathWithEdges(graph, found.Path, from, hub);
         Assert.Equal(found.Path.Length, searched.Count);
         Assert.Equal(tableEdges, Edges(searched));
         Assert.Contains(Edges(searched), e => e >= 0);
