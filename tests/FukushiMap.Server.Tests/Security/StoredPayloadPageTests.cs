@@ -124,7 +124,9 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
         await view.Page.Locator("#household-list li", new() { HasText = HouseholdLabel(0) }).GetByRole(AriaRole.Button).ClickAsync();
         await view.WaitForSelectorAsync("#editor:not([hidden]) #f-label");
         Assert.Equal(HouseholdLabel(0), await view.Page.InputValueAsync("#f-label"));
-        await view.AssertShowsAsync(["世帯の編集: " + HouseholdLabel(0)]);
+        // The title carries the household's number on the map and in the list.
+        Assert.Matches(@"^世帯の編集: \d+番 ", await view.Page.InnerTextAsync("#editor-title"));
+        await view.AssertShowsAsync(["番 " + HouseholdLabel(0)]);
         await view.Page.ClickAsync("[data-tab=evacuation]");
         await view.Page.ClickAsync("#evac-run");
         await view.WaitForSelectorAsync("#evac-list li");
