@@ -62,7 +62,7 @@ function styleRules() {
 
 /** The road map as a Leaflet layer (canvas; draws z16+ from the z15 tiles). */
 export function roadMapLayer(options = {}) {
-  const layer = protomapsL.leafletLayer({
+  return protomapsL.leafletLayer({
     url: TILE_SOURCES.base.url,
     maxDataZoom: 15,
     maxZoom: 19,
@@ -71,11 +71,6 @@ export function roadMapLayer(options = {}) {
     ...styleRules(),
     ...options,
   });
-  // Draw a margin of tiles around the view: a print sheet's map box has another shape than the screen's, and the tiles
-  // it shows must already be drawn when the print snapshot is taken (tiles from our own server, cheap to fetch).
-  const tiled = layer._getTiledPixelBounds;
-  layer._getTiledPixelBounds = function (center) { return tiled.call(this, center).pad(0.3); };
-  return layer;
 }
 
 const NorthArrow = L.Control.extend({
