@@ -4,7 +4,7 @@ import { h, clear, formatNumber, notATabStop } from '../js/dom.js';
 import {
   apiParams, paramsFromQuery, getJson, percent, people, reachableShare, districtStyle,
   GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, byUncovered,
-  districtFlags, rulesText, gapShareNote, sortableTable,
+  districtFlags, rulesText, gapShareNote, sortableTable, REPORT_TOP_DISTRICTS,
 } from './common.js';
 
 const els = {
@@ -28,6 +28,7 @@ const els = {
   legend: document.getElementById('legend'),
   rulesNote: document.getElementById('rules-note'),
   districtTable: document.getElementById('district-table'),
+  districtsMore: document.getElementById('districts-more'),
   hubTable: document.getElementById('hub-table'),
   method: document.getElementById('method'),
   credits: document.getElementById('credits'),
@@ -193,11 +194,11 @@ function showResults(p, q, fc, gaps) {
   }
   clear(els.legend).append(...legendItems(p.minutes, p.pace));
   credits.update(fc.attribution);
-  clear(els.credits).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, '背景地図：地理院タイル（国土地理院）'));
+  clear(els.credits).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, base.baseCredit()));
   clear(els.method).append(...fc.method.map((para) => h('p', {}, para)));
 
   showGaps(gaps, p, fc);
-  showDistrictTable(fc);
+  showDistrictTable(fc, q);
   showHubTable(fc);
   showWhatIf(fc);
 }
@@ -225,7 +226,8 @@ function cell(value, numeric = true) {
   return h('td', { class: numeric ? 'num' : null }, value);
 }
 
-function showDistrictTable(fc) {
+/** The screen shows the same top rows as the report (ranked by people out of reach); the rest are in the CSV. */
+function showDistrictTable(fc, q) {
   const num = (label, value) => ({ label, value, numeric: true });
   const columns = [
     { label: '区域', value: (d) => d.district_name }, num('人口', (d) => d.population), num('届く', (d) => d.covered),
@@ -236,7 +238,13 @@ function showDistrictTable(fc) {
   const total = h('tr', { class: 'cv-total' }, h('th', { scope: 'row' }, '合計'), cell(formatNumber(t.population)), cell(formatNumber(t.covered)),
     cell(formatNumber(t.uncovered)), cell(formatNumber(t.noNetwork)), cell(percent(t.coveredShareOfReachable)),
     cell(formatNumber(t.straightLineCovered)), cell(formatNumber(fc.hubs.length)), cell('', false));
-  sortableTable(els.districtTable, columns, rankedDistricts(fc), (d) => h('tr', {}, h('th', { scope: 'row' }, d.district_name),
+  const ranked = rankedDistricts(fc);
+  const csv = new URLSearchParams(q);
+  csv.set('format', 'csv');
+  els.districtsMore.hidden = ranked.length <= REPORT_TOP_DISTRICTS;
+  clear(els.districtsMore).append(`上位 ${REPORT_TOP_DISTRICTS} 区域を表示しています。ほか ${formatNumber(ranked.length - REPORT_TOP_DISTRICTS)} 区域は `,
+    h('a', { href: `../api/coverage?${csv}`, download: '' }, 'CSV'), ' をご覧ください。');
+  sortableTable(els.districtTable, columns, ranked.slice(0, REPORT_TOP_DISTRICTS), (d) => h('tr', {}, h('th', { scope: 'row' }, d.district_name),
     cell(formatNumber(d.population)), cell(formatNumber(d.covered)), cell(formatNumber(d.uncovered)), cell(formatNumber(d.no_network)),
     cell(percent(reachableShare(d))), cell(formatNumber(d.straight_line_covered)), cell(formatNumber(d.hubs)), cell(districtFlags(d, fc.layer), false)),
   { sortBy: 3, footer: [total], tie: byUncovered });

@@ -65,7 +65,8 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
       L.geoJSON(iso, { style: () => ISOCHRONE_STYLE }).addTo(map);
     }
     clear($('legend')).append(...legendItems(p.minutes, p.pace));
-    $('map-credits').textContent = `地図は歩行ネットワークのある範囲を中心に表示（灰色は道路データなし）。背景地図：地理院タイル（国土地理院）｜ Leaflet ｜ ${fc.attribution.join(' ｜ ')}`;
+    // The credit of the base map actually drawn (the report starts on FukushiMap's road map), from the map factory.
+    $('map-credits').textContent = `地図は歩行ネットワークのある範囲を中心に表示（灰色は道路データなし）。${base.baseCredit()} ｜ Leaflet ｜ ${fc.attribution.join(' ｜ ')}`;
 
     const byUnits = fc.layer.key === 'units';
     const gapHead = ['順位', '届かない人', ...(fc.totals.bands.some((b) => b.key === 'age_65_plus') ? ['65歳以上'] : []), 'いちばん近い拠点まで',
@@ -104,7 +105,7 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
       h('a', { href: `../api/coverage?${csv}`, download: '' }, 'CSV'), ' をご覧ください。');
 
     clear($('method')).append(...fc.method.map((m) => h('p', {}, m)));
-    clear($('credits')).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, '背景地図：地理院タイル（国土地理院）'),
+    clear($('credits')).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, base.baseCredit()),
       h('li', {}, '地図表示：Leaflet'));
     await tilesSettled();
     $('status').textContent = '準備ができました。「印刷する」で A4 に印刷できます。';

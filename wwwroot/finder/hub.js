@@ -107,7 +107,13 @@ function drawMap() {
   const bounds = L.latLngBounds([[hub.lat, hub.lon]]);
   if (hasStart) bounds.extend([lat, lon]);
   if (latlngs) bounds.extend(L.latLngBounds(latlngs));
-  map.fitBounds(bounds, { padding: [28, 28], maxZoom: 17 });
+  // The printed card's map box is smaller than the screen's: fit the start and the hub again for it (and back), with room for
+  // the markers, so 出発 and 着 are never cut at the edge.
+  const fit = () => { map.invalidateSize({ animate: false }); map.fitBounds(bounds, { padding: [40, 40], maxZoom: 17, animate: false }); };
+  fit();
+  window.addEventListener('beforeprint', fit);
+  window.addEventListener('afterprint', fit);
+  window.matchMedia('print').addEventListener('change', fit);
 
   if (latlngs) {
     L.polyline(latlngs, { color: '#ffffff', weight: 9, opacity: 0.9, interactive: false }).addTo(map);

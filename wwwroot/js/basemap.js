@@ -112,7 +112,8 @@ const BaseCredits = L.Control.extend({
  * `credits` (false when the page writes the base credit itself via `baseCredit()`), `layersControl` (false to omit),
  * `onNote(text)` for the offline note (default: a note inside the map), `initial: 'base'` to start on the road map
  * (printed sheets), and Leaflet map options.
- * Returns { map, ready, addOverlays({ label: layer }), setCredits(lines), baseName(), baseCredit(), roadMap, gsi }.
+ * Returns { map, ready, addOverlays({ label: layer }), setCredits(lines), baseName(), baseCredit(), roadMap, gsi,
+ *   usePrintBase() (switch to the road map until afterprint), drawn() (resolves when its tiles are drawn) }.
  */
 export function createBaseMap(id, options = {}) {
   const { municipality = DEFAULT_MUNICIPALITY, fit = true, credits = true, layersControl = true, onNote = null, initial = 'gsi', ...leaflet } = options;
@@ -158,15 +159,34 @@ export function createBaseMap(id, options = {}) {
   map.on('layeradd layerremove', (e) => { if (e.layer === roadMap || e.layer === gsi) refreshCredits(); });
   map.on('unload', () => clearTimeout(probe));
 
-  // Print: our road map, whose names are drawn on canvas and whose credits are known.
+  // Print: our road map, whose names are drawn on canvas and whose credits are known. Pages with a print button call
+  // usePrintBase() and await drawn() before window.print(); Ctrl+P switches here (tiles already drawn print at once).
+  // While printing, the road map keeps the tiles it has drawn: a page that fits its data to the sheet's map box resets the
+  // view, and Leaflet would drop every drawn tile for new ones the print snapshot does not wait for (a sheet without streets).
+  // Kept, the drawn tiles are moved and scaled to the new view and print under whatever new tiles have arrived.
   let beforePrint = null;
-  window.addEventListener('beforeprint', () => {
+  const usePrintBase = () => {
+    if (beforePrint !== null) return;
     beforePrint = baseName();
     if (beforePrint !== 'base') { map.removeLayer(gsi); roadMap.addTo(map); }
-  });
+    map.off('viewprereset', roadMap._invalidateAll, roadMap);
+    roadMap._pruneTiles = () => {};
+  };
+  window.addEventListener('beforeprint', usePrintBase, { capture: true }); // before the page's own refit
   window.addEventListener('afterprint', () => {
     if (beforePrint === 'gsi') { map.removeLayer(roadMap); gsi.addTo(map); }
     beforePrint = null;
+    map.on('viewprereset', roadMap._invalidateAll, roadMap);
+    delete roadMap._pruneTiles;
+    if (map.hasLayer(roadMap)) roadMap.redraw();
+  });
+  /** Resolves once the road map has drawn every tile of the current view (or after `timeout` ms). */
+  const drawn = (timeout = 10000) => new Promise((resolve) => {
+    if (!map.hasLayer(roadMap)) { resolve(); return; }
+    let timer = null;
+    const finish = () => { clearTimeout(timer); roadMap.off('load', finish); setTimeout(resolve, 300); };
+    timer = setTimeout(finish, timeout);
+    if (roadMap.isLoading()) roadMap.on('load', finish); else finish();
   });
 
   const ready = fit ? fitMunicipality(map, municipality) : Promise.resolve(null);
@@ -176,6 +196,8 @@ export function createBaseMap(id, options = {}) {
     ready,
     roadMap,
     gsi,
+    usePrintBase,
+    drawn,
     /** Adds the page's overlays ({ label: layer }) to the same layer switcher as the base maps. */
     addOverlays(overlays) { for (const [label, layer] of Object.entries(overlays)) layers?.addOverlay(layer, label); },
     /** Replaces the page's own data credit lines shown under the base map's credit. */

@@ -62,7 +62,7 @@ const state = {
 
 // The shared factory: both base layers, the offline fall-back, scale and north arrow; this page fits its own data.
 const base = createBaseMap('map', {
-  zoomControl: false, keyboard: true, maxZoom: 19, fit: false, layersControl: false,
+  zoomControl: false, keyboard: true, maxZoom: 19, fit: false, layersControl: false, credits: false, // one credits box: the page's own
   onNote: (text) => setMessage('tiles', `背景地図（地理院タイル）を読み込めません。${text}`),
 });
 const map = base.map;
@@ -90,8 +90,10 @@ const AttributionControl = L.Control.extend({
     if (baseName === 'gsi') {
       first.append('背景地図：', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), ' ｜ ');
     } else if (baseName === 'base') {
-      // The road map's own credit line sits in the factory's box just below (basemap.js); 地理院タイル stays one click away.
-      first.append('背景地図：道路地図（FukushiMap）。', h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), 'は「背景地図」で選べます ｜ ');
+      // The road map's credit (basemap.js) in this one box; 地理院タイル stays one click away.
+      first.append(`背景地図：${TILE_SOURCES.base.label} `, h('a', { href: TILE_SOURCES.base.osm, target: '_blank', rel: 'noopener' }, '© OpenStreetMap contributors'),
+        ` ｜ ${TILE_SOURCES.base.credit.replace('© OpenStreetMap contributors ｜ ', '')}。`,
+        h('a', { href: GSI_TILES_INFO, target: '_blank', rel: 'noopener' }, '地理院タイル'), 'は「背景地図」で選べます ｜ ');
     }
     first.append(h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet'));
     this._div.append(first);

@@ -14,7 +14,6 @@ namespace FukushiMap.Server.Tests.Coverage;
 [Collection(ServerCollection.Name)]
 public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string TileHost = "cyberjapandata.gsi.go.jp";
 
     [Fact]
     public async Task APlannerChoosesTenMinutesAtSixtyMetresAndSeesTheTableAndTheGaps()
@@ -172,7 +171,11 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         Assert.True(await page.Locator("#map .leaflet-cv-districts-pane path").CountAsync() > 0);
         Assert.True(await page.Locator("#map .leaflet-control-scale-line").IsVisibleAsync());
         Assert.Contains("届く人の割合", await page.Locator("#legend").InnerTextAsync());
-        Assert.Contains("地理院タイル", await page.Locator("#map-credits").InnerTextAsync());
+        // The report is drawn on FukushiMap's road map: its credit, not 地理院タイル's.
+        var mapCredits = await page.Locator("#map-credits").InnerTextAsync();
+        Assert.Contains("道路地図（FukushiMap）", mapCredits);
+        Assert.Contains("© OpenStreetMap contributors", mapCredits);
+        Assert.DoesNotContain("地理院タイル", mapCredits);
         Assert.Contains("OpenStreetMap", await page.Locator("#credits").InnerTextAsync());
         Assert.Contains("e-Stat", await page.Locator("#credits").InnerTextAsync());
         Assert.Contains("ボロノイ", await page.Locator("#method").InnerTextAsync());
@@ -186,61 +189,13 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         view.AssertNoConsoleErrors();
     }
 
-    private async Task<PageView> OpenAsync(string path, bool waitForRuns = true, int width = 1400, int height = 900)
+    private async Task<BrowserPage> OpenAsync(string path, bool waitForRuns = true, int width = 1400, int height = 900)
     {
-        var context = await browser.Browser.NewContextAsync(new()
-        {
-            Locale = "ja-JP",
-            TimezoneId = "Asia/Tokyo",
-            ViewportSize = new() { Width = width, Height = height },
-        });
-        var view = new PageView(context, await context.NewPageAsync());
-        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
-        await view.Page.GotoAsync(server.BaseUrl + "/" + path);
+        var view = await BrowserPage.OpenAsync(browser.Browser, server.BaseUrl + "/" + path, $"{width}x{height}");
         if (waitForRuns)
         {
-            await view.WaitForRunsAsync(1);
+            await view.WaitForRunsAsync(1, 60_000);
         }
         return view;
-    }
-
-    private sealed class PageView : IAsyncDisposable
-    {
-        private readonly IBrowserContext _context;
-        private readonly List<string> _errors = [];
-
-        public PageView(IBrowserContext context, IPage page)
-        {
-            _context = context;
-            Page = page;
-            page.Console += (_, msg) =>
-            {
-                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal) && !msg.Text.Contains(TileHost, StringComparison.Ordinal))
-                {
-                    _errors.Add($"{msg.Text} @ {msg.Location}");
-                }
-            };
-            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
-        }
-
-        public IPage Page { get; }
-
-        public async Task WaitForRunsAsync(int runs)
-        {
-            try
-            {
-                await Page.WaitForSelectorAsync($"body[data-runs='{runs}']", new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-            }
-            catch (TimeoutException)
-            {
-                var status = await Page.Locator("#status").TextContentAsync();
-                var done = await Page.EvaluateAsync<string?>("document.body.dataset.runs ?? null");
-                throw new TimeoutException($"analysis {runs} not shown (runs so far: {done}; status: {status}; errors: {string.Join(" | ", _errors)})");
-            }
-        }
-
-        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
     }
 }

@@ -14,8 +14,7 @@ namespace FukushiMap.Server.Tests.Finder;
 [Collection(ServerCollection.Name)]
 public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
-    private const string TileHost = "cyberjapandata.gsi.go.jp";
-    private const string Phone = "390x844";
+    private const string Phone = BrowserPage.Phone;
 
     [Fact]
     public async Task TypingAnAddressWithAPaceGivesARankedListWithMinutesAndDrawsTheRoute()
@@ -392,26 +391,11 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
 
     // ---------- helpers ----------
 
-    private sealed record Violation(string Id, string Impact, int Nodes, string Where);
-
-    private async Task<List<Violation>> AxeAsync(IPage page, string what)
+    private async Task<List<PageAudit.Violation>> AxeAsync(IPage page, string what)
     {
-        // Loaded as a file of the page's own origin (answered here, never reaching the server): the page's
-        // Content-Security-Policy refuses inline script, and the audit runs with the policy in force.
-        var script = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Finder", "axe", "axe.min.js"));
-        var url = new Uri(new Uri(page.Url), "/__test/axe.min.js").ToString();
-        await page.RouteAsync(url, route => route.FulfillAsync(new() { Body = script, ContentType = "text/javascript" }));
-        await page.AddScriptTagAsync(new() { Url = url });
-        var json = await page.EvaluateAsync<string>("""
-            async () => {
-              const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-              return JSON.stringify(r.violations.map(v => ({ id: v.id, impact: v.impact ?? 'none', nodes: v.nodes.length, where: v.nodes.map(n => n.target.join(' ')).join(' | ') })));
-            }
-            """);
-        var list = JsonSerializer.Deserialize<List<Violation>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var list = await PageAudit.AxeAsync(page);
         var counts = string.Join(", ", new[] { "critical", "serious", "moderate", "minor" }.Select(i => $"{i} {list.Count(v => v.Impact == i)}"));
         output.WriteLine($"axe {what}: {list.Count} violations ({counts}) {string.Join("; ", list.Select(v => $"{v.Id}[{v.Impact}]×{v.Nodes} at {v.Where}"))}");
-        Console.WriteLine($"axe {what}: {list.Count} violations ({counts}) {string.Join("; ", list.Select(v => $"{v.Id}[{v.Impact}]×{v.Nodes}"))}");
         return list;
     }
 
@@ -457,51 +441,15 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     private static Task<bool> NoSidewaysScrollAsync(IPage page) =>
         page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1");
 
-    private async Task<PageView> OpenAsync(string path, string size = "1280x900")
+    private async Task<BrowserPage> OpenAsync(string path, string size = "1280x900")
     {
-        var parts = size.Split('x');
-        var context = await browser.Browser.NewContextAsync(new()
-        {
-            Locale = "ja-JP",
-            TimezoneId = "Asia/Tokyo",
-            ViewportSize = new() { Width = int.Parse(parts[0]), Height = int.Parse(parts[1]) },
-            HasTouch = size == Phone,
-            IsMobile = size == Phone,
-        });
-        var view = new PageView(context, await context.NewPageAsync());
-        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
-        await view.Page.GotoAsync(server.BaseUrl + "/" + path);
+        // Searches that find nothing answer 404/400 on purpose; the browser logs those as errors.
+        var view = await BrowserPage.OpenAsync(browser.Browser, server.BaseUrl + "/" + path, size,
+            text => text.Contains("404", StringComparison.Ordinal) || text.Contains("400", StringComparison.Ordinal));
         if (path.StartsWith("finder", StringComparison.Ordinal))
         {
             await view.Page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
         }
         return view;
-    }
-
-    private sealed class PageView : IAsyncDisposable
-    {
-        private readonly IBrowserContext _context;
-        private readonly List<string> _errors = [];
-
-        public PageView(IBrowserContext context, IPage page)
-        {
-            _context = context;
-            Page = page;
-            page.Console += (_, msg) =>
-            {
-                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal) && !msg.Text.Contains("404", StringComparison.Ordinal)
-                    && !msg.Text.Contains("400", StringComparison.Ordinal))
-                {
-                    _errors.Add($"{msg.Text} @ {msg.Location}");
-                }
-            };
-            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
-        }
-
-        public IPage Page { get; }
-
-        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
     }
 }

@@ -124,7 +124,9 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
         await view.Page.Locator("#household-list li", new() { HasText = HouseholdLabel(0) }).GetByRole(AriaRole.Button).ClickAsync();
         await view.WaitForSelectorAsync("#editor:not([hidden]) #f-label");
         Assert.Equal(HouseholdLabel(0), await view.Page.InputValueAsync("#f-label"));
-        await view.AssertShowsAsync(["世帯の編集: " + HouseholdLabel(0)]);
+        // The title carries the household's number on the map and in the list.
+        Assert.Matches(@"^世帯の編集: \d+番 ", await view.Page.InnerTextAsync("#editor-title"));
+        await view.AssertShowsAsync(["番 " + HouseholdLabel(0)]);
         await view.Page.ClickAsync("[data-tab=evacuation]");
         await view.Page.ClickAsync("#evac-run");
         await view.WaitForSelectorAsync("#evac-list li");
@@ -164,30 +166,19 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
 /// <summary>One page in its own context, offline (tiles aborted), recording dialogs, errors and CSP violations.</summary>
 internal sealed class PayloadView : IAsyncDisposable
 {
-    private const string TileHost = "cyberjapandata.gsi.go.jp";
-
     // Runs before the page's own scripts (Playwright injects it; the page's CSP does not apply to it).
     private const string RecordViolations =
         "window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));";
 
-    private readonly IBrowserContext _context;
-    private readonly List<string> _errors = [];
+    private readonly BrowserPage _view;
     private readonly List<string> _dialogs = [];
 
-    private PayloadView(IBrowserContext context, IPage page)
+    private PayloadView(BrowserPage view)
     {
-        _context = context;
-        Page = page;
-        page.Console += (_, msg) =>
-        {
-            // Offline, a failed tile is expected; anything else (a CSP refusal is logged as an error) is a defect.
-            if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal) && !msg.Text.Contains(TileHost, StringComparison.Ordinal))
-            {
-                _errors.Add($"{msg.Text} @ {msg.Location}");
-            }
-        };
-        page.PageError += (_, error) => _errors.Add("pageerror: " + error);
-        page.Dialog += async (_, dialog) =>
+        // Offline, a failed tile is expected; anything else (a CSP refusal is logged as an error) is a defect: BrowserPage records it.
+        _view = view;
+        Page = view.Page;
+        Page.Dialog += async (_, dialog) =>
         {
             _dialogs.Add($"{dialog.Type}: {dialog.Message}");
             await dialog.DismissAsync();
@@ -220,17 +211,7 @@ internal sealed class PayloadView : IAsyncDisposable
         return view;
     }
 
-    private static async Task<PayloadView> CreateAsync(IBrowser browser)
-    {
-        var context = await browser.NewContextAsync(new()
-        {
-            Locale = "ja-JP", TimezoneId = "Asia/Tokyo", ViewportSize = new() { Width = 1400, Height = 900 },
-        });
-        var view = new PayloadView(context, await context.NewPageAsync());
-        await context.AddInitScriptAsync(RecordViolations);
-        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
-        return view;
-    }
+    private static async Task<PayloadView> CreateAsync(IBrowser browser) => new(await BrowserPage.CreateAsync(browser, initScript: RecordViolations));
 
     public Task WaitForSelectorAsync(string selector) =>
         Page.WaitForSelectorAsync(selector, new() { State = WaitForSelectorState.Attached, Timeout = 120_000 });
@@ -285,8 +266,8 @@ internal sealed class PayloadView : IAsyncDisposable
             """);
         Assert.Empty(injected);
         Assert.Empty(await Page.EvaluateAsync<string[]>("() => window.__csp"));
-        Assert.Empty(_errors);
+        Assert.Empty(_view.Errors);
     }
 
-    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+    public ValueTask DisposeAsync() => _view.DisposeAsync();
 }

@@ -14,7 +14,6 @@ namespace FukushiMap.Server.Tests.Siting;
 [Collection(ServerCollection.Name)]
 public class SitingPageTests(ServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string TileHost = "cyberjapandata.gsi.go.jp";
 
     [Fact]
     public async Task APlannerAsksForSixHubsAtTenMinutesAndSixtyMetresAndGetsSitesDistrictsAndAPrintout()
@@ -123,57 +122,10 @@ public class SitingPageTests(ServerFixture server, BrowserFixture browser) : ICl
         view.AssertNoConsoleErrors();
     }
 
-    private async Task<PageView> OpenAsync()
+    private async Task<BrowserPage> OpenAsync()
     {
-        var context = await browser.Browser.NewContextAsync(new()
-        {
-            Locale = "ja-JP",
-            TimezoneId = "Asia/Tokyo",
-            ViewportSize = new() { Width = 1400, Height = 900 },
-        });
-        var view = new PageView(context, await context.NewPageAsync());
-        await view.Page.RouteAsync($"https://{TileHost}/**", route => route.AbortAsync("internetdisconnected"));
-        await view.Page.GotoAsync(server.BaseUrl + "/siting/");
+        var view = await BrowserPage.OpenAsync(browser.Browser, server.BaseUrl + "/siting/");
         await view.Page.WaitForSelectorAsync("body[data-ready='true']", new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         return view;
-    }
-
-    internal sealed class PageView : IAsyncDisposable
-    {
-        private readonly IBrowserContext _context;
-        private readonly List<string> _errors = [];
-
-        public PageView(IBrowserContext context, IPage page)
-        {
-            _context = context;
-            Page = page;
-            page.Console += (_, msg) =>
-            {
-                if (msg.Type == "error" && !msg.Location.Contains(TileHost, StringComparison.Ordinal) && !msg.Text.Contains(TileHost, StringComparison.Ordinal))
-                {
-                    _errors.Add($"{msg.Text} @ {msg.Location}");
-                }
-            };
-            page.PageError += (_, error) => _errors.Add("pageerror: " + error);
-        }
-
-        public IPage Page { get; }
-
-        public async Task WaitForRunsAsync(int runs)
-        {
-            try
-            {
-                await Page.WaitForSelectorAsync($"body[data-runs='{runs}']", new() { State = WaitForSelectorState.Attached, Timeout = 120_000 });
-            }
-            catch (TimeoutException)
-            {
-                var status = await Page.Locator("#status").TextContentAsync();
-                throw new TimeoutException($"answer {runs} not shown (status: {status}; errors: {string.Join(" | ", _errors)})");
-            }
-        }
-
-        public void AssertNoConsoleErrors() => Assert.Empty(_errors);
-
-        public async ValueTask DisposeAsync() => await _context.CloseAsync();
     }
 }

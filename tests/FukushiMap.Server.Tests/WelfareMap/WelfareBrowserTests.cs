@@ -55,7 +55,7 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
             var expected = await db.Households.CountAsync(h => h.DistrictId == fixture.Own.Id && h.Status == HouseholdStatuses.Active);
             Assert.Equal(expected, await m.Locator("#household-list li").CountAsync());
             Assert.Equal(0, await m.Locator($"#household-list li[data-household-id='{elsewhere.Id}']").CountAsync());
-            Assert.Equal(expected, await m.Locator(".leaflet-overlay-pane path.leaflet-interactive").CountAsync());
+            Assert.Equal(expected, await m.Locator(".leaflet-marker-pane .hh-marker").CountAsync());
             var assignments = await db.WatcherAssignments.CountAsync(a => a.Household!.DistrictId == fixture.Own.Id && a.Household.Status == HouseholdStatuses.Active);
             Assert.True(assignments > 0);
             Assert.Equal(assignments, await m.Locator(".leaflet-overlay-pane path:not(.leaflet-interactive)").CountAsync() - 1); // minus the district outline
@@ -67,6 +67,12 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
                 await p.ClickAsync($"#household-list li[data-household-id='{shared.Id}'] button");
                 await p.WaitForSelectorAsync("#f-notes");
             }
+            // The household being edited stands out on the map and in the list.
+            Assert.Equal(1, await m.Locator(".hh-marker.editing").CountAsync());
+            Assert.Equal(shared.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                await m.Locator("#household-list li.editing").GetAttributeAsync("data-household-id"));
+            Assert.Equal(await m.Locator("#household-list li.editing").GetAttributeAsync("data-number"),
+                await m.Locator(".hh-marker.editing").GetAttributeAsync("data-number"));
             await m.FillAsync("#f-notes", "（架空）民生委員: 4月に訪問済み");
             await m.ClickAsync("#save");
             await m.WaitForSelectorAsync("#save-result:has-text('保存しました')");
@@ -96,7 +102,8 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
             await m.FillAsync("#purpose", "令和8年度 第2回 三者懇談会（テスト）");
             await m.SelectOptionAsync("#paper", "A3");
             await m.ClickAsync("#print");
-            await m.WaitForFunctionAsync("() => window.__printed === 1");
+            await m.WaitForFunctionAsync("() => window.__printed === 1", null, new() { Timeout = 30000 });
+            Assert.Equal("ready", await m.GetAttributeAsync("body", "data-sheet"));
             var watermark = await m.TextContentAsync("#watermark");
             Assert.Contains(minsei.UserName[2..6], watermark);
             Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", watermark);
@@ -104,14 +111,26 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
                 StringComparison.OrdinalIgnoreCase);
             await m.EmulateMediaAsync(new() { Media = Media.Print });
             Assert.True(await m.IsVisibleAsync("#watermark"));
+            await AssertTheSheetNumbersEveryHouseholdAsync(m, fixture.Own.Id);
             Assert.True(await m.IsVisibleAsync("#print-legend"));
             Assert.True(await m.IsVisibleAsync(".leaflet-control-scale"));
             Assert.True(await m.IsVisibleAsync(".north-arrow"));
             Assert.Contains("見守り担当", await m.InnerTextAsync("#print-legend"));
             Assert.Contains("OpenStreetMap", await m.InnerTextAsync("#map"));
             Assert.False(await m.IsVisibleAsync("#print-box"));
-            await m.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "welfare-meeting-print.png") });
+            await m.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "meeting-print.png"), FullPage = true });
+            var pdf = await m.PdfAsync(new() { Path = Path.Combine(Artifacts, "meeting-print-a3.pdf"), PreferCSSPageSize = true, PrintBackground = true });
+            BrowserPage.AssertOneSheet(pdf, 1191, 842, oneSheet: false); // a long list (this fixture's district) continues on further sheets // A3: 420 × 297 mm in points
             await m.EmulateMediaAsync(new() { Media = Media.Screen });
+
+            // The evacuation tab says its minutes.
+            await m.ClickAsync("[data-tab=evacuation]");
+            await m.FillAsync("#evac-minutes", "3");
+            await m.ClickAsync("#evac-run");
+            await m.WaitForSelectorAsync("#evac-list li");
+            var evacuation = await m.InnerTextAsync("#tab-evacuation");
+            Assert.DoesNotContain("○", evacuation);
+            Assert.Contains("3分を超える", evacuation);
 
             await AssertNothingInBrowserStorageAsync(minseiContext, m);
             await AssertNothingInBrowserStorageAsync(chonaikaiContext, c);
@@ -130,6 +149,50 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
             await minseiContext.CloseAsync();
             await chonaikaiContext.CloseAsync();
         }
+    }
+
+    private static readonly string Artifacts = BrowserPage.Artifacts("welfare");
+
+    /// <summary>
+    /// The sheet being printed: every household of the district (as the API lists them) has its number in a marker inside the
+    /// map box, and the list beside the map gives the same number to the same label, with the road map drawn underneath.
+    /// </summary>
+    private static async Task AssertTheSheetNumbersEveryHouseholdAsync(IPage page, int districtId)
+    {
+        var api = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            "async (d) => (await (await fetch(`/api/households?district=${d}`, { credentials: 'same-origin' })).json()).items.map((x) => ({ id: x.id, label: x.label }))",
+            districtId);
+        var households = api.EnumerateArray().Select(x => (Id: x.GetProperty("id").GetInt32(), Label: x.GetProperty("label").GetString()!)).ToList();
+        Assert.NotEmpty(households);
+        var rows = await page.EvaluateAsync<string[][]>(
+            "() => [...document.querySelectorAll('#sheet-list tbody tr')].map((r) => [r.dataset.householdId, ...[...r.cells].map((c) => c.textContent)])");
+        Assert.Equal(households.Count, rows.Length);
+        for (var i = 0; i < households.Count; i++)
+        {
+            Assert.Equal(households[i].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[i][0]);
+            Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), rows[i][1]);
+            Assert.Equal(households[i].Label, rows[i][2]);
+            Assert.False(string.IsNullOrWhiteSpace(rows[i][3]), "status");
+            Assert.False(string.IsNullOrWhiteSpace(rows[i][4]), "watchers");
+        }
+        // Numbers shown inside markers that lie within the printed map box.
+        var shown = await page.EvaluateAsync<string[]>("""
+            () => {
+              const box = document.getElementById('map').getBoundingClientRect();
+              return [...document.querySelectorAll('.hh-marker')].filter((m) => {
+                const r = m.getBoundingClientRect();
+                return r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+              }).map((m) => m.textContent.trim());
+            }
+            """);
+        Assert.Equal(Enumerable.Range(1, households.Count), shown.Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).Order());
+        Assert.True(await page.IsVisibleAsync("#sheet-list"));
+        Assert.Equal("base", await page.GetAttributeAsync("#map", "data-basemap"));
+        Assert.True(await page.Locator("#map .leaflet-tile-container canvas.leaflet-tile-loaded").CountAsync() > 0, "the road map is drawn");
+        // The watermark is below the map, not over it.
+        var mapBottom = await page.EvaluateAsync<double>("() => document.getElementById('map').getBoundingClientRect().bottom");
+        var markTop = await page.EvaluateAsync<double>("() => document.getElementById('watermark').getBoundingClientRect().top");
+        Assert.True(markTop >= mapBottom, $"watermark at {markTop} over the map ending at {mapBottom}");
     }
 
     [Fact]

@@ -14,7 +14,7 @@ const STATUS_TEXT = { active: '在宅', moved: '転出', deceased: '死亡' };
 const OUTCOME_TEXT = { confirmed: '確認済', changed: '変更あり', removed: '削除' };
 
 const $ = (id) => document.getElementById(id);
-const state = { session: null, districts: [], district: null, households: new Map(), watchers: new Map(), editing: null, adding: false };
+const state = { session: null, districts: [], district: null, households: new Map(), numbers: new Map(), watchers: new Map(), editing: null, adding: false };
 
 // ---------- sign-in ----------
 
@@ -50,11 +50,13 @@ $('logout').addEventListener('click', async () => {
 // ---------- the map ----------
 
 let map;
+let base;
 const layers = {};
+const markers = new Map(); // household id → its numbered marker
 
 function makeMap() {
   // Base layers, scale, north arrow and credits from the shared factory; the district outline sets the view later.
-  const base = createBaseMap('map', { zoomControl: true });
+  base = createBaseMap('map', { zoomControl: true, fit: false });
   map = base.map;
   base.setCredits([$('credits').textContent]);
   layers.district = L.layerGroup().addTo(map);
@@ -81,6 +83,7 @@ function drawLegend() {
   const legend = clear($('legend'));
   for (const c of items) legend.append(h('li', null, h('span', { class: 'swatch', style: `background:${CATEGORY_COLORS[c]}` }), c));
   if (state.session.permissions.seesRegister) legend.append(h('li', null, h('span', { class: 'swatch', style: 'background:#fff;border-style:dashed' }), '同意なし・未確認（民生委員のみ表示）'));
+  legend.append(h('li', null, h('span', { class: 'hh-badge' }, '1'), '世帯（番号は一覧と同じ。輪の色が区分）'));
   legend.append(h('li', null, h('span', { class: 'swatch', style: 'background:#111;border-radius:0' }), '見守り担当'));
   legend.append(h('li', null, h('span', { class: 'swatch line' }), '見守りの線（担当 → 世帯）'));
   legend.append(h('li', null, h('span', { class: 'swatch', style: 'background:transparent;border-radius:0;border-color:#1b3a5c' }), '区域の境界（デモ用）'));
@@ -127,6 +130,7 @@ async function loadDistrict(id) {
     ]);
     state.households = new Map(households.body.items.map((x) => [x.id, x]));
     state.watchers = new Map(watchers.body.map((w) => [w.id, w]));
+    numberHouseholds();
     drawDistrict();
     drawHouseholds();
     renderList();
@@ -153,17 +157,32 @@ function drawDistrict() {
   map.fitBounds(shape.getBounds(), { padding: [20, 20] });
 }
 
+/** Households are numbered 1, 2, 3 … in the server's order (by id); the map, the screen list and the printed list share the number. */
+function numberHouseholds() {
+  state.numbers = new Map([...state.households.keys()].map((id, i) => [id, i + 1]));
+}
+
+const watcherNames = (x) => x.watcherIds.map((id) => state.watchers.get(id)?.name).filter(Boolean).join('、');
+const statusText = (x) => [STATUS_TEXT[x.status] ?? x.status, ...x.categories, x.consentState && x.consentState !== '同意' ? `同意: ${x.consentState}` : null]
+  .filter(Boolean).join('・');
+
+function householdIcon(x, number) {
+  const consented = !x.consentState || x.consentState === '同意';
+  const disc = h('span', { class: consented ? 'hh-number' : 'hh-number unconsented', style: `--ring:${colorOf(x)}` }, String(number));
+  return L.divIcon({ className: 'hh-marker', html: disc, iconSize: [24, 24], iconAnchor: [12, 12] });
+}
+
 function drawHouseholds() {
   layers.households.clearLayers();
   layers.lines.clearLayers();
   layers.watchers.clearLayers();
+  markers.clear();
   for (const w of state.watchers.values()) {
     const m = L.marker([w.lat, w.lon], {
-      icon: L.divIcon({ className: '', html: '', iconSize: [14, 14] }),
+      icon: L.divIcon({ className: 'watcher-marker', iconSize: [14, 14] }),
       title: `${w.name}（${w.role ?? '見守り'}）受け持ち ${w.workload} 世帯`,
-      keyboard: true,
+      keyboard: false,
     });
-    m.on('add', () => { const el = m.getElement(); if (el) el.style.cssText += ';background:#111;width:14px;height:14px;border:2px solid #fff'; });
     m.bindTooltip(h('span', null, `${w.name}（受け持ち ${w.workload}）`));
     layers.watchers.addLayer(m);
   }
@@ -172,27 +191,62 @@ function drawHouseholds() {
       const w = state.watchers.get(wid);
       if (w) layers.lines.addLayer(L.polyline([[w.lat, w.lon], [x.lat, x.lon]], { color: '#333', weight: 2, dashArray: '4 4', opacity: 0.8, interactive: false }));
     }
-    const consented = !x.consentState || x.consentState === '同意';
-    const marker = L.circleMarker([x.lat, x.lon], {
-      radius: 8, color: '#222', weight: 2, dashArray: consented ? null : '3 2',
-      fillColor: consented ? colorOf(x) : '#ffffff', fillOpacity: 0.9,
-    });
-    marker.bindTooltip(h('span', null, x.label));
+    const number = state.numbers.get(x.id);
+    // Not a Tab stop: the numbered list beside the map is the keyboard path to the same households.
+    const marker = L.marker([x.lat, x.lon], { icon: householdIcon(x, number), keyboard: false, riseOnHover: true });
+    marker.bindTooltip(h('span', null, `${number}. ${x.label}`));
     marker.on('click', () => openEditor(x.id));
+    marker.on('add', () => marker.getElement()?.setAttribute('data-number', String(number)));
+    markers.set(x.id, marker);
     layers.households.addLayer(marker);
   }
+  highlight(state.editing?.id ?? null);
 }
 
 function renderList() {
   const list = clear($('household-list'));
   $('household-count').textContent = `（${state.households.size} 件）`;
   for (const x of state.households.values()) {
-    const watcherNames = x.watcherIds.map((id) => state.watchers.get(id)?.name).filter(Boolean).join('、');
-    list.append(h('li', { dataset: { householdId: x.id } },
-      h('button', { type: 'button', class: 'link', onclick: () => openEditor(x.id) }, x.label),
+    const names = watcherNames(x);
+    list.append(h('li', { dataset: { householdId: x.id, number: state.numbers.get(x.id) } },
+      h('span', { class: 'no-badge', 'aria-hidden': 'true' }, String(state.numbers.get(x.id))),
+      h('button', { type: 'button', class: 'link', 'aria-label': `${state.numbers.get(x.id)}番 ${x.label}`, onclick: () => openEditor(x.id) }, x.label),
       h('div', { class: 'chips' }, x.categories.map((c) => h('span', null, c))),
-      h('div', { class: 'meta' }, x.address ?? '', x.consentState ? ` ／ 同意: ${x.consentState}` : '', watcherNames ? ` ／ 見守り: ${watcherNames}` : '')));
+      h('div', { class: 'meta' }, x.address ?? '', x.consentState ? ` ／ 同意: ${x.consentState}` : '', names ? ` ／ 見守り: ${names}` : '')));
   }
+  renderSheetList();
+}
+
+/** The printed list beside the map: number, label, status (with categories and consent) and watchers. */
+function renderSheetList() {
+  $('sheet-count').textContent = `（${state.households.size} 世帯）`;
+  const body = clear($('sheet-list').tBodies[0]);
+  for (const x of state.households.values()) {
+    body.append(h('tr', { dataset: { householdId: x.id } },
+      h('td', null, String(state.numbers.get(x.id))), h('td', null, x.label), h('td', null, statusText(x)), h('td', null, watcherNames(x) || '—')));
+  }
+}
+
+/** The household being edited stands out: its marker grows with a yellow ring and its list row is marked. */
+function highlight(id) {
+  for (const [hid, marker] of markers) {
+    const el = marker.getElement();
+    el?.classList.toggle('editing', hid === id);
+    marker.setZIndexOffset(hid === id ? 10000 : 0);
+  }
+  for (const li of $('household-list').children) {
+    const on = Number(li.dataset.householdId) === id;
+    li.classList.toggle('editing', on);
+    if (on) li.setAttribute('aria-current', 'true'); else li.removeAttribute('aria-current');
+  }
+  const marker = markers.get(id);
+  if (marker && !map.getBounds().contains(marker.getLatLng())) map.panTo(marker.getLatLng());
+}
+
+function closeEditor() {
+  $('editor').hidden = true;
+  state.editing = null;
+  highlight(null);
 }
 
 function renderWatchers() {
@@ -292,8 +346,9 @@ async function openEditor(id, at) {
   state.editing = { id, etag, original: record };
   $('editor').hidden = false;
   $('conflict').hidden = true;
-  $('editor-title').textContent = id === null ? '世帯の追加（架空のデモデータ）' : `世帯の編集: ${record.label}`;
+  $('editor-title').textContent = id === null ? '世帯の追加（架空のデモデータ）' : `世帯の編集: ${state.numbers.get(id) ?? ''}番 ${record.label}`;
   fillForm(record, !p.update && id !== null);
+  highlight(id);
   $('editor').scrollIntoView({ block: 'nearest' });
 }
 
@@ -332,10 +387,10 @@ function fillForm(record, readOnly) {
   form.append(h('input', { type: 'hidden', name: 'lon', value: record.lon }), h('input', { type: 'hidden', name: 'lat', value: record.lat }));
   if (!readOnly) {
     form.append(h('p', null, h('button', { type: 'submit', class: 'primary', id: 'save' }, '保存'), ' ',
-      h('button', { type: 'button', onclick: () => { $('editor').hidden = true; } }, '閉じる'),
+      h('button', { type: 'button', onclick: closeEditor }, '閉じる'),
       state.editing.id !== null && p.delete ? [' ', h('button', { type: 'button', onclick: deleteHousehold }, '削除')] : null));
   } else {
-    form.append(h('p', { class: 'note' }, 'この役割では閲覧のみです。'), h('button', { type: 'button', onclick: () => { $('editor').hidden = true; } }, '閉じる'));
+    form.append(h('p', { class: 'note' }, 'この役割では閲覧のみです。'), h('button', { type: 'button', onclick: closeEditor }, '閉じる'));
   }
   form.append(h('p', { id: 'save-result', role: 'status', class: 'note' }));
 }
@@ -439,7 +494,7 @@ async function deleteHousehold() {
   if (!confirm('この世帯を削除しますか？（記録は変更の記録と監査ログに残ります）')) return;
   const response = await api.send('DELETE', `/api/households/${state.editing.id}`, undefined, state.editing.etag);
   if (response.status === 412 || response.status === 409) { showConflict(response.body, {}); return; }
-  $('editor').hidden = true;
+  closeEditor();
   await loadDistrict(state.district.id);
 }
 
@@ -504,8 +559,9 @@ $('evac-run').addEventListener('click', async () => {
     $('evac-summary').textContent = `${body.households} 世帯のうち ${body.beyondCount} 世帯が、最寄りの指定避難所まで ${body.minutes} 分（${body.pace} m/分）を超えます。${body.attribution}`;
     const list = clear($('evac-list'));
     for (const r of body.items) {
-      list.append(h('li', { class: r.beyond ? 'beyond' : '' }, h('strong', null, r.label),
-        h('div', { class: 'meta' }, r.minutes == null ? r.reason : `${r.shelterName} まで 徒歩 ${r.minutes} 分（${r.metres} m）${r.beyond ? ' ／ ○分を超える' : ''}`)));
+      const number = state.numbers.get(r.householdId);
+      list.append(h('li', { class: r.beyond ? 'beyond' : '' }, number ? h('span', { class: 'no-badge' }, String(number)) : null, h('strong', null, r.label),
+        h('div', { class: 'meta' }, r.minutes == null ? r.reason : `${r.shelterName} まで 徒歩 ${r.minutes} 分（${r.metres} m）${r.beyond ? ` ／ ${body.minutes}分を超える` : ''}`)));
     }
   } catch (err) { handleError(err); }
 });
@@ -526,23 +582,42 @@ $('print').addEventListener('click', async () => {
   const response = await permit('print');
   if (!response) return;
   const mark = response.body;
+  // The watermark runs along the bottom margin of the sheet, below the map and the list, never across the households.
   const watermark = $('watermark');
-  watermark.textContent = `${mark.watermark}\n${mark.watermark}`;
+  watermark.textContent = `${mark.watermark}　｜　持ち出し・複写の禁止　｜　目的: ${mark.purpose}`;
   watermark.classList.add('on');
-  const paper = $('page-size').sheet;
-  paper.deleteRule(0);
-  paper.insertRule(`@page { size: ${$('paper').value === 'A4' ? 'A4' : 'A3'} landscape; margin: 10mm; }`, 0);
+  const paper = $('paper').value === 'A4' ? 'A4' : 'A3';
+  const sheet = $('page-size').sheet;
+  sheet.deleteRule(0);
+  sheet.insertRule(`@page { size: ${paper} landscape; margin: 10mm; }`, 0);
+  document.body.classList.remove('paper-A3', 'paper-A4');
+  document.body.classList.add(`paper-${paper}`);
+  $('sheet-meta').textContent = `印刷 ${mark.watermark}`;
   $('export-note').textContent = `印刷を記録しました（出力番号 ${mark.exportId}・目的: ${mark.purpose}）。`;
   drawLegend();
-  document.body.classList.add('printing');
-  // Fit the district to the printed map area, then print.
-  const fit = () => { map.invalidateSize(); map.fitBounds(L.geoJSON(state.district.geometry).getBounds(), { padding: [20, 20] }); };
-  const media = window.matchMedia('print');
-  const onChange = (e) => { if (e.matches) fit(); };
-  media.addEventListener('change', onChange);
+  await prepareSheet();
   window.print();
-  media.removeEventListener('change', onChange);
+});
+
+/**
+ * Lays the page out as the sheet (body.printing), fits the district to the sheet's map box and waits until the road map has
+ * drawn it: a print dialog snapshots the page at once, and tiles that have not arrived print as grey.
+ */
+async function prepareSheet() {
+  document.body.classList.add('printing');
+  base.usePrintBase();
+  map.invalidateSize({ animate: false });
+  if (state.district) map.fitBounds(L.geoJSON(state.district.geometry).getBounds(), { padding: [24, 24], animate: false });
+  await base.drawn();
+  document.body.dataset.sheet = 'ready';
+}
+
+// Ctrl+P without the button: the same sheet layout (the tiles for it may still be on their way).
+window.addEventListener('beforeprint', () => { if (!document.body.classList.contains('printing') && map) prepareSheet(); });
+window.addEventListener('afterprint', () => {
   document.body.classList.remove('printing');
+  delete document.body.dataset.sheet;
+  if (map) { map.invalidateSize({ animate: false }); if (state.district) drawDistrict(); }
 });
 
 $('export-csv').addEventListener('click', async () => {
