@@ -183,73 +183,7 @@ public sealed class HubSnapshot
                 .Select(f => new FoundHub(selected[f.Index], f.Metres, selected[f.Index].Table!.PathInto(from, f.Via, new PlanePath())))];
         }
         return [.. FinderFor(selected).Find(from, limit, maxMetres, ct)
-            .Select(f => new FoundHub(selected[f.SourceIndex], f.WalkMetres, PathWithEdges(City.Graph, f.Path, from, selected[f.SourceIndex].Snap)))];
-    }
-
-    /// <summary>
-    /// The search's route (plane points, as <see cref="NearestSourceFinder"/> draws it) cut into pieces along the network edges it
-    /// follows, like the tables' routes, so the directions can name every street: the walk onto the network, the rest of the
-    /// start's edge, each whole edge node to node (recognised by its end node and its number of points), the part of the hub's
-    /// edge, the walk off the network. Points it cannot follow stay one unnamed piece.
-    /// </summary>
-    internal static PlanePath PathWithEdges(WalkingGraph graph, Coordinate[] points, NetworkSnap from, NetworkSnap to)
-    {
-        var path = new PlanePath(Math.Max(points.Length, 2));
-        int start = Array.FindIndex(points, p => p.Equals2D(from.Point!)), end = Array.FindLastIndex(points, p => p.Equals2D(to.Point!));
-        if (start < 0 || end < start)
-        {
-            foreach (var p in points)
-            {
-                path.AddRaw(p.X, p.Y);
-            }
-            return path;
-        }
-        path.BeginPiece(PlanePath.OffNetwork);
-        Add(0, start);
-        bool IsNode(int node, int index) => graph.NodeX(node) == points[index].X && graph.NodeY(node) == points[index].Y;
-        // The start's edge up to the first of its end nodes the route passes (none when it walks along one edge to the hub).
-        int k = start, node = IsNode(graph.EdgeSource(from.EdgeIndex), start) ? graph.EdgeSource(from.EdgeIndex)
-            : IsNode(graph.EdgeTarget(from.EdgeIndex), start) ? graph.EdgeTarget(from.EdgeIndex) : -1;
-        for (var i = start + 1; i < end && node < 0; i++)
-        {
-            if (IsNode(graph.EdgeSource(from.EdgeIndex), i)) node = graph.EdgeSource(from.EdgeIndex);
-            else if (IsNode(graph.EdgeTarget(from.EdgeIndex), i)) node = graph.EdgeTarget(from.EdgeIndex);
-            if (node >= 0)
-            {
-                path.BeginPiece(from.EdgeIndex);
-                Add(k + 1, i);
-                k = i;
-            }
-        }
-        // Whole edges from node to node, while one fits the next points exactly.
-        for (var guard = 0; node >= 0 && guard < points.Length; guard++)
-        {
-            var next = -1;
-            for (var arc = graph.FirstArc(node); arc < graph.FirstArc(node + 1) && next < 0; arc++)
-            {
-                int edge = graph.ArcEdge(arc), target = graph.ArcTarget(arc), last = k + graph.EdgePointCount(edge) - 1;
-                if (last <= end && IsNode(target, last))
-                {
-                    path.BeginPiece(edge);
-                    Add(k + 1, last);
-                    (k, next) = (last, target);
-                }
-            }
-            node = next;
-        }
-        path.BeginPiece(to.EdgeIndex);
-        Add(k + 1, end);
-        path.BeginPiece(PlanePath.OffNetwork);
-        Add(end + 1, points.Length - 1);
-        return path;
-
-        void Add(int first, int last)
-        {
-            for (var i = first; i <= last; i++)
-            {
-                path.AddRaw(points[i].X, points[i].Y);
-            }
-        }
+            .Select(f => new FoundHub(selected[f.SourceIndex], f.WalkMetres, PlanePath.AlongEdges(City.Graph, f.Path, from, selected[f.SourceIndex].Snap)))];
     }
 
     public CityNetwork City { get; }

@@ -1,14 +1,13 @@
 using FukushiMap.Core.Network;
-using FukushiMap.Server.Finder;
 using NetTopologySuite.Geometries;
 
-namespace FukushiMap.Server.Tests.Finder;
+namespace FukushiMap.Core.Tests.Network;
 
 /// <summary>
 /// When a city has too many hubs for distance tables, the finder searches instead: its route must still be cut along the
 /// network's edges (so the directions name the streets), the same edges the tables' route follows.
 /// </summary>
-public class FallbackPathTests
+public class PlanePathAlongEdgesTests
 {
     /// <summary>A 4 × 3 grid of streets 100 m apart; one street bends through an extra point.</summary>
     private static WalkingGraph Grid()
@@ -52,13 +51,13 @@ public class FallbackPathTests
         var from = snapper.Snap(fx, fy);
         var hub = snapper.Snap(hx, hy);
 
-        var table = HubDistanceTable.Build(graph, new IncomingArcs(graph), hub);
-        var metres = table.MetresFrom(graph, from, out var via);
-        var tableEdges = Edges(table.PathInto(graph, from, via, new PlanePath()));
+        var table = HubDistanceTable.Build(graph, hub);
+        var metres = table.MetresFrom(from, out var via);
+        var tableEdges = Edges(table.PathInto(from, via, new PlanePath()));
 
         var found = Assert.Single(new NearestSourceFinder(graph, [hub]).Find(from, 1, 10_000));
         Assert.Equal(metres, found.WalkMetres, 3);
-        var searched = HubSnapshot.PathWithEdges(graph, found.Path, from, hub);
+        var searched = PlanePath.AlongEdges(graph, found.Path, from, hub);
         Assert.Equal(found.Path.Length, searched.Count);
         if (unique)
         {
