@@ -178,7 +178,8 @@ export function createBaseMap(id, options = {}) {
     beforePrint = null;
     map.on('viewprereset', roadMap._invalidateAll, roadMap);
     delete roadMap._pruneTiles;
-    if (map.hasLayer(roadMap)) roadMap.redraw();
+    // Not redraw(): Leaflet's GridLayer.redraw takes the map's zoom unrounded (13.25 with zoomSnap 0.25) and asks for tiles that do not exist.
+    if (map.hasLayer(roadMap)) { map.removeLayer(roadMap); roadMap.addTo(map); }
   });
   /** Resolves once the road map has drawn every tile of the current view (or after `timeout` ms). */
   const drawn = (timeout = 10000) => new Promise((resolve) => {

@@ -86,7 +86,7 @@ public sealed class BrowserPage : IAsyncDisposable
         }
     }
 
-    public void AssertNoConsoleErrors() => Assert.Empty(_errors);
+    public void AssertNoConsoleErrors() => Assert.True(_errors.Count == 0, "console errors:\n" + string.Join("\n", _errors));
 
     /// <summary>Screenshots and PDFs for a person to look at: the test output's artifacts/<paramref name="folder"/>/.</summary>
     public static string Artifacts(string folder)
