@@ -3,13 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FukushiMap.Server.Tests.Infrastructure;
 using FukushiMap.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FukushiMap.Server.Tests.Analysis;
 
@@ -25,35 +19,18 @@ public sealed class LiveImportTests : IAsyncLifetime
     private const double Lon = 131.2476, Lat = 33.9479;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
-    private WebApplication? _app;
+    private RunningServer _server = null!;
     private TestDatabase _database = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.GetAsync("liveimport", withReferenceData: true);
-        _app = FukushiMapApp.Create([], builder =>
-        {
-            builder.Configuration["FukushiMap:ConnectionString"] = _database.ConnectionString;
-            builder.Configuration["FukushiMap:DataPath"] = _database.DataPath;
-            builder.Configuration["FukushiMap:LoadReferenceData"] = "false";
-            builder.Configuration["urls"] = "http://127.0.0.1:0";
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        _client = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromMinutes(2) };
+        _server = await RunningServer.StartAsync(_database);
+        _client = _server.Client;
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task HubsImportedByTheCommandLineWhileServingShowInTheLayersTheFinderAndCoverageWithinFiveSeconds()

@@ -1,11 +1,4 @@
-using FukushiMap.Server;
 using FukushiMap.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FukushiMap.Server.Tests.Infrastructure;
 
@@ -15,42 +8,29 @@ namespace FukushiMap.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private RunningServer? _server;
 
     public TestDatabase Database { get; private set; } = null!;
 
     /// <summary>Base address, e.g. http://127.0.0.1:41234 (no trailing slash).</summary>
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server!.BaseUrl;
 
-    public HttpClient Client { get; private set; } = null!;
+    public HttpClient Client => _server!.Client;
 
     /// <summary>The running server's services (e.g. to watch its heavy-analysis queue).</summary>
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => _server!.App.Services;
 
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.GetAsync("server", withReferenceData: true);
-        _app = FukushiMapApp.Create([], builder =>
-        {
-            builder.Configuration["FukushiMap:ConnectionString"] = Database.ConnectionString;
-            builder.Configuration["FukushiMap:DataPath"] = Database.DataPath;
-            builder.Configuration["FukushiMap:LoadReferenceData"] = "false";
-            builder.Configuration["urls"] = "http://127.0.0.1:0";
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-        });
-        await _app.StartAsync();
-        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        BaseUrl = addresses.Addresses.First().TrimEnd('/');
-        Client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
+        _server = await RunningServer.StartAsync(Database);
     }
 
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 }

@@ -6,49 +6,32 @@ using FukushiMap.Data.Network;
 using FukushiMap.Server.Commands;
 using FukushiMap.Server.Tests.Infrastructure;
 using FukushiMap.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FukushiMap.Server.Tests.Network;
 
 /// <summary>
-/// Its own database and server, because these tests change 宇部市's live network. The server rechecks the live network every
-/// 0.2 s, as a running server does every few seconds, so activations made here (another "process" as far as it knows) reach it.
+/// Its own database and server, because these tests change 宇部市's live network. The server follows the database's change
+/// notifications, so activations made here (another "process" as far as it knows) reach it.
 /// </summary>
 public sealed class ActivationServerFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private RunningServer? _server;
 
     public TestDatabase Database { get; private set; } = null!;
-    public HttpClient Client { get; private set; } = null!;
+    public HttpClient Client => _server!.Client;
 
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.GetAsync("activation", withReferenceData: true);
-        _app = FukushiMapApp.Create([], builder =>
-        {
-            builder.Configuration["FukushiMap:ConnectionString"] = Database.ConnectionString;
-            builder.Configuration["FukushiMap:LoadReferenceData"] = "false";
-            builder.Configuration["FukushiMap:HeavyAnalyses:MaxIsochroneWork"] = "100";
-            builder.Configuration["urls"] = "http://127.0.0.1:0";
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        Client = new HttpClient { BaseAddress = new Uri(address + "/") };
+        _server = await RunningServer.StartAsync(Database, builder => builder.Configuration["FukushiMap:HeavyAnalyses:MaxIsochroneWork"] = "100");
     }
 
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 }

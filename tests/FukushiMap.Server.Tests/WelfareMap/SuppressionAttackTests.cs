@@ -2,7 +2,8 @@ using System.Net;
 using System.Text.Json;
 using FukushiMap.Core.Network;
 using FukushiMap.Data.Welfare;
-using FukushiMap.Server.Network;
+using FukushiMap.Analysis.Cities;
+using FukushiMap.Analysis.Hubs;
 using FukushiMap.Server.WelfareMap;
 using Google.OrTools.Sat;
 using Google.OrTools.Util;
@@ -171,7 +172,7 @@ public sealed class SuppressionAttackTests(WelfareFixture fixture, ITestOutputHe
                 District = db.Districts.Where(d => d.LayerId == layer.Id && d.Geometry.Covers(h.Location)).OrderBy(d => d.Id).Select(d => (int?)d.Id).FirstOrDefault(),
             }).ToListAsync();
         var city = (await fixture.Services.GetRequiredService<NetworkCatalog>().GetAsync("35202"))!;
-        var hubs = await HubSources.LoadAsync(fixture.Services.GetRequiredService<FukushiMap.Analysis.Hubs.HubCatalogue>(), "35202", null, null, CancellationToken.None);
+        var hubs = await HubSources.LoadAsync(fixture.Services.GetRequiredService<HubCatalogue>(), "35202", null, null, CancellationToken.None);
         var shelters = await db.Shelters.Where(s => s.MunicipalityCode == "35202" && s.Kind == EvacuationApi.DesignatedShelter)
             .Select(s => new { s.Location.X, s.Location.Y }).ToListAsync();
         var bounds = s_menu.Select(m => m * AggregateSuppression.PaceMetresPerMinute).ToArray();

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using FukushiMap.Core.Network;
 using FukushiMap.Data.Welfare;
-using FukushiMap.Server.Network;
+using FukushiMap.Analysis.Cities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

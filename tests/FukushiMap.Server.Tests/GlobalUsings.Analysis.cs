@@ -1,7 +1,0 @@
-// The analysis layer the web host binds, authorises and answers for.
-global using FukushiMap.Analysis.Cities;
-global using FukushiMap.Analysis.Coverage;
-global using FukushiMap.Analysis.Hubs;
-global using FukushiMap.Analysis.Parameters;
-global using FukushiMap.Analysis.Siting;
-global using FukushiMap.Analysis.Versions;
