@@ -1,3 +1,4 @@
+using FukushiMap.Core;
 using FukushiMap.Analysis;
 using System.Diagnostics;
 using System.Text.Json;
@@ -46,7 +47,7 @@ public static class CoverageCommand
                 args.GetDouble("minutes") ?? 10, args.GetDouble("pace") ?? 80, args.Get("hub-types"), args.Get("hub-ids"), args.Get("by"), format,
                 args.GetDouble("max-residents-per-hub"), args.Get("move"), args.Get("add"), args.Get("close"), null, null));
         }
-        catch (FukushiMapProblemException e)
+        catch (FukushiMapError e)
         {
             throw new CliException(e.Detail);
         }
@@ -60,7 +61,7 @@ public static class CoverageCommand
         {
             run = await CoverageAnalysis.RunAsync(scope.Db, services.GetRequiredService<CoverageService>(), request, ct, progress);
         }
-        catch (FukushiMapProblemException e)
+        catch (FukushiMapError e)
         {
             await log.WriteLineAsync($"エラー: {e.Detail}");
             return 1;

@@ -1,3 +1,4 @@
+using FukushiMap.Core;
 using FukushiMap.Analysis.Parameters;
 using FukushiMap.Analysis;
 using System.Diagnostics;
@@ -120,7 +121,7 @@ public static class SiteCommand
         {
             parameters = Parameters(args);
         }
-        catch (FukushiMapProblemException e)
+        catch (FukushiMapError e)
         {
             throw new CliException(e.Detail);
         }
@@ -132,7 +133,7 @@ public static class SiteCommand
         {
             run = await services.GetRequiredService<SitingService>().RunAsync(scope.Db, parameters, ct, progress);
         }
-        catch (FukushiMapProblemException e)
+        catch (FukushiMapError e)
         {
             await log.WriteLineAsync($"エラー: {e.Detail}");
             return 1;
