@@ -89,8 +89,9 @@ public sealed class DataVersionListener(DataVersions versions, IServiceScopeFact
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception e)
             {
+                // Whatever went wrong, the server keeps serving (versions are re-read on use after DataVersions.MaxAge) and tries again.
                 if (!warned)
                 {
                     log.LogWarning("データの変更を監視できません（{Reason}）。再接続するまで、取り込みや拠点の変更が反映されるのが遅れることがあります。", e.Message);

@@ -86,9 +86,6 @@ public sealed class VersionedCache<TKey, TValue> where TKey : notnull
         }
     }
 
-    /// <summary>The values kept now, whatever their version (for reports, not for answers).</summary>
-    public IEnumerable<TValue> Kept() => _entries.Values.Select(e => e.Value).Where(t => t.IsCompletedSuccessfully).Select(t => t.Result);
-
     private void Trim()
     {
         foreach (var old in _entries.OrderBy(e => e.Value.LastUsed).Take(Math.Max(0, _entries.Count - _capacity)).ToList())
