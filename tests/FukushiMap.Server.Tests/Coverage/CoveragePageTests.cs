@@ -127,6 +127,9 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         await using var view = await OpenAsync("coverage/?municipality=35202&minutes=10&pace=80");
         var page = view.Page;
         var marker = page.Locator(".leaflet-marker-pane .cv-hub").Nth(5);
+        // Hover first: Playwright waits until the marker stands still (the map may still be settling on a busy machine) and
+        // receives the pointer, so the drag starts on the hub, not on the map beneath it.
+        await marker.HoverAsync();
         var box = (await marker.BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
         await page.Mouse.DownAsync();
