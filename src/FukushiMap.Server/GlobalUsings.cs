@@ -5,3 +5,7 @@ global using FukushiMap.Analysis.Hubs;
 global using FukushiMap.Analysis.Parameters;
 global using FukushiMap.Analysis.Siting;
 global using FukushiMap.Analysis.Versions;
+
+// The domain error every layer throws and the web host maps once (Infrastructure/Problems).
+global using FukushiMap.Core;
+global using FukushiMap.Server.Infrastructure;

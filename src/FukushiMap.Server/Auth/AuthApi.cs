@@ -72,11 +72,11 @@ public static class AuthApi
     {
         if (!WelfareAuth.IsTransportAcceptable(context, options.Value))
         {
-            return Problem(400, "https-required", "HTTPS で接続してからログインしてください。");
+            return Problems.Invalid("https-required", "HTTPS で接続してからログインしてください。");
         }
         if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password) || request.Password.Length > 1024)
         {
-            return Problem(400, "invalid-login", "ユーザー名とパスワードを入力してください。");
+            return Problems.Invalid("invalid-login", "ユーザー名とパスワードを入力してください。");
         }
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (throttle.RetryAfter(request.UserName, address) is { } wait)
@@ -85,7 +85,7 @@ public static class AuthApi
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             await audit.WriteAsync((string?)null, null, "login", "user", [], null, "throttled", ct);
-            return Problem(429, "login-throttled", $"ログインの失敗が続いたため、少し待っていただいています。{seconds} 秒ほど待ってからもう一度お試しください。");
+            return Problems.Throttled("login-throttled", $"ログインの失敗が続いたため、少し待っていただいています。{seconds} 秒ほど待ってからもう一度お試しください。");
         }
         var user = await signIn.UserManager.FindByNameAsync(request.UserName.Trim());
         // One answer for an unknown name, a wrong password and a locked account, after the same hashing work.
@@ -98,7 +98,7 @@ public static class AuthApi
         {
             throttle.Failed(request.UserName, address);
             await audit.WriteAsync(user?.Id, user?.UserName, "login", "user", [], null, result?.IsLockedOut == true ? "locked" : "failed", ct);
-            return Problem(401, "login-failed", "ユーザー名またはパスワードが違います。");
+            return Problems.Unauthenticated("login-failed", "ユーザー名またはパスワードが違います。");
         }
         throttle.Succeeded(request.UserName);
         var now = clock.GetUtcNow();
@@ -128,12 +128,12 @@ public static class AuthApi
         var user = await users.FindByIdAsync(caller.UserId);
         if (user is null || string.IsNullOrEmpty(request.CurrentPassword) || string.IsNullOrEmpty(request.NewPassword))
         {
-            return Problem(400, "invalid-password", "今のパスワードと新しいパスワードを入力してください。");
+            return Problems.Invalid("invalid-password", "今のパスワードと新しいパスワードを入力してください。");
         }
         var result = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
         if (!result.Succeeded)
         {
-            return Problem(400, "invalid-password", string.Join(" ", result.Errors.Select(e => WelfareText.IdentityError(e))));
+            return Problems.Invalid("invalid-password", string.Join(" ", result.Errors.Select(e => WelfareText.IdentityError(e))));
         }
         // Every session of the person ends on the server (the security stamp changed too); this one signs in afresh.
         await SessionStore.EndAllAsync(db, user.Id, clock.GetUtcNow(), "password", ct);
@@ -141,17 +141,4 @@ public static class AuthApi
         await audit.WriteAsync(caller.UserId, caller.UserName, "password", "user", [], null, "success", ct);
         return TypedResults.NoContent();
     }
-
-    internal static ProblemHttpResult Problem(int status, string type, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, type: ProblemDetailsSetup.TypeBase + type, title: status switch
-        {
-            400 => "リクエストの内容に誤りがあります",
-            401 => "ログインできません",
-            403 => "この操作はできません",
-            404 => "見つかりません",
-            409 or 412 => "ほかの人が先に変更しました",
-            429 => "しばらく待ってからお試しください",
-            428 => "版の指定が必要です",
-            _ => null,
-        });
 }

@@ -110,7 +110,7 @@ public static class WelfareAuth
             o.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                await WriteProblemAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "too-many-logins", "ログインの試行が多すぎます",
+                await WriteProblemAsync(context.HttpContext, ErrorKind.Throttled, "too-many-logins", "ログインの試行が多すぎます",
                     "短い時間にログインを何度も試しました。1分ほど待ってからもう一度お試しください。");
             };
         });
@@ -155,7 +155,7 @@ public static class WelfareAuth
         if (context.GetEndpoint() is { } endpoint && IsRestricted(endpoint)
             && !endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any() && context.User.Identity?.IsAuthenticated != true)
         {
-            await WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "ログインが必要です",
+            await WriteProblemAsync(context, ErrorKind.Unauthenticated, "unauthorized", "ログインが必要です",
                 "この操作にはログインが必要です。");
             return;
         }
@@ -172,7 +172,7 @@ public static class WelfareAuth
             var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(context))
             {
-                await WriteProblemAsync(context, StatusCodes.Status400BadRequest, "antiforgery", "リクエストの内容に誤りがあります",
+                await WriteProblemAsync(context, ErrorKind.Invalid, "antiforgery", null,
                     "画面の有効期限が切れたか、別のサイトからの送信です。ページを読み込み直してからもう一度操作してください。");
                 return;
             }
@@ -180,16 +180,8 @@ public static class WelfareAuth
         await next(context);
     }
 
-    internal static async Task WriteProblemAsync(HttpContext context, int status, string type, string title, string detail)
-    {
-        context.Response.StatusCode = status;
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Type = ProblemDetailsSetup.TypeBase + type, Title = title, Detail = detail },
-        });
-    }
+    internal static Task WriteProblemAsync(HttpContext context, ErrorKind kind, string code, string? title, string detail) =>
+        Problems.WriteAsync(context, new FukushiMapError(kind, code, detail, title: title));
 
     /// <summary>Plain http is accepted from loopback clients only (unless configured otherwise).</summary>
     internal static bool IsTransportAcceptable(HttpContext context, WelfareAuthOptions options) =>

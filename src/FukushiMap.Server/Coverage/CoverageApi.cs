@@ -75,7 +75,7 @@ public static class CoverageApi
         var format = Format(query.Format, "geojson", "json", "csv", "gpkg");
         if (query.Limit is < 1 or > 10_000)
         {
-            throw FukushiMapProblemException.BadRequest("invalid-limit", "limit は 1〜10000 で指定してください。");
+            throw FukushiMapError.Invalid("invalid-limit", "limit は 1〜10000 で指定してください。");
         }
         var run = await CoverageAnalysis.RunAsync(db, service, Request(query), ct);
         return format switch
@@ -114,12 +114,12 @@ public static class CoverageApi
         var threshold = q.MaxResidentsPerHub ?? CoverageSummary.DefaultResidentsPerHub;
         if (!double.IsFinite(threshold) || threshold < 1 || threshold > 10_000_000)
         {
-            throw FukushiMapProblemException.BadRequest("invalid-threshold", "max_residents_per_hub は 1 以上の数で指定してください。");
+            throw FukushiMapError.Invalid("invalid-threshold", "max_residents_per_hub は 1 以上の数で指定してください。");
         }
         var by = string.IsNullOrWhiteSpace(q.By) ? null : q.By.Trim();
         if (by is { Length: > 100 })
         {
-            throw FukushiMapProblemException.BadRequest("invalid-district-layer", "by（区域レイヤーのキー）が長すぎます。");
+            throw FukushiMapError.Invalid("invalid-district-layer", "by（区域レイヤーのキー）が長すぎます。");
         }
         var request = new CoverageRequest(municipality, minutes, Parse.Pace(q.Pace), q.HubTypes, Parse.Ids(q.HubIds, "hub_ids"), by, threshold)
         {
@@ -129,7 +129,7 @@ public static class CoverageApi
         };
         if (request.Moves.Count + request.Additions.Count + request.Closed.Count > MaxWhatIf)
         {
-            throw FukushiMapProblemException.BadRequest("too-many-what-ifs", $"もしもの変更（move・add・close）は合わせて {MaxWhatIf} 件までです。");
+            throw FukushiMapError.Invalid("too-many-what-ifs", $"もしもの変更（move・add・close）は合わせて {MaxWhatIf} 件までです。");
         }
         return request;
     }
@@ -139,14 +139,14 @@ public static class CoverageApi
         var f = string.IsNullOrWhiteSpace(format) ? fallback : format.Trim().ToLowerInvariant();
         return f == fallback || allowed.Contains(f)
             ? f
-            : throw FukushiMapProblemException.BadRequest("invalid-format", $"format は {string.Join("・", allowed.Prepend(fallback).Distinct())} のどれかです。");
+            : throw FukushiMapError.Invalid("invalid-format", $"format は {string.Join("・", allowed.Prepend(fallback).Distinct())} のどれかです。");
     }
 
     private static bool ColumnsAll(string? columns) => columns switch
     {
         null or "" or "base" => false,
         "all" => true,
-        _ => throw FukushiMapProblemException.BadRequest("invalid-columns", "columns は base か all です。"),
+        _ => throw FukushiMapError.Invalid("invalid-columns", "columns は base か all です。"),
     };
 
     private static List<HubMove> Moves(string? text)
@@ -158,7 +158,7 @@ public static class CoverageApi
             if (colon <= 0 || !int.TryParse(part[..colon], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
                 || LonLat(part[(colon + 1)..]) is not var (lon, lat))
             {
-                throw FukushiMapProblemException.BadRequest("invalid-move", $"move は id:経度,緯度 を ; で区切って指定してください（「{part}」）。");
+                throw FukushiMapError.Invalid("invalid-move", $"move は id:経度,緯度 を ; で区切って指定してください（「{part}」）。");
             }
             moves.Add(new HubMove(id, lon, lat));
         }
@@ -172,7 +172,7 @@ public static class CoverageApi
         {
             if (LonLat(part) is not var (lon, lat))
             {
-                throw FukushiMapProblemException.BadRequest("invalid-add", $"add は 経度,緯度 を ; で区切って指定してください（「{part}」）。");
+                throw FukushiMapError.Invalid("invalid-add", $"add は 経度,緯度 を ; で区切って指定してください（「{part}」）。");
             }
             list.Add(new HubAddition(lon, lat));
         }

@@ -95,7 +95,7 @@ public static class FeaturesApi
             var index = environment.WebRootFileProvider.GetFileInfo("index.html");
             if (!index.Exists)
             {
-                throw FukushiMapProblemException.NotFound("not-found", "地図のページ（index.html）が見つかりません。");
+                throw FukushiMapError.NotFound("not-found", "地図のページ（index.html）が見つかりません。");
             }
             var etag = new EntityTagHeaderValue($"\"{index.LastModified.UtcTicks:x}{index.Length:x}\"");
             return TypedResults.Stream(index.CreateReadStream(), "text/html; charset=utf-8", lastModified: index.LastModified, entityTag: etag);
@@ -175,7 +175,7 @@ public static class FeaturesApi
         var collection = FindCollection(collectionId);
         RejectUnknownParameters(request.Query);
         var row = await catalog.FindAsync(collection, featureId, ct)
-            ?? throw FukushiMapProblemException.NotFound("feature-not-found",
+            ?? throw FukushiMapError.NotFound("feature-not-found",
                 $"コレクション「{collection.Id}」に ID「{featureId}」の地物はありません。");
         var b = BaseUrl(request);
         return new FeatureResult(row,
@@ -201,7 +201,7 @@ public static class FeaturesApi
         c.Queryables.Select(q => q.Name).ToList());
 
     private static FeatureCollectionDefinition FindCollection(string collectionId) =>
-        FeatureCatalog.Find(collectionId) ?? throw FukushiMapProblemException.NotFound("collection-not-found",
+        FeatureCatalog.Find(collectionId) ?? throw FukushiMapError.NotFound("collection-not-found",
             $"コレクション「{collectionId}」はありません。使えるのは {string.Join(", ", FeatureCatalog.Collections.Select(c => c.Id))} です。");
 
     /// <summary>Scheme, host and path base of this request: links are absolute, as OGC clients expect.</summary>
@@ -230,7 +230,7 @@ public static class FeaturesApi
         {
             if (key != "f")
             {
-                throw FukushiMapProblemException.BadRequest("invalid-parameter",
+                throw FukushiMapError.Invalid("invalid-parameter",
                     $"パラメーター「{key}」はここでは使えません。使えるのは f（json）だけです。",
                     new Dictionary<string, object?> { ["parameter"] = key });
             }
@@ -254,7 +254,7 @@ internal static class ContentNegotiation
             {
                 "json" => true,
                 "html" => false,
-                _ => throw FukushiMapProblemException.BadRequest("invalid-parameter",
+                _ => throw FukushiMapError.Invalid("invalid-parameter",
                     $"形式「{f}」には対応していません。f=json（ランディングページ）か f=html（地図）を指定してください。",
                     new Dictionary<string, object?> { ["parameter"] = "f" }),
             };

@@ -189,10 +189,10 @@ public sealed record ItemsRequest(FeatureFilter Filter, int Limit, long Offset)
         return numbers;
     }
 
-    private static FukushiMapProblemException Invalid(string parameter, string detail, Dictionary<string, object?>? extensions = null)
+    private static FukushiMapError Invalid(string parameter, string detail, Dictionary<string, object?>? extensions = null)
     {
         extensions ??= [];
         extensions["parameter"] = parameter;
-        return FukushiMapProblemException.BadRequest("invalid-parameter", detail, extensions);
+        return FukushiMapError.Invalid("invalid-parameter", detail, extensions);
     }
 }

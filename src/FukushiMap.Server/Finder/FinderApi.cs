@@ -59,16 +59,16 @@ public static partial class FinderApi
         var q = query.Q?.Trim() ?? "";
         if (q.Length == 0)
         {
-            throw FukushiMapProblemException.BadRequest("missing-query", "住所を入力してください（例: 則貞2丁目）。");
+            throw FukushiMapError.Invalid("missing-query", "住所を入力してください（例: 則貞2丁目）。");
         }
         if (q.Length > MaxQueryLength)
         {
-            throw FukushiMapProblemException.BadRequest("query-too-long", $"住所は {MaxQueryLength} 文字以内で入力してください。");
+            throw FukushiMapError.Invalid("query-too-long", $"住所は {MaxQueryLength} 文字以内で入力してください。");
         }
         var limit = query.Limit ?? 5;
         if (limit is < 1 or > MaxMatches)
         {
-            throw FukushiMapProblemException.BadRequest("invalid-limit", $"limit は 1〜{MaxMatches} で指定してください。");
+            throw FukushiMapError.Invalid("invalid-limit", $"limit は 1〜{MaxMatches} で指定してください。");
         }
         var gazetteer = await provider.GetAsync(ct);
         var matches = gazetteer.Search(q, limit, out var reading);
@@ -76,8 +76,8 @@ public static partial class FinderApi
         var outside = OutsideArea(gazetteer, reading);
         if (outside is not null && (matches.Count == 0 || matches[0].Score < 0.9))
         {
-            throw new FukushiMapProblemException(StatusCodes.Status404NotFound, "outside-service-area", "対象地域の外です",
-                $"「{outside}」は対象地域の外です。{coverage}", new Dictionary<string, object?> { ["suggestions"] = Array.Empty<GeocodeMatch>() });
+            throw FukushiMapError.NotFound("outside-service-area", $"「{outside}」は対象地域の外です。{coverage}",
+                new Dictionary<string, object?> { ["suggestions"] = Array.Empty<GeocodeMatch>() }, "対象地域の外です");
         }
         if (matches.Count > 0)
         {
@@ -85,9 +85,7 @@ public static partial class FinderApi
         }
         if (Gazetteer.IsKanaOnly(reading.Address.Name) && !gazetteer.HasReadings)
         {
-            throw new FukushiMapProblemException(StatusCodes.Status404NotFound, "no-address-match", "住所が見つかりません",
-                "住所の表に読みがながないため、ひらがな・カタカナだけでは探せません。漢字で入力するか（例: 則貞2丁目）、地図をタップするか、現在地を使ってください。",
-                new Dictionary<string, object?> { ["suggestions"] = Array.Empty<GeocodeMatch>() });
+            throw NoAddressMatch("住所の表に読みがながないため、ひらがな・カタカナだけでは探せません。漢字で入力するか（例: 則貞2丁目）、地図をタップするか、現在地を使ってください。", []);
         }
         var suggestions = gazetteer.Suggest(q, 5).Select(e => ToMatch(e, 0, gazetteer)).ToList();
         var detail = reading.Address.Name.Length == 0
@@ -95,9 +93,11 @@ public static partial class FinderApi
             : suggestions.Count > 0
                 ? $"「{Shorten(q)}」に合う住所が見つかりませんでした。近い名前: {string.Join("、", suggestions.Select(s => s.Town))}。"
                 : $"「{Shorten(q)}」に合う住所が見つかりませんでした。{coverage}";
-        throw new FukushiMapProblemException(StatusCodes.Status404NotFound, "no-address-match", "住所が見つかりません", detail,
-            new Dictionary<string, object?> { ["suggestions"] = suggestions });
+        throw NoAddressMatch(detail, suggestions);
     }
+
+    private static FukushiMapError NoAddressMatch(string detail, IReadOnlyList<GeocodeMatch> suggestions) =>
+        FukushiMapError.NotFound("no-address-match", detail, new Dictionary<string, object?> { ["suggestions"] = suggestions }, "住所が見つかりません");
 
     internal static async Task<Ok<HubView>> GetHubAsync(int id, FukushiMapDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -105,7 +105,7 @@ public static partial class FinderApi
             .FirstOrDefaultAsync(h => h.Id == id && h.RetiredAt == null, ct);
         if (hub is null)
         {
-            throw FukushiMapProblemException.NotFound("hub-not-found", $"拠点 {id} は見つかりません（閉じたか、番号が違います）。");
+            throw FukushiMapError.NotFound("hub-not-found", $"拠点 {id} は見つかりません（閉じたか、番号が違います）。");
         }
         return TypedResults.Ok(new HubView(hub.Id, hub.Name, hub.HubType!.Key, hub.HubType.Name, hub.Address, hub.Location.X, hub.Location.Y,
             hub.MunicipalityCode, hub.Municipality?.Name, HubFactsView.ToFacts(hub, HubFactsView.TokyoTime(clock.GetUtcNow()))));

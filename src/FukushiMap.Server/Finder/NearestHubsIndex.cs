@@ -36,7 +36,7 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, DataVersions v
     public async Task<string> MunicipalityAtAsync(double lon, double lat, CancellationToken ct)
     {
         var areas = await _areas.GetAsync(0, _ => LoadAreasAsync(), ct);
-        return areas.Locate(lon, lat) ?? throw FukushiMapProblemException.BadRequest("outside-service-area",
+        return areas.Locate(lon, lat) ?? throw FukushiMapError.Invalid("outside-service-area",
             $"この地点は対象地域の外です。いま探せるのは {string.Join("・", areas.CoveredNames.DefaultIfEmpty("（なし）"))} です。");
     }
 

@@ -13,7 +13,6 @@ using FukushiMap.Server.WelfareMap;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
-using static FukushiMap.Server.Auth.AuthApi;
 
 namespace FukushiMap.Server.Hubs;
 
@@ -92,11 +91,11 @@ public static class HubAdminApi
         var code = Parse.Municipality(input.MunicipalityCode);
         if (!await db.Municipalities.AnyAsync(m => m.Code == code, ct))
         {
-            return Problem(404, "not-found", $"市区町村 {code} はありません。");
+            return Problems.NotFound("not-found", $"市区町村 {code} はありません。");
         }
         if (string.IsNullOrWhiteSpace(input.Name) || string.IsNullOrWhiteSpace(input.TypeKey) || input.Lon is null || input.Lat is null)
         {
-            return Problem(400, "invalid-hub", "名前・種類（typeKey）・位置（地図をクリックするか住所から）は必須です。");
+            return Problems.Invalid("invalid-hub", "名前・種類（typeKey）・位置（地図をクリックするか住所から）は必須です。");
         }
         var now = Microseconds(clock.GetUtcNow());
         var hub = new Hub { MunicipalityCode = code, Name = "", Location = new Point(0, 0) { SRID = 6668 }, CreatedAt = now, UpdatedAt = now };
@@ -125,7 +124,7 @@ public static class HubAdminApi
         var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);
         if (hub is null || current is null)
         {
-            return Problem(404, "not-found", "その拠点は見つかりません。");
+            return Problems.NotFound("not-found", "その拠点は見つかりません。");
         }
         if (CheckIfMatch(current, context) is { } precondition)
         {
@@ -133,7 +132,7 @@ public static class HubAdminApi
         }
         if (input.MunicipalityCode is { } m && m != hub.MunicipalityCode)
         {
-            return Problem(400, "invalid-hub", "拠点の市区町村は変えられません。");
+            return Problems.Invalid("invalid-hub", "拠点の市区町村は変えられません。");
         }
         var problem = await ApplyAsync(db, hub, input, ct);
         if (problem is not null)
@@ -165,7 +164,7 @@ public static class HubAdminApi
         var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);
         if (hub is null || current is null)
         {
-            return Problem(404, "not-found", "その拠点は見つかりません。");
+            return Problems.NotFound("not-found", "その拠点は見つかりません。");
         }
         if (CheckIfMatch(current, context) is { } precondition)
         {
@@ -187,9 +186,9 @@ public static class HubAdminApi
         var ifMatch = context.Request.Headers.IfMatch.ToString().Trim();
         if (ifMatch.Length == 0)
         {
-            return Problem(428, "if-match-required", "変更するには、読み込んだときの版（ETag）を If-Match で送ってください。");
+            return Problems.VersionRequired("if-match-required", "変更するには、読み込んだときの版（ETag）を If-Match で送ってください。");
         }
-        return ifMatch == current ? null : Problem(412, "edit-conflict", "この拠点は、読み込んだ後にほかの人が変更しました。読み込み直してから変更してください。");
+        return ifMatch == current ? null : Problems.StaleVersion("edit-conflict", "この拠点は、読み込んだ後にほかの人が変更しました。読み込み直してから変更してください。");
     }
 
     public sealed record HubChangeView(long Id, DateTimeOffset At, string UserName, string Action, JsonElement Snapshot);
@@ -198,7 +197,7 @@ public static class HubAdminApi
     {
         if (!await db.Hubs.AnyAsync(h => h.Id == id, ct))
         {
-            return Problem(404, "not-found", "その拠点は見つかりません。");
+            return Problems.NotFound("not-found", "その拠点は見つかりません。");
         }
         var rows = await db.HubChanges.AsNoTracking().Where(c => c.HubId == id).OrderByDescending(c => c.At).ThenByDescending(c => c.Id).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(c => new HubChangeView(c.Id, c.At, c.UserName, c.Action, JsonDocument.Parse(c.Snapshot).RootElement.Clone())).ToList());
@@ -305,7 +304,7 @@ public static class HubAdminApi
         {
             errors.Add("種類（typeKey）を指定してください。");
         }
-        return errors.Count > 0 ? Problem(400, "invalid-hub", string.Join(" ", errors.Distinct())) : null;
+        return errors.Count > 0 ? Problems.Invalid("invalid-hub", string.Join(" ", errors.Distinct())) : null;
     }
 
     public sealed record GeocodeMatch(string Name, string Matched, double Lon, double Lat, string Precision);
@@ -320,7 +319,7 @@ public static class HubAdminApi
         var code = Parse.Municipality(municipality);
         if (string.IsNullOrWhiteSpace(q) || q.Length > 200)
         {
-            return Problem(400, "invalid-address", "住所を 200 文字以内で入力してください。");
+            return Problems.Invalid("invalid-address", "住所を 200 文字以内で入力してください。");
         }
         var cityName = await db.Municipalities.Where(m => m.Code == code).Select(m => m.Name).FirstOrDefaultAsync(ct) ?? "";
         var text = Normalize(q);

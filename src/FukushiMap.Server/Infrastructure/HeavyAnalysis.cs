@@ -122,7 +122,7 @@ public sealed class HeavyAnalysisGate : IDisposable
         using var clientLease = _perClient.AttemptAcquire(client);
         if (!clientLease.IsAcquired)
         {
-            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, "too-many-analyses", "重い解析が多すぎます",
+            await RefuseAsync(context, ErrorKind.Throttled, "too-many-analyses", "重い解析が多すぎます",
                 $"このアドレスから同時に受け付ける重い解析（等時間圏・人口カバー・空白地域・配置・避難）は {_options.PerClientLimit} 件までです。" +
                 $"前の解析が終わってから、{_options.RetryAfterSeconds} 秒ほどおいてもう一度お試しください。", _options.PerClientLimit);
             return;
@@ -130,7 +130,7 @@ public sealed class HeavyAnalysisGate : IDisposable
         using var turn = await _running.AcquireAsync(1, context.RequestAborted);
         if (!turn.IsAcquired)
         {
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "server-busy", "サーバーが混み合っています",
+            await RefuseAsync(context, ErrorKind.Unavailable, "server-busy", "サーバーが混み合っています",
                 $"重い解析（等時間圏・人口カバー・空白地域・配置・避難）の順番待ちがいっぱいです（同時に計算 {_options.Running} 件、待ち {_options.QueueLimit} 件まで）。" +
                 $"{_options.RetryAfterSeconds} 秒ほどおいてもう一度お試しください。近くの拠点さがしはこのまま使えます。", _options.QueueLimit);
             return;
@@ -145,19 +145,18 @@ public sealed class HeavyAnalysisGate : IDisposable
         var work = hubsSearchedOneByOne * Math.Pow(walkMetres / 1000, 2);
         if (work > _options.MaxIsochroneWork)
         {
-            throw new FukushiMapProblemException(StatusCodes.Status422UnprocessableEntity, "over-budget", "一度に計算できる量を超えています",
+            throw new FukushiMapError(ErrorKind.TooLarge, "over-budget",
                 $"この等時間圏は計算量の上限を超えます（拠点 {hubsSearchedOneByOne:N0} か所 × 歩く距離 {walkMetres / 1000:N1} km の 2 乗 = {work:N0}、" +
                 $"上限 {_options.MaxIsochroneWork:N0} 拠点・km²）。拠点を絞るか、分・歩く速さを小さくするか、grouping=dissolved を使ってください。",
                 new Dictionary<string, object?> { ["work"] = Math.Round(work), ["limit"] = _options.MaxIsochroneWork });
         }
     }
 
-    private async Task RefuseAsync(HttpContext context, int status, string type, string title, string detail, int limit)
+    private async Task RefuseAsync(HttpContext context, ErrorKind kind, string code, string title, string detail, int limit)
     {
         context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        await TypedResults.Problem(detail, statusCode: status, title: title, type: ProblemDetailsSetup.TypeBase + type,
-            extensions: new Dictionary<string, object?> { ["limit"] = limit, ["retryAfterSeconds"] = _options.RetryAfterSeconds })
-            .ExecuteAsync(context);
+        await Problems.WriteAsync(context, new FukushiMapError(kind, code, detail,
+            new Dictionary<string, object?> { ["limit"] = limit, ["retryAfterSeconds"] = _options.RetryAfterSeconds }, title));
     }
 
     public void Dispose()

@@ -6,38 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace FukushiMap.Server.Infrastructure;
 
-/// <summary>
-/// A domain error the API reports as RFC 9457 problem details. <see cref="Type"/> is a stable URI fragment;
-/// <see cref="Detail"/> is written in Japanese for the person reading it.
-/// </summary>
-public class FukushiMapProblemException(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
-    : FukushiMapError(KindOf(status), type, detail, extensions?.AsReadOnly())
-{
-    public int Status { get; } = status;
-    public string Type => Code;
-    public string Title { get; } = title;
-
-    private static ErrorKind KindOf(int status) => status switch
-    {
-        404 => ErrorKind.NotFound,
-        409 or 412 => ErrorKind.Conflict,
-        413 or 422 => ErrorKind.TooLarge,
-        503 => ErrorKind.Unavailable,
-        _ => ErrorKind.Invalid,
-    };
-
-    public static FukushiMapProblemException BadRequest(string type, string detail, IDictionary<string, object?>? extensions = null) =>
-        new(StatusCodes.Status400BadRequest, type, "リクエストの内容に誤りがあります", detail, extensions);
-
-    public static new FukushiMapProblemException NotFound(string type, string detail) =>
-        new(StatusCodes.Status404NotFound, type, "見つかりません", detail);
-}
-
 internal static class ProblemDetailsSetup
 {
-    /// <summary>The base of every problem <c>type</c> URI.</summary>
-    public const string TypeBase = "https://fukushimap.example/problems/";
-
     /// <summary>One place that turns errors into problem details, with Japanese titles.</summary>
     public static IServiceCollection AddFukushiMapProblemDetails(this IServiceCollection services)
     {
@@ -45,22 +15,21 @@ internal static class ProblemDetailsSetup
         return services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             var p = ctx.ProblemDetails;
+            // Problems the framework writes itself (binding, 404 routes, 405, 413) get the same Japanese titles as ours.
             p.Title = p.Status switch
             {
-                400 when p.Title is null or "Bad Request" or "One or more validation errors occurred." => "リクエストの内容に誤りがあります",
-                404 when p.Title is null or "Not Found" => "見つかりません",
                 405 => "この方法では使えません",
-                409 when p.Title is null or "Conflict" => "ほかの変更と競合しました",
                 413 => "ファイルが大きすぎます",
-                422 when p.Title is null or "Unprocessable Entity" => "一度に処理できる量を超えています",
-                503 when p.Title is null or "Service Unavailable" => "ただいま利用できません",
-                500 => "サーバーでエラーが起きました",
+                _ when p.Title is null or "Bad Request" or "One or more validation errors occurred." or "Not Found" or "Conflict"
+                    or "Unprocessable Entity" or "Service Unavailable" or "An error occurred while processing your request."
+                    => Enum.GetValues<ErrorKind>().Where(k => Problems.StatusOf(k) == p.Status).Select(Problems.TitleOf)
+                        .DefaultIfEmpty(p.Status >= 500 ? "サーバーでエラーが起きました" : p.Title).First(),
                 _ => p.Title,
             };
             p.Type ??= p.Status switch
             {
-                404 => TypeBase + "not-found",
-                500 => TypeBase + "internal",
+                404 => Problems.TypeOf("not-found"),
+                >= 500 => Problems.TypeOf("internal"),
                 _ => p.Type,
             };
         });
@@ -78,22 +47,11 @@ internal static class ProblemDetailsSetup
         return new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
-            Type = TypeBase + "database-unavailable",
+            Type = Problems.TypeOf("database-unavailable"),
             Title = "ただいま利用できません",
             Detail = "データベースに接続できません。しばらくしてからもう一度お試しください。",
         };
     }
-
-    /// <summary>The HTTP status of each kind of domain error (the command line maps the same kinds to exit codes).</summary>
-    public static int StatusOf(ErrorKind kind) => kind switch
-    {
-        ErrorKind.Invalid => StatusCodes.Status400BadRequest,
-        ErrorKind.NotFound => StatusCodes.Status404NotFound,
-        ErrorKind.Conflict => StatusCodes.Status409Conflict,
-        ErrorKind.TooLarge => StatusCodes.Status422UnprocessableEntity,
-        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
-        _ => StatusCodes.Status500InternalServerError,
-    };
 
     private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
     {
@@ -101,12 +59,11 @@ internal static class ProblemDetailsSetup
         {
             var problem = exception switch
             {
-                FukushiMapProblemException e => new ProblemDetails { Status = e.Status, Type = TypeBase + e.Type, Title = e.Title, Detail = e.Detail },
-                FukushiMapError e => new ProblemDetails { Status = StatusOf(e.Kind), Type = TypeBase + e.Code, Detail = e.Detail },
-                BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Type = TypeBase + "bad-request", Detail = "リクエストを読み取れませんでした。" },
+                FukushiMapError e => Problems.Of(e),
+                BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Type = Problems.TypeOf("bad-request"), Detail = "リクエストを読み取れませんでした。" },
                 OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
                 _ when DatabaseOutage.IsUnavailable(exception) => DatabaseUnavailable(context),
-                _ => new ProblemDetails { Status = 500, Type = TypeBase + "internal", Detail = "予期しないエラーが起きました。時間をおいてもう一度お試しください。" },
+                _ => new ProblemDetails { Status = 500, Type = Problems.TypeOf("internal"), Detail = "予期しないエラーが起きました。時間をおいてもう一度お試しください。" },
             };
             if (problem is null)
             {
@@ -119,13 +76,6 @@ internal static class ProblemDetailsSetup
             else if (problem.Status >= 500)
             {
                 logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-            }
-            if (exception is FukushiMapError fe)
-            {
-                foreach (var (k, v) in fe.Extensions)
-                {
-                    problem.Extensions[k] = v;
-                }
             }
             context.Response.StatusCode = problem.Status ?? 500;
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });

@@ -157,7 +157,7 @@ public static partial class MapApi
         }
         if (!MunicipalityCode().IsMatch(code))
         {
-            throw FukushiMapProblemException.BadRequest("invalid-municipality-code",
+            throw FukushiMapError.Invalid("invalid-municipality-code",
                 $"市区町村コードは5桁の数字で指定してください（例: 35202）。受け取った値: {code}");
         }
         return code;

@@ -52,18 +52,18 @@ public static class NetworkApi
             null or "" or "dissolved" => IsochroneGrouping.Dissolved,
             "per-hub" => IsochroneGrouping.PerSource,
             "nearest" => IsochroneGrouping.NearestSource,
-            _ => throw FukushiMapProblemException.BadRequest("invalid-grouping", "grouping は dissolved・per-hub・nearest のどれかです。"),
+            _ => throw FukushiMapError.Invalid("invalid-grouping", "grouping は dissolved・per-hub・nearest のどれかです。"),
         };
         var walkOff = query.WalkOff ?? 40;
         if (!double.IsFinite(walkOff) || walkOff is < 0 or > 200)
         {
-            throw FukushiMapProblemException.BadRequest("invalid-walk-off", "walk_off は 0〜200 m で指定してください。");
+            throw FukushiMapError.Invalid("invalid-walk-off", "walk_off は 0〜200 m で指定してください。");
         }
         var city = await RequireNetworkAsync(catalog, municipality, ct);
         var hubs = await HubSources.LoadAsync(hubCatalogue, municipality, query.HubTypes, Parse.Ids(query.HubIds), ct);
         if (hubs.Count > Limits.MaxHubs)
         {
-            throw FukushiMapProblemException.BadRequest("too-many-hubs", $"一度に扱える拠点は {Limits.MaxHubs} か所までです。");
+            throw FukushiMapError.Invalid("too-many-hubs", $"一度に扱える拠点は {Limits.MaxHubs} か所までです。");
         }
         var (onNetwork, offNetwork) = HubSources.Snap(city, hubs);
         // Per-hub areas search once per hub; the other groupings search all hubs together once.
@@ -109,7 +109,7 @@ public static class NetworkApi
         var limit = query.Limit ?? 5;
         if (limit is < 1 or > Limits.MaxNearest)
         {
-            throw FukushiMapProblemException.BadRequest("invalid-limit", $"limit は 1〜{Limits.MaxNearest} で指定してください。");
+            throw FukushiMapError.Invalid("invalid-limit", $"limit は 1〜{Limits.MaxNearest} で指定してください。");
         }
         var maxMinutes = Parse.Minutes(query.MaxMinutes, fallback: 60, max: Limits.MaxNearestMinutes, name: "max_minutes");
         var municipality = query.Municipality is { Length: > 0 } m ? Parse.Municipality(m) : await index.MunicipalityAtAsync(lon, lat, ct);
@@ -117,7 +117,7 @@ public static class NetworkApi
         var from = city.Snap(lon, lat);
         if (!from.IsOnNetwork)
         {
-            throw FukushiMapProblemException.BadRequest("off-network",
+            throw FukushiMapError.Invalid("off-network",
                 $"この地点は歩ける道から {from.SnapMetres:N0} m 以上離れています（上限 {city.Snapper.MaxSnapMetres:N0} m）。道の近くの地点を選んでください。");
         }
         var snapshot = await index.HubsAsync(municipality, city, ct);
@@ -161,7 +161,7 @@ public static class NetworkApi
 
     private static async Task<CityNetwork> RequireNetworkAsync(NetworkCatalog catalog, string municipality, CancellationToken ct) =>
         await catalog.GetAsync(municipality, ct)
-        ?? throw FukushiMapProblemException.NotFound("no-network", $"市区町村 {municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
+        ?? throw FukushiMapError.NotFound("no-network", $"市区町村 {municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
 }
 
 public sealed record IsochroneProperties(double Minutes, double Metres, double Pace, int? HubId, string? HubName);

@@ -82,7 +82,7 @@ public static class SitingApi
     {
         var format = (q.Format ?? "json").Trim().ToLowerInvariant();
         if (format is not ("json" or "csv" or "geojson"))
-            throw FukushiMapProblemException.BadRequest("invalid-format", "format は json・csv・geojson のどれかです。");
+            throw FukushiMapError.Invalid("invalid-format", "format は json・csv・geojson のどれかです。");
         var body = new SitingBody(q.Municipality, q.Model, q.Solver, q.Add, q.Minutes, q.Pace, q.Spacing, q.Shelters, q.HubTypes, q.Target,
             q.Capacity, q.OlderWeight, q.MaxMinutes, q.TimeLimit, null, null, q.Areas);
         var run = await service.RunAsync(db, Parameters(body), ct);
@@ -128,7 +128,7 @@ public static class SitingApi
     internal static async Task<Ok<ScenarioView>> GetScenarioAsync(int id, FukushiMapDbContext db, CancellationToken ct)
     {
         var s = await db.SitingScenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct)
-            ?? throw FukushiMapProblemException.NotFound("unknown-scenario", $"案 {id} はありません。");
+            ?? throw FukushiMapError.NotFound("unknown-scenario", $"案 {id} はありません。");
         return TypedResults.Ok(new ScenarioView(Summary(s), Parse(s.Parameters), Parse(s.Report)));
     }
 
@@ -139,14 +139,14 @@ public static class SitingApi
         foreach (var part in (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id))
-                throw FukushiMapProblemException.BadRequest("invalid-ids", $"ids は案の id をカンマで区切って指定してください（「{part}」）。");
+                throw FukushiMapError.Invalid("invalid-ids", $"ids は案の id をカンマで区切って指定してください（「{part}」）。");
             if (!list.Contains(id)) list.Add(id);
         }
         if (list.Count is < 1 or > MaxCompared)
-            throw FukushiMapProblemException.BadRequest("invalid-ids", $"比べる案は 1〜{MaxCompared} 件です。");
+            throw FukushiMapError.Invalid("invalid-ids", $"比べる案は 1〜{MaxCompared} 件です。");
         var rows = await db.SitingScenarios.AsNoTracking().Where(s => list.Contains(s.Id)).ToListAsync(ct);
         var missing = list.Except(rows.Select(r => r.Id)).ToList();
-        if (missing.Count > 0) throw FukushiMapProblemException.NotFound("unknown-scenario", $"案 {string.Join("、", missing)} はありません。");
+        if (missing.Count > 0) throw FukushiMapError.NotFound("unknown-scenario", $"案 {string.Join("、", missing)} はありません。");
         var ordered = list.Select(id => rows.Single(r => r.Id == id)).ToList();
         var reports = ordered.Select(r => Parse(r.Report)).ToList();
 
@@ -171,10 +171,10 @@ public static class SitingApi
     {
         var name = (save?.Name ?? "").Trim();
         if (name.Length is 0 or > 200)
-            throw FukushiMapProblemException.BadRequest("invalid-name", "案の名前を 1〜200 文字で付けてください。");
+            throw FukushiMapError.Invalid("invalid-name", "案の名前を 1〜200 文字で付けてください。");
         var note = string.IsNullOrWhiteSpace(save!.Note) ? null : save.Note.Trim();
         if (note is { Length: > 2000 })
-            throw FukushiMapProblemException.BadRequest("invalid-note", "メモは 2000 文字までです。");
+            throw FukushiMapError.Invalid("invalid-note", "メモは 2000 文字までです。");
         var body = save.Parameters ?? throw Missing();
         var parameters = Parameters(body);
         // The answer is computed here, never taken from the client, so a saved scenario is what the method gives.
@@ -210,7 +210,7 @@ public static class SitingApi
     internal static async Task<NoContent> DeleteScenarioAsync(int id, FukushiMapDbContext db, CancellationToken ct)
     {
         var deleted = await db.SitingScenarios.Where(s => s.Id == id).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? throw FukushiMapProblemException.NotFound("unknown-scenario", $"案 {id} はありません。") : TypedResults.NoContent();
+        return deleted == 0 ? throw FukushiMapError.NotFound("unknown-scenario", $"案 {id} はありません。") : TypedResults.NoContent();
     }
 
     // ---------- parameters ----------
@@ -220,7 +220,7 @@ public static class SitingApi
         var minutes = b.Minutes ?? 10;
         var limit = b.TimeLimit ?? 60;
         if (!double.IsFinite(limit) || limit < 1 || limit > SitingParameters.MaxTimeLimit.TotalSeconds)
-            throw FukushiMapProblemException.BadRequest("invalid-time-limit", $"time_limit は 1〜{SitingParameters.MaxTimeLimit.TotalSeconds:N0} 秒です。");
+            throw FukushiMapError.Invalid("invalid-time-limit", $"time_limit は 1〜{SitingParameters.MaxTimeLimit.TotalSeconds:N0} 秒です。");
         var candidates = b.Candidates is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } c ? SitingGeoJson.ReadCandidates(c.GetRawText()) : [];
         var exclusions = b.Exclusions is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } x ? SitingGeoJson.ReadExclusions(x.GetRawText()) : [];
         return new SitingParameters
@@ -244,8 +244,8 @@ public static class SitingApi
         }.Validate();
     }
 
-    private static FukushiMapProblemException Missing() =>
-        FukushiMapProblemException.BadRequest("missing-body", "条件（JSON）を送ってください。");
+    private static FukushiMapError Missing() =>
+        FukushiMapError.Invalid("missing-body", "条件（JSON）を送ってください。");
 
     private static ScenarioSummary Summary(SitingScenario s) => new(s.Id, s.Name, s.Note, s.MunicipalityCode, s.Model, s.Solver, s.AddedSites,
         s.CoveredBefore, s.CoveredAfter, s.Population, s.CreatedBy, s.CreatedAt);

@@ -27,7 +27,7 @@ public static class SitingGeoJson
             {
                 Point p => [p],
                 MultiPoint mp => mp.Geometries.Cast<Point>().ToArray(),
-                _ => throw FukushiMapProblemException.BadRequest("invalid-candidates", "候補地の GeoJSON は点（Point）で指定してください。"),
+                _ => throw FukushiMapError.Invalid("invalid-candidates", "候補地の GeoJSON は点（Point）で指定してください。"),
             };
             list.AddRange(points.Select(p => new UserCandidate(p.X, p.Y, name)));
         }
@@ -41,7 +41,7 @@ public static class SitingGeoJson
         foreach (var (geometry, _) in Read(json, "除外する範囲"))
         {
             if (geometry is not (Polygon or MultiPolygon))
-                throw FukushiMapProblemException.BadRequest("invalid-exclusion", "除外する範囲の GeoJSON は多角形（Polygon / MultiPolygon）で指定してください。");
+                throw FukushiMapError.Invalid("invalid-exclusion", "除外する範囲の GeoJSON は多角形（Polygon / MultiPolygon）で指定してください。");
             list.Add(geometry);
         }
         return list;
@@ -56,7 +56,7 @@ public static class SitingGeoJson
         }
         catch (JsonException)
         {
-            throw FukushiMapProblemException.BadRequest("invalid-geojson", $"{what}の GeoJSON を読めません。");
+            throw FukushiMapError.Invalid("invalid-geojson", $"{what}の GeoJSON を読めません。");
         }
         using (document)
         {
@@ -72,14 +72,14 @@ public static class SitingGeoJson
                         var feature = document.RootElement.Deserialize<IFeature>(Options)!;
                         return feature.Geometry is null ? [] : [(feature.Geometry, feature.Attributes)];
                     case null:
-                        throw FukushiMapProblemException.BadRequest("invalid-geojson", $"{what}の GeoJSON に type がありません。");
+                        throw FukushiMapError.Invalid("invalid-geojson", $"{what}の GeoJSON に type がありません。");
                     default:
                         return [(document.RootElement.Deserialize<Geometry>(Options)!, null)];
                 }
             }
             catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
             {
-                throw FukushiMapProblemException.BadRequest("invalid-geojson", $"{what}の GeoJSON を読めません。");
+                throw FukushiMapError.Invalid("invalid-geojson", $"{what}の GeoJSON を読めません。");
             }
         }
     }

@@ -6,7 +6,6 @@ using FukushiMap.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using static FukushiMap.Server.Auth.AuthApi;
 
 namespace FukushiMap.Server.WelfareMap;
 
@@ -50,12 +49,12 @@ public static class AdminApi
         if (string.IsNullOrWhiteSpace(input.UserName) || string.IsNullOrWhiteSpace(input.DisplayName) || input.DisplayName.Length > 100
             || input.Role is null || !WelfareRoles.All.Contains(input.Role) || string.IsNullOrEmpty(input.Password))
         {
-            return Problem(400, "invalid-user", $"ユーザー名・表示名・役割（{string.Join("・", WelfareRoles.All)}）・パスワードを指定してください。");
+            return Problems.Invalid("invalid-user", $"ユーザー名・表示名・役割（{string.Join("・", WelfareRoles.All)}）・パスワードを指定してください。");
         }
         var result = await WelfareAccounts.CreateAsync(users, input.UserName.Trim(), input.DisplayName.Trim(), input.Role, input.Password, clock.GetUtcNow(), demo: false);
         if (result.User is null)
         {
-            return Problem(400, "invalid-user", string.Join(" ", result.Errors));
+            return Problems.Invalid("invalid-user", string.Join(" ", result.Errors));
         }
         await audit.WriteAsync(caller, "create", "user", [], null, "success", ct: ct);
         var u = result.User;
@@ -72,16 +71,16 @@ public static class AdminApi
         if (input.UserId is null || input.DistrictId is not { } districtId || string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > 200
             || input.ExpiresAt is not { } expires)
         {
-            return Problem(400, "invalid-grant", "相手（userId）・区域（districtId）・担当の名前（name）・期限（expiresAt）を指定してください。");
+            return Problems.Invalid("invalid-grant", "相手（userId）・区域（districtId）・担当の名前（name）・期限（expiresAt）を指定してください。");
         }
         if (expires <= now || expires > now.AddYears(3))
         {
-            return Problem(400, "invalid-grant", "期限は今より後、3年以内にしてください（民生委員の任期は3年）。");
+            return Problems.Invalid("invalid-grant", "期限は今より後、3年以内にしてください（民生委員の任期は3年）。");
         }
         var district = await db.Districts.AsNoTracking().FirstOrDefaultAsync(d => d.Id == districtId, ct);
         if (district is null || !await db.Users.AnyAsync(u => u.Id == input.UserId, ct))
         {
-            return Problem(404, "not-found", "その人または区域は見つかりません。");
+            return Problems.NotFound("not-found", "その人または区域は見つかりません。");
         }
         var grant = new DistrictGrant { UserId = input.UserId, DistrictId = districtId, Name = input.Name.Trim(), GrantedAt = now, GrantedBy = caller.DisplayName, ExpiresAt = expires };
         db.DistrictGrants.Add(grant);
@@ -96,7 +95,7 @@ public static class AdminApi
         var grant = await db.DistrictGrants.FirstOrDefaultAsync(g => g.Id == id, ct);
         if (grant is null)
         {
-            return Problem(404, "not-found", "その担当は見つかりません。");
+            return Problems.NotFound("not-found", "その担当は見つかりません。");
         }
         var now = clock.GetUtcNow();
         grant.RevokedAt ??= now;

@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Count = FukushiMap.Server.WelfareMap.AggregateSuppression.Count;
-using static FukushiMap.Server.Auth.AuthApi;
 
 namespace FukushiMap.Server.WelfareMap;
 
@@ -45,19 +44,19 @@ public static class EvacuationApi
     {
         if (query.District is not { } d || !caller.HasDistrict(d))
         {
-            return Problem(404, "not-found", "その区域は見つかりません。");
+            return Problems.NotFound("not-found", "その区域は見つかりません。");
         }
         var pace = Parse.Pace(query.Pace ?? WalkingPace.Elderly.SpeedMetresPerMinute);
         var minutes = query.Minutes ?? 10;
         if (!double.IsFinite(minutes) || minutes is <= 0 or > 120)
         {
-            return Problem(400, "invalid-minutes", "minutes は 1〜120 分で指定してください。");
+            return Problems.Invalid("invalid-minutes", "minutes は 1〜120 分で指定してください。");
         }
         var municipality = await db.Districts.Where(x => x.Id == d).Select(x => x.MunicipalityCode).FirstAsync(ct);
         var city = await catalog.GetAsync(municipality, ct);
         if (city is null)
         {
-            return Problem(404, "no-network", "この市区町村の歩行ネットワークがまだ取り込まれていません。");
+            return Problems.NotFound("no-network", "この市区町村の歩行ネットワークがまだ取り込まれていません。");
         }
         var shelters = await db.Shelters.AsNoTracking().Where(s => s.MunicipalityCode == municipality && s.Kind == DesignatedShelter)
             .OrderBy(s => s.Id).Select(s => new { s.Id, s.Name, s.Location.X, s.Location.Y }).ToListAsync(ct);
@@ -114,27 +113,27 @@ public static class EvacuationApi
         var menuIndex = AggregateSuppression.MinutesMenu.ToList().IndexOf(minutes);
         if (menuIndex < 0)
         {
-            return Problem(400, "invalid-minutes", $"minutes は {string.Join("・", AggregateSuppression.MinutesMenu)} 分のどれかです（秘匿を保つため、集計の分は決めてあります）。");
+            return Problems.Invalid("invalid-minutes", $"minutes は {string.Join("・", AggregateSuppression.MinutesMenu)} 分のどれかです（秘匿を保つため、集計の分は決めてあります）。");
         }
         if (query.Pace is { } p && p != AggregateSuppression.PaceMetresPerMinute)
         {
-            return Problem(400, "invalid-pace", $"集計の歩く速さは {AggregateSuppression.PaceMetresPerMinute} m/分（高齢者）だけです（秘匿を保つため決めてあります）。");
+            return Problems.Invalid("invalid-pace", $"集計の歩く速さは {AggregateSuppression.PaceMetresPerMinute} m/分（高齢者）だけです（秘匿を保つため決めてあります）。");
         }
         var layerKey = options.Value.AggregateLayer;
         if (!string.IsNullOrEmpty(query.Layer) && query.Layer != layerKey)
         {
-            return Problem(400, "invalid-layer",
+            return Problems.Invalid("invalid-layer",
                 $"集計は地区レイヤー「{layerKey}」だけで行います。区域の分け方を変えて差し引くと秘匿した数が分かってしまうためです。");
         }
         var layer = await db.DistrictLayers.AsNoTracking().FirstOrDefaultAsync(l => l.MunicipalityCode == municipality && l.Key == layerKey, ct);
         if (layer is null)
         {
-            return Problem(404, "not-found", $"この市区町村には集計用の地区レイヤー「{layerKey}」がありません。");
+            return Problems.NotFound("not-found", $"この市区町村には集計用の地区レイヤー「{layerKey}」がありません。");
         }
         var city = await catalog.GetAsync(municipality, ct);
         if (city is null)
         {
-            return Problem(404, "no-network", "この市区町村の歩行ネットワークがまだ取り込まれていません。");
+            return Problems.NotFound("no-network", "この市区町村の歩行ネットワークがまだ取り込まれていません。");
         }
         var districts = await db.Districts.AsNoTracking().Where(x => x.LayerId == layer.Id).OrderBy(x => x.Id).Select(x => new { x.Id, x.Name }).ToListAsync(ct);
         // Each active household counted in the district of this layer that covers it (PostGIS does the point-in-polygon;

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
-using static FukushiMap.Server.Auth.AuthApi;
 
 namespace FukushiMap.Server.WelfareMap;
 
@@ -71,7 +70,7 @@ public static partial class HouseholdsApi
         if (query.District is { } d && !caller.HasDistrict(d))
         {
             await audit.WriteAsync(caller, "list", "household", [], d, "not-found", ct: ct);
-            return Problem(404, "not-found", "その区域は見つかりません。");
+            return Problems.NotFound("not-found", "その区域は見つかりません。");
         }
         var q = Visible(db, caller, query.IncludeInactive == true).AsNoTracking();
         if (query.District is { } district)
@@ -110,17 +109,17 @@ public static partial class HouseholdsApi
         if (input.DistrictId is not { } districtId || !caller.HasDistrict(districtId))
         {
             await audit.WriteAsync(caller, "create", "household", [], input.DistrictId, "not-found", ct: ct);
-            return Problem(404, "not-found", "その区域は見つかりません（担当区域を指定してください）。");
+            return Problems.NotFound("not-found", "その区域は見つかりません（担当区域を指定してください）。");
         }
         if (!caller.CanCreate)
         {
             await audit.WriteAsync(caller, "create", "household", [], districtId, "denied", ct: ct);
-            return Problem(403, "forbidden", "この役割では世帯を登録できません。");
+            return Problems.Forbidden("forbidden", "この役割では世帯を登録できません。");
         }
         var district = await db.Districts.AsNoTracking().Where(x => x.Id == districtId).Select(x => new { x.MunicipalityCode }).FirstAsync(ct);
         if (string.IsNullOrWhiteSpace(input.Label) || input.Lon is null || input.Lat is null)
         {
-            return Problem(400, "invalid-household", "呼び名（label）と位置（lon, lat）は必須です。");
+            return Problems.Invalid("invalid-household", "呼び名（label）と位置（lon, lat）は必須です。");
         }
         var now = clock.GetUtcNow();
         var h = new Household
@@ -164,7 +163,7 @@ public static partial class HouseholdsApi
         if (!caller.CanUpdate)
         {
             await audit.WriteAsync(caller, "update", "household", [id], h.DistrictId, "denied", ct: ct);
-            return Problem(403, "forbidden", "この役割では世帯の情報を変更できません。");
+            return Problems.Forbidden("forbidden", "この役割では世帯の情報を変更できません。");
         }
         var precondition = await CheckIfMatchAsync(h, input, caller, audit, context, "update", ct);
         if (precondition is not null)
@@ -219,7 +218,7 @@ public static partial class HouseholdsApi
         if (!caller.CanDelete)
         {
             await audit.WriteAsync(caller, "delete", "household", [id], h.DistrictId, "denied", ct: ct);
-            return Problem(403, "forbidden", "この役割では世帯を削除できません。");
+            return Problems.Forbidden("forbidden", "この役割では世帯を削除できません。");
         }
         var precondition = await CheckIfMatchAsync(h, null, caller, audit, context, "delete", ct);
         if (precondition is not null)
@@ -252,7 +251,7 @@ public static partial class HouseholdsApi
         if (ifMatch.Length == 0)
         {
             await audit.WriteAsync(caller, action, "household", [h.Id], h.DistrictId, "invalid", ct: ct);
-            return Problem(428, "if-match-required", "変更するには、読み込んだときの版（ETag）を If-Match で送ってください。");
+            return Problems.VersionRequired("if-match-required", "変更するには、読み込んだときの版（ETag）を If-Match で送ってください。");
         }
         var text = ifMatch.StartsWith("W/", StringComparison.Ordinal) ? ifMatch[2..] : ifMatch;
         if (!uint.TryParse(text.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version != h.Version)
@@ -266,13 +265,13 @@ public static partial class HouseholdsApi
 
     private static IResult Conflict(int status, WelfareCaller caller, Household current, HouseholdInput? yours) =>
         TypedResults.Json(new ConflictBody(
-            Infrastructure.ProblemDetailsSetup.TypeBase + "edit-conflict", "ほかの人が先に変更しました", status,
+            Problems.TypeOf("edit-conflict"), Problems.TitleOf(ErrorKind.Conflict), status,
             "この世帯は、あなたが読み込んだ後にほかの人が変更しました。あなたの変更はまだ保存していません（失われてはいません）。今の内容と見比べてから、もう一度保存してください。",
             HouseholdShapes.ViewFor(caller, current), yours ?? new HouseholdInput(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null),
             HouseholdShapes.ETag(current.Version)),
             statusCode: status, contentType: "application/problem+json");
 
-    private static ProblemHttpResult NotFoundProblem() => Problem(404, "not-found", "その世帯は見つかりません。");
+    private static ProblemHttpResult NotFoundProblem() => Problems.NotFound("not-found", "その世帯は見つかりません。");
 
     /// <summary>Checks entitlement per field, validates and applies the input. Returns a problem, or null when applied.</summary>
     private static async Task<ProblemHttpResult?> ApplyAsync(FukushiMapDbContext db, WelfareCaller caller, Household h, HouseholdInput input,
@@ -300,7 +299,7 @@ public static partial class HouseholdsApi
         }
         if (forbidden.Count > 0)
         {
-            return Problem(403, "field-not-permitted", $"この役割では次の項目を変更できません: {string.Join(", ", forbidden)}");
+            return Problems.Forbidden("field-not-permitted", $"この役割では次の項目を変更できません: {string.Join(", ", forbidden)}");
         }
 
         string? Text(string? value, string name, int max, List<string> errors)
@@ -347,7 +346,7 @@ public static partial class HouseholdsApi
         {
             if (!caller.HasDistrict(targetDistrict))
             {
-                return Problem(404, "not-found", "移す先の区域は見つかりません。");
+                return Problems.NotFound("not-found", "移す先の区域は見つかりません。");
             }
             h.DistrictId = targetDistrict;
         }
@@ -366,7 +365,7 @@ public static partial class HouseholdsApi
         }
         if (errors.Count > 0)
         {
-            return Problem(400, "invalid-household", string.Join(" ", errors));
+            return Problems.Invalid("invalid-household", string.Join(" ", errors));
         }
         if (isNew || input.Lon is not null || input.Lat is not null || input.DistrictId is not null)
         {
@@ -374,7 +373,7 @@ public static partial class HouseholdsApi
             var inside = await db.Districts.AnyAsync(d => d.Id == h.DistrictId && d.Geometry.Covers(location), ct);
             if (!inside)
             {
-                return Problem(400, "outside-district", "位置が区域の外です。区域の中の地点を指定してください。");
+                return Problems.Invalid("outside-district", "位置が区域の外です。区域の中の地点を指定してください。");
             }
         }
         if (input.WatcherIds is { } watcherIds)
@@ -383,7 +382,7 @@ public static partial class HouseholdsApi
             var valid = await db.Watchers.Where(w => ids.Contains(w.Id) && w.DistrictId == h.DistrictId).Select(w => w.Id).ToListAsync(ct);
             if (valid.Count != ids.Count)
             {
-                return Problem(400, "invalid-watchers", "同じ区域の見守り担当だけを割り当てられます。");
+                return Problems.Invalid("invalid-watchers", "同じ区域の見守り担当だけを割り当てられます。");
             }
             h.Watchers.RemoveAll(a => !ids.Contains(a.WatcherId));
             foreach (var w in ids.Where(w => h.Watchers.All(a => a.WatcherId != w)))
@@ -439,7 +438,7 @@ public static partial class HouseholdsApi
             || values.Any(v => !double.IsFinite(v)) || values[0] >= values[2] || values[1] >= values[3]
             || values[2] - values[0] > 1 || values[3] - values[1] > 1)
         {
-            throw Infrastructure.FukushiMapProblemException.BadRequest("invalid-bbox", "bbox は 西,南,東,北 の経緯度で、1 度四方以内で指定してください。");
+            throw FukushiMapError.Invalid("invalid-bbox", "bbox は 西,南,東,北 の経緯度で、1 度四方以内で指定してください。");
         }
         var f = new GeometryFactory(new PrecisionModel(), 6668);
         return (Polygon)f.ToGeometry(new Envelope(values[0], values[2], values[1], values[3]));
@@ -471,7 +470,7 @@ public static partial class HouseholdsApi
     {
         if (district is { } d && !caller.HasDistrict(d))
         {
-            return Problem(404, "not-found", "その区域は見つかりません。");
+            return Problems.NotFound("not-found", "その区域は見つかりません。");
         }
         var ids = district is { } one ? [one] : caller.DistrictIds.ToList();
         var visible = Visible(db, caller, includeInactive: false);
@@ -526,7 +525,7 @@ public static partial class HouseholdsApi
                 w.Location = point;
             }
         }
-        return errors.Count > 0 ? Problem(400, "invalid-watcher", string.Join(" ", errors)) : null;
+        return errors.Count > 0 ? Problems.Invalid("invalid-watcher", string.Join(" ", errors)) : null;
     }
 
     internal static async Task<Results<Created<WatcherView>, ProblemHttpResult>> CreateWatcherAsync(WatcherInput input, WelfareCaller caller,
@@ -535,12 +534,12 @@ public static partial class HouseholdsApi
         if (input.DistrictId is not { } districtId || !caller.HasDistrict(districtId))
         {
             await audit.WriteAsync(caller, "create", "watcher", [], input.DistrictId, "not-found", ct: ct);
-            return Problem(404, "not-found", "その区域は見つかりません。");
+            return Problems.NotFound("not-found", "その区域は見つかりません。");
         }
         if (!caller.CanCreate)
         {
             await audit.WriteAsync(caller, "create", "watcher", [], districtId, "denied", ct: ct);
-            return Problem(403, "forbidden", "この役割では見守り担当を登録できません。");
+            return Problems.Forbidden("forbidden", "この役割では見守り担当を登録できません。");
         }
         var w = new Watcher { DistrictId = districtId, Name = "", Location = new Point(0, 0) { SRID = 6668 } };
         if (await ApplyWatcherAsync(db, w, input, isNew: true, ct) is { } problem)
@@ -566,18 +565,18 @@ public static partial class HouseholdsApi
         if (w is null)
         {
             await audit.WriteAsync(caller, action, "watcher", [id], null, "not-found", ct: ct);
-            return (null, Problem(404, "not-found", "その見守り担当は見つかりません。"));
+            return (null, Problems.NotFound("not-found", "その見守り担当は見つかりません。"));
         }
         if (!allowed)
         {
             await audit.WriteAsync(caller, action, "watcher", [id], w.DistrictId, "denied", ct: ct);
-            return (null, Problem(403, "forbidden", action == "delete" ? "この役割では見守り担当を削除できません。" : "この役割では見守り担当を変更できません。"));
+            return (null, Problems.Forbidden("forbidden", action == "delete" ? "この役割では見守り担当を削除できません。" : "この役割では見守り担当を変更できません。"));
         }
         var ifMatch = context.Request.Headers.IfMatch.ToString().Trim();
         if (ifMatch.Length == 0)
         {
             await audit.WriteAsync(caller, action, "watcher", [id], w.DistrictId, "invalid", ct: ct);
-            return (null, Problem(428, "if-match-required", "変更するには、読み込んだときの版（version）を If-Match で送ってください。"));
+            return (null, Problems.VersionRequired("if-match-required", "変更するには、読み込んだときの版（version）を If-Match で送ってください。"));
         }
         var text = ifMatch.StartsWith("W/", StringComparison.Ordinal) ? ifMatch[2..] : ifMatch;
         if (!uint.TryParse(text.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version != w.Version)
@@ -591,8 +590,8 @@ public static partial class HouseholdsApi
     private static IResult WatcherConflict(int status, Watcher current) =>
         TypedResults.Json(new
         {
-            type = Infrastructure.ProblemDetailsSetup.TypeBase + "edit-conflict",
-            title = "ほかの人が先に変更しました",
+            type = Problems.TypeOf("edit-conflict"),
+            title = Problems.TitleOf(ErrorKind.Conflict),
             status,
             detail = "この見守り担当は、あなたが読み込んだ後にほかの人が変更しました。あなたの変更はまだ保存していません。今の内容を読み込み直してから、もう一度操作してください。",
             current = WatcherShape(current, 0),
@@ -645,7 +644,7 @@ public static partial class HouseholdsApi
             db.ChangeTracker.Clear();
             var current = await db.Watchers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == w.Id, ct);
             await audit.WriteAsync(caller, action, "watcher", [w.Id], w.DistrictId, "conflict", ct: ct);
-            return current is null ? Problem(404, "not-found", "その見守り担当は見つかりません。") : WatcherConflict(409, current);
+            return current is null ? Problems.NotFound("not-found", "その見守り担当は見つかりません。") : WatcherConflict(409, current);
         }
     }
 

@@ -7,7 +7,6 @@ using FukushiMap.Server.Auth;
 using FukushiMap.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using static FukushiMap.Server.Auth.AuthApi;
 
 namespace FukushiMap.Server.WelfareMap;
 
@@ -39,12 +38,12 @@ public static class MeetingApi
     {
         if (district is not { } d || !caller.HasDistrict(d))
         {
-            return Problem(404, "not-found", "その区域は見つかりません。");
+            return Problems.NotFound("not-found", "その区域は見つかりません。");
         }
         var y = year ?? FiscalYear(clock.GetUtcNow());
         if (y is < 2000 or > 2100)
         {
-            return Problem(400, "invalid-year", "year は西暦の年度です。");
+            return Problems.Invalid("invalid-year", "year は西暦の年度です。");
         }
         var households = await HouseholdsApi.Visible(db, caller, includeInactive: true).AsNoTracking().Where(h => h.DistrictId == d)
             .OrderBy(h => h.Id).Select(h => new { h.Id, h.Label, h.Status }).ToListAsync(ct);
@@ -73,32 +72,32 @@ public static class MeetingApi
         if (h is null)
         {
             await audit.WriteAsync(caller, "review", "household", [id], null, "not-found", ct: ct);
-            return Problem(404, "not-found", "その世帯は見つかりません。");
+            return Problems.NotFound("not-found", "その世帯は見つかりません。");
         }
         if (!caller.CanReview)
         {
             await audit.WriteAsync(caller, "review", "household", [id], h.DistrictId, "denied", ct: ct);
-            return Problem(403, "forbidden", "この役割では年次確認を記録できません。");
+            return Problems.Forbidden("forbidden", "この役割では年次確認を記録できません。");
         }
         if (input.Outcome is null || !ReviewOutcomes.All.Contains(input.Outcome))
         {
-            return Problem(400, "invalid-review", "outcome は confirmed（確認済）・changed（変更あり）・removed（削除）のどれかです。");
+            return Problems.Invalid("invalid-review", "outcome は confirmed（確認済）・changed（変更あり）・removed（削除）のどれかです。");
         }
         if (input.Note is { Length: > 500 })
         {
-            return Problem(400, "invalid-review", "note（メモ）は 500 文字以内です。");
+            return Problems.Invalid("invalid-review", "note（メモ）は 500 文字以内です。");
         }
         var now = clock.GetUtcNow();
         var year = input.Year ?? FiscalYear(now);
         if (year < 2000 || year > FiscalYear(now) + 1)
         {
-            return Problem(400, "invalid-review", $"year（年度）は 2000〜{FiscalYear(now) + 1} の西暦で指定してください。");
+            return Problems.Invalid("invalid-review", $"year（年度）は 2000〜{FiscalYear(now) + 1} の西暦で指定してください。");
         }
         if (input.Outcome == ReviewOutcomes.Removed)
         {
             if (input.Status is not (HouseholdStatuses.Moved or HouseholdStatuses.Deceased))
             {
-                return Problem(400, "invalid-review", "削除（removed）には status（moved: 転出 または deceased: 死亡）を指定してください。");
+                return Problems.Invalid("invalid-review", "削除（removed）には status（moved: 転出 または deceased: 死亡）を指定してください。");
             }
             h.Status = input.Status;
             h.StatusChangedAt = now;
@@ -124,7 +123,7 @@ public static class MeetingApi
     {
         if (district is not { } d || !caller.HasDistrict(d))
         {
-            return Problem(404, "not-found", "その区域は見つかりません。");
+            return Problems.NotFound("not-found", "その区域は見つかりません。");
         }
         var visible = HouseholdsApi.Visible(db, caller, includeInactive: true).Select(h => h.Id);
         var query = db.HouseholdChanges.AsNoTracking().Where(c => c.DistrictId == d);
@@ -149,21 +148,21 @@ public static class MeetingApi
         if (request.DistrictId is not { } d || !caller.HasDistrict(d))
         {
             await audit.WriteAsync(caller, "export", "household", [], request.DistrictId, "not-found", request.Purpose, ct);
-            return Problem(404, "not-found", "その区域は見つかりません。");
+            return Problems.NotFound("not-found", "その区域は見つかりません。");
         }
         if (!caller.CanExport)
         {
             await audit.WriteAsync(caller, "export", "household", [], d, "denied", request.Purpose, ct);
-            return Problem(403, "forbidden", "この役割では出力・印刷できません（民生委員・児童委員と管理者のみ）。");
+            return Problems.Forbidden("forbidden", "この役割では出力・印刷できません（民生委員・児童委員と管理者のみ）。");
         }
         var purpose = request.Purpose?.Trim() ?? "";
         if (purpose.Length is < 2 or > 200)
         {
-            return Problem(400, "purpose-required", "出力の目的（2〜200文字、例: 令和8年度 三者懇談会の資料）を入力してください。");
+            return Problems.Invalid("purpose-required", "出力の目的（2〜200文字、例: 令和8年度 三者懇談会の資料）を入力してください。");
         }
         if (request.Format is not ("csv" or "print"))
         {
-            return Problem(400, "invalid-format", "format は csv か print です。");
+            return Problems.Invalid("invalid-format", "format は csv か print です。");
         }
         var households = await HouseholdsApi.Visible(db, caller, includeInactive: false).AsNoTracking().Where(h => h.DistrictId == d)
             .Include(h => h.Watchers).OrderBy(h => h.Id).ToListAsync(ct);
