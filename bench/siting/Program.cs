@@ -77,10 +77,7 @@ async Task CityAsync()
     }
     var services = new ServiceCollection();
     services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
-    services.AddAnalysis();
-    services.AddSingleton<NetworkCatalog>();
-    services.AddSingleton<CoverageService>();
-    services.AddSingleton<SitingService>();
+    services.AddAnalysis(_ => DataPaths.Resolve());
     await using var provider = services.BuildServiceProvider();
     using var scope = provider.CreateScope();
     var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
@@ -138,10 +135,7 @@ async Task DebugAsync()
     var connection = Environment.GetEnvironmentVariable("FUKUSHIMAP_DB")!;
     var services = new ServiceCollection();
     services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
-    services.AddAnalysis();
-    services.AddSingleton<NetworkCatalog>();
-    services.AddSingleton<CoverageService>();
-    services.AddSingleton<SitingService>();
+    services.AddAnalysis(_ => DataPaths.Resolve());
     await using var provider = services.BuildServiceProvider();
     using var scope = provider.CreateScope();
     var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();

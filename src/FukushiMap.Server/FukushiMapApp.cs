@@ -90,12 +90,9 @@ public static class FukushiMapApp
             .ValidateOnStart();
         builder.Services.AddDbContext<FukushiMapDbContext>((sp, options) =>
             FukushiMapDb.Configure(options, sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value.ConnectionString));
+        builder.Services.AddAnalysis(sp => sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value.DataPath);
         builder.Services.AddFeatures();
-        builder.Services.AddNetwork();
-        builder.Services.AddFinder();
         builder.Services.AddWelfare(builder.Configuration);
-        builder.Services.AddCoverage();
-        builder.Services.AddSiting();
         builder.Services.AddHeavyAnalysisLimits(builder.Configuration);
         builder.Services.AddTiles();
         return builder;

@@ -9,3 +9,6 @@ global using FukushiMap.Analysis.Versions;
 // The domain error every layer throws and the web host maps once (Infrastructure/Problems).
 global using FukushiMap.Core;
 global using FukushiMap.Server.Infrastructure;
+global using FukushiMap.Analysis;
+global using FukushiMap.Analysis.Finder;
+global using FukushiMap.Analysis.Evacuation;

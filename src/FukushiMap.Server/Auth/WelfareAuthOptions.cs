@@ -54,7 +54,7 @@ public sealed class WelfareAuthOptions
 
     /// <summary>
     /// The one district layer (key) planner aggregates are counted on, in every municipality: one fixed set of disjoint
-    /// areas, so counts cannot be differenced across layers (see <c>WelfareMap/AggregateSuppression</c>).
+    /// areas, so counts cannot be differenced across layers (see <c>Analysis/Evacuation/AggregateSuppression</c>).
     /// </summary>
     [Required]
     public string AggregateLayer { get; set; } = FukushiMap.Data.Welfare.DemoWelfareData.ChikuLayerKey;

@@ -20,7 +20,6 @@ public static class CoverageApi
     public const string GeoJsonType = "application/geo+json";
     public const string GeoPackageType = "application/geopackage+sqlite3";
 
-    public static IServiceCollection AddCoverage(this IServiceCollection services) => services.AddSingleton<CoverageService>();
 
     public static IEndpointRouteBuilder MapCoverage(this IEndpointRouteBuilder app)
     {

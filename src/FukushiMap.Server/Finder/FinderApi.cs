@@ -17,15 +17,6 @@ public static partial class FinderApi
     public const int MaxQueryLength = 100;
     public const int MaxMatches = 20;
 
-    public static IServiceCollection AddFinder(this IServiceCollection services)
-    {
-        services.AddSingleton<GazetteerProvider>();
-        services.AddHostedService<GazetteerWarmUp>();
-        services.AddSingleton<NearestHubsIndex>();
-        services.TryAddSingleton(TimeProvider.System);
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapFinder(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("近くの拠点さがし").AllowAnonymous();

@@ -310,33 +310,31 @@ public static class HubAdminApi
     public sealed record GeocodeMatch(string Name, string Matched, double Lon, double Lat, string Precision);
 
     /// <summary>
-    /// An offline, coarse geocoder: the 町丁・字 whose name the address starts with (after the municipality name), its
-    /// representative point. Full-width and half-width digits are treated alike (NFKC).
+    /// The finder's offline geocoder (<see cref="GazetteerProvider"/>: Geolonia 住所データ, then the census 町丁 points) limited to
+    /// <paramref name="municipality"/>: the 町丁・字 the address names, best first. An address without its municipality is read
+    /// as one in it.
     /// </summary>
     internal static async Task<Results<Ok<List<GeocodeMatch>>, ProblemHttpResult>> GeocodeAsync(string? q, string? municipality, FukushiMapDbContext db,
-        CancellationToken ct)
+        GazetteerProvider gazetteers, CancellationToken ct)
     {
         var code = Parse.Municipality(municipality);
         if (string.IsNullOrWhiteSpace(q) || q.Length > 200)
         {
             return Problems.Invalid("invalid-address", "住所を 200 文字以内で入力してください。");
         }
-        var cityName = await db.Municipalities.Where(m => m.Code == code).Select(m => m.Name).FirstOrDefaultAsync(ct) ?? "";
-        var text = Normalize(q);
-        foreach (var prefix in new[] { "山口県", Normalize(cityName) })
+        var city = await db.Municipalities.Where(m => m.Code == code).Select(m => new { m.Name, m.Prefecture }).FirstOrDefaultAsync(ct);
+        if (city is null)
         {
-            if (prefix.Length > 0 && text.StartsWith(prefix, StringComparison.Ordinal)) text = text[prefix.Length..];
+            return Problems.NotFound("not-found", $"市区町村 {code} はありません。");
         }
-        var units = await db.PopulationUnits.AsNoTracking().Where(p => p.MunicipalityCode == code)
-            .Select(p => new { p.Name, p.Point.X, p.Point.Y }).ToListAsync(ct);
-        var matches = units.Select(u => new { u, n = Normalize(u.Name) })
-            .Where(x => x.n.Length > 0 && (text.StartsWith(x.n, StringComparison.Ordinal) || x.n.StartsWith(text, StringComparison.Ordinal)))
-            .OrderByDescending(x => text.StartsWith(x.n, StringComparison.Ordinal) ? x.n.Length : 0).ThenBy(x => x.n.Length)
-            .Take(10)
-            .Select(x => new GeocodeMatch($"{cityName}{x.u.Name}", x.u.Name, x.u.X, x.u.Y, "町丁・字の代表点"))
+        var gazetteer = await gazetteers.GetAsync(ct);
+        var text = q.Trim();
+        var namesCity = text.Contains(city.Name, StringComparison.Ordinal);
+        var matches = gazetteer.Search(namesCity ? text : city.Name + text, 10)
+            .Where(m => m.Entry.MunicipalityCode == code)
+            .Select(m => new GeocodeMatch(m.Entry.Label, m.Entry.Town + (string.IsNullOrEmpty(m.Entry.Koaza) ? "" : " " + m.Entry.Koaza),
+                m.Entry.Lon, m.Entry.Lat, m.Entry.Source == GazetteerSources.Geolonia ? "町丁・字（住所データ）" : "町丁・字の代表点"))
             .ToList();
         return TypedResults.Ok(matches);
     }
-
-    private static string Normalize(string s) => s.Normalize(NormalizationForm.FormKC).Replace(" ", "").Replace("　", "");
 }

@@ -20,7 +20,6 @@ public static class NetworkApi
     /// <summary>Route vertices closer than this to the simplified line are dropped (metres; invisible at street zoom).</summary>
     public const double RouteToleranceMetres = 0.5;
 
-    public static IServiceCollection AddNetwork(this IServiceCollection services) => services.AddAnalysis().AddSingleton<NetworkCatalog>();
 
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
     {

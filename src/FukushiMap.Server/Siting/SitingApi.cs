@@ -27,7 +27,6 @@ public static class SitingApi
     public const int MaxBodyBytes = 2_000_000;
     public const int MaxCompared = 6;
 
-    public static IServiceCollection AddSiting(this IServiceCollection services) => services.AddSingleton<SitingService>();
 
     public static IEndpointRouteBuilder MapSiting(this IEndpointRouteBuilder app)
     {

@@ -10,15 +10,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Count = FukushiMap.Server.WelfareMap.AggregateSuppression.Count;
+using FukushiMap.Analysis.Evacuation;
+using Count = FukushiMap.Analysis.Evacuation.AggregateSuppression.Count;
 
 namespace FukushiMap.Server.WelfareMap;
 
 /// <summary>Evacuation (個別避難計画) and planner aggregates.</summary>
 public static class EvacuationApi
 {
-    public const string DesignatedShelter = "指定避難所";
-
     public static RouteGroupBuilder MapEvacuation(this RouteGroupBuilder households)
     {
         households.MapGet("/evacuation", GetEvacuationAsync).WithName("GetEvacuation")
@@ -58,27 +57,24 @@ public static class EvacuationApi
         {
             return Problems.NotFound("no-network", "この市区町村の歩行ネットワークがまだ取り込まれていません。");
         }
-        var shelters = await db.Shelters.AsNoTracking().Where(s => s.MunicipalityCode == municipality && s.Kind == DesignatedShelter)
-            .OrderBy(s => s.Id).Select(s => new { s.Id, s.Name, s.Location.X, s.Location.Y }).ToListAsync(ct);
+        var shelters = await EvacuationReach.DesignatedSheltersAsync(db, municipality, ct);
         var households = await HouseholdsApi.Visible(db, caller, includeInactive: false).AsNoTracking().Where(h => h.DistrictId == d)
             .OrderBy(h => h.Id).Select(h => new { h.Id, h.Label, h.Location.X, h.Location.Y }).ToListAsync(ct);
         // Search far enough to name the nearest shelter even for the far ones (2 h at the pace).
-        var reach = WalkReach.From(city.Graph, [.. shelters.Select(s => city.Snap(s.X, s.Y))], pace.MinutesToMetres(120), ct);
-        var rows = households.Select(h =>
+        var reaches = EvacuationReach.Nearest(city, shelters.Select(s => (s.Lon, s.Lat)), households.Select(h => (h.X, h.Y)), pace.MinutesToMetres(120), ct);
+        var rows = households.Zip(reaches, (h, r) =>
         {
-            var snap = city.Snap(h.X, h.Y);
-            if (!snap.IsOnNetwork)
+            if (!r.OnNetwork)
             {
                 return new EvacuationRow(h.Id, h.Label, h.X, h.Y, null, null, null, null, true, "歩ける道から離れています（ネットワークの範囲外）");
             }
-            var nearest = reach.Nearest(snap);
-            if (nearest is not { } n)
+            if (r is not { Metres: { } metres, Source: { } source })
             {
                 return new EvacuationRow(h.Id, h.Label, h.X, h.Y, null, null, null, null, true, "2時間以内に歩いて行ける指定避難所がありません");
             }
-            var m = pace.MetresToMinutes(n.Metres);
-            var s = shelters[n.Source];
-            return new EvacuationRow(h.Id, h.Label, h.X, h.Y, Math.Round(m, 1), Math.Round(n.Metres), s.Id, s.Name, m > minutes, null);
+            var m = pace.MetresToMinutes(metres);
+            var s = shelters[source];
+            return new EvacuationRow(h.Id, h.Label, h.X, h.Y, Math.Round(m, 1), Math.Round(metres), s.Id, s.Name, m > minutes, null);
         }).OrderByDescending(r => r.Minutes ?? double.MaxValue).ToList();
         await audit.WriteAsync(caller, "evacuation", "household", rows.Select(r => r.HouseholdId), d, "success", ct: ct);
         return TypedResults.Ok(new EvacuationList(d, pace.SpeedMetresPerMinute, minutes, shelters.Count, rows.Count, rows.Count(r => r.Beyond), rows,
@@ -148,21 +144,18 @@ public static class EvacuationApi
             })
             .ToListAsync(ct);
         var hubs = await HubSources.LoadAsync(hubCatalogue, municipality, null, null, ct);
-        var shelters = await db.Shelters.AsNoTracking().Where(s => s.MunicipalityCode == municipality && s.Kind == DesignatedShelter)
-            .Select(s => new { s.Location.X, s.Location.Y }).ToListAsync(ct);
+        var shelters = await EvacuationReach.DesignatedSheltersAsync(db, municipality, ct);
         var pace = new WalkingPace(AggregateSuppression.PaceMetresPerMinute);
         // The whole menu is decided together, so every answer comes from the same published table.
         var bounds = AggregateSuppression.MinutesMenu.Select(m => pace.MinutesToMetres(m)).ToList();
-        var hubReach = WalkReach.From(city.Graph, [.. hubs.Select(h => city.Snap(h.Lon, h.Lat))], bounds[^1], ct);
-        var shelterReach = WalkReach.From(city.Graph, [.. shelters.Select(s => city.Snap(s.X, s.Y))], bounds[^1], ct);
-        List<int> Beyond(IEnumerable<double> metres) { var all = metres.ToList(); return bounds.Select(b => all.Count(m => m > b)).ToList(); }
+        var points = households.Select(h => (h.X, h.Y)).ToList();
+        var toHubs = EvacuationReach.Nearest(city, hubs.Select(h => (h.Lon, h.Lat)), points, bounds[^1], ct);
+        var toShelters = EvacuationReach.Nearest(city, shelters.Select(s => (s.Lon, s.Lat)), points, bounds[^1], ct);
         var rows = districts.Select(x =>
         {
-            var inside = households.Where(h => h.DistrictId == x.Id).ToList();
-            var onNetwork = inside.Where(h => city.Snap(h.X, h.Y).IsOnNetwork).ToList();
-            var published = AggregateSuppression.Decide(inside.Count, inside.Count - onNetwork.Count,
-                Beyond(onNetwork.Select(h => hubReach.Nearest(city.Snap(h.X, h.Y))?.Metres ?? double.PositiveInfinity)),
-                Beyond(onNetwork.Select(h => shelterReach.Nearest(city.Snap(h.X, h.Y))?.Metres ?? double.PositiveInfinity)));
+            var inside = Enumerable.Range(0, households.Count).Where(i => households[i].DistrictId == x.Id).ToList();
+            var published = AggregateSuppression.Decide(inside.Count, inside.Count(i => !toHubs[i].OnNetwork),
+                EvacuationReach.BeyondEach(inside.Select(i => toHubs[i]), bounds), EvacuationReach.BeyondEach(inside.Select(i => toShelters[i]), bounds));
             return new AggregateRow(x.Id, x.Name, published.Households, published.BeyondHubs[menuIndex], published.BeyondShelters[menuIndex], published.OffNetwork);
         }).ToList();
         await audit.WriteAsync(caller, "aggregate", "household", [], null, "success", ct: ct);

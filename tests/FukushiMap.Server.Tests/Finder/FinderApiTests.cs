@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FukushiMap.Analysis.Finder;
 using FukushiMap.Server.Finder;
 using FukushiMap.Server.Tests.Infrastructure;
 using FukushiMap.Testing;

@@ -1,4 +1,4 @@
-using FukushiMap.Server.Finder;
+using FukushiMap.Analysis.Finder;
 using FukushiMap.Testing;
 
 namespace FukushiMap.Server.Tests.Finder;

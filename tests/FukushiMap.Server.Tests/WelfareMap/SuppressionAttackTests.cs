@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Evacuation;
 using System.Net;
 using System.Text.Json;
 using FukushiMap.Core.Network;
@@ -173,7 +174,7 @@ public sealed class SuppressionAttackTests(WelfareFixture fixture, ITestOutputHe
             }).ToListAsync();
         var city = (await fixture.Services.GetRequiredService<NetworkCatalog>().GetAsync("35202"))!;
         var hubs = await HubSources.LoadAsync(fixture.Services.GetRequiredService<HubCatalogue>(), "35202", null, null, CancellationToken.None);
-        var shelters = await db.Shelters.Where(s => s.MunicipalityCode == "35202" && s.Kind == EvacuationApi.DesignatedShelter)
+        var shelters = await db.Shelters.Where(s => s.MunicipalityCode == "35202" && s.Kind == EvacuationReach.DesignatedShelter)
             .Select(s => new { s.Location.X, s.Location.Y }).ToListAsync();
         var bounds = s_menu.Select(m => m * AggregateSuppression.PaceMetresPerMinute).ToArray();
         var hubReach = WalkReach.From(city.Graph, [.. hubs.Select(h => city.Snap(h.Lon, h.Lat))], bounds[^1]);

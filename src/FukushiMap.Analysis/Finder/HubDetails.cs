@@ -1,7 +1,7 @@
 using System.Globalization;
 using FukushiMap.Data.Entities;
 
-namespace FukushiMap.Server.Finder;
+namespace FukushiMap.Analysis.Finder;
 
 /// <summary>One weekly opening period as the page shows it: ISO days (1 = 月 … 7 = 日), times "HH:mm" (Asia/Tokyo).</summary>
 public sealed record OpeningPeriodView(int[] Days, string Opens, string Closes);

@@ -1,4 +1,4 @@
-namespace FukushiMap.Server.WelfareMap;
+namespace FukushiMap.Analysis.Evacuation;
 
 /// <summary>
 /// Which planner counts may be published so that no suppressed count can be worked out by subtraction, across every

@@ -3,7 +3,7 @@ using FukushiMap.Core.Network;
 using FukushiMap.Data.Network;
 using NetTopologySuite.Geometries;
 
-namespace FukushiMap.Server.Finder;
+namespace FukushiMap.Analysis.Finder;
 
 /// <summary>One written step of a route, for the finder's list and the printed card (the page words it).</summary>
 /// <param name="Kind">depart, turn or arrive.</param>

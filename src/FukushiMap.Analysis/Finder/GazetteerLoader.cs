@@ -1,39 +1,37 @@
 using System.Text.Json;
+using FukushiMap.Analysis.Versions;
 using FukushiMap.Data;
+using FukushiMap.Data.Versions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace FukushiMap.Server.Finder;
+namespace FukushiMap.Analysis.Finder;
+
+/// <summary>Where the reference data lies (the options' data path), for what the analysis layer reads in place.</summary>
+public sealed record ReferenceDataLocation(string? Path);
 
 /// <summary>
-/// Builds the <see cref="Gazetteer"/> once: the Geolonia 町丁 JSON files read in place from the data path
-/// (geolonia-japanese-addresses/{code}_{県}{市}.json), then the census 町丁 points of population_units for what they lack.
-/// A failed build is not cached, so the next request tries again.
+/// The one geocoder's table (<see cref="Gazetteer"/>), used by the finder and by hub management: the Geolonia 町丁 JSON files read
+/// in place from the data path (geolonia-japanese-addresses/{code}_{県}{市}.json), then the census 町丁 points of population_units
+/// for what they lack — rebuilt under the analysis layer's cache policy when municipalities, population units or networks change
+/// (a failed build is not kept, so the next request tries again).
 /// </summary>
-public sealed class GazetteerProvider(IServiceScopeFactory scopes, IOptions<FukushiMapOptions> options, ILogger<GazetteerProvider> logger)
+public sealed class GazetteerProvider(IServiceScopeFactory scopes, DataVersions versions, ReferenceDataLocation data, ILogger<GazetteerProvider> logger)
 {
     public const string GeoloniaFolder = "geolonia-japanese-addresses";
 
-    private readonly Lock _lock = new();
-    private Task<Gazetteer>? _task;
+    private readonly VersionedCache<int, Gazetteer> _table =
+        new(versions, 1, DataTables.Municipalities, DataTables.PopulationUnits, DataTables.Networks, DataTables.ActiveNetworks);
 
-    /// <summary>The table, built on first use.</summary>
-    public Task<Gazetteer> GetAsync(CancellationToken ct = default)
-    {
-        lock (_lock)
-        {
-            if (_task is null || _task.IsFaulted || _task.IsCanceled)
-            {
-                _task = BuildAsync();
-            }
-            return _task.WaitAsync(ct);
-        }
-    }
+    /// <summary>The table for the current data.</summary>
+    public Task<Gazetteer> GetAsync(CancellationToken ct = default) => _table.GetAsync(0, _ => BuildAsync(), ct);
 
     private async Task<Gazetteer> BuildAsync()
     {
         var entries = new List<GazetteerEntry>();
-        var dataPath = options.Value.DataPath;
+        var dataPath = data.Path;
         var folder = dataPath is null ? null : Path.Combine(dataPath, GeoloniaFolder);
         if (folder is not null && Directory.Exists(folder))
         {

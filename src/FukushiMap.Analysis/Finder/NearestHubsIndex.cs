@@ -6,14 +6,15 @@ using FukushiMap.Core.Geodesy;
 using FukushiMap.Core.Network;
 using FukushiMap.Data;
 using FukushiMap.Data.Entities;
+using FukushiMap.Analysis.Cities;
+using FukushiMap.Core;
 using FukushiMap.Data.Versions;
-using FukushiMap.Server.Infrastructure;
-using FukushiMap.Server.Network;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 
-namespace FukushiMap.Server.Finder;
+namespace FukushiMap.Analysis.Finder;
 
 /// <summary>
 /// What /api/nearest-hubs needs on every request, kept in memory so a request touches no database: the municipality

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace FukushiMap.Server.Finder;
+namespace FukushiMap.Analysis.Finder;
 
 /// <summary>An address reduced to what matching needs: the 町・字 name and the 丁目 number, if any.</summary>
 /// <param name="Name">Canonical name without 都道府県/市区町村, 大字/字 and 丁目 (e.g. 「則貞」).</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FukushiMap.Server.Finder;
+namespace FukushiMap.Analysis.Finder;
 
 /// <summary>Where a 町丁 point comes from.</summary>
 public static class GazetteerSources
