@@ -28,6 +28,33 @@ public static class Limits
 
     /// <summary>The municipality when none is named (宇部市, the reference data).</summary>
     public const string DefaultMunicipality = "35202";
+
+    /// <summary>What-if changes (move, add, close) in one coverage question.</summary>
+    public const int MaxWhatIf = 50;
+
+    /// <summary>Gaps (空白地域) one answer lists at most.</summary>
+    public const int MaxGaps = 10_000;
+
+    /// <summary>Characters of an address typed into the finder.</summary>
+    public const int MaxAddressLength = 100;
+
+    /// <summary>Places the finder's address search returns at most.</summary>
+    public const int MaxAddressMatches = 20;
+
+    /// <summary>Siting: sites one question may add.</summary>
+    public const int MaxSitesAdded = 50;
+
+    /// <summary>Siting: candidate places a user may propose.</summary>
+    public const int MaxUserCandidates = 2000;
+
+    /// <summary>Siting: areas a user may exclude.</summary>
+    public const int MaxExclusions = 200;
+
+    /// <summary>Siting: spacing of network nodes taken as candidates (metres).</summary>
+    public const double MinSpacingMetres = 20, MaxSpacingMetres = 5000;
+
+    /// <summary>Siting: the longest an exact solver may run.</summary>
+    public static readonly TimeSpan MaxSolverTime = TimeSpan.FromSeconds(120);
 }
 
 /// <summary>

@@ -21,13 +21,6 @@ public sealed record UserCandidate(double Lon, double Lat, string? Name);
 /// </summary>
 public sealed record SitingParameters
 {
-    public const int MaxAdd = 50;
-    public const int MaxUserCandidates = 2000;
-    public const int MaxExclusions = 200;
-    public const double MinSpacingMetres = 20;
-    public const double MaxSpacingMetres = 5000;
-    public static readonly TimeSpan MaxTimeLimit = TimeSpan.FromSeconds(120);
-
     public required string Municipality { get; init; }
     public SitingModel Model { get; init; } = SitingModel.Mclp;
 
@@ -91,20 +84,20 @@ public sealed record SitingParameters
         static FukushiMapError Bad(string type, string detail) => FukushiMapError.Invalid(type, detail);
         if (!double.IsFinite(Minutes) || Minutes <= 0 || Minutes > Limits.MaxMinutes)
             throw Bad("invalid-minutes", $"minutes は 0 より大きく {Limits.MaxMinutes:N0} 分以下で指定してください。");
-        if (Add < 0 || Add > MaxAdd)
-            throw Bad("invalid-add", $"add（加える拠点の数）は 0〜{MaxAdd} で指定してください。");
+        if (Add < 0 || Add > Limits.MaxSitesAdded)
+            throw Bad("invalid-add", $"add（加える拠点の数）は 0〜{Limits.MaxSitesAdded} で指定してください。");
         if (Model != SitingModel.Lscp && Add < 1)
             throw Bad("invalid-add", "add（加える拠点の数）は 1 以上で指定してください。");
         if (Solver is not ("greedy" or "exact"))
             throw Bad("invalid-solver", "solver は greedy か exact です。");
-        if (SpacingMetres != 0 && (!double.IsFinite(SpacingMetres) || SpacingMetres < MinSpacingMetres || SpacingMetres > MaxSpacingMetres))
-            throw Bad("invalid-spacing", $"spacing（候補地の間隔）は 0（使わない）か {MinSpacingMetres:N0}〜{MaxSpacingMetres:N0} m で指定してください。");
-        if (UserCandidates.Count > MaxUserCandidates)
-            throw Bad("too-many-candidates", $"候補地の一覧は {MaxUserCandidates:N0} か所までです。");
+        if (SpacingMetres != 0 && (!double.IsFinite(SpacingMetres) || SpacingMetres < Limits.MinSpacingMetres || SpacingMetres > Limits.MaxSpacingMetres))
+            throw Bad("invalid-spacing", $"spacing（候補地の間隔）は 0（使わない）か {Limits.MinSpacingMetres:N0}〜{Limits.MaxSpacingMetres:N0} m で指定してください。");
+        if (UserCandidates.Count > Limits.MaxUserCandidates)
+            throw Bad("too-many-candidates", $"候補地の一覧は {Limits.MaxUserCandidates:N0} か所までです。");
         if (UserCandidates.Any(c => !double.IsFinite(c.Lon) || !double.IsFinite(c.Lat) || c.Lon is < -180 or > 180 || c.Lat is < -90 or > 90))
             throw Bad("invalid-candidate", "候補地の経度・緯度が正しくありません。");
-        if (Exclusions.Count > MaxExclusions)
-            throw Bad("too-many-exclusions", $"除外する範囲は {MaxExclusions} 個までです。");
+        if (Exclusions.Count > Limits.MaxExclusions)
+            throw Bad("too-many-exclusions", $"除外する範囲は {Limits.MaxExclusions} 個までです。");
         if (Exclusions.Any(g => g is not (Polygon or MultiPolygon) || !g.IsValid))
             throw Bad("invalid-exclusion", "除外する範囲は、自己交差のない多角形（Polygon / MultiPolygon）で指定してください。");
         if (Model == SitingModel.Lscp && (!double.IsFinite(TargetShare) || TargetShare <= 0 || TargetShare > 1))
@@ -117,8 +110,8 @@ public sealed record SitingParameters
             throw Bad("invalid-older-weight", "older_weight（65歳以上の人の重み）は 0〜10 で指定してください。");
         if (PMedianMaxMinutes is { } m && (!double.IsFinite(m) || m < Minutes || m > Limits.MaxMinutes))
             throw Bad("invalid-max-minutes", $"max_minutes（p-median で数える最長の歩く時間）は minutes 以上 {Limits.MaxMinutes:N0} 分以下です。");
-        if (TimeLimit <= TimeSpan.Zero || TimeLimit > MaxTimeLimit)
-            throw Bad("invalid-time-limit", $"time_limit は 1〜{MaxTimeLimit.TotalSeconds:N0} 秒です。");
+        if (TimeLimit <= TimeSpan.Zero || TimeLimit > Limits.MaxSolverTime)
+            throw Bad("invalid-time-limit", $"time_limit は 1〜{Limits.MaxSolverTime.TotalSeconds:N0} 秒です。");
         if (SpacingMetres == 0 && !Shelters && UserCandidates.Count == 0)
             throw Bad("no-candidates", "候補地がありません。spacing・shelters・候補地の一覧のどれかを指定してください。");
         return this;

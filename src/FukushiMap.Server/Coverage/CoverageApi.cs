@@ -15,7 +15,6 @@ namespace FukushiMap.Server.Coverage;
 /// <summary>Coverage of the population by walking hubs, per district, with gaps, planning rules and exports.</summary>
 public static class CoverageApi
 {
-    public const int MaxWhatIf = 50;
     public const string CsvType = "text/csv; charset=utf-8";
     public const string GeoJsonType = "application/geo+json";
     public const string GeoPackageType = "application/geopackage+sqlite3";
@@ -72,9 +71,9 @@ public static class CoverageApi
         [AsParameters] CoverageQuery query, FukushiMapDbContext db, CoverageService service, CancellationToken ct)
     {
         var format = Format(query.Format, "geojson", "json", "csv", "gpkg");
-        if (query.Limit is < 1 or > 10_000)
+        if (query.Limit is < 1 or > Limits.MaxGaps)
         {
-            throw FukushiMapError.Invalid("invalid-limit", "limit は 1〜10000 で指定してください。");
+            throw FukushiMapError.Invalid("invalid-limit", $"limit は 1〜{Limits.MaxGaps} で指定してください。");
         }
         var run = await CoverageAnalysis.RunAsync(db, service, Request(query), ct);
         return format switch
@@ -126,9 +125,9 @@ public static class CoverageApi
             Additions = Additions(q.Add),
             Closed = Parse.Ids(q.Close, "close") ?? [],
         };
-        if (request.Moves.Count + request.Additions.Count + request.Closed.Count > MaxWhatIf)
+        if (request.Moves.Count + request.Additions.Count + request.Closed.Count > Limits.MaxWhatIf)
         {
-            throw FukushiMapError.Invalid("too-many-what-ifs", $"もしもの変更（move・add・close）は合わせて {MaxWhatIf} 件までです。");
+            throw FukushiMapError.Invalid("too-many-what-ifs", $"もしもの変更（move・add・close）は合わせて {Limits.MaxWhatIf} 件までです。");
         }
         return request;
     }

@@ -14,8 +14,6 @@ namespace FukushiMap.Server.Finder;
 /// </summary>
 public static partial class FinderApi
 {
-    public const int MaxQueryLength = 100;
-    public const int MaxMatches = 20;
 
     public static IEndpointRouteBuilder MapFinder(this IEndpointRouteBuilder app)
     {
@@ -52,14 +50,14 @@ public static partial class FinderApi
         {
             throw FukushiMapError.Invalid("missing-query", "住所を入力してください（例: 則貞2丁目）。");
         }
-        if (q.Length > MaxQueryLength)
+        if (q.Length > Limits.MaxAddressLength)
         {
-            throw FukushiMapError.Invalid("query-too-long", $"住所は {MaxQueryLength} 文字以内で入力してください。");
+            throw FukushiMapError.Invalid("query-too-long", $"住所は {Limits.MaxAddressLength} 文字以内で入力してください。");
         }
         var limit = query.Limit ?? 5;
-        if (limit is < 1 or > MaxMatches)
+        if (limit is < 1 or > Limits.MaxAddressMatches)
         {
-            throw FukushiMapError.Invalid("invalid-limit", $"limit は 1〜{MaxMatches} で指定してください。");
+            throw FukushiMapError.Invalid("invalid-limit", $"limit は 1〜{Limits.MaxAddressMatches} で指定してください。");
         }
         var gazetteer = await provider.GetAsync(ct);
         var matches = gazetteer.Search(q, limit, out var reading);

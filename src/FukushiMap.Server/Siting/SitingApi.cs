@@ -218,8 +218,8 @@ public static class SitingApi
     {
         var minutes = b.Minutes ?? 10;
         var limit = b.TimeLimit ?? 60;
-        if (!double.IsFinite(limit) || limit < 1 || limit > SitingParameters.MaxTimeLimit.TotalSeconds)
-            throw FukushiMapError.Invalid("invalid-time-limit", $"time_limit は 1〜{SitingParameters.MaxTimeLimit.TotalSeconds:N0} 秒です。");
+        if (!double.IsFinite(limit) || limit < 1 || limit > Limits.MaxSolverTime.TotalSeconds)
+            throw FukushiMapError.Invalid("invalid-time-limit", $"time_limit は 1〜{Limits.MaxSolverTime.TotalSeconds:N0} 秒です。");
         var candidates = b.Candidates is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } c ? SitingGeoJson.ReadCandidates(c.GetRawText()) : [];
         var exclusions = b.Exclusions is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } x ? SitingGeoJson.ReadExclusions(x.GetRawText()) : [];
         return new SitingParameters
