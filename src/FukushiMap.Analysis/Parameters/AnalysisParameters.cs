@@ -146,4 +146,22 @@ public static class Parse
             ? (lon, lat)
             : throw FukushiMapError.Invalid("invalid-point",
                 $"{what}の位置（経度 {lon}, 緯度 {lat}）が日本の範囲（経度 {JapanBounds.MinLon:0}〜{JapanBounds.MaxLon:0}、緯度 {JapanBounds.MinLat:0}〜{JapanBounds.MaxLat:0}）の外です。");
+
+    /// <summary>
+    /// A stored location edited by <paramref name="lon"/> and/or <paramref name="lat"/> (what is not sent is kept from
+    /// <paramref name="current"/>; with no current location both are needed): the new point (SRID 6668), or null with the reason
+    /// added to <paramref name="errors"/> when it is not in Japan. Edits of hubs, households and watchers all read their points here.
+    /// </summary>
+    public static NetTopologySuite.Geometries.Point? EditedLocation(double? lon, double? lat, NetTopologySuite.Geometries.Point? current,
+        ICollection<string> errors)
+    {
+        var x = lon ?? current?.X;
+        var y = lat ?? current?.Y;
+        if (x is not { } lonValue || y is not { } latValue || !double.IsFinite(lonValue) || !double.IsFinite(latValue) || !JapanBounds.Contains(lonValue, latValue))
+        {
+            errors.Add($"lon・lat（位置）は日本国内の経緯度（経度 {JapanBounds.MinLon:0}〜{JapanBounds.MaxLon:0}、緯度 {JapanBounds.MinLat:0}〜{JapanBounds.MaxLat:0}）で指定してください。");
+            return null;
+        }
+        return new NetTopologySuite.Geometries.Point(lonValue, latValue) { SRID = 6668 };
+    }
 }

@@ -26,8 +26,12 @@ public sealed class FeatureCollectionDefinition
     public required string Title { get; init; }
     public required string Description { get; init; }
 
-    /// <summary>The properties every feature carries (documentation; the SQL builds them).</summary>
-    public required IReadOnlyList<string> PropertyNames { get; init; }
+    /// <summary>The properties every feature carries, each with the SQL expression it is read from (the dataset's credit line,
+    /// <c>attribution</c>, is added to every collection).</summary>
+    public required IReadOnlyList<(string Name, string Sql)> Columns { get; init; }
+
+    /// <summary>The properties every feature carries.</summary>
+    public IReadOnlyList<string> PropertyNames => [.. Columns.Select(c => c.Name), "attribution"];
 
     /// <summary>Properties a client may filter on by equality.</summary>
     public required IReadOnlyList<Queryable> Queryables { get; init; }
@@ -38,19 +42,27 @@ public sealed class FeatureCollectionDefinition
     /// <summary>FROM clause; always joins the row's dataset as <c>d</c> for the credit line.</summary>
     public required string From { get; init; }
 
-    /// <summary>Rows that are public at all (e.g. hubs that are not retired).</summary>
-    public required string Where { get; init; }
+    /// <summary>Rows that are public at all (e.g. hubs that are not retired); all by default.</summary>
+    public string Where { get; init; } = "TRUE";
 
     public required string IdColumn { get; init; }
 
     /// <summary>The geometry written for each feature (SRID 6668, lon/lat).</summary>
     public required string Geometry { get; init; }
 
-    /// <summary>Bounding-box predicate; <c>{0}</c> is the envelope. Written so the GiST index answers the <c>&amp;&amp;</c>.</summary>
-    public required string BboxPredicate { get; init; }
+    /// <summary>Bounding-box predicate; <c>{0}</c> is the envelope. Written so the GiST index answers the <c>&amp;&amp;</c>
+    /// (by default on <see cref="Geometry"/> itself).</summary>
+    public string BboxPredicate
+    {
+        get => _bbox ?? $"({Geometry} && {{0}} AND ST_Intersects({Geometry}, {{0}}))";
+        init => _bbox = value;
+    }
+
+    private readonly string? _bbox;
 
     /// <summary>A <c>json_build_object(...)</c> of the feature's properties (nulls are stripped).</summary>
-    public required string Properties { get; init; }
+    public string Properties =>
+        $"json_build_object({string.Join(", ", Columns.Append((Name: "attribution", Sql: "d.attribution")).Select(c => $"'{c.Name}', {c.Sql}"))})";
 
     public Queryable? FindQueryable(string name) => Queryables.FirstOrDefault(q => q.Name == name);
 }
@@ -89,33 +101,24 @@ public sealed class FeatureCatalog(FukushiMapDbContext db)
             Id = "municipalities",
             Title = "市区町村",
             Description = "市区町村の境界（国土数値情報 N03 など）。境界が未登録の市区町村はジオメトリが null です。",
-            PropertyNames = ["municipality_code", "name", "prefecture", "plane_srid", "attribution"],
             Queryables = [MunicipalityCode("m.code", NpgsqlDbType.Char)],
             IntegerIds = false,
             From = "municipalities m LEFT JOIN datasets d ON d.id = m.dataset_id",
-            Where = "TRUE",
             IdColumn = "m.code",
             Geometry = "m.boundary",
-            BboxPredicate = "(m.boundary && {0} AND ST_Intersects(m.boundary, {0}))",
-            Properties = """
-                json_build_object(
-                    'municipality_code', m.code,
-                    'name', m.name,
-                    'prefecture', m.prefecture,
-                    'plane_srid', m.plane_srid,
-                    'attribution', d.attribution)
-                """,
+            Columns =
+            [
+                ("municipality_code", "m.code"),
+                ("name", "m.name"),
+                ("prefecture", "m.prefecture"),
+                ("plane_srid", "m.plane_srid"),
+            ],
         },
         new()
         {
             Id = "hubs",
             Title = "相談・交流拠点",
             Description = "誰でも立ち寄れる相談・交流の拠点（ふれあいセンター、なごみの家、地域の縁側など）。閉鎖した拠点は含みません。",
-            PropertyNames =
-            [
-                "municipality_code", "name", "type", "type_name", "address", "functions", "target_groups", "opening_hours",
-                "opening_note", "operator", "phone", "email", "website", "accessibility", "attribution",
-            ],
             Queryables =
             [
                 MunicipalityCode("h.municipality_code", NpgsqlDbType.Char),
@@ -126,38 +129,36 @@ public sealed class FeatureCatalog(FukushiMapDbContext db)
             Where = "h.retired_at IS NULL",
             IdColumn = "h.id",
             Geometry = "h.location",
-            BboxPredicate = "(h.location && {0} AND ST_Intersects(h.location, {0}))",
             // Opening hours are stored by EF as [{"Days":[1,2],"Opens":"09:00:00","Closes":"17:00:00"}]; the API speaks snake_case.
-            Properties = """
-                json_build_object(
-                    'municipality_code', h.municipality_code,
-                    'name', h.name,
-                    'type', t.key,
-                    'type_name', t.name,
-                    'address', h.address,
-                    'functions', h.functions,
-                    'target_groups', h.target_groups,
-                    'opening_hours', (
-                        SELECT json_agg(json_build_object(
-                                   'days', COALESCE(e->'Days', e->'days'),
-                                   'opens', left(COALESCE(e->>'Opens', e->>'opens'), 5),
-                                   'closes', left(COALESCE(e->>'Closes', e->>'closes'), 5)))
-                        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(h.opening_hours) = 'array' THEN h.opening_hours END) e),
-                    'opening_note', h.opening_note,
-                    'operator', h."operator",
-                    'phone', h.phone,
-                    'email', h.email,
-                    'website', h.website,
-                    'accessibility', h.accessibility_notes,
-                    'attribution', d.attribution)
-                """,
+            Columns =
+            [
+                ("municipality_code", "h.municipality_code"),
+                ("name", "h.name"),
+                ("type", "t.key"),
+                ("type_name", "t.name"),
+                ("address", "h.address"),
+                ("functions", "h.functions"),
+                ("target_groups", "h.target_groups"),
+                ("opening_hours", """
+                    (SELECT json_agg(json_build_object(
+                                'days', COALESCE(e->'Days', e->'days'),
+                                'opens', left(COALESCE(e->>'Opens', e->>'opens'), 5),
+                                'closes', left(COALESCE(e->>'Closes', e->>'closes'), 5)))
+                     FROM jsonb_array_elements(CASE WHEN jsonb_typeof(h.opening_hours) = 'array' THEN h.opening_hours END) e)
+                    """),
+                ("opening_note", "h.opening_note"),
+                ("operator", "h.\"operator\""),
+                ("phone", "h.phone"),
+                ("email", "h.email"),
+                ("website", "h.website"),
+                ("accessibility", "h.accessibility_notes"),
+            ],
         },
         new()
         {
             Id = "districts",
             Title = "区域",
             Description = "小学校区・中学校区・日常生活圏域などの区域。layer は区域の種類のキー、kind はその日本語名です。",
-            PropertyNames = ["municipality_code", "layer", "layer_name", "kind", "code", "name", "address", "area_m2", "attribution"],
             Queryables =
             [
                 MunicipalityCode("x.municipality_code", NpgsqlDbType.Text),
@@ -166,33 +167,25 @@ public sealed class FeatureCatalog(FukushiMapDbContext db)
             ],
             IntegerIds = true,
             From = "districts x JOIN district_layers l ON l.id = x.layer_id LEFT JOIN datasets d ON d.id = l.dataset_id",
-            Where = "TRUE",
             IdColumn = "x.id",
             Geometry = "x.geometry",
-            BboxPredicate = "(x.geometry && {0} AND ST_Intersects(x.geometry, {0}))",
-            Properties = """
-                json_build_object(
-                    'municipality_code', x.municipality_code,
-                    'layer', l.key,
-                    'layer_name', l.name,
-                    'kind', l.kind,
-                    'code', x.code,
-                    'name', x.name,
-                    'address', x.address,
-                    'area_m2', round(x.area_square_metres::numeric, 1),
-                    'attribution', d.attribution)
-                """,
+            Columns =
+            [
+                ("municipality_code", "x.municipality_code"),
+                ("layer", "l.key"),
+                ("layer_name", "l.name"),
+                ("kind", "l.kind"),
+                ("code", "x.code"),
+                ("name", "x.name"),
+                ("address", "x.address"),
+                ("area_m2", "round(x.area_square_metres::numeric, 1)"),
+            ],
         },
         new()
         {
             Id = "population-units",
             Title = "町丁・字別人口",
             Description = "国勢調査の小地域（町丁・字）ごとの人口と世帯数。ポリゴンがない地域は代表点です。",
-            PropertyNames =
-            [
-                "municipality_code", "key_code", "name", "population", "households", "area_m2",
-                "age_0_14", "age_15_64", "age_65_plus", "age_75_plus", "attribution",
-            ],
             Queryables =
             [
                 MunicipalityCode("p.municipality_code", NpgsqlDbType.Text),
@@ -200,32 +193,29 @@ public sealed class FeatureCatalog(FukushiMapDbContext db)
             ],
             IntegerIds = true,
             From = "population_units p LEFT JOIN datasets d ON d.id = p.dataset_id",
-            Where = "TRUE",
             IdColumn = "p.id",
             Geometry = "COALESCE(p.polygon, p.point)",
             // The point has a GiST index; a polygon, when present, is tested as well.
             BboxPredicate = "((p.point && {0} OR p.polygon && {0}) AND ST_Intersects(COALESCE(p.polygon, p.point), {0}))",
-            Properties = """
-                json_build_object(
-                    'municipality_code', p.municipality_code,
-                    'key_code', p.key_code,
-                    'name', p.name,
-                    'population', p.population,
-                    'households', p.households,
-                    'area_m2', round(p.area_square_metres::numeric, 1),
-                    'age_0_14', p.age0to14,
-                    'age_15_64', p.age15to64,
-                    'age_65_plus', p.age65plus,
-                    'age_75_plus', p.age75plus,
-                    'attribution', d.attribution)
-                """,
+            Columns =
+            [
+                ("municipality_code", "p.municipality_code"),
+                ("key_code", "p.key_code"),
+                ("name", "p.name"),
+                ("population", "p.population"),
+                ("households", "p.households"),
+                ("area_m2", "round(p.area_square_metres::numeric, 1)"),
+                ("age_0_14", "p.age0to14"),
+                ("age_15_64", "p.age15to64"),
+                ("age_65_plus", "p.age65plus"),
+                ("age_75_plus", "p.age75plus"),
+            ],
         },
         new()
         {
             Id = "shelters",
             Title = "指定避難所・指定緊急避難場所",
             Description = "市区町村が指定した避難所・緊急避難場所（国土地理院、国土数値情報 P20）。kind は種別、hazards は対象とする災害です。",
-            PropertyNames = ["municipality_code", "name", "kind", "hazards", "address", "capacity", "attribution"],
             Queryables =
             [
                 MunicipalityCode("s.municipality_code", NpgsqlDbType.Text),
@@ -233,20 +223,17 @@ public sealed class FeatureCatalog(FukushiMapDbContext db)
             ],
             IntegerIds = true,
             From = "shelters s LEFT JOIN datasets d ON d.id = s.dataset_id",
-            Where = "TRUE",
             IdColumn = "s.id",
             Geometry = "s.location",
-            BboxPredicate = "(s.location && {0} AND ST_Intersects(s.location, {0}))",
-            Properties = """
-                json_build_object(
-                    'municipality_code', s.municipality_code,
-                    'name', s.name,
-                    'kind', s.kind,
-                    'hazards', s.hazards,
-                    'address', s.address,
-                    'capacity', s.capacity,
-                    'attribution', d.attribution)
-                """,
+            Columns =
+            [
+                ("municipality_code", "s.municipality_code"),
+                ("name", "s.name"),
+                ("kind", "s.kind"),
+                ("hazards", "s.hazards"),
+                ("address", "s.address"),
+                ("capacity", "s.capacity"),
+            ],
         },
     ];
 
@@ -293,8 +280,7 @@ public sealed class FeatureCatalog(FukushiMapDbContext db)
         parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
         parameters.Add(new NpgsqlParameter("offset", NpgsqlDbType.Bigint) { Value = offset });
         var sql = $"""
-            SELECT {c.IdColumn}, ST_AsGeoJSON({c.Geometry}, {CoordinateDecimals}, 0), json_strip_nulls({c.Properties})::text
-            FROM {c.From}
+            {Select(c)}
             WHERE {where}
             ORDER BY {c.IdColumn}
             LIMIT @limit OFFSET @offset
@@ -324,14 +310,19 @@ public sealed class FeatureCatalog(FukushiMapDbContext db)
             id = new NpgsqlParameter("id", NpgsqlDbType.Char) { Value = featureId };
         }
         var sql = $"""
-            SELECT {c.IdColumn}, ST_AsGeoJSON({c.Geometry}, {CoordinateDecimals}, 0), json_strip_nulls({c.Properties})::text
-            FROM {c.From}
+            {Select(c)}
             WHERE {c.Where} AND {c.IdColumn} = @id
             """;
         await using var cmd = await CreateCommandAsync(sql, ct, [id]);
         await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         return await reader.ReadAsync(ct) ? ReadRow(c, reader) : null;
     }
+
+    /// <summary>The SELECT … FROM of a feature row: id, GeoJSON geometry, properties without nulls.</summary>
+    private static string Select(FeatureCollectionDefinition c) => $"""
+        SELECT {c.IdColumn}, ST_AsGeoJSON({c.Geometry}, {CoordinateDecimals}, 0), json_strip_nulls({c.Properties})::text
+        FROM {c.From}
+        """;
 
     private static FeatureRow ReadRow(FeatureCollectionDefinition c, NpgsqlDataReader reader)
     {

@@ -115,8 +115,28 @@ public static class HubAdminApi
         return TypedResults.Created($"/api/hub-admin/hubs/{hub.Id}", View(hub, version));
     }
 
-    internal static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> UpdateAsync(int id, HubInput input, WelfareCaller caller,
-        FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct)
+    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> UpdateAsync(int id, HubInput input, WelfareCaller caller,
+        FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct) =>
+        EditAsync(id, "update", caller, db, clock, context, async (hub, _) =>
+            input.MunicipalityCode is { } m && m != hub.MunicipalityCode
+                ? Problems.Invalid("invalid-hub", "拠点の市区町村は変えられません。")
+                : await ApplyAsync(db, hub, input, ct), ct);
+
+    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> RetireAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
+        HttpContext context, CancellationToken ct) =>
+        EditAsync(id, "retire", caller, db, clock, context, (hub, now) => { hub.RetiredAt = now; return Task.FromResult<ProblemHttpResult?>(null); }, ct);
+
+    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> ReopenAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
+        HttpContext context, CancellationToken ct) =>
+        EditAsync(id, "reopen", caller, db, clock, context, (hub, _) => { hub.RetiredAt = null; return Task.FromResult<ProblemHttpResult?>(null); }, ct);
+
+    /// <summary>
+    /// One edit of a hub: the row locked, the caller's If-Match checked against its version, <paramref name="change"/> applied
+    /// (a problem from it changes nothing), the change recorded in the hub's history, the new version returned as the ETag.
+    /// </summary>
+    private static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> EditAsync(int id, string action, WelfareCaller caller,
+        FukushiMapDbContext db, TimeProvider clock, HttpContext context, Func<Hub, DateTimeOffset, Task<ProblemHttpResult?>> change,
+        CancellationToken ct)
     {
         await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -130,51 +150,14 @@ public static class HubAdminApi
         {
             return precondition;
         }
-        if (input.MunicipalityCode is { } m && m != hub.MunicipalityCode)
-        {
-            return Problems.Invalid("invalid-hub", "拠点の市区町村は変えられません。");
-        }
-        var problem = await ApplyAsync(db, hub, input, ct);
-        if (problem is not null)
+        var now = Microseconds(clock.GetUtcNow());
+        if (await change(hub, now) is { } problem)
         {
             return problem;
         }
-        var now = Microseconds(clock.GetUtcNow());
         hub.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
-        await RecordAsync(db, caller, hub, "update", now, ct);
-        await tx.CommitAsync(ct);
-        var version = await VersionAsync(db, id, false, ct) ?? "";
-        context.Response.Headers.ETag = version;
-        return TypedResults.Ok(View(hub, version));
-    }
-
-    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> RetireAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
-        HttpContext context, CancellationToken ct) => SetRetiredAsync(id, true, caller, db, clock, context, ct);
-
-    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> ReopenAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
-        HttpContext context, CancellationToken ct) => SetRetiredAsync(id, false, caller, db, clock, context, ct);
-
-    private static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> SetRetiredAsync(int id, bool retire, WelfareCaller caller, FukushiMapDbContext db,
-        TimeProvider clock, HttpContext context, CancellationToken ct)
-    {
-        await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var current = await VersionAsync(db, id, true, ct);
-        var hub = await db.Hubs.Include(h => h.HubType).FirstOrDefaultAsync(h => h.Id == id, ct);
-        if (hub is null || current is null)
-        {
-            return Problems.NotFound("not-found", "その拠点は見つかりません。");
-        }
-        if (CheckIfMatch(current, context) is { } precondition)
-        {
-            return precondition;
-        }
-        var now = Microseconds(clock.GetUtcNow());
-        hub.RetiredAt = retire ? now : null;
-        hub.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        await RecordAsync(db, caller, hub, retire ? "retire" : "reopen", now, ct);
+        await RecordAsync(db, caller, hub, action, now, ct);
         await tx.CommitAsync(ct);
         var version = await VersionAsync(db, id, false, ct) ?? "";
         context.Response.Headers.ETag = version;
@@ -287,18 +270,9 @@ public static class HubAdminApi
             }
             hub.OpeningHours = periods;
         }
-        if (input.Lon is not null || input.Lat is not null)
+        if ((input.Lon is not null || input.Lat is not null) && Parse.EditedLocation(input.Lon, input.Lat, hub.Location, errors) is { } location)
         {
-            var lon = input.Lon ?? hub.Location.X;
-            var lat = input.Lat ?? hub.Location.Y;
-            if (!double.IsFinite(lon) || !double.IsFinite(lat) || !JapanBounds.Contains(lon, lat))
-            {
-                errors.Add("lon・lat は日本国内の経緯度で指定してください。");
-            }
-            else
-            {
-                hub.Location = new Point(lon, lat) { SRID = 6668 };
-            }
+            hub.Location = location;
         }
         if (hub.HubTypeId == 0 && input.TypeKey is null)
         {

@@ -350,18 +350,9 @@ public static partial class HouseholdsApi
             }
             h.DistrictId = targetDistrict;
         }
-        if (input.Lon is not null || input.Lat is not null)
+        if ((input.Lon is not null || input.Lat is not null) && Parse.EditedLocation(input.Lon, input.Lat, h.Location, errors) is { } moved)
         {
-            var lon = input.Lon ?? h.Location.X;
-            var lat = input.Lat ?? h.Location.Y;
-            if (!double.IsFinite(lon) || !double.IsFinite(lat) || !JapanBounds.Contains(lon, lat))
-            {
-                errors.Add("lon・lat は日本国内の経緯度で指定してください。");
-            }
-            else
-            {
-                h.Location = new Point(lon, lat) { SRID = 6668 };
-            }
+            h.Location = moved;
         }
         if (errors.Count > 0)
         {
@@ -508,14 +499,9 @@ public static partial class HouseholdsApi
         }
         if (input.Lon is not null || input.Lat is not null || isNew)
         {
-            if (input.Lon is not { } lon || input.Lat is not { } lat || !double.IsFinite(lon) || !double.IsFinite(lat)
-                || !JapanBounds.Contains(lon, lat))
+            // A new watcher has no location yet: both lon and lat are needed.
+            if (Parse.EditedLocation(input.Lon, input.Lat, isNew ? null : w.Location, errors) is { } point)
             {
-                errors.Add("lon・lat（位置）は日本国内の経緯度（経度 122〜154、緯度 20〜46）で両方指定してください。");
-            }
-            else
-            {
-                var point = new Point(lon, lat) { SRID = 6668 };
                 var districtId = w.DistrictId;
                 var municipality = await db.Districts.Where(d => d.Id == districtId).Select(d => d.MunicipalityCode).FirstAsync(ct);
                 if (!await db.Municipalities.AnyAsync(m => m.Code == municipality && (m.Boundary == null || m.Boundary.Covers(point)), ct))
