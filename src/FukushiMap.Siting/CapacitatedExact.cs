@@ -38,16 +38,7 @@ internal static class CapacitatedExact
         double objective = request.Model == SitingModel.Lscp ? chosen.Length : result.Objective;
         double bound = request.Model == SitingModel.Lscp ? Math.Ceiling(result.Bound - 1e-6) : result.Bound;
         bound = request.Model == SitingModel.Mclp ? Math.Max(bound, objective) : Math.Min(bound, objective);
-        return new SitingSolution
-        {
-            Model = request.Model,
-            Solver = "exact",
-            Sites = SitingEvaluation.Rank(instance, uncapacitated, chosen),
-            Objective = objective,
-            Bound = bound,
-            Status = SitingSolution.RelativeGap(objective, bound) <= Math.Max(options.RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible,
-            Elapsed = clock.Elapsed,
-        };
+        return options.Solution(request.Model, SitingEvaluation.Rank(instance, uncapacitated, chosen), objective, bound, clock.Elapsed);
     }
 
     /// <summary>

@@ -95,7 +95,7 @@ internal static class CoveringExact
         double bound = result.Bound;
         if (lscp) bound = Math.Max(Math.Ceiling(bound - 1e-6), countBound);
         bound = lscp ? Math.Min(bound, bestObjective) : Math.Max(Math.Min(bound, instance.TotalWeight), bestObjective);
-        var status = SitingSolution.RelativeGap(bestObjective, bound) <= Math.Max(options.RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible;
+        var status = options.StatusOf(bestObjective, bound);
         return Result(instance, request, best, bound, status, clock);
     }
 
@@ -134,7 +134,7 @@ internal static class CoveringExact
         if (heuristicCovered > covered) (chosen, covered) = (heuristic, heuristicCovered);
         double total = groups.CoveredByExisting + groups.Weights.Sum();
         double bound = Math.Max(covered, Math.Min(instance.TotalWeight, total - (solution.Bound ?? 0)));
-        var status = SitingSolution.RelativeGap(covered, bound) <= Math.Max(options.RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible;
+        var status = options.StatusOf(covered, bound);
         return Result(instance, request, chosen, bound, status, clock);
     }
 

@@ -1,3 +1,5 @@
+using FukushiMap.Core.Siting;
+
 namespace FukushiMap.Siting;
 
 /// <summary>Limits for <see cref="ExactSiting"/>.</summary>
@@ -14,4 +16,20 @@ public sealed record ExactOptions
 
     /// <summary>Receives one line per solver phase (bounds found, time taken); null for none.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>Optimal when <paramref name="objective"/> and <paramref name="bound"/> meet within <see cref="RelativeGap"/>, else feasible.</summary>
+    public SitingStatus StatusOf(double objective, double bound) =>
+        SitingSolution.RelativeGap(objective, bound) <= Math.Max(RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible;
+
+    /// <summary>An exact solver's answer: the sites ranked, the objective with its proven bound and status.</summary>
+    public SitingSolution Solution(SitingModel model, IReadOnlyList<SitePick> sites, double objective, double bound, TimeSpan elapsed) => new()
+    {
+        Model = model,
+        Solver = "exact",
+        Sites = sites,
+        Objective = objective,
+        Bound = bound,
+        Status = StatusOf(objective, bound),
+        Elapsed = elapsed,
+    };
 }

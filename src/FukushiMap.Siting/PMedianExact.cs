@@ -91,16 +91,7 @@ internal static class PMedianExact
             }
         }
         lower = Math.Min(lower, upper);
-        return new SitingSolution
-        {
-            Model = SitingModel.PMedian,
-            Solver = "exact",
-            Sites = SitingEvaluation.Rank(instance, request, best),
-            Objective = upper,
-            Bound = lower,
-            Status = SitingSolution.RelativeGap(upper, lower) <= Math.Max(options.RelativeGap, 1e-9) ? SitingStatus.Optimal : SitingStatus.Feasible,
-            Elapsed = clock.Elapsed,
-        };
+        return options.Solution(SitingModel.PMedian, SitingEvaluation.Rank(instance, request, best), upper, lower, clock.Elapsed);
     }
 
     private static bool IsIntegral(SitingInstance instance)
