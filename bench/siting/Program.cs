@@ -77,7 +77,7 @@ async Task CityAsync()
     }
     var services = new ServiceCollection();
     services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
-    services.AddAnalysis(_ => DataPaths.Resolve());
+    services.AddAnalysis(_ => new AnalysisSettings(DataPaths.Resolve()));
     await using var provider = services.BuildServiceProvider();
     using var scope = provider.CreateScope();
     var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
@@ -135,7 +135,7 @@ async Task DebugAsync()
     var connection = Environment.GetEnvironmentVariable("FUKUSHIMAP_DB")!;
     var services = new ServiceCollection();
     services.AddDbContext<FukushiMapDbContext>(o => FukushiMapDb.Configure(o, connection));
-    services.AddAnalysis(_ => DataPaths.Resolve());
+    services.AddAnalysis(_ => new AnalysisSettings(DataPaths.Resolve()));
     await using var provider = services.BuildServiceProvider();
     using var scope = provider.CreateScope();
     var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();

@@ -90,7 +90,11 @@ public static class FukushiMapApp
             .ValidateOnStart();
         builder.Services.AddDbContext<FukushiMapDbContext>((sp, options) =>
             FukushiMapDb.Configure(options, sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value.ConnectionString));
-        builder.Services.AddAnalysis(sp => sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value.DataPath);
+        builder.Services.AddAnalysis(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value;
+            return new AnalysisSettings(options.DataPath, options.SolverLog);
+        });
         builder.Services.AddFeatures();
         builder.Services.AddWelfare(builder.Configuration);
         builder.Services.AddHeavyAnalysisLimits(builder.Configuration);

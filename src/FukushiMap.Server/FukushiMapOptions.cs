@@ -19,6 +19,9 @@ public sealed class FukushiMapOptions
     /// <summary>Folder of the reference data (FUKUSHIMAP_DATA; default ../shared/gis-data).</summary>
     public string? DataPath { get; set; }
 
+    /// <summary>Write the exact siting solver's log (SCIP) to standard output (FUKUSHIMAP_SCIP_LOG=true), for finding why a solve is slow.</summary>
+    public bool SolverLog { get; set; }
+
     /// <summary>Load the reference data on start when it is missing.</summary>
     public bool LoadReferenceData { get; set; } = true;
 

@@ -9,16 +9,13 @@ using Microsoft.Extensions.Logging;
 
 namespace FukushiMap.Analysis.Finder;
 
-/// <summary>Where the reference data lies (the options' data path), for what the analysis layer reads in place.</summary>
-public sealed record ReferenceDataLocation(string? Path);
-
 /// <summary>
 /// The one geocoder's table (<see cref="Gazetteer"/>), used by the finder and by hub management: the Geolonia 町丁 JSON files read
 /// in place from the data path (geolonia-japanese-addresses/{code}_{県}{市}.json), then the census 町丁 points of population_units
 /// for what they lack — rebuilt under the analysis layer's cache policy when municipalities, population units or networks change
 /// (a failed build is not kept, so the next request tries again).
 /// </summary>
-public sealed class GazetteerProvider(IServiceScopeFactory scopes, DataVersions versions, ReferenceDataLocation data, ILogger<GazetteerProvider> logger)
+public sealed class GazetteerProvider(IServiceScopeFactory scopes, DataVersions versions, AnalysisSettings settings, ILogger<GazetteerProvider> logger)
 {
     public const string GeoloniaFolder = "geolonia-japanese-addresses";
 
@@ -31,7 +28,7 @@ public sealed class GazetteerProvider(IServiceScopeFactory scopes, DataVersions 
     private async Task<Gazetteer> BuildAsync()
     {
         var entries = new List<GazetteerEntry>();
-        var dataPath = data.Path;
+        var dataPath = settings.ReferenceDataPath;
         var folder = dataPath is null ? null : Path.Combine(dataPath, GeoloniaFolder);
         if (folder is not null && Directory.Exists(folder))
         {

@@ -96,7 +96,7 @@ public sealed class SitingRun
 /// questions are kept (a few), so changing only the number of sites, the model's target or the solver is fast.
 /// Exact solves run one at a time.
 /// </summary>
-public sealed class SitingService(CoverageService coverage, DataVersions versions)
+public sealed class SitingService(CoverageService coverage, DataVersions versions, AnalysisSettings settings)
 {
     private const int CachedInstances = 4;
     // About 16 bytes a pair (both directions): 30 million pairs ≈ 500 MB at most.
@@ -217,7 +217,7 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
         try
         {
             return await Task.Run(() => ExactSiting.Solve(instance, request,
-                new ExactOptions { TimeLimit = p.TimeLimit, RelativeGap = 1e-6, Verbose = Environment.GetEnvironmentVariable("FUKUSHIMAP_SCIP_LOG") == "1", Log = progress is null ? null : progress.Report }, ct), ct);
+                new ExactOptions { TimeLimit = p.TimeLimit, RelativeGap = 1e-6, Verbose = settings.SolverLog, Log = progress is null ? null : progress.Report }, ct), ct);
         }
         catch (SitingTooLargeException e)
         {

@@ -42,7 +42,7 @@ public static partial class FinderApi
         [property: Description("住所（例: 宇部市則貞2丁目、則貞二丁目）")] string? Q,
         [property: Description("件数（1〜20）")] [property: DefaultValue(5)] int? Limit);
 
-    internal static async Task<Ok<List<GeocodeMatch>>> GeocodeAsync([AsParameters] GeocodeQuery query, GazetteerProvider provider,
+    internal static async Task<Results<Ok<List<GeocodeMatch>>, ProblemHttpResult>> GeocodeAsync([AsParameters] GeocodeQuery query, GazetteerProvider provider,
         CancellationToken ct)
     {
         var q = query.Q?.Trim() ?? "";
@@ -65,8 +65,8 @@ public static partial class FinderApi
         var outside = OutsideArea(gazetteer, reading);
         if (outside is not null && (matches.Count == 0 || matches[0].Score < 0.9))
         {
-            throw FukushiMapError.NotFound("outside-service-area", $"「{outside}」は対象地域の外です。{coverage}",
-                new Dictionary<string, object?> { ["suggestions"] = Array.Empty<GeocodeMatch>() }, "対象地域の外です");
+            return Problems.Result(FukushiMapError.NotFound("outside-service-area", $"「{outside}」は対象地域の外です。{coverage}",
+                new Dictionary<string, object?> { ["suggestions"] = Array.Empty<GeocodeMatch>() }, "対象地域の外です"));
         }
         if (matches.Count > 0)
         {
@@ -74,7 +74,7 @@ public static partial class FinderApi
         }
         if (Gazetteer.IsKanaOnly(reading.Address.Name) && !gazetteer.HasReadings)
         {
-            throw NoAddressMatch("住所の表に読みがながないため、ひらがな・カタカナだけでは探せません。漢字で入力するか（例: 則貞2丁目）、地図をタップするか、現在地を使ってください。", []);
+            return NoAddressMatch("住所の表に読みがながないため、ひらがな・カタカナだけでは探せません。漢字で入力するか（例: 則貞2丁目）、地図をタップするか、現在地を使ってください。", []);
         }
         var suggestions = gazetteer.Suggest(q, 5).Select(e => ToMatch(e, 0, gazetteer)).ToList();
         var detail = reading.Address.Name.Length == 0
@@ -82,19 +82,19 @@ public static partial class FinderApi
             : suggestions.Count > 0
                 ? $"「{Shorten(q)}」に合う住所が見つかりませんでした。近い名前: {string.Join("、", suggestions.Select(s => s.Town))}。"
                 : $"「{Shorten(q)}」に合う住所が見つかりませんでした。{coverage}";
-        throw NoAddressMatch(detail, suggestions);
+        return NoAddressMatch(detail, suggestions);
     }
 
-    private static FukushiMapError NoAddressMatch(string detail, IReadOnlyList<GeocodeMatch> suggestions) =>
-        FukushiMapError.NotFound("no-address-match", detail, new Dictionary<string, object?> { ["suggestions"] = suggestions }, "住所が見つかりません");
+    private static ProblemHttpResult NoAddressMatch(string detail, IReadOnlyList<GeocodeMatch> suggestions) => Problems.Result(
+        FukushiMapError.NotFound("no-address-match", detail, new Dictionary<string, object?> { ["suggestions"] = suggestions }, "住所が見つかりません"));
 
-    internal static async Task<Ok<HubView>> GetHubAsync(int id, FukushiMapDbContext db, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Ok<HubView>, ProblemHttpResult>> GetHubAsync(int id, FukushiMapDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var hub = await db.Hubs.AsNoTracking().Include(h => h.HubType).Include(h => h.Dataset).Include(h => h.Municipality)
             .FirstOrDefaultAsync(h => h.Id == id && h.RetiredAt == null, ct);
         if (hub is null)
         {
-            throw FukushiMapError.NotFound("hub-not-found", $"拠点 {id} は見つかりません（閉じたか、番号が違います）。");
+            return Problems.NotFound("hub-not-found", $"拠点 {id} は見つかりません（閉じたか、番号が違います）。");
         }
         return TypedResults.Ok(new HubView(hub.Id, hub.Name, hub.HubType!.Key, hub.HubType.Name, hub.Address, hub.Location.X, hub.Location.Y,
             hub.MunicipalityCode, hub.Municipality?.Name, HubFactsView.ToFacts(hub, HubFactsView.TokyoTime(clock.GetUtcNow()))));

@@ -11,6 +11,7 @@ public static class FukushiMapEnvironment
         ("FUKUSHIMAP_DB", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.ConnectionString)}"),
         ("FUKUSHIMAP_DATA", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.DataPath)}"),
         ("FUKUSHIMAP_STATE", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.StatePath)}"),
+        ("FUKUSHIMAP_SCIP_LOG", $"{FukushiMapOptions.Section}:{nameof(FukushiMapOptions.SolverLog)}"),
     ];
 
     /// <summary>

@@ -124,14 +124,16 @@ public static class SitingApi
         return TypedResults.Ok(rows.Select(Summary).ToList());
     }
 
-    internal static async Task<Ok<ScenarioView>> GetScenarioAsync(int id, FukushiMapDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<ScenarioView>, ProblemHttpResult>> GetScenarioAsync(int id, FukushiMapDbContext db, CancellationToken ct)
     {
-        var s = await db.SitingScenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct)
-            ?? throw FukushiMapError.NotFound("unknown-scenario", $"案 {id} はありません。");
-        return TypedResults.Ok(new ScenarioView(Summary(s), Parse(s.Parameters), Parse(s.Report)));
+        var s = await db.SitingScenarios.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        return s is null ? UnknownScenario([id]) : TypedResults.Ok(new ScenarioView(Summary(s), Parse(s.Parameters), Parse(s.Report)));
     }
 
-    internal static async Task<Ok<ScenarioComparison>> CompareAsync([Description("比べる案の id（カンマ区切り、2〜6 件）")] string? ids,
+    private static ProblemHttpResult UnknownScenario(IEnumerable<int> ids) =>
+        Problems.NotFound("unknown-scenario", $"案 {string.Join("、", ids)} はありません。");
+
+    internal static async Task<Results<Ok<ScenarioComparison>, ProblemHttpResult>> CompareAsync([Description("比べる案の id（カンマ区切り、2〜6 件）")] string? ids,
         FukushiMapDbContext db, CancellationToken ct)
     {
         var list = new List<int>();
@@ -145,7 +147,8 @@ public static class SitingApi
             throw FukushiMapError.Invalid("invalid-ids", $"比べる案は 1〜{MaxCompared} 件です。");
         var rows = await db.SitingScenarios.AsNoTracking().Where(s => list.Contains(s.Id)).ToListAsync(ct);
         var missing = list.Except(rows.Select(r => r.Id)).ToList();
-        if (missing.Count > 0) throw FukushiMapError.NotFound("unknown-scenario", $"案 {string.Join("、", missing)} はありません。");
+        if (missing.Count > 0)
+            return UnknownScenario(missing);
         var ordered = list.Select(id => rows.Single(r => r.Id == id)).ToList();
         var reports = ordered.Select(r => Parse(r.Report)).ToList();
 
@@ -206,10 +209,10 @@ public static class SitingApi
             new ScenarioView(Summary(scenario), Parse(scenario.Parameters), Parse(scenario.Report)));
     }
 
-    internal static async Task<NoContent> DeleteScenarioAsync(int id, FukushiMapDbContext db, CancellationToken ct)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteScenarioAsync(int id, FukushiMapDbContext db, CancellationToken ct)
     {
         var deleted = await db.SitingScenarios.Where(s => s.Id == id).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? throw FukushiMapError.NotFound("unknown-scenario", $"案 {id} はありません。") : TypedResults.NoContent();
+        return deleted == 0 ? UnknownScenario([id]) : TypedResults.NoContent();
     }
 
     // ---------- parameters ----------
