@@ -53,6 +53,7 @@ public static class FukushiMapApp
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAnswerCache();
         app.UseHeavyAnalysisLimits();
 
         app.MapWelfare();
@@ -98,6 +99,7 @@ public static class FukushiMapApp
         builder.Services.AddFeatures();
         builder.Services.AddWelfare(builder.Configuration);
         builder.Services.AddHeavyAnalysisLimits(builder.Configuration);
+        builder.Services.AddAnswerCache();
         builder.Services.AddTiles();
         return builder;
     }

@@ -86,6 +86,50 @@ public sealed class VersionedCache<TKey, TValue> where TKey : notnull
         }
     }
 
+    /// <summary>
+    /// For a value the caller makes itself (e.g. an HTTP answer its own request computes): the value's task for the current
+    /// data and, when there was none, the <paramref name="producer"/> the caller must complete — requests asking meanwhile wait
+    /// for that one. Completing with a value it does not want kept: call <see cref="Forget"/>.
+    /// </summary>
+    public async Task<Task<TValue>> GetOrProduceAsync(TKey key, Action<TaskCompletionSource<TValue>> producer, CancellationToken ct = default)
+    {
+        var stamp = (await _versions.CurrentAsync(ct)).Stamp(_dependsOn);
+        var source = new TaskCompletionSource<TValue>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ours = new Entry(stamp, key, _ => source.Task);
+        while (true)
+        {
+            var entry = _entries.GetOrAdd(key, ours);
+            if (entry.Stamp < stamp)
+            {
+                _entries.TryUpdate(key, ours, entry);
+                continue;
+            }
+            entry.LastUsed = Interlocked.Increment(ref _clock);
+            if (_entries.Count > _capacity)
+            {
+                Trim();
+            }
+            if (ReferenceEquals(entry, ours))
+            {
+                producer(source);
+                if (_weight is not null)
+                {
+                    _ = source.Task.ContinueWith(_ => TrimWeight(ours), TaskScheduler.Default);
+                }
+            }
+            return entry.Value;
+        }
+    }
+
+    /// <summary>Drops <paramref name="key"/>'s value if it is still the one <paramref name="value"/> came from.</summary>
+    public void Forget(TKey key, Task<TValue> value)
+    {
+        if (_entries.TryGetValue(key, out var entry) && ReferenceEquals(entry.Value, value))
+        {
+            _entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry));
+        }
+    }
+
     private void Trim()
     {
         foreach (var old in _entries.OrderBy(e => e.Value.LastUsed).Take(Math.Max(0, _entries.Count - _capacity)).ToList())

@@ -11,7 +11,8 @@ namespace FukushiMap.Server.Tests.Network;
 [Collection(ServerCollection.Name)]
 public class HeavyAnalysisTests(ServerFixture server)
 {
-    private const string Heavy = "/api/isochrones?municipality=35202&minutes=60&pace=150&grouping=per-hub";
+    // Each heavy request asks a different question (identical ones would share one computation, see AnswerCacheTests).
+    private static string Heavy(int i) => $"/api/isochrones?municipality=35202&minutes=60&pace={150 - i}&grouping=per-hub";
 
     [Fact]
     public async Task TheTwentyFirstHeavyRequestFromOneClientGets429WithRetryAfterWhileTheFinderStillAnswers()
@@ -24,7 +25,7 @@ public class HeavyAnalysisTests(ServerFixture server)
 
         using var heavyClient = new HttpClient { BaseAddress = server.Client.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         using var cancel = new CancellationTokenSource();
-        var inFlight = Enumerable.Range(0, limit).Select(_ => heavyClient.GetAsync(Heavy, cancel.Token)).ToList();
+        var inFlight = Enumerable.Range(0, limit).Select(i => heavyClient.GetAsync(Heavy(i), cancel.Token)).ToList();
         try
         {
             // Wait until the server holds all twenty (one computing, the rest waiting for their turn).
@@ -35,7 +36,7 @@ public class HeavyAnalysisTests(ServerFixture server)
             }
             Assert.Equal(limit, gate.Running + gate.Queued);
 
-            using var refused = await server.Client.GetAsync(Heavy);
+            using var refused = await server.Client.GetAsync(Heavy(limit));
             var finder = await server.Client.GetAsync($"/api/nearest-hubs?lat={point.Y}&lon={point.X}&pace=60&limit=3");
 
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
