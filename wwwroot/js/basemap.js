@@ -3,25 +3,9 @@
 // print behaviour, with the first view taken from the municipality's boundary (/api/municipalities), not typed in.
 // Needs the globals L (vendor/leaflet/leaflet.js) and protomapsL (vendor/protomaps-leaflet/protomaps-leaflet.js).
 import { h, clear } from './dom.js';
+import { getJson } from './http.js';
+import { TILE_SOURCES, DEFAULT_MUNICIPALITY } from './constants.js';
 
-/** Tile sources and their credits, in one place. */
-export const TILE_SOURCES = {
-  gsi: {
-    url: 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png',
-    info: 'https://maps.gsi.go.jp/development/ichiran.html',
-    label: '地理院タイル（淡色）',
-    credit: '地理院タイル（国土地理院）',
-  },
-  base: {
-    // Absolute from the site root so every page (/, /coverage/, /welfare/ …) reads the same tiles.
-    url: new URL('/tiles/base/{z}/{x}/{y}.pbf', document.baseURI).href.replace(/%7B/g, '{').replace(/%7D/g, '}'),
-    label: '道路地図（FukushiMap）',
-    credit: '© OpenStreetMap contributors ｜ 政府統計の総合窓口(e-Stat) ｜ 国土数値情報（国土交通省）',
-    osm: 'https://www.openstreetmap.org/copyright',
-  },
-};
-
-export const DEFAULT_MUNICIPALITY = '35202';
 const OFFLINE_NOTE = 'オフラインのため、FukushiMap の道路地図を表示しています';
 const FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif';
 const MAJOR = new Set(['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link']);
@@ -213,9 +197,7 @@ export function createBaseMap(id, options = {}) {
 /** Fits the map to a municipality's boundary box from /api/municipalities; resolves with the municipality (or null). */
 export async function fitMunicipality(map, code = DEFAULT_MUNICIPALITY) {
   try {
-    const response = await fetch(new URL('/api/municipalities', document.baseURI), { headers: { Accept: 'application/json' } });
-    if (!response.ok) return null;
-    const list = await response.json();
+    const list = await getJson(new URL('/api/municipalities', document.baseURI));
     const m = list.find((x) => x.code === code) ?? list.find((x) => Array.isArray(x.bbox));
     if (m?.bbox) map.fitBounds([[m.bbox[1], m.bbox[0]], [m.bbox[3], m.bbox[2]]], { animate: false });
     return m ?? null;

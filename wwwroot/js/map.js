@@ -3,11 +3,12 @@
 // Nothing from the data is ever parsed as HTML: popups, tooltips, lists and credits are DOM nodes built with text.
 import { h, clear, formatNumber, notATabStop } from './dom.js';
 import { symbol, lineSample, safeColor, safeShape, SHAPES } from './symbols.js';
-import { prop, listProp, fetchJson, fetchCollection } from './data.js';
+import { prop, listProp, fetchCollection } from './data.js';
+import { getJson } from './http.js';
 import { createWalkingRange } from './walking.js';
-import { createBaseMap, TILE_SOURCES } from './basemap.js';
+import { createBaseMap } from './basemap.js';
+import { TILE_SOURCES, DEFAULT_MUNICIPALITY } from './constants.js';
 
-const DEFAULT_MUNICIPALITY = '35202';
 const GSI_TILES_INFO = TILE_SOURCES.gsi.info;
 const POPULATION_MAX_RADIUS = 22; // px, for the most populous 町丁 of the municipality
 const LABEL_MIN_ZOOM = 13;
@@ -424,7 +425,7 @@ async function loadMunicipality(code) {
   const collections = ['municipalities', 'hubs', 'districts', 'population-units', 'shelters'];
   const results = await Promise.allSettled([
     ...collections.map((c) => fetchCollection(c, code)),
-    fetchJson(`api/datasets?municipality_code=${encodeURIComponent(code)}`),
+    getJson(`api/datasets?municipality_code=${encodeURIComponent(code)}`),
   ]);
   if (token !== state.loadToken) return; // another municipality was chosen meanwhile
   const [boundaryR, hubsR, districtsR, populationR, sheltersR, datasetsR] = results;
@@ -733,7 +734,7 @@ window.addEventListener('afterprint', () => {
 // ---------- start ----------
 
 async function start() {
-  const [typesR, municipalitiesR] = await Promise.allSettled([fetchJson('api/hub-types'), fetchJson('api/municipalities')]);
+  const [typesR, municipalitiesR] = await Promise.allSettled([getJson('api/hub-types'), getJson('api/municipalities')]);
   if (typesR.status === 'fulfilled' && Array.isArray(typesR.value)) {
     for (const t of typesR.value) if (t?.key) state.hubTypes.set(String(t.key), t);
   }

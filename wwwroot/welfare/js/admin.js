@@ -31,7 +31,7 @@ async function loadUsers() {
 async function revoke(id) {
   if (!confirm('この担当を取り消しますか？ その人のセッションは終わります。')) return;
   const r = await api.send('POST', `/api/welfare-admin/grants/${id}/revoke`);
-  $('status').textContent = r.ok ? '取り消しました。' : r.body?.detail;
+  $('status').textContent = r.ok ? '取り消しました。' : r.message;
   await loadUsers();
 }
 
@@ -48,7 +48,7 @@ $('user-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const data = Object.fromEntries(new FormData(e.target));
   const r = await api.send('POST', '/api/welfare-admin/users', data);
-  $('status').textContent = r.ok ? 'アカウントを作りました。' : r.body?.detail;
+  $('status').textContent = r.ok ? 'アカウントを作りました。' : r.message;
   if (r.ok) { e.target.reset(); await loadUsers(); }
 });
 
@@ -58,7 +58,7 @@ $('grant-form').addEventListener('submit', async (e) => {
   const r = await api.send('POST', '/api/welfare-admin/grants', {
     userId: data.userId, districtId: Number(data.districtId), name: data.name, expiresAt: `${data.expiresAt}T23:59:59+09:00`,
   });
-  $('status').textContent = r.ok ? '担当を付与しました。' : r.body?.detail;
+  $('status').textContent = r.ok ? '担当を付与しました。' : r.message;
   if (r.ok) await loadUsers();
 });
 
