@@ -8,12 +8,16 @@ import { TILE_SOURCES, DEFAULT_MUNICIPALITY } from './constants.js';
 
 const OFFLINE_NOTE = 'オフラインのため、FukushiMap の道路地図を表示しています';
 const FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif';
-const MAJOR = new Set(['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link']);
-const STREET = new Set(['unclassified', 'residential', 'living_street', 'pedestrian', 'service', 'road']);
+// Road classes as the tiles carry them (BaseMapTiles.RankedRoadClasses gives a merged edge its most important class).
+const TRUNK = new Set(['motorway', 'trunk', 'primary', 'motorway_link', 'trunk_link', 'primary_link']);
+const MAJOR = new Set(['secondary', 'tertiary', 'secondary_link', 'tertiary_link']);
+const STREET = new Set(['unclassified', 'residential', 'living_street', 'pedestrian', 'busway', 'service', 'road']);
 const roadClass = (f) => {
   const hw = f.props.highway;
-  return MAJOR.has(hw) ? 'major' : STREET.has(hw) ? 'street' : 'path';
+  return TRUNK.has(hw) ? 'trunk' : MAJOR.has(hw) ? 'major' : STREET.has(hw) ? 'street' : 'path';
 };
+/** A width by zoom: [up to z11 (a whole city), z12–13, z14–15, z16 and deeper]. */
+const byZoom = (city, town, street, house) => (z) => (z >= 16 ? house : z >= 14 ? street : z >= 12 ? town : city);
 const is = (cls) => (z, f) => roadClass(f) === cls;
 const place = (...kinds) => (z, f) => kinds.includes(f.props.kind);
 
@@ -25,11 +29,14 @@ function styleRules() {
       symbolizer: new P.LineSymbolizer({ color: '#8a5a9e', width: 1.5, dash: [6, 3], opacity: 0.9 }) },
     { dataLayer: 'boundaries', filter: place('municipality'),
       symbolizer: new P.LineSymbolizer({ color: '#555555', width: 3, dash: [10, 3, 2, 3] }) },
-    { dataLayer: 'roads', filter: is('path'), symbolizer: new P.LineSymbolizer({ color: '#9a9a9a', width: (z) => (z >= 16 ? 1.5 : 1), dash: [3, 2] }) },
-    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#b8b2a6', width: (z) => (z >= 16 ? 7 : z >= 14 ? 4.5 : 2.5) }) },
-    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#ffffff', width: (z) => (z >= 16 ? 5 : z >= 14 ? 3 : 1.5) }) },
-    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#c07a1a', width: (z) => (z >= 16 ? 10 : z >= 14 ? 7 : 4) }) },
-    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#ffd27f', width: (z) => (z >= 16 ? 8 : z >= 14 ? 5 : 2.5) }) },
+    { dataLayer: 'roads', filter: is('path'), symbolizer: new P.LineSymbolizer({ color: '#9a9a9a', width: byZoom(1, 1, 1, 1.5), dash: [3, 2] }) },
+    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#b8b2a6', width: byZoom(1.6, 2.5, 4.5, 7) }) },
+    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#ffffff', width: byZoom(0.8, 1.5, 3, 5) }) },
+    // Main roads stand out at a whole city's scale (a wall map of 宇部市 shows its 国道 and 県道 as a network).
+    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#b0741c', width: byZoom(3.2, 5, 7, 10) }) },
+    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#ffd27f', width: byZoom(2, 3.4, 5, 8) }) },
+    { dataLayer: 'roads', filter: is('trunk'), symbolizer: new P.LineSymbolizer({ color: '#9c4a12', width: byZoom(4.2, 6, 8.5, 12) }) },
+    { dataLayer: 'roads', filter: is('trunk'), symbolizer: new P.LineSymbolizer({ color: '#f59a4a', width: byZoom(2.8, 4.2, 6.5, 10) }) },
   ];
   const text = (size, fill, weight = 400) => ({ font: `${weight} ${size}px ${FONT}`, fill, stroke: '#ffffff', width: 3 });
   const labelRules = [

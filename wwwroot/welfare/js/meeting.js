@@ -218,9 +218,13 @@ function renderList() {
   renderSheetList();
 }
 
+const LIST_BESIDE_MAP_ON_A4 = 24;
+
 /** The printed list beside the map: number, label, status (with categories and consent) and watchers. */
 function renderSheetList() {
   $('sheet-count').textContent = `（${state.households.size} 世帯）`;
+  // More households than fit beside the map on A4 (about two dozen at 7 pt): the A4 sheet puts the list on a second sheet.
+  document.body.classList.toggle('sheet-long-list', state.households.size > LIST_BESIDE_MAP_ON_A4);
   const body = clear($('sheet-list').tBodies[0]);
   for (const x of state.households.values()) {
     body.append(h('tr', { dataset: { householdId: x.id } },
