@@ -123,6 +123,15 @@ export function createBaseMap(id, options = {}) {
     map.getContainer().dataset.basemap = baseName() ?? 'none';
   };
 
+  // The bottom-right corner (credits, offline note) never reaches the scale bar in the bottom-left corner: its width is the map's
+  // less the scale's room, on screen and on a printed sheet (Leaflet fires 'resize' when a print layout resizes the map).
+  const fitCorner = () => {
+    const room = `${Math.max(140, map.getSize().x - 190)}px`;
+    for (const el of map.getContainer().querySelectorAll('.fm-base-credits, .fm-offline-note')) el.style.maxWidth = room;
+  };
+  map.on('resize', fitCorner);
+  map.whenReady(fitCorner);
+
   (initial === 'base' ? roadMap : gsi).addTo(map);
   const layers = layersControl
     ? L.control.layers({ [TILE_SOURCES.base.label]: roadMap, [TILE_SOURCES.gsi.label]: gsi }, null, { collapsed: true, position: 'topright' }).addTo(map)
@@ -134,8 +143,10 @@ export function createBaseMap(id, options = {}) {
   let gsiLoaded = false;
   const note = (text) => {
     if (onNote) { onNote(text); return; }
-    const Note = L.Control.extend({ options: { position: 'bottomleft' }, onAdd: () => h('p', { class: 'fm-offline-note leaflet-control', role: 'status' }, text) });
+    // Above the credits in the same corner (a bottom corner stacks its controls), so neither covers the other or the scale.
+    const Note = L.Control.extend({ options: { position: 'bottomright' }, onAdd: () => h('p', { class: 'fm-offline-note leaflet-control', role: 'status' }, text) });
     new Note().addTo(map);
+    fitCorner();
   };
   const fallBack = () => {
     if (offline || gsiLoaded || !map.hasLayer(gsi)) return;
