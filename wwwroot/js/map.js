@@ -53,6 +53,7 @@ const state = {
   hubMarkers: new Map(),
   shapeOverride: new Map(), // type key → shape used on this map when stored shapes collide
   screenView: null, // { center, zoom } while printing
+  cityBounds: null, // the municipality's extent (its boundary), set when its layers arrive
   lastInvoker: null,
   openPopup: null,
   loadToken: 0,
@@ -505,6 +506,7 @@ function fitToMunicipality(boundaryGroup) {
     }
   }
   if (bounds.isValid()) {
+    state.cityBounds = bounds;
     map.fitBounds(bounds, fitOptions());
   }
   updateLabelVisibility();
@@ -715,11 +717,13 @@ function renderSources() {
 
 // The sheet prints the area on screen (a planner zooms to what the handout is about), fitted to the sheet's map box;
 // afterwards the screen view comes back as it was.
+// A screen showing the whole city prints the city as large as the sheet allows (not the screen's wider margins around it).
 function refitForPrint() {
   const view = map.getBounds();
+  const city = state.cityBounds;
   state.screenView = { center: map.getCenter(), zoom: map.getZoom() };
   map.invalidateSize({ animate: false });
-  map.fitBounds(view, fitOptions());
+  map.fitBounds(city?.isValid() && view.contains(city) ? city : view, fitOptions());
 }
 window.addEventListener('beforeprint', () => {
   if (els.printDate) els.printDate.textContent = `印刷日：${new Date().toLocaleDateString('ja-JP')}`;

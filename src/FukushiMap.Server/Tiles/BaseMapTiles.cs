@@ -77,21 +77,22 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
     ];
 
     /// <summary>
-    /// Which road classes a zoom carries: at the scale of a whole city (z10–11, a 公民館's wall map) the main roads from
-    /// 国道 to tertiary (県道・主要市道); from z12 the 市道 that join the districts; from z13 the residential streets too;
-    /// every path from z14. Null: every class.
+    /// Which road classes a tile zoom carries. Clients draw a screen zoom from the tiles one zoom lower (protomaps-leaflet's
+    /// 512-pixel tiles), so a whole city on one sheet (screen z10–11) reads z9–10 tiles: those carry the main roads from
+    /// 国道 to tertiary (県道・主要市道); z11 adds the 市道 that join the districts, z12 the residential streets, and z13 and
+    /// deeper every path. Null: every class.
     /// </summary>
     public static string[]? RoadClassesAt(int z) => z switch
     {
-        <= 9 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "secondary")],
-        <= 11 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "unclassified")],
-        12 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "residential")],
-        13 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "service")],
+        <= 8 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "secondary")],
+        <= 10 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "unclassified")],
+        11 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "residential")],
+        12 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "service")],
         _ => null,
     };
 
     /// <summary>
-    /// Below this zoom (a city or a ward on one screen) the edges of one class and name are merged into long lines: tiles half
+    /// Below this tile zoom (a city or a ward on one screen) the edges of one class and name are merged into long lines: tiles half
     /// the size, and a road name laid along the road rather than not at all along 60 m edges. Deeper zooms cut edges as they are
     /// (merging costs about a second a tile there, for tiles the cache keeps).
     /// </summary>

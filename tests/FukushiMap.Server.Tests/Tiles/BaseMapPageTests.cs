@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using FukushiMap.Server.Tests.Features;
 using FukushiMap.Server.Tests.Browser;
 using FukushiMap.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +15,7 @@ namespace FukushiMap.Server.Tests.Tiles;
 /// Screenshots are kept under the test output's artifacts/basemap/ for a person to look at.
 /// </summary>
 [Collection(ServerCollection.Name)]
-public class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+public partial class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     private const string TileHost = "cyberjapandata.gsi.go.jp";
     public static readonly string Artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts", "basemap");
@@ -75,6 +77,51 @@ public class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITes
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
         output.WriteLine("PDF: " + Path.Combine(Artifacts, "map-print.pdf"));
     }
+
+    [RequiresOgrinfoFact]
+    public async Task AWholeCityPrintOfTheMapPageReadsTilesCarryingTheMainRoadsByClassWithTheirNames()
+    {
+        await using var view = await OpenAsync("");
+        var page = view.Page;
+        await page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
+        await AssertBaseMapDrawnAsync(view, "map-city");
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        Directory.CreateDirectory(Artifacts);
+        await page.PdfAsync(new() { Format = "A4", Landscape = true, PrintBackground = true, Path = Path.Combine(Artifacts, "map-city-print.pdf") });
+        await page.WaitForTimeoutAsync(2500);
+
+        // The tiles the screen and the sheet drew the whole city from (the lowest zoom the page asked for), read as GDAL reads them.
+        var asked = view.Tiles.Select(t => TileName().Match(t.Url)).Where(m => m.Success)
+            .Select(m => (Z: int.Parse(m.Groups["z"].Value), X: int.Parse(m.Groups["x"].Value), Y: int.Parse(m.Groups["y"].Value))).Distinct().ToList();
+        Assert.NotEmpty(asked);
+        var z = asked.Min(t => t.Z);
+        var dir = Directory.CreateTempSubdirectory("fukushimap-city-tiles-");
+        var text = new System.Text.StringBuilder();
+        foreach (var (_, x, y) in asked.Where(t => t.Z == z))
+        {
+            var response = await server.Client.GetAsync($"/tiles/base/{z}/{x}/{y}.pbf");
+            if (response.StatusCode != System.Net.HttpStatusCode.OK) continue;
+            var file = Path.Combine(dir.FullName, z.ToString(), x.ToString(), $"{y}.pbf");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
+            var (exitCode, info) = await Ogrinfo.RunAsync("-ro", "-al", "MVT:" + file);
+            Assert.True(exitCode == 0, info);
+            text.Append(info);
+        }
+        var classes = Highway().Matches(text.ToString()).Select(m => m.Groups["class"].Value).ToList();
+        output.WriteLine($"z{z}: {classes.Count} road lines: {string.Join(", ", classes.GroupBy(c => c).Select(g => $"{g.Key} {g.Count()}"))}");
+        // 国道 and 県道 (trunk/primary, secondary/tertiary) make the network; no footpath crowds a whole-city sheet.
+        Assert.Contains(classes, c => c is "trunk" or "primary");
+        Assert.True(classes.Count(c => c is "secondary" or "tertiary") >= 10, "secondary/tertiary roads");
+        Assert.DoesNotContain(classes, c => c is "footway" or "path" or "steps" or "service");
+        Assert.Matches(@"name \(String\) = 国道", text.ToString());
+    }
+
+    [GeneratedRegex(@"/tiles/base/(?<z>\d+)/(?<x>\d+)/(?<y>\d+)\.pbf")]
+    private static partial Regex TileName();
+
+    [GeneratedRegex(@"highway \(String\) = (?<class>\w+)")]
+    private static partial Regex Highway();
 
     private async Task AssertBaseMapDrawnAsync(PageView view, string name)
     {

@@ -1,6 +1,7 @@
 // 管理者: accounts, named grants with an expiry, and the audit log.
 import { h, clear } from '../../js/dom.js';
 import * as api from './api.js';
+import { DEFAULT_MUNICIPALITY } from '../../js/constants.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['管理者', '計画担当', '民生委員・児童委員', '町内会役員', '福祉協力員'];
@@ -10,7 +11,7 @@ async function start() {
   if (!s.signedIn || !s.permissions.admin) { location.href = 'index.html'; return; }
   $('user-name').textContent = s.displayName;
   for (const r of ROLES) $('role').append(h('option', { value: r }, r));
-  const districts = (await api.get('/api/welfare-admin/districts?municipality=35202')).body;
+  const districts = (await api.get(`/api/welfare-admin/districts?municipality=${DEFAULT_MUNICIPALITY}`)).body;
   for (const d of districts) $('grant-district').append(h('option', { value: d.id }, `${d.name}（${d.layerKind}）`));
   await Promise.all([loadUsers(), loadAudit()]);
 }
