@@ -92,11 +92,11 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
     };
 
     /// <summary>
-    /// Below this tile zoom (a city or a ward on one screen) the edges of one class and name are merged into long lines: tiles half
-    /// the size, and a road name laid along the road rather than not at all along 60 m edges. Deeper zooms cut edges as they are
-    /// (merging costs about a second a tile there, for tiles the cache keeps).
+    /// Below this tile zoom (a whole city on one screen or sheet) the edges of one class and name are merged into long lines: tiles
+    /// half the size, and a road name laid along the road rather than not at all along 60 m edges. Deeper zooms, which a page asks
+    /// for many of at once, cut edges as they are (merging costs about a second a tile, too slow for a first view of a district).
     /// </summary>
-    public const int MergeBelowZoom = 12;
+    public const int MergeBelowZoom = 11;
 
     // One statement, three layers. The envelope is widened by the buffer so lines and labels cross tile edges cleanly;
     // the && test in 6668 uses each table's GiST index.
