@@ -2,6 +2,9 @@
 // Data never becomes HTML: every text is a text node (h() from ../js/dom.js).
 import { h, clear, formatNumber } from '../js/dom.js';
 import { createBaseMap } from '../js/basemap.js';
+import { PACES, DEFAULT_PACE, DEFAULT_MUNICIPALITY } from '../js/constants.js';
+
+export { getJson } from '../js/http.js';
 
 
 /** Classes of the share covered among people the network data reaches (covered ÷ (covered + uncovered)). */
@@ -40,9 +43,9 @@ export function paramsFromQuery(search) {
     if (id && Number.isFinite(lng) && Number.isFinite(lat)) moves.set(Number(id), { lng, lat });
   }
   return {
-    municipality: q.get('municipality') || '35202',
+    municipality: q.get('municipality') || DEFAULT_MUNICIPALITY,
     minutes: Number(q.get('minutes') || 10),
-    pace: Number(q.get('pace') || 80),
+    pace: Number(q.get('pace') || DEFAULT_PACE.metres),
     hubTypes: (q.get('hub_types') ?? '').split(',').filter(Boolean),
     by: q.get('by') || '', // empty: the page chooses the coarsest layer the city has
     threshold: Number(q.get('max_residents_per_hub') || 20000),
@@ -51,17 +54,13 @@ export function paramsFromQuery(search) {
   };
 }
 
-export async function getJson(url, signal) {
-  const response = await fetch(url, { headers: { Accept: 'application/json, application/geo+json' }, signal });
-  if (!response.ok) {
-    let detail = `HTTP ${response.status}`;
-    try {
-      const problem = await response.json();
-      if (problem && problem.detail) detail = problem.detail;
-    } catch { /* not JSON */ }
-    throw new Error(detail);
-  }
-  return response.json();
+/** The paces (../js/constants.js) as list items of radio buttons named "pace" (the coverage and siting forms). */
+export function paceItems(checked = DEFAULT_PACE.metres) {
+  return PACES.map((p) => {
+    const id = `pace-${p.metres}`;
+    return h('li', {}, h('input', { type: 'radio', name: 'pace', id, value: String(p.metres), checked: p.metres === checked }),
+      h('label', { for: id }, `${p.name}（毎分 ${p.metres} m${p.who ? `、${p.who}` : ''}）`));
+  });
 }
 
 export const percent = (x) => (x === null || x === undefined ? '―' : `${(x * 100).toFixed(1)}%`);

@@ -2,10 +2,12 @@
 // move or close hubs to ask "what if"; print the A4 report.
 import { h, clear, formatNumber, notATabStop } from '../js/dom.js';
 import {
-  apiParams, paramsFromQuery, getJson, percent, people, reachableShare, districtStyle,
+  apiParams, paramsFromQuery, getJson, paceItems, percent, people, reachableShare, districtStyle,
   GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, byUncovered,
   districtFlags, rulesText, gapShareNote, sortableTable, REPORT_TOP_DISTRICTS,
 } from './common.js';
+
+document.getElementById('pace-choices').append(...paceItems());
 
 const els = {
   form: document.getElementById('coverage-form'),

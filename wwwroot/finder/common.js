@@ -1,13 +1,12 @@
 // Shared by the finder page and the hub detail page: the page's own texts (standard and やさしい日本語), paces, opening
 // hours, and calls to the server that turn problem details into sentences. Nothing here builds HTML from strings.
 import { h } from '../js/dom.js';
-import { TILE_SOURCES } from '../js/basemap.js';
+import { TILE_SOURCES, PACES, paceByMetres } from '../js/constants.js';
+import * as http from '../js/http.js';
+import { ProblemError } from '../js/http.js';
 
-export const PACES = [
-  { key: 'normal', metres: 80, words: ['ふつう', '普通'] },
-  { key: 'slow', metres: 60, words: ['ゆっくり'] },
-  { key: 'resting', metres: 48, words: ['休み休み', 'やすみやすみ'] },
-];
+export { ProblemError, PACES, paceByMetres };
+
 
 export const FUNCTIONS = ['相談', '居場所', '子ども食堂', '学習支援', '介護予防'];
 export const TARGETS = ['子ども', '子育て', '高齢者', '誰でも'];
@@ -28,9 +27,7 @@ const TEXTS = {
   locate: ['現在地を使う', 'いま いる ところを つかう'],
   tapHint: ['地図をタップ（クリック）して場所を選ぶこともできます。', 'ちずを さわって（クリックして）ばしょを えらぶ ことも できます。'],
   paceLegend: ['2. 歩く速さ', '2. あるく はやさ'],
-  pace_normal: ['ふつう（1分に80m）', 'ふつう（1ぷんに 80メートル）'],
-  pace_slow: ['ゆっくり（1分に60m）', 'ゆっくり（1ぷんに 60メートル）'],
-  pace_resting: ['休み休み（1分に48m）', 'やすみ ながら（1ぷんに 48メートル）'],
+  ...Object.fromEntries(PACES.map((p) => [`pace_${p.key}`, [`${p.name}（1分に${p.metres}m）`, `${p.easyName}（1ぷんに ${p.metres}メートル）`]])),
   filtersSummary: ['しぼりこむ（できること・対象・時間）', 'えらぶ（できる こと・だれ・じかん）'],
   functionsLegend: ['できること', 'できる こと'],
   targetsLegend: ['対象', 'だれが いける'],
@@ -181,12 +178,8 @@ export function applyTexts(root) {
   }
 }
 
-export function paceByMetres(metres) {
-  return PACES.find((p) => p.metres === Number(metres)) ?? PACES[0];
-}
-
 export function paceName(pace) {
-  return pace.key === 'normal' ? (easy ? 'ふつう' : 'ふつう') : pace.key === 'slow' ? 'ゆっくり' : (easy ? 'やすみ ながら' : '休み休み');
+  return easy ? pace.easyName : pace.name;
 }
 
 /**
@@ -238,44 +231,26 @@ export function openNowBadge(openNow, hasHours) {
     : h('span', { class: 'badge badge-closed' }, h('span', { 'aria-hidden': 'true' }, '○ '), t('closedNow'));
 }
 
-/** An error the page can say: the server's problem detail (Japanese) and its type. */
-export class ProblemError extends Error {
-  constructor(status, type, detail, extra) {
-    super(detail);
-    this.status = status;
-    this.type = type;
-    this.extra = extra ?? {};
-  }
-}
-
 /**
  * What to tell the resident about a failed request: the server's own sentence, or in やさしい日本語 mode the page's easy sentence
  * for the problem's type (the server speaks ordinary Japanese only).
  */
 export function problemText(error) {
   if (!easy || error.type === 'network') return error.message;
-  const suggest = error.type === 'no-address-match' && Array.isArray(error.extra?.suggestions) && error.extra.suggestions.length;
+  const suggest = error.type === 'no-address-match' && Array.isArray(error.problem?.suggestions) && error.problem.suggestions.length;
   const key = `problem_${error.type}${suggest ? '-suggest' : ''}`;
   return TEXTS[key] ? t(key) : t('problem_other');
 }
 
-/** GET JSON; a problem response becomes a ProblemError carrying the server's Japanese detail. */
+/** GET JSON (../js/http.js); when the server sent no sentence of its own, the page's own one, in the page's mode. */
 export async function getJson(url, signal) {
-  let response;
   try {
-    response = await fetch(url, { headers: { Accept: 'application/json' }, signal });
+    return await http.getJson(url, signal);
   } catch (e) {
-    if (e.name === 'AbortError') throw e;
-    throw new ProblemError(0, 'network', t('serverError'));
+    if (e instanceof ProblemError && !e.detail) e.message = t('serverError');
+    throw e;
   }
-  if (response.ok) return response.json();
-  let body = null;
-  try { body = await response.json(); } catch { /* not JSON */ }
-  const type = typeof body?.type === 'string' ? body.type.split('/').pop() : 'http-' + response.status;
-  const detail = typeof body?.detail === 'string' && body.detail ? body.detail : t('serverError');
-  throw new ProblemError(response.status, type, detail, body);
 }
-
 
 /** Credit lines for what the finder shows (built as text nodes). */
 export function creditItems(hubCredits) {

@@ -4,13 +4,19 @@ import { h, clear } from '../js/dom.js';
 import { createBaseMap } from '../js/basemap.js';
 import {
   FUNCTIONS, TARGETS, t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, splitPace, formatMetres, walkMinutes,
-  openingLines, openNowBadge, getJson, ProblemError, problemText, creditItems, hubCredits,
+  openingLines, openNowBadge, getJson, ProblemError, problemText, creditItems, hubCredits, PACES,
 } from './common.js';
+import { DEFAULT_MUNICIPALITY } from '../js/constants.js';
 import { stepsList } from './steps.js';
 
-const MUNICIPALITY = '35202';
+const MUNICIPALITY = DEFAULT_MUNICIPALITY;
 const LIMIT = 5;
 const AUTO_PICK_SCORE = 0.95;
+
+// The pace choices from ../js/constants.js (their texts, in both modes, come from common.js's TEXTS).
+document.getElementById('pace-choices').append(...PACES.map((p) => h('label', { class: 'pace-option' },
+  h('input', { type: 'radio', name: 'pace', value: String(p.metres), checked: p === PACES[0] }),
+  h('span', { 'data-t': `pace_${p.key}` }, t(`pace_${p.key}`)))));
 
 const els = {
   form: document.getElementById('search-form'),
@@ -119,7 +125,7 @@ function refreshWords() {
 
 function currentPace() {
   const checked = els.paceRadios.find((r) => r.checked);
-  return paceByMetres(checked ? checked.value : 80);
+  return paceByMetres(checked?.value);
 }
 
 function setPace(pace) {
@@ -190,7 +196,7 @@ async function geocode(address) {
     const hadResults = clearResults();
     if (hadResults) setStatus(t('resultsCleared'));
     showProblem({ error: e });
-    const suggestions = Array.isArray(e.extra?.suggestions) ? e.extra.suggestions : [];
+    const suggestions = Array.isArray(e.problem?.suggestions) ? e.problem.suggestions : [];
     if (suggestions.length) showChoices(suggestions, t('didYouMean'));
   }
 }

@@ -13,7 +13,7 @@ const id = Number.parseInt(params.get('id') ?? '', 10);
 const lat = Number(params.get('lat'));
 const lon = Number(params.get('lon'));
 const hasStart = params.has('lat') && params.has('lon') && Number.isFinite(lat) && Number.isFinite(lon);
-const pace = paceByMetres(params.get('pace') ?? 80);
+const pace = paceByMetres(params.get('pace')); // the default pace when none is given
 const place = (params.get('place') || t('startHere')).slice(0, 60);
 
 const els = {

@@ -3,33 +3,21 @@
 // print behaviour, with the first view taken from the municipality's boundary (/api/municipalities), not typed in.
 // Needs the globals L (vendor/leaflet/leaflet.js) and protomapsL (vendor/protomaps-leaflet/protomaps-leaflet.js).
 import { h, clear } from './dom.js';
+import { getJson } from './http.js';
+import { TILE_SOURCES, DEFAULT_MUNICIPALITY } from './constants.js';
 
-/** Tile sources and their credits, in one place. */
-export const TILE_SOURCES = {
-  gsi: {
-    url: 'https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png',
-    info: 'https://maps.gsi.go.jp/development/ichiran.html',
-    label: '地理院タイル（淡色）',
-    credit: '地理院タイル（国土地理院）',
-  },
-  base: {
-    // Absolute from the site root so every page (/, /coverage/, /welfare/ …) reads the same tiles.
-    url: new URL('/tiles/base/{z}/{x}/{y}.pbf', document.baseURI).href.replace(/%7B/g, '{').replace(/%7D/g, '}'),
-    label: '道路地図（FukushiMap）',
-    credit: '© OpenStreetMap contributors ｜ 政府統計の総合窓口(e-Stat) ｜ 国土数値情報（国土交通省）',
-    osm: 'https://www.openstreetmap.org/copyright',
-  },
-};
-
-export const DEFAULT_MUNICIPALITY = '35202';
 const OFFLINE_NOTE = 'オフラインのため、FukushiMap の道路地図を表示しています';
 const FONT = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif';
-const MAJOR = new Set(['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link']);
-const STREET = new Set(['unclassified', 'residential', 'living_street', 'pedestrian', 'service', 'road']);
+// Road classes as the tiles carry them (BaseMapTiles.RankedRoadClasses gives a merged edge its most important class).
+const TRUNK = new Set(['motorway', 'trunk', 'primary', 'motorway_link', 'trunk_link', 'primary_link']);
+const MAJOR = new Set(['secondary', 'tertiary', 'secondary_link', 'tertiary_link']);
+const STREET = new Set(['unclassified', 'residential', 'living_street', 'pedestrian', 'busway', 'service', 'road']);
 const roadClass = (f) => {
   const hw = f.props.highway;
-  return MAJOR.has(hw) ? 'major' : STREET.has(hw) ? 'street' : 'path';
+  return TRUNK.has(hw) ? 'trunk' : MAJOR.has(hw) ? 'major' : STREET.has(hw) ? 'street' : 'path';
 };
+/** A width by zoom: [up to z11 (a whole city), z12–13, z14–15, z16 and deeper]. */
+const byZoom = (city, town, street, house) => (z) => (z >= 16 ? house : z >= 14 ? street : z >= 12 ? town : city);
 const is = (cls) => (z, f) => roadClass(f) === cls;
 const place = (...kinds) => (z, f) => kinds.includes(f.props.kind);
 
@@ -41,11 +29,14 @@ function styleRules() {
       symbolizer: new P.LineSymbolizer({ color: '#8a5a9e', width: 1.5, dash: [6, 3], opacity: 0.9 }) },
     { dataLayer: 'boundaries', filter: place('municipality'),
       symbolizer: new P.LineSymbolizer({ color: '#555555', width: 3, dash: [10, 3, 2, 3] }) },
-    { dataLayer: 'roads', filter: is('path'), symbolizer: new P.LineSymbolizer({ color: '#9a9a9a', width: (z) => (z >= 16 ? 1.5 : 1), dash: [3, 2] }) },
-    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#b8b2a6', width: (z) => (z >= 16 ? 7 : z >= 14 ? 4.5 : 2.5) }) },
-    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#ffffff', width: (z) => (z >= 16 ? 5 : z >= 14 ? 3 : 1.5) }) },
-    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#c07a1a', width: (z) => (z >= 16 ? 10 : z >= 14 ? 7 : 4) }) },
-    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#ffd27f', width: (z) => (z >= 16 ? 8 : z >= 14 ? 5 : 2.5) }) },
+    { dataLayer: 'roads', filter: is('path'), symbolizer: new P.LineSymbolizer({ color: '#9a9a9a', width: byZoom(1, 1, 1, 1.5), dash: [3, 2] }) },
+    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#b8b2a6', width: byZoom(1.6, 2.5, 4.5, 7) }) },
+    { dataLayer: 'roads', filter: is('street'), symbolizer: new P.LineSymbolizer({ color: '#ffffff', width: byZoom(0.8, 1.5, 3, 5) }) },
+    // Main roads stand out at a whole city's scale (a wall map of 宇部市 shows its 国道 and 県道 as a network).
+    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#b0741c', width: byZoom(3.2, 5, 7, 10) }) },
+    { dataLayer: 'roads', filter: is('major'), symbolizer: new P.LineSymbolizer({ color: '#ffd27f', width: byZoom(2, 3.4, 5, 8) }) },
+    { dataLayer: 'roads', filter: is('trunk'), symbolizer: new P.LineSymbolizer({ color: '#9c4a12', width: byZoom(4.2, 6, 8.5, 12) }) },
+    { dataLayer: 'roads', filter: is('trunk'), symbolizer: new P.LineSymbolizer({ color: '#f59a4a', width: byZoom(2.8, 4.2, 6.5, 10) }) },
   ];
   const text = (size, fill, weight = 400) => ({ font: `${weight} ${size}px ${FONT}`, fill, stroke: '#ffffff', width: 3 });
   const labelRules = [
@@ -132,6 +123,15 @@ export function createBaseMap(id, options = {}) {
     map.getContainer().dataset.basemap = baseName() ?? 'none';
   };
 
+  // The bottom-right corner (credits, offline note) never reaches the scale bar in the bottom-left corner: its width is the map's
+  // less the scale's room, on screen and on a printed sheet (Leaflet fires 'resize' when a print layout resizes the map).
+  const fitCorner = () => {
+    const room = `${Math.max(140, map.getSize().x - 190)}px`;
+    for (const el of map.getContainer().querySelectorAll('.fm-base-credits, .fm-offline-note')) el.style.maxWidth = room;
+  };
+  map.on('resize', fitCorner);
+  map.whenReady(fitCorner);
+
   (initial === 'base' ? roadMap : gsi).addTo(map);
   const layers = layersControl
     ? L.control.layers({ [TILE_SOURCES.base.label]: roadMap, [TILE_SOURCES.gsi.label]: gsi }, null, { collapsed: true, position: 'topright' }).addTo(map)
@@ -143,8 +143,10 @@ export function createBaseMap(id, options = {}) {
   let gsiLoaded = false;
   const note = (text) => {
     if (onNote) { onNote(text); return; }
-    const Note = L.Control.extend({ options: { position: 'bottomleft' }, onAdd: () => h('p', { class: 'fm-offline-note leaflet-control', role: 'status' }, text) });
+    // Above the credits in the same corner (a bottom corner stacks its controls), so neither covers the other or the scale.
+    const Note = L.Control.extend({ options: { position: 'bottomright' }, onAdd: () => h('p', { class: 'fm-offline-note leaflet-control', role: 'status' }, text) });
     new Note().addTo(map);
+    fitCorner();
   };
   const fallBack = () => {
     if (offline || gsiLoaded || !map.hasLayer(gsi)) return;
@@ -213,9 +215,7 @@ export function createBaseMap(id, options = {}) {
 /** Fits the map to a municipality's boundary box from /api/municipalities; resolves with the municipality (or null). */
 export async function fitMunicipality(map, code = DEFAULT_MUNICIPALITY) {
   try {
-    const response = await fetch(new URL('/api/municipalities', document.baseURI), { headers: { Accept: 'application/json' } });
-    if (!response.ok) return null;
-    const list = await response.json();
+    const list = await getJson(new URL('/api/municipalities', document.baseURI));
     const m = list.find((x) => x.code === code) ?? list.find((x) => Array.isArray(x.bbox));
     if (m?.bbox) map.fitBounds([[m.bbox[1], m.bbox[0]], [m.bbox[3], m.bbox[2]]], { animate: false });
     return m ?? null;

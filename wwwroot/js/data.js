@@ -1,5 +1,6 @@
 // Reading the server: the OGC API Features collections and the map's own small JSON endpoints.
 // Property names are read defensively (the first of several spellings that is present).
+import { getJson } from './http.js';
 
 const PAGE_LIMIT = 10000;
 const MAX_PAGES = 50;
@@ -22,30 +23,6 @@ export function listProp(properties, ...names) {
   return [];
 }
 
-export class HttpError extends Error {
-  /** detail: the Japanese `detail` of an RFC 9457 problem response, when the server sent one. */
-  constructor(url, status, detail) {
-    super(`${url}: HTTP ${status}`);
-    this.status = status;
-    this.detail = detail;
-  }
-}
-
-export async function fetchJson(url, signal) {
-  const response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json, application/problem+json' }, signal });
-  if (!response.ok) {
-    let detail;
-    try {
-      const problem = await response.json();
-      if (typeof problem?.detail === 'string') detail = problem.detail;
-    } catch {
-      // not a problem document; the status alone has to do
-    }
-    throw new HttpError(url, response.status, detail);
-  }
-  return response.json();
-}
-
 /**
  * All features of one collection for a municipality, following rel="next" links when the server pages.
  * Returns { features, attributions } where attributions are credit lines the collection itself carries.
@@ -55,7 +32,7 @@ export async function fetchCollection(collectionId, municipalityCode, signal) {
   const features = [];
   const attributions = new Set();
   for (let page = 0; url && page < MAX_PAGES; page++) {
-    const fc = await fetchJson(url, signal);
+    const fc = await getJson(url, signal);
     for (const f of fc.features ?? []) {
       if (f && f.geometry) features.push(f);
     }

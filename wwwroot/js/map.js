@@ -3,11 +3,12 @@
 // Nothing from the data is ever parsed as HTML: popups, tooltips, lists and credits are DOM nodes built with text.
 import { h, clear, formatNumber, notATabStop } from './dom.js';
 import { symbol, lineSample, safeColor, safeShape, SHAPES } from './symbols.js';
-import { prop, listProp, fetchJson, fetchCollection } from './data.js';
+import { prop, listProp, fetchCollection } from './data.js';
+import { getJson } from './http.js';
 import { createWalkingRange } from './walking.js';
-import { createBaseMap, TILE_SOURCES } from './basemap.js';
+import { createBaseMap } from './basemap.js';
+import { TILE_SOURCES, DEFAULT_MUNICIPALITY } from './constants.js';
 
-const DEFAULT_MUNICIPALITY = '35202';
 const GSI_TILES_INFO = TILE_SOURCES.gsi.info;
 const POPULATION_MAX_RADIUS = 22; // px, for the most populous 町丁 of the municipality
 const LABEL_MIN_ZOOM = 13;
@@ -52,6 +53,7 @@ const state = {
   hubMarkers: new Map(),
   shapeOverride: new Map(), // type key → shape used on this map when stored shapes collide
   screenView: null, // { center, zoom } while printing
+  cityBounds: null, // the municipality's extent (its boundary), set when its layers arrive
   lastInvoker: null,
   openPopup: null,
   loadToken: 0,
@@ -424,7 +426,7 @@ async function loadMunicipality(code) {
   const collections = ['municipalities', 'hubs', 'districts', 'population-units', 'shelters'];
   const results = await Promise.allSettled([
     ...collections.map((c) => fetchCollection(c, code)),
-    fetchJson(`api/datasets?municipality_code=${encodeURIComponent(code)}`),
+    getJson(`api/datasets?municipality_code=${encodeURIComponent(code)}`),
   ]);
   if (token !== state.loadToken) return; // another municipality was chosen meanwhile
   const [boundaryR, hubsR, districtsR, populationR, sheltersR, datasetsR] = results;
@@ -504,6 +506,7 @@ function fitToMunicipality(boundaryGroup) {
     }
   }
   if (bounds.isValid()) {
+    state.cityBounds = bounds;
     map.fitBounds(bounds, fitOptions());
   }
   updateLabelVisibility();
@@ -714,11 +717,13 @@ function renderSources() {
 
 // The sheet prints the area on screen (a planner zooms to what the handout is about), fitted to the sheet's map box;
 // afterwards the screen view comes back as it was.
+// A screen showing the whole city prints the city as large as the sheet allows (not the screen's wider margins around it).
 function refitForPrint() {
   const view = map.getBounds();
+  const city = state.cityBounds;
   state.screenView = { center: map.getCenter(), zoom: map.getZoom() };
   map.invalidateSize({ animate: false });
-  map.fitBounds(view, fitOptions());
+  map.fitBounds(city?.isValid() && view.contains(city) ? city : view, fitOptions());
 }
 window.addEventListener('beforeprint', () => {
   if (els.printDate) els.printDate.textContent = `印刷日：${new Date().toLocaleDateString('ja-JP')}`;
@@ -733,7 +738,7 @@ window.addEventListener('afterprint', () => {
 // ---------- start ----------
 
 async function start() {
-  const [typesR, municipalitiesR] = await Promise.allSettled([fetchJson('api/hub-types'), fetchJson('api/municipalities')]);
+  const [typesR, municipalitiesR] = await Promise.allSettled([getJson('api/hub-types'), getJson('api/municipalities')]);
   if (typesR.status === 'fulfilled' && Array.isArray(typesR.value)) {
     for (const t of typesR.value) if (t?.key) state.hubTypes.set(String(t.key), t);
   }

@@ -2,13 +2,9 @@
 // Each band is drawn as a ring (its area minus the next smaller band of the same hub), so every place on the map carries
 // one band's fill, hatching and outline; colour is never the only cue. Nothing from the server is parsed as HTML.
 import { h, svg, clear, formatNumber } from './dom.js';
-import { fetchJson, HttpError } from './data.js';
+import { getJson, ProblemError } from './http.js';
+import { PACES } from './constants.js';
 
-export const PACES = [
-  { value: 80, key: 'normal', name: 'ふつう', phrase: 'ふつうの速さ' },
-  { value: 60, key: 'slow', name: 'ゆっくり', phrase: 'ゆっくりした速さ' },
-  { value: 48, key: 'resting', name: '休み休み', phrase: '休み休み歩く速さ' },
-];
 export const BAND_MINUTES = [5, 10, 15, 20];
 const DEFAULT_MINUTES = [10];
 const DEBOUNCE_MS = 250;
@@ -88,7 +84,7 @@ function ringsOf(geometry) {
 }
 
 function paceName(pace) {
-  return PACES.find((p) => p.value === pace)?.name;
+  return PACES.find((p) => p.metres === pace)?.name;
 }
 
 /** Text pieces that must not break inside (「15」 and 「分」 would otherwise part at a line end). */
@@ -110,7 +106,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
   const state = {
     code: null,
     on: false,
-    pace: PACES[0].value,
+    pace: PACES[0].metres,
     minutes: [...DEFAULT_MINUTES],
     perHub: false,
     shown: null, // { minutes: number[], pace, perHub, attribution } of the bands on the map
@@ -125,7 +121,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
 
   const toggle = h('input', { type: 'checkbox', id: 'walk-toggle', 'aria-controls': 'walk-options', 'aria-describedby': 'walk-note' });
   const paceInputs = PACES.map((p) => h('input', {
-    type: 'radio', name: 'walk-pace', id: `walk-pace-${p.key}`, value: String(p.value), checked: p.value === state.pace,
+    type: 'radio', name: 'walk-pace', id: `walk-pace-${p.key}`, value: String(p.metres), checked: p.metres === state.pace,
   }));
   const minuteInputs = BAND_MINUTES.map((m) => h('input', {
     type: 'checkbox', name: 'walk-minutes', id: `walk-minutes-${m}`, value: String(m), checked: state.minutes.includes(m),
@@ -135,7 +131,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
     h('fieldset', null,
       h('legend', null, '歩く速さ'),
       h('ul', { class: 'toggle-list' }, PACES.map((p, i) =>
-        h('li', null, paceInputs[i], h('label', { for: paceInputs[i].id }, `${p.name}（${p.value} m/分）`))))),
+        h('li', null, paceInputs[i], h('label', { for: paceInputs[i].id }, `${p.name}（${p.metres} m/分）`))))),
     h('fieldset', null,
       h('legend', null, '時間（いくつでも選べます）'),
       h('ul', { class: 'toggle-list fm-walk-minutes' }, BAND_MINUTES.map((m, i) =>
@@ -223,7 +219,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
       const controller = new AbortController();
       state.controller = controller; // a newer change aborts this request
       try {
-        body = await fetchJson(url, controller.signal);
+        body = await getJson(url, controller.signal);
       } catch (err) {
         if (controller.signal.aborted) return; // a newer request has taken over
         state.controller = null;
@@ -244,8 +240,8 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
   }
 
   function failureText(err) {
-    if (err instanceof HttpError && err.status === 404) return 'この市区町村の歩行ネットワークはまだありません。道路網のデータを取り込むと表示できるようになります。';
-    if (err instanceof HttpError && err.status === 400 && err.detail) return `計算できませんでした：${err.detail}`;
+    if (err instanceof ProblemError && err.status === 404) return 'この市区町村の歩行ネットワークはまだありません。道路網のデータを取り込むと表示できるようになります。';
+    if (err instanceof ProblemError && err.status === 400 && err.detail) return `計算できませんでした：${err.detail}`;
     return '歩いて行ける範囲を計算できませんでした。しばらくしてからもう一度お試しください。';
   }
 
@@ -299,7 +295,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
   }
 
   function statusText(count, request, pace, offCount) {
-    const phrase = PACES.find((p) => p.value === pace)?.phrase;
+    const phrase = PACES.find((p) => p.metres === pace)?.phrase;
     const parts = [];
     if (count > 0) {
       parts.push(phrase ? `${phrase}（` : '', keep(`${formatNumber(pace)} m/分`), phrase ? '）' : '', 'で ',

@@ -2,10 +2,13 @@
 // walking catchments and the newly covered places on the map, the districts side by side, print it, save and compare.
 // Data never becomes HTML: every text is a text node (h() from ../js/dom.js).
 import { h, clear, formatNumber } from '../js/dom.js';
-import { getJson, percent, people } from '../coverage/common.js';
+import { percent, people, paceItems } from '../coverage/common.js';
+import { getJson, postJson } from '../js/http.js';
 import { createBaseMap } from '../js/basemap.js';
 
 const $ = (id) => document.getElementById(id);
+document.getElementById('pace-choices').append(...paceItems());
+
 const els = {
   form: $('siting-form'), municipality: $('municipality'), title: $('title-municipality'), add: $('add'), addField: $('add-field'),
   target: $('target'), targetField: $('target-field'), minutes: $('minutes'), spacing: $('spacing'), shelters: $('shelters'),
@@ -235,19 +238,6 @@ function formBody() {
     } : null,
     exclusions: exclusionFeatures.length ? { type: 'FeatureCollection', features: exclusionFeatures } : null,
   };
-}
-
-async function postJson(url, body, signal, headers = {}) {
-  const response = await fetch(url, {
-    method: 'POST', body: JSON.stringify(body), signal, credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
-  });
-  if (!response.ok) {
-    let detail = `HTTP ${response.status}`;
-    try { const problem = await response.json(); if (problem?.detail) detail = problem.detail; } catch { /* not JSON */ }
-    throw new Error(detail);
-  }
-  return response.json();
 }
 
 async function run(event) {

@@ -64,10 +64,39 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
         return await reader.ReadAsync(ct) ? [reader.GetDouble(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)] : null;
     }
 
-    // Which road classes each zoom draws: major roads first, every footway from z14.
-    private static readonly string[] MajorRoads =
-        ["motorway", "trunk", "primary", "secondary", "tertiary", "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link"];
-    private static readonly string[] StreetRoads = [.. MajorRoads, "unclassified", "residential", "living_street", "pedestrian"];
+    /// <summary>
+    /// Road classes from the most to the least important. An edge the importer merged from several ways carries them all
+    /// ("path,residential"); the tile gives it the most important one, so the style and the zoom rule see one class.
+    /// </summary>
+    public static readonly string[] RankedRoadClasses =
+    [
+        "motorway", "trunk", "primary", "motorway_link", "trunk_link", "primary_link",
+        "secondary", "tertiary", "secondary_link", "tertiary_link",
+        "unclassified", "residential", "living_street", "pedestrian", "busway",
+        "service", "road", "track", "footway", "path", "steps", "cycleway", "bridleway", "corridor",
+    ];
+
+    /// <summary>
+    /// Which road classes a tile zoom carries. Clients draw a screen zoom from the tiles one zoom lower (protomaps-leaflet's
+    /// 512-pixel tiles), so a whole city on one sheet (screen z10–11) reads z9–10 tiles: those carry the main roads from
+    /// 国道 to tertiary (県道・主要市道); z11 adds the 市道 that join the districts, z12 the residential streets, and z13 and
+    /// deeper every path. Null: every class.
+    /// </summary>
+    public static string[]? RoadClassesAt(int z) => z switch
+    {
+        <= 8 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "secondary")],
+        <= 10 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "unclassified")],
+        11 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "residential")],
+        12 => RankedRoadClasses[..Array.IndexOf(RankedRoadClasses, "service")],
+        _ => null,
+    };
+
+    /// <summary>
+    /// Below this tile zoom (a whole city on one screen or sheet) the edges of one class and name are merged into long lines: tiles
+    /// half the size, and a road name laid along the road rather than not at all along 60 m edges. Deeper zooms, which a page asks
+    /// for many of at once, cut edges as they are (merging costs about a second a tile, too slow for a first view of a district).
+    /// </summary>
+    public const int MergeBelowZoom = 11;
 
     // One statement, three layers. The envelope is widened by the buffer so lines and labels cross tile edges cleanly;
     // the && test in 6668 uses each table's GiST index.
@@ -76,12 +105,29 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
           SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
                  ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.03125), 6668) AS area
         ),
-        roads AS (
-          SELECT ST_AsMVTGeom(ST_Transform(e.geom, 3857), env.tile, 4096, 128, true) AS geom,
-                 NULLIF(e.name, '') AS name, coalesce(e.highway, 'road') AS highway
+        edges AS (
+          SELECT e.geom, NULLIF(e.name, '') AS name,
+                 CASE WHEN coalesce(e.highway, '') = '' THEN 'road'
+                      WHEN strpos(e.highway, ',') = 0 THEN e.highway
+                      ELSE coalesce((SELECT c FROM unnest(@ranked) WITH ORDINALITY AS r(c, i)
+                                     WHERE c = ANY(string_to_array(e.highway, ',')) ORDER BY i LIMIT 1), split_part(e.highway, ',', 1))
+                 END AS highway
           FROM network_edges e, env
           WHERE e.network_id = ANY(@networks) AND e.geom && env.area
-            AND (@road_classes IS NULL OR e.highway = ANY(@road_classes))
+        ),
+        lines AS (
+          SELECT (ST_Dump(ST_LineMerge(ST_Collect(ST_SimplifyPreserveTopology(r.geom, @tolerance))))).geom AS geom, r.name, r.highway
+          FROM edges r
+          WHERE @z < @merge_below AND (@road_classes IS NULL OR r.highway = ANY(@road_classes))
+          GROUP BY r.name, r.highway
+          UNION ALL
+          SELECT r.geom, r.name, r.highway
+          FROM edges r
+          WHERE @z >= @merge_below AND (@road_classes IS NULL OR r.highway = ANY(@road_classes))
+        ),
+        roads AS (
+          SELECT ST_AsMVTGeom(ST_Transform(l.geom, 3857), env.tile, 4096, 128, true) AS geom, l.name, l.highway
+          FROM lines l, env
         ),
         boundaries AS (
           SELECT ST_AsMVTGeom(ST_Transform(ST_SimplifyPreserveTopology(m.boundary, @tolerance), 3857), env.tile, 4096, 128, true) AS geom,
@@ -92,16 +138,16 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
           SELECT ST_AsMVTGeom(ST_Transform(ST_SimplifyPreserveTopology(d.geometry, @tolerance), 3857), env.tile, 4096, 128, true),
                  d.name, l.kind, l.name
           FROM districts d JOIN district_layers l ON l.id = d.layer_id, env
-          WHERE d.geometry && env.area AND @z >= 10
+          WHERE d.geometry && env.area AND @z >= 9
         ),
         named_points AS (
           SELECT ST_PointOnSurface(m.boundary) AS geom, m.name, 'municipality' AS kind, 0 AS rank
           FROM municipalities m WHERE m.boundary IS NOT NULL AND @z <= 12
           UNION ALL
           SELECT ST_PointOnSurface(d.geometry), d.name, 'district', 1
-          FROM districts d WHERE @z >= 11
+          FROM districts d WHERE @z >= 9
           UNION ALL
-          SELECT p.point, p.name, 'chome', 3 FROM population_units p WHERE @z >= 11
+          SELECT p.point, p.name, 'chome', 3 FROM population_units p WHERE @z >= 10
           UNION ALL
           SELECT h.location, h.name, 'hub', 2 FROM hubs h WHERE h.retired_at IS NULL AND @z >= 12
           UNION ALL
@@ -120,7 +166,7 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
     private async Task<byte[]> CutAsync(int z, int x, int y, CancellationToken ct)
     {
         var networks = await ActiveNetworkIdsAsync(ct);
-        string[]? roadClasses = z switch { <= 12 => MajorRoads, 13 => StreetRoads, _ => null };
+        var roadClasses = RoadClassesAt(z);
         // About a quarter of a tile pixel at this zoom, in degrees: invisible, but keeps low-zoom tiles small.
         var tolerance = 360.0 / (256 << z) / 4;
         await using var cmd = await CommandAsync(TileSql, ct,
@@ -129,6 +175,8 @@ public sealed class BaseMapTiles(FukushiMapDbContext db, BaseMapTileCache tileCa
             new NpgsqlParameter("y", NpgsqlDbType.Integer) { Value = y },
             new NpgsqlParameter("networks", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = networks },
             new NpgsqlParameter("road_classes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)roadClasses ?? DBNull.Value },
+            new NpgsqlParameter("ranked", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = RankedRoadClasses },
+            new NpgsqlParameter("merge_below", NpgsqlDbType.Integer) { Value = MergeBelowZoom },
             new NpgsqlParameter("tolerance", NpgsqlDbType.Double) { Value = tolerance });
         return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
     }

@@ -72,7 +72,7 @@ public static class TilesApi
             Center: [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, 13],
             VectorLayers:
             [
-                new("roads", "歩行ネットワークの道（z12 以下は主要道路、z13 は生活道路まで、z14 以上はすべて）", BaseMapTiles.MinZoom, BaseMapTiles.MaxZoom,
+                new("roads", "歩行ネットワークの道（highway は最も主な種別。z8 以下は国道・主要道路、z9–10 は県道・tertiary まで、z11 は unclassified まで、z12 は生活道路まで、z13 以上はすべて。z10 以下は同じ種別・名前の道を一本の線につなぐ）", BaseMapTiles.MinZoom, BaseMapTiles.MaxZoom,
                     new() { ["name"] = "String", ["highway"] = "String" }),
                 new("boundaries", "市区町村の境界（kind = municipality）と区域（kind = 区域の種類、layer = 区域レイヤー名、z10 以上）", BaseMapTiles.MinZoom, BaseMapTiles.MaxZoom,
                     new() { ["name"] = "String", ["kind"] = "String", ["layer"] = "String" }),

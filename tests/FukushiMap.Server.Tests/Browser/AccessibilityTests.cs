@@ -22,14 +22,8 @@ public class AccessibilityTests(ServerFixture server, BrowserFixture browser, IT
     {
         await using var context = await NewContextAsync();
         var page = await OpenAsync(context, path);
-        var failures = new List<string>();
-        foreach (var media in new[] { Media.Screen, Media.Print })
-        {
-            await page.EmulateMediaAsync(new() { Media = media });
-            var low = await PageAudit.LowContrastTextAsync(page);
-            failures.AddRange(low.Select(l => $"{media}: {l.Where} 「{l.Text}」 {l.Colour} on {l.Background} = {l.Ratio}:1"));
-        }
-        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        var failures = await OnScreenAndInPrintAsync(page, async _ =>
+            (await PageAudit.LowContrastTextAsync(page)).Select(l => $"{l.Where} 「{l.Text}」 {l.Colour} on {l.Background} = {l.Ratio}:1"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), $"fukushimap-a11y-{Slug(path)}.png"), FullPage = true });
         Assert.True(failures.Count == 0, $"/{path}: {failures.Count} texts below 4.5:1\n" + string.Join("\n", failures.Take(40)));
     }
@@ -40,14 +34,12 @@ public class AccessibilityTests(ServerFixture server, BrowserFixture browser, IT
     {
         await using var context = await NewContextAsync();
         var page = await OpenAsync(context, path);
-        var serious = new List<string>();
-        foreach (var media in new[] { Media.Screen, Media.Print })
+        var serious = await OnScreenAndInPrintAsync(page, async media =>
         {
-            await page.EmulateMediaAsync(new() { Media = media });
             var violations = await PageAudit.AxeAsync(page);
             output.WriteLine($"axe /{path} ({media}): {string.Join("; ", violations.Select(v => $"{v.Id}[{v.Impact}]×{v.Nodes} at {v.Where}"))}");
-            serious.AddRange(violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{media}: {v.Id}[{v.Impact}]×{v.Nodes} at {v.Where}"));
-        }
+            return violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}[{v.Impact}]×{v.Nodes} at {v.Where}");
+        });
         Assert.True(serious.Count == 0, $"/{path}:\n" + string.Join("\n", serious));
     }
 
@@ -110,6 +102,19 @@ public class AccessibilityTests(ServerFixture server, BrowserFixture browser, IT
         TimezoneId = "Asia/Tokyo",
         ViewportSize = new() { Width = 1400, Height = 900 },
     });
+
+    /// <summary>What <paramref name="audit"/> finds on screen and then in print, each line prefixed by its medium; leaves the page on screen.</summary>
+    private static async Task<List<string>> OnScreenAndInPrintAsync(IPage page, Func<Media, Task<IEnumerable<string>>> audit)
+    {
+        var found = new List<string>();
+        foreach (var media in new[] { Media.Screen, Media.Print })
+        {
+            await page.EmulateMediaAsync(new() { Media = media });
+            found.AddRange((await audit(media)).Select(line => $"{media}: {line}"));
+        }
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        return found;
+    }
 
     private async Task<IPage> OpenAsync(IBrowserContext context, string path)
     {

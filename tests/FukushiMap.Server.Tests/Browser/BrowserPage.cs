@@ -101,13 +101,17 @@ public sealed class BrowserPage : IAsyncDisposable
     public static void AssertOneSheet(byte[] pdf, double width, double height, bool oneSheet = true)
     {
         var text = System.Text.Encoding.Latin1.GetString(pdf);
-        var pages = System.Text.RegularExpressions.Regex.Matches(text, @"/Type\s*/Page(?![a-zA-Z])").Count;
+        var pages = PdfPageCount(pdf);
         Assert.True(oneSheet ? pages == 1 : pages >= 1, $"{pages} pages");
         var box = System.Text.RegularExpressions.Regex.Match(text, @"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]");
         Assert.True(box.Success);
         Assert.InRange(double.Parse(box.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), width - 2, width + 2);
         Assert.InRange(double.Parse(box.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), height - 2, height + 2);
     }
+
+    /// <summary>The sheets of a PDF Chromium printed: its page objects (written uncompressed), not the /Pages tree nodes.</summary>
+    public static int PdfPageCount(byte[] pdf) =>
+        System.Text.RegularExpressions.Regex.Matches(System.Text.Encoding.Latin1.GetString(pdf), @"/Type\s*/Page(?![a-zA-Z])").Count;
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
 }

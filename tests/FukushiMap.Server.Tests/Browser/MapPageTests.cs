@@ -207,15 +207,8 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
         var first = page.Locator("#hub-list .fm-hub-button").First;
         var name = await first.Locator(".fm-hub-name").TextContentAsync();
 
-        await first.FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
-        var popup = page.Locator(".leaflet-popup");
-        await Assertions.Expect(popup).ToBeVisibleAsync();
-        Assert.Equal(name, await popup.Locator(".fm-popup-title").TextContentAsync());
-
-        await page.Keyboard.PressAsync("Escape");
-        await Assertions.Expect(popup).ToHaveCountAsync(0);
-        Assert.True(await first.EvaluateAsync<bool>("el => el === document.activeElement"));
+        var title = await EnterOpensThenEscapeClosesAsync(page, first);
+        Assert.Equal(name, title);
     }
 
     [Fact]
@@ -226,15 +219,26 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
         var marker = page.Locator(".fm-hub-marker").First;
         var label = await marker.GetAttributeAsync("aria-label");
 
-        await marker.FocusAsync();
+        var title = await EnterOpensThenEscapeClosesAsync(page, marker);
+        Assert.StartsWith(title ?? "", label);
+    }
+
+    /// <summary>
+    /// Enter on the focused <paramref name="target"/> opens a popup, Escape closes it and gives focus back to the target;
+    /// returns the popup's title.
+    /// </summary>
+    private static async Task<string?> EnterOpensThenEscapeClosesAsync(IPage page, ILocator target)
+    {
+        await target.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        var title = page.Locator(".leaflet-popup .fm-popup-title");
-        await Assertions.Expect(title).ToBeVisibleAsync();
-        Assert.StartsWith(await title.TextContentAsync() ?? "", label);
+        var popup = page.Locator(".leaflet-popup");
+        await Assertions.Expect(popup).ToBeVisibleAsync();
+        var title = await popup.Locator(".fm-popup-title").TextContentAsync();
 
         await page.Keyboard.PressAsync("Escape");
-        await Assertions.Expect(title).ToHaveCountAsync(0);
-        Assert.True(await marker.EvaluateAsync<bool>("el => el === document.activeElement"));
+        await Assertions.Expect(popup).ToHaveCountAsync(0);
+        Assert.True(await target.EvaluateAsync<bool>("el => el === document.activeElement"));
+        return title;
     }
 
     [Fact]

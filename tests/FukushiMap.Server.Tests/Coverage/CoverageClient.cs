@@ -11,6 +11,9 @@ internal static class CoverageClient
 {
     public const string Ube = "35202";
 
+    /// <summary>A count as the pages write it: 169429 → "169,429".</summary>
+    public static string N(long count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The CSV's rows as column → text, after checking it opens in Excel (UTF-8 BOM, CRLF).</summary>
     public static List<Dictionary<string, string>> ParseCsv(byte[] bytes, out List<string> header)
     {

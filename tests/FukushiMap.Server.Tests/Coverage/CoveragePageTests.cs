@@ -30,7 +30,6 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         var report = await GetJsonAsync(server.Client, $"/api/coverage?{query}");
         var gaps = await GetJsonAsync(server.Client, $"/api/coverage/gaps?{query}", "application/geo+json");
         var totals = report.GetProperty("totals");
-        string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 
         // The summary and the table's total agree with the API.
         var summary = await page.Locator("#summary").InnerTextAsync();

@@ -93,11 +93,8 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     [Fact]
     public async Task OnAPhoneTheRouteButtonBringsTheMapIntoViewAndFocusesIt()
     {
-        await using var view = await OpenAsync("finder/", Phone);
+        await using var view = await SearchOnPhoneAsync("則貞2丁目、ゆっくり", "#results .result");
         var page = view.Page;
-        await page.FillAsync("#q", "則貞2丁目、ゆっくり");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForSelectorAsync("#results .result");
         var button = page.Locator("#results .result").Nth(1).Locator(".show-route");
         await button.ScrollIntoViewIfNeededAsync();
         Assert.False(await InViewAsync(page, "#map"), "the map starts below the list on a phone");
@@ -117,11 +114,8 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     [Fact]
     public async Task AFailedSearchClearsTheEarlierResultsAndSaysWhatHappened()
     {
-        await using var view = await OpenAsync("finder/", Phone);
+        await using var view = await SearchOnPhoneAsync("則貞2丁目", ".leaflet-overlay-pane svg path.route-line");
         var page = view.Page;
-        await page.FillAsync("#q", "則貞2丁目");
-        await page.Keyboard.PressAsync("Enter");
-        await page.Locator(".leaflet-overlay-pane svg path.route-line").WaitForAsync();
 
         await page.FillAsync("#q", "のりさだ");
         await page.Keyboard.PressAsync("Enter");
@@ -138,12 +132,8 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     [Fact]
     public async Task SuggestionsKeepThe丁目ThatWasTyped()
     {
-        await using var view = await OpenAsync("finder/", Phone);
+        await using var view = await SearchOnPhoneAsync("則定2丁目", "#choices .choice");
         var page = view.Page;
-        await page.FillAsync("#q", "則定2丁目");
-        await page.Keyboard.PressAsync("Enter");
-
-        await page.WaitForSelectorAsync("#choices .choice");
         Assert.Equal("宇部市則貞二丁目", await page.Locator("#choices .choice").First.InnerTextAsync());
         Assert.Contains("則貞二丁目", await page.InnerTextAsync("#problem"));
     }
@@ -229,11 +219,8 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     [Fact]
     public async Task OnAPhoneNothingScrollsSidewaysEvenWithTextAtTwiceTheSize()
     {
-        await using var view = await OpenAsync("finder/", Phone);
+        await using var view = await SearchOnPhoneAsync("則貞2丁目", "#results .result");
         var page = view.Page;
-        await page.FillAsync("#q", "則貞2丁目");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForSelectorAsync("#results .result");
         await page.EvaluateAsync("document.querySelector('#filters').open = true");
 
         Assert.True(await NoSidewaysScrollAsync(page), "no horizontal scroll at 390 px");
@@ -252,12 +239,8 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     [Fact]
     public async Task AnUnknownAddressSaysSoAndOffersTheClosestNames()
     {
-        await using var view = await OpenAsync("finder/", Phone);
+        await using var view = await SearchOnPhoneAsync("則定", "#choices .choice");
         var page = view.Page;
-        await page.FillAsync("#q", "則定");
-        await page.Keyboard.PressAsync("Enter");
-
-        await page.WaitForSelectorAsync("#choices .choice");
         Assert.Contains("見つかりませんでした", await page.Locator("#problem").InnerTextAsync());
         var choice = page.Locator("#choices .choice", new() { HasText = "則貞" }).First;
         await choice.ClickAsync();
@@ -361,11 +344,8 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     [Fact]
     public async Task AxeFindsNoSeriousOrCriticalWcag21AaViolationsOnTheFinder()
     {
-        await using var view = await OpenAsync("finder/", Phone);
+        await using var view = await SearchOnPhoneAsync("則貞2丁目、ゆっくり", "#results .result");
         var page = view.Page;
-        await page.FillAsync("#q", "則貞2丁目、ゆっくり");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForSelectorAsync("#results .result");
         await page.EvaluateAsync("document.querySelector('#filters').open = true");
         var list = await AxeAsync(page, "finder (list)");
 
@@ -437,6 +417,16 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
     }
 
     private static Task<string> ActiveIdAsync(IPage page) => page.EvaluateAsync<string>("document.activeElement?.id ?? ''");
+
+    /// <summary>The finder on a phone after typing <paramref name="typed"/> and Enter, once <paramref name="shown"/> is on the page.</summary>
+    private async Task<BrowserPage> SearchOnPhoneAsync(string typed, string shown)
+    {
+        var view = await OpenAsync("finder/", Phone);
+        await view.Page.FillAsync("#q", typed);
+        await view.Page.Keyboard.PressAsync("Enter");
+        await view.Page.WaitForSelectorAsync(shown);
+        return view;
+    }
 
     private static Task<bool> NoSidewaysScrollAsync(IPage page) =>
         page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1");

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using FukushiMap.Server.Tests.Browser;
 using FukushiMap.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -28,7 +26,6 @@ public class SitingPageTests(ServerFixture server, BrowserFixture browser) : ICl
         await view.WaitForRunsAsync(1);
 
         var report = await GetJsonAsync(server.Client, $"api/siting?municipality={Ube}&add=6&minutes=10&pace=60&areas=false");
-        string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
         long before = report.GetProperty("before").GetProperty("covered").GetInt64();
         long after = report.GetProperty("after").GetProperty("covered").GetInt64();
 

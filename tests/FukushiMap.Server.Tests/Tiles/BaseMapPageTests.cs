@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using FukushiMap.Server.Tests.Features;
 using FukushiMap.Server.Tests.Browser;
 using FukushiMap.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +15,7 @@ namespace FukushiMap.Server.Tests.Tiles;
 /// Screenshots are kept under the test output's artifacts/basemap/ for a person to look at.
 /// </summary>
 [Collection(ServerCollection.Name)]
-public class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+public partial class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     private const string TileHost = "cyberjapandata.gsi.go.jp";
     public static readonly string Artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts", "basemap");
@@ -61,20 +63,78 @@ public class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITes
     [Fact]
     public async Task TheMapPagePrintsToPdfWithTheRoadMapNorthArrowAndCredits()
     {
-        await using var view = await OpenAsync("");
-        var page = view.Page;
-        await page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
-        await AssertBaseMapDrawnAsync(view, "map-before-print");
-        await page.EmulateMediaAsync(new() { Media = Media.Print });
-        // The sheet's map box differs from the screen's: let the canvases draw the new area.
-        await page.WaitForTimeoutAsync(2500);
-        Assert.True(await page.Locator("#map .north-arrow").IsVisibleAsync());
-        Assert.Contains("© OpenStreetMap contributors", await page.Locator("#map").InnerTextAsync());
-        Directory.CreateDirectory(Artifacts);
-        var pdf = await page.PdfAsync(new() { Format = "A4", Landscape = true, PrintBackground = true, Path = Path.Combine(Artifacts, "map-print.pdf") });
-        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
+        await using var view = await PrintMapPageAsync("map");
+        Assert.True(await view.Page.Locator("#map .north-arrow").IsVisibleAsync());
+        Assert.Contains("© OpenStreetMap contributors", await view.Page.Locator("#map").InnerTextAsync());
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(view.Pdf!, 0, 4));
         output.WriteLine("PDF: " + Path.Combine(Artifacts, "map-print.pdf"));
     }
+
+    /// <summary>
+    /// The map page (<c>/</c>) drawn on the road map (screenshot <paramref name="name"/>-before-print.png), then printed on A4
+    /// landscape to artifacts/basemap/<paramref name="name"/>-print.pdf (kept in <see cref="PageView.Pdf"/>).
+    /// </summary>
+    private async Task<PageView> PrintMapPageAsync(string name)
+    {
+        var view = await OpenAsync("");
+        try
+        {
+            var page = view.Page;
+            await page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
+            await AssertBaseMapDrawnAsync(view, $"{name}-before-print");
+            await page.EmulateMediaAsync(new() { Media = Media.Print });
+            // The sheet's map box differs from the screen's: let the canvases draw the new area.
+            await page.WaitForTimeoutAsync(2500);
+            Directory.CreateDirectory(Artifacts);
+            view.Pdf = await page.PdfAsync(new() { Format = "A4", Landscape = true, PrintBackground = true, Path = Path.Combine(Artifacts, $"{name}-print.pdf") });
+            await page.WaitForTimeoutAsync(2500);
+            return view;
+        }
+        catch
+        {
+            await view.DisposeAsync();
+            throw;
+        }
+    }
+
+    [RequiresOgrinfoFact]
+    public async Task AWholeCityPrintOfTheMapPageReadsTilesCarryingTheMainRoadsByClassWithTheirNames()
+    {
+        await using var view = await PrintMapPageAsync("map-city");
+
+        // The tiles the sheet drew the whole city from (the deepest zoom the page asked for: before the city is fitted it shows
+        // Japan at zoom 5), read as GDAL reads them.
+        var asked = view.Tiles.Select(t => TileName().Match(t.Url)).Where(m => m.Success)
+            .Select(m => (Z: int.Parse(m.Groups["z"].Value), X: int.Parse(m.Groups["x"].Value), Y: int.Parse(m.Groups["y"].Value))).Distinct().ToList();
+        Assert.NotEmpty(asked);
+        var z = asked.Max(t => t.Z);
+        var dir = Directory.CreateTempSubdirectory("fukushimap-city-tiles-");
+        var text = new System.Text.StringBuilder();
+        foreach (var (_, x, y) in asked.Where(t => t.Z == z))
+        {
+            var response = await server.Client.GetAsync($"/tiles/base/{z}/{x}/{y}.pbf");
+            if (response.StatusCode != System.Net.HttpStatusCode.OK) continue;
+            var file = Path.Combine(dir.FullName, z.ToString(), x.ToString(), $"{y}.pbf");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
+            var (exitCode, info) = await Ogrinfo.RunAsync("-ro", "-al", "MVT:" + file);
+            Assert.True(exitCode == 0, info);
+            text.Append(info);
+        }
+        var classes = Highway().Matches(text.ToString()).Select(m => m.Groups["class"].Value).ToList();
+        output.WriteLine($"z{z}: {classes.Count} road lines: {string.Join(", ", classes.GroupBy(c => c).Select(g => $"{g.Key} {g.Count()}"))}");
+        // 国道 and 県道 (trunk/primary, secondary/tertiary) make the network; no footpath crowds a whole-city sheet.
+        Assert.Contains(classes, c => c is "trunk" or "primary");
+        Assert.True(classes.Count(c => c is "secondary" or "tertiary") >= 10, "secondary/tertiary roads");
+        Assert.DoesNotContain(classes, c => c is "footway" or "path" or "steps" or "service");
+        Assert.Matches(@"name \(String\) = 国道", text.ToString());
+    }
+
+    [GeneratedRegex(@"/tiles/base/(?<z>\d+)/(?<x>\d+)/(?<y>\d+)\.pbf")]
+    private static partial Regex TileName();
+
+    [GeneratedRegex(@"highway \(String\) = (?<class>\w+)")]
+    private static partial Regex Highway();
 
     private async Task AssertBaseMapDrawnAsync(PageView view, string name)
     {
@@ -82,6 +142,11 @@ public class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITes
         await page.WaitForSelectorAsync(".leaflet-container[data-basemap='base']", new() { State = WaitForSelectorState.Attached });
         // Tiles arrive and are drawn (protomaps-leaflet paints canvases a few ms after each fetch).
         await page.WaitForFunctionAsync("() => document.querySelectorAll('.leaflet-tile-container canvas').length > 0");
+        // A canvas stands before its tile arrives: wait (up to 20 s, a first cut under load) for a tile with content.
+        for (var waited = 0; waited < 20_000 && !view.Tiles.Any(t => t.Status == 200); waited += 250)
+        {
+            await page.WaitForTimeoutAsync(250);
+        }
         await page.WaitForTimeoutAsync(2500);
 
         Assert.Contains(view.Tiles, t => t.Status == 200);
@@ -131,6 +196,9 @@ public class BaseMapPageTests(ServerFixture server, BrowserFixture browser, ITes
 
         public IPage Page { get; }
         public ConcurrentBag<(string Url, int Status)> Tiles { get; } = [];
+
+        /// <summary>The page printed to PDF, once printed.</summary>
+        public byte[]? Pdf { get; set; }
 
         public void AssertNoErrors() => Assert.Empty(_errors);
 

@@ -45,6 +45,7 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
         var chonaikai = await fixture.CreateUserAsync(WelfareRoles.Chonaikai, fixture.Own.Id);
         var shared = await fixture.CreateHouseholdAsync(fixture.Own.Id, marker: "共同編集");
         var elsewhere = await fixture.CreateHouseholdAsync(fixture.Other.Id, marker: "別の区域");
+        var filled = await FillDistrictAsync(fixture.Own.Id, LongDistrict);
         var (minseiContext, m) = await SignInAsync(minsei);
         var (chonaikaiContext, c) = await SignInAsync(chonaikai);
         try
@@ -120,7 +121,18 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
             Assert.False(await m.IsVisibleAsync("#print-box"));
             await m.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "meeting-print.png"), FullPage = true });
             var pdf = await m.PdfAsync(new() { Path = Path.Combine(Artifacts, "meeting-print-a3.pdf"), PreferCSSPageSize = true, PrintBackground = true });
-            BrowserPage.AssertOneSheet(pdf, 1191, 842, oneSheet: false); // a long list (this fixture's district) continues on further sheets // A3: 420 × 297 mm in points
+            // The whole list of a long district (at least LongDistrict households) beside the map on ONE A3 sheet: 420 × 297 mm in points.
+            Assert.True(await m.Locator("#sheet-list tbody tr").CountAsync() >= LongDistrict);
+            BrowserPage.AssertOneSheet(pdf, 1191, 842);
+            // A4 cannot hold that list beside the map: the map fills the first sheet and the list the second (210 × 297 mm landscape).
+            await m.EmulateMediaAsync(new() { Media = Media.Screen });
+            await m.SelectOptionAsync("#paper", "A4");
+            await m.ClickAsync("#print");
+            await m.WaitForFunctionAsync("() => window.__printed === 2", null, new() { Timeout = 30000 });
+            await m.EmulateMediaAsync(new() { Media = Media.Print });
+            var a4 = await m.PdfAsync(new() { Path = Path.Combine(Artifacts, "meeting-print-a4.pdf"), PreferCSSPageSize = true, PrintBackground = true });
+            Assert.Equal(2, BrowserPage.PdfPageCount(a4));
+            BrowserPage.AssertOneSheet(a4, 842, 595, oneSheet: false);
             await m.EmulateMediaAsync(new() { Media = Media.Screen });
 
             // The evacuation tab says its minutes.
@@ -148,7 +160,25 @@ public sealed class WelfareBrowserTests(WelfareFixture fixture, BrowserFixture b
         {
             await minseiContext.CloseAsync();
             await chonaikaiContext.CloseAsync();
+            await using var cleanup = fixture.Database.CreateContext();
+            await cleanup.Households.Where(h => filled.Contains(h.Id)).ExecuteDeleteAsync();
         }
+    }
+
+    /// <summary>Households a large 民生委員担当区域 has (the longest list the demo's districts reached in use).</summary>
+    private const int LongDistrict = 78;
+
+    /// <summary>Adds fictitious households to <paramref name="districtId"/> until it has <paramref name="households"/> active ones; returns the ids added.</summary>
+    private async Task<List<int>> FillDistrictAsync(int districtId, int households)
+    {
+        await using var db = fixture.Database.CreateContext();
+        var have = await db.Households.CountAsync(h => h.DistrictId == districtId && h.Status == HouseholdStatuses.Active);
+        var added = new List<int>();
+        for (var n = have; n < households; n++)
+        {
+            added.Add((await fixture.CreateHouseholdAsync(districtId, marker: $"一覧 {n + 1}")).Id);
+        }
+        return added;
     }
 
     private static readonly string Artifacts = BrowserPage.Artifacts("welfare");

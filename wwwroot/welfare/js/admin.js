@@ -1,6 +1,7 @@
 // 管理者: accounts, named grants with an expiry, and the audit log.
 import { h, clear } from '../../js/dom.js';
 import * as api from './api.js';
+import { DEFAULT_MUNICIPALITY } from '../../js/constants.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['管理者', '計画担当', '民生委員・児童委員', '町内会役員', '福祉協力員'];
@@ -10,7 +11,7 @@ async function start() {
   if (!s.signedIn || !s.permissions.admin) { location.href = 'index.html'; return; }
   $('user-name').textContent = s.displayName;
   for (const r of ROLES) $('role').append(h('option', { value: r }, r));
-  const districts = (await api.get('/api/welfare-admin/districts?municipality=35202')).body;
+  const districts = (await api.get(`/api/welfare-admin/districts?municipality=${DEFAULT_MUNICIPALITY}`)).body;
   for (const d of districts) $('grant-district').append(h('option', { value: d.id }, `${d.name}（${d.layerKind}）`));
   await Promise.all([loadUsers(), loadAudit()]);
 }
@@ -31,7 +32,7 @@ async function loadUsers() {
 async function revoke(id) {
   if (!confirm('この担当を取り消しますか？ その人のセッションは終わります。')) return;
   const r = await api.send('POST', `/api/welfare-admin/grants/${id}/revoke`);
-  $('status').textContent = r.ok ? '取り消しました。' : r.body?.detail;
+  $('status').textContent = r.ok ? '取り消しました。' : r.message;
   await loadUsers();
 }
 
@@ -48,7 +49,7 @@ $('user-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const data = Object.fromEntries(new FormData(e.target));
   const r = await api.send('POST', '/api/welfare-admin/users', data);
-  $('status').textContent = r.ok ? 'アカウントを作りました。' : r.body?.detail;
+  $('status').textContent = r.ok ? 'アカウントを作りました。' : r.message;
   if (r.ok) { e.target.reset(); await loadUsers(); }
 });
 
@@ -58,7 +59,7 @@ $('grant-form').addEventListener('submit', async (e) => {
   const r = await api.send('POST', '/api/welfare-admin/grants', {
     userId: data.userId, districtId: Number(data.districtId), name: data.name, expiresAt: `${data.expiresAt}T23:59:59+09:00`,
   });
-  $('status').textContent = r.ok ? '担当を付与しました。' : r.body?.detail;
+  $('status').textContent = r.ok ? '担当を付与しました。' : r.message;
   if (r.ok) await loadUsers();
 });
 

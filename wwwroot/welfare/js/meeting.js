@@ -4,6 +4,7 @@
 import { h, clear } from '../../js/dom.js';
 import * as api from './api.js';
 import { createBaseMap } from '../../js/basemap.js';
+import { paceLabel } from '../../js/constants.js';
 
 const CATEGORY_COLORS = {
   '独居高齢者': '#d95f02', '高齢者のみ世帯': '#7570b3', '障害': '#e7298a', '要介護': '#66a61e', '子育て': '#1b9e77', 'その他': '#666666',
@@ -217,9 +218,13 @@ function renderList() {
   renderSheetList();
 }
 
+const LIST_BESIDE_MAP_ON_A4 = 24;
+
 /** The printed list beside the map: number, label, status (with categories and consent) and watchers. */
 function renderSheetList() {
   $('sheet-count').textContent = `（${state.households.size} 世帯）`;
+  // More households than fit beside the map on A4 (about two dozen at 7 pt): the A4 sheet puts the list on a second sheet.
+  document.body.classList.toggle('sheet-long-list', state.households.size > LIST_BESIDE_MAP_ON_A4);
   const body = clear($('sheet-list').tBodies[0]);
   for (const x of state.households.values()) {
     body.append(h('tr', { dataset: { householdId: x.id } },
@@ -556,6 +561,7 @@ $('evac-run').addEventListener('click', async () => {
   const minutes = Number($('evac-minutes').value) || 10;
   try {
     const { body } = await api.get(`/api/households/evacuation?district=${state.district.id}&minutes=${minutes}`);
+    $('evac-pace').textContent = paceLabel(body.pace);
     $('evac-summary').textContent = `${body.households} 世帯のうち ${body.beyondCount} 世帯が、最寄りの指定避難所まで ${body.minutes} 分（${body.pace} m/分）を超えます。${body.attribution}`;
     const list = clear($('evac-list'));
     for (const r of body.items) {

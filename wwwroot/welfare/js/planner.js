@@ -1,6 +1,7 @@
 // 計画担当: suppressed aggregates per 地区 and hub management (add by click or address, edit, retire, history).
 import { h, clear } from '../../js/dom.js';
 import * as api from './api.js';
+import { DEFAULT_MUNICIPALITY } from '../../js/constants.js';
 import { createBaseMap } from '../../js/basemap.js';
 
 const $ = (id) => document.getElementById(id);
@@ -35,7 +36,7 @@ function setPosition(lon, lat, how) {
 }
 
 async function loadHubs() {
-  const hubs = (await api.get('/api/hub-admin/hubs?municipality=35202')).body;
+  const hubs = (await api.get(`/api/hub-admin/hubs?municipality=${DEFAULT_MUNICIPALITY}`)).body;
   hubLayer.clearLayers();
   for (const hub of hubs) {
     const m = L.circleMarker([hub.lat, hub.lon], { radius: 7, color: hub.retiredAt ? '#999' : '#1b3a5c', fillOpacity: hub.retiredAt ? 0.2 : 0.8, dashArray: hub.retiredAt ? '3 2' : null });
@@ -92,7 +93,7 @@ $('geocode').addEventListener('click', async () => {
   const q = $('h-address').value.trim();
   if (!q) return;
   try {
-    const matches = (await api.get(`/api/hub-admin/geocode?municipality=35202&q=${encodeURIComponent(q)}`)).body;
+    const matches = (await api.get(`/api/hub-admin/geocode?municipality=${DEFAULT_MUNICIPALITY}&q=${encodeURIComponent(q)}`)).body;
     if (matches.length === 0) { $('h-result').textContent = '住所から位置を見つけられませんでした。地図をクリックしてください。'; return; }
     setPosition(matches[0].lon, matches[0].lat, `${matches[0].name}（${matches[0].precision}）`);
     map.setView([matches[0].lat, matches[0].lon], 16);
@@ -111,7 +112,7 @@ $('hub-form').addEventListener('submit', async (e) => {
   } catch (err) { $('h-result').textContent = err.message; return; }
   const response = current
     ? await api.send('PATCH', `/api/hub-admin/hubs/${current.id}`, body, current.etag)
-    : await api.send('POST', '/api/hub-admin/hubs', { municipalityCode: '35202', ...body });
+    : await api.send('POST', '/api/hub-admin/hubs', { municipalityCode: DEFAULT_MUNICIPALITY, ...body });
   if (!response.ok) { $('h-result').textContent = response.body?.detail ?? `保存できませんでした（${response.status}）`; return; }
   await loadHubs();
   await edit(response.body);
