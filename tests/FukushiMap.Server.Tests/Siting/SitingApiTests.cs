@@ -215,9 +215,11 @@ public class SitingApiTests(ServerFixture server)
         Assert.Equal("care-service", report.GetProperty("parameters").GetProperty("facilities").GetString());
         Assert.Contains(report.GetProperty("attribution").EnumerateArray(), a => a.GetString()!.Contains("介護サービス事業所一覧"));
 
-        // Without the option they are not candidates, and their credit is not shown.
+        // Without the option they are not candidates: the facilities offered are the shelters alone.
         var without = await ReportAsync("add=3&minutes=10&pace=60&spacing=0&areas=false");
-        Assert.DoesNotContain(without.GetProperty("attribution").EnumerateArray(), a => a.GetString()!.Contains("介護サービス事業所一覧"));
+        await using var db = server.Database.CreateContext();
+        Assert.Equal(await db.Shelters.CountAsync(s => s.MunicipalityCode == Ube), without.GetProperty("candidates").GetProperty("facilities").GetInt32());
+        Assert.DoesNotContain(without.GetProperty("sites").EnumerateArray(), s => names.Contains(s.GetProperty("name").GetString()));
     }
 
     [Fact]
