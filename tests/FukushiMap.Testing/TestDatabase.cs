@@ -6,7 +6,9 @@ namespace FukushiMap.Testing;
 /// <summary>
 /// A real PostGIS database for one test assembly: <c>{FUKUSHIMAP_TEST_DB's database}_{suffix}</c>, created when
 /// missing, migrated, with the built-in hub types and (optionally) the reference data loaded once.
-/// Test assemblies run in parallel, so each gets its own database.
+/// Test assemblies run in parallel, so each gets its own database. A new database with the reference data is copied from
+/// one template (<c>{database}_template</c>, loaded once per cluster and brought up to date under an advisory lock), so the
+/// ten seed cities and the walking network are imported once, not once per fixture.
 /// </summary>
 public sealed class TestDatabase
 {
@@ -47,9 +49,13 @@ public sealed class TestDatabase
             }
             var builder = new NpgsqlConnectionStringBuilder(baseConnection);
             var name = $"{builder.Database}_{suffix}";
+            var dataPath = FindDataPath();
+            if (withReferenceData && dataPath is not null)
+            {
+                await CopyTemplateIfMissingAsync(builder, name, dataPath);
+            }
             await CreateIfMissingAsync(builder, name);
             builder.Database = name;
-            var dataPath = FindDataPath();
             var db = new TestDatabase(builder.ConnectionString, dataPath);
             await using (var context = db.CreateContext())
             {
@@ -96,18 +102,65 @@ public sealed class TestDatabase
     public static string RequireDataPath() =>
         FindDataPath() ?? throw new InvalidOperationException("参照データ ../shared/gis-data が見つかりません（FUKUSHIMAP_DATA で指定できます）。");
 
+    /// <summary>
+    /// Creates <paramref name="name"/> as a copy of the reference template when it does not exist. The template is prepared
+    /// (migrations, reference data: only what it lacks) under an advisory lock, since test assemblies run in parallel processes,
+    /// and copied with no connection left open on it (CREATE DATABASE … TEMPLATE requires that).
+    /// </summary>
+    private static async Task CopyTemplateIfMissingAsync(NpgsqlConnectionStringBuilder builder, string name, string dataPath)
+    {
+        var template = $"{builder.Database}_template";
+        var admin = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var conn = new NpgsqlConnection(admin.ConnectionString);
+        await conn.OpenAsync();
+        if (await ExistsAsync(conn, name))
+        {
+            return;
+        }
+        await using (var lockTemplate = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext(@t))", conn))
+        {
+            lockTemplate.Parameters.AddWithValue("t", template);
+            await lockTemplate.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            await CreateIfMissingAsync(builder, template);
+            var target = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = template, Pooling = false };
+            await using (var context = FukushiMapDb.CreateContext(target.ConnectionString))
+            {
+                await DatabaseSetup.PrepareAsync(context, dataPath);
+            }
+            // The preparation's pooled connections (PostGIS type reload) must not hold the template open.
+            NpgsqlConnection.ClearAllPools();
+            if (!await ExistsAsync(conn, name))
+            {
+                await using var copy = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", conn);
+                await copy.ExecuteNonQueryAsync();
+            }
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext(@t))", conn);
+            unlock.Parameters.AddWithValue("t", template);
+            await unlock.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection admin, string name)
+    {
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", admin);
+        exists.Parameters.AddWithValue("n", name);
+        return await exists.ExecuteScalarAsync() is not null;
+    }
+
     private static async Task CreateIfMissingAsync(NpgsqlConnectionStringBuilder builder, string name)
     {
         var admin = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = "postgres", Pooling = false };
         await using var conn = new NpgsqlConnection(admin.ConnectionString);
         await conn.OpenAsync();
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", conn))
+        if (await ExistsAsync(conn, name))
         {
-            exists.Parameters.AddWithValue("n", name);
-            if (await exists.ExecuteScalarAsync() is not null)
-            {
-                return;
-            }
+            return;
         }
         await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn))
         {

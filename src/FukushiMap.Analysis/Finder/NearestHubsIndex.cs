@@ -53,7 +53,8 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, DataVersions v
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-        var boundaries = await db.Municipalities.AsNoTracking().Where(m => m.Boundary != null)
+        // Only where the walking network is: a point in a loaded city without one is outside what the finder answers.
+        var boundaries = await db.Municipalities.AsNoTracking().Where(m => m.Boundary != null && db.ActiveNetworks.Any(a => a.MunicipalityCode == m.Code))
             .Select(m => new { m.Code, Boundary = m.Boundary! }).ToListAsync();
         var covered = await db.ActiveNetworks.Join(db.Municipalities, n => n.MunicipalityCode, m => m.Code, (n, m) => m.Name).Distinct().ToListAsync();
         return new AreaIndex([.. boundaries.Select(b => (b.Code, (Geometry)b.Boundary))], covered);

@@ -38,6 +38,9 @@ public sealed record SitingParameters
     /// <summary>Designated shelters (公民館・学校など) are candidates too.</summary>
     public bool Shelters { get; init; } = true;
 
+    /// <summary>Existing facilities of these categories are candidates too (comma-separated keys, e.g. <c>care-service</c>); null for none.</summary>
+    public string? Facilities { get; init; }
+
     public IReadOnlyList<UserCandidate> UserCandidates { get; init; } = [];
 
     /// <summary>Areas where no site may go (lon/lat polygons, SRID 6668).</summary>
@@ -62,6 +65,10 @@ public sealed record SitingParameters
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(60);
 
     public double WalkMetres => Pace.MinutesToMetres(Minutes);
+
+    /// <summary><see cref="Facilities"/> as a sorted list of distinct keys.</summary>
+    public IReadOnlyList<string> FacilityCategories =>
+        (Facilities ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The older people's extra weight as the model uses it (LSCP's target counts people, unweighted).</summary>
     public double EffectiveOlderWeight => Model == SitingModel.Lscp ? 0 : OlderWeight;
@@ -112,8 +119,10 @@ public sealed record SitingParameters
             throw Bad("invalid-max-minutes", $"max_minutes（p-median で数える最長の歩く時間）は minutes 以上 {Limits.MaxMinutes:N0} 分以下です。");
         if (TimeLimit <= TimeSpan.Zero || TimeLimit > Limits.MaxSolverTime)
             throw Bad("invalid-time-limit", $"time_limit は 1〜{Limits.MaxSolverTime.TotalSeconds:N0} 秒です。");
-        if (SpacingMetres == 0 && !Shelters && UserCandidates.Count == 0)
-            throw Bad("no-candidates", "候補地がありません。spacing・shelters・候補地の一覧のどれかを指定してください。");
+        if (FacilityCategories.Any(c => c.Length > 64 || !c.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-')))
+            throw Bad("invalid-facilities", "facilities（候補施設の分類）は英小文字・数字・ハイフンのキーをカンマ区切りで指定してください（例: care-service）。");
+        if (SpacingMetres == 0 && !Shelters && UserCandidates.Count == 0 && FacilityCategories.Count == 0)
+            throw Bad("no-candidates", "候補地がありません。spacing・shelters・facilities・候補地の一覧のどれかを指定してください。");
         return this;
     }
 
@@ -136,7 +145,7 @@ public sealed record SitingParameters
 
     /// <summary>A short key of everything the instance depends on (not the model's K, solver or target).</summary>
     internal string InstanceKey(IEnumerable<int> hubIds) => string.Create(CultureInfo.InvariantCulture,
-        $"{Municipality}|{BoundMetres:R}|{SpacingMetres:R}|{Shelters}|{EffectiveOlderWeight:R}|{string.Join(',', hubIds)}|" +
+        $"{Municipality}|{BoundMetres:R}|{SpacingMetres:R}|{Shelters}|{string.Join(',', FacilityCategories)}|{EffectiveOlderWeight:R}|{string.Join(',', hubIds)}|" +
         $"{string.Join(';', UserCandidates.Select(c => $"{c.Lon:R},{c.Lat:R},{c.Name}"))}|{string.Join(';', Exclusions.Select(g => g.ToText()))}");
 
     internal static WalkingPace ParsePace(double? pace) => Parse.Pace(pace);

@@ -26,7 +26,12 @@ namespace FukushiMap.Analysis.Siting;
 public sealed record PlacedCandidate(CandidateSite Site, double Lon, double Lat, NetworkSnap Snap);
 
 /// <summary>The candidates of one run and what happened to the rest.</summary>
-public sealed record CandidateSet(List<PlacedCandidate> Candidates, int Nodes, int Facilities, int User, int Excluded, int OffNetwork);
+/// <param name="Facilities">Shelters and existing facilities (e.g. 介護サービス事業所) offered.</param>
+public sealed record CandidateSet(List<PlacedCandidate> Candidates, int Nodes, int Facilities, int User, int Excluded, int OffNetwork)
+{
+    /// <summary>Credit lines of the offered facilities' datasets (shown with the answer).</summary>
+    public IReadOnlyList<string> Attribution { get; init; } = [];
+}
 
 /// <summary>An added site in the answer, ranked.</summary>
 /// <param name="Rank">1 = the most useful (added first).</param>
@@ -102,9 +107,10 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
     // About 16 bytes a pair (both directions): 30 million pairs ≈ 500 MB at most.
     private const long CachedPairs = 30_000_000;
 
-    /// <summary>What a siting instance is built from: the city (network, population) and the hubs and shelters it starts from.</summary>
+    /// <summary>What a siting instance is built from: the city (network, population), the hubs it starts from, the shelters and facilities offered.</summary>
     private static readonly string[] InstanceTables =
-        [.. NetworkCatalog.Tables, DataTables.PopulationUnits, DataTables.Municipalities, DataTables.Hubs, DataTables.HubTypes, DataTables.Shelters];
+        [.. NetworkCatalog.Tables, DataTables.PopulationUnits, DataTables.Municipalities, DataTables.Hubs, DataTables.HubTypes, DataTables.Shelters,
+            DataTables.Facilities];
 
     private readonly VersionedCache<string, (NetworkSitingInstance Network, CandidateSet Candidates)> _instances =
         new VersionedCache<string, (NetworkSitingInstance Network, CandidateSet Candidates)>(versions, CachedInstances, InstanceTables)
@@ -240,7 +246,7 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
         return band >= 0 ? band : null;
     }
 
-    /// <summary>Sampled network nodes, shelters and the user's places, minus the exclusion areas, snapped.</summary>
+    /// <summary>Sampled network nodes, shelters, existing facilities and the user's places, minus the exclusion areas, snapped.</summary>
     private static async Task<CandidateSet> CandidatesAsync(FukushiMapDbContext db, CoverageCity city, SitingParameters p, CancellationToken ct)
     {
         var projector = city.Network.Loaded.Projector;
@@ -263,6 +269,25 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
             }
             facilities = shelters.Count;
         }
+        var attribution = new List<string>();
+        foreach (var category in p.FacilityCategories)
+        {
+            var existing = await db.Facilities.AsNoTracking().Where(f => f.MunicipalityCode == p.Municipality && f.Category == category)
+                .OrderBy(f => f.Id).Select(f => new { f.Name, f.Location, Attribution = f.Dataset == null ? null : f.Dataset.Attribution }).ToListAsync(ct);
+            if (existing.Count == 0)
+            {
+                var known = await db.Facilities.Where(f => f.MunicipalityCode == p.Municipality).Select(f => f.Category).Distinct().OrderBy(c => c).ToListAsync(ct);
+                throw FukushiMapError.Invalid("unknown-facilities", $"市区町村 {p.Municipality} に分類「{category}」の候補施設はありません。" +
+                    (known.Count == 0 ? "この市区町村には候補施設のデータがありません。" : $"ある分類: {string.Join("、", known)}"));
+            }
+            foreach (var f in existing)
+            {
+                var (x, y) = projector.ToPlane(f.Location.X, f.Location.Y);
+                all.Add(new CandidateSite(new Coordinate(x, y), CandidateSource.Facility, f.Name));
+            }
+            facilities += existing.Count;
+            attribution.AddRange(existing.Select(f => f.Attribution).OfType<string>());
+        }
         foreach (var c in p.UserCandidates)
         {
             var (x, y) = projector.ToPlane(c.Lon, c.Lat);
@@ -280,7 +305,7 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
             var (lon, lat) = projector.ToLonLat(site.Point.X, site.Point.Y);
             placed.Add(new PlacedCandidate(site, lon, lat, snap));
         }
-        return new CandidateSet(placed, nodes, facilities, user, all.Count - kept.Count, offNetwork);
+        return new CandidateSet(placed, nodes, facilities, user, all.Count - kept.Count, offNetwork) { Attribution = [.. attribution.Distinct()] };
     }
 
     private static List<ChosenSite> Describe(CoverageCity city, CandidateSet candidates, NetworkSitingInstance network, SitingSolution solution,

@@ -92,3 +92,15 @@ internal sealed class ShelterConfiguration : IEntityTypeConfiguration<Shelter>
         b.HasOne(s => s.Dataset).WithMany().HasForeignKey(s => s.DatasetId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class FacilityConfiguration : IEntityTypeConfiguration<Facility>
+{
+    public void Configure(EntityTypeBuilder<Facility> b)
+    {
+        b.Property(f => f.Location).HasColumnType("geometry(Point,6668)");
+        b.HasIndex(f => f.Location).HasMethod("gist");
+        b.HasIndex(f => new { f.MunicipalityCode, f.Category });
+        b.HasOne(f => f.Municipality).WithMany().HasForeignKey(f => f.MunicipalityCode).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(f => f.Dataset).WithMany().HasForeignKey(f => f.DatasetId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -20,6 +20,12 @@ public enum ImportKind
 
     /// <summary>Designated shelters (指定避難所, 指定緊急避難場所, 国土数値情報 P20).</summary>
     Shelters,
+
+    /// <summary>
+    /// Existing facilities of one category that could host a hub (介護サービス事業所 …): offered as candidate sites by
+    /// siting, never counted as hubs (points).
+    /// </summary>
+    Facilities,
 }
 
 /// <summary>The credit and provenance of an imported file, stored as a <see cref="Entities.Dataset"/>.</summary>
@@ -78,8 +84,17 @@ public sealed record ImportRequest
     /// <summary>District layer display name; defaults to the kind.</summary>
     public string? LayerName { get; init; }
 
+    /// <summary>Facility category key, e.g. <c>care-service</c> (facilities).</summary>
+    public string? FacilityCategory { get; init; }
+
     /// <summary>Shelter kind (指定避難所 / 指定緊急避難場所 …) when the file does not say.</summary>
     public string? ShelterKind { get; init; }
+
+    /// <summary>
+    /// Attribute holding each feature's five-digit municipality code: features of other municipalities are left out, so one
+    /// file may cover several cities (e.g. gsi-derived-district-hubs' <c>city_code</c>).
+    /// </summary>
+    public string? MunicipalityField { get; init; }
 
     /// <summary>Attribute holding the feature's name, when not one of the known schemas' fields.</summary>
     public string? NameField { get; init; }
@@ -113,7 +128,7 @@ public sealed record ImportRequest
 
     public DatasetInfo Dataset { get; init; } = new();
 
-    [JsonIgnore]
+    /// <summary>Limits of the checks; a manifest entry may widen one for a known quirk of its file (stated in its assumptions).</summary>
     public ImportLimits Limits { get; init; } = ImportLimits.Default;
 }
 

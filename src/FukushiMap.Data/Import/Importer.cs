@@ -33,6 +33,10 @@ public static class Importer
 
         progress?.Report(new ImportProgress(0, 0, $"{problems.File} を読み込み中…"));
         var file = FeatureFileReader.Read(path, request, problems, progress, ct);
+        if (request.MunicipalityField is { } cityField)
+        {
+            file = OfMunicipality(file, cityField, code, problems);
+        }
         var key = request.Dataset.Key ?? $"{request.Kind.ToString().ToLowerInvariant()}-{code}-{file.Sha256![..12]}";
         if (request.Dataset.Key is null && !request.Replace && await db.Datasets.AsNoTracking().AnyAsync(d => d.Key == key, ct))
         {
@@ -58,6 +62,7 @@ public static class Importer
             ImportKind.Districts => new DistrictImporter(context),
             ImportKind.Population => new PopulationImporter(context),
             ImportKind.Shelters => new ShelterImporter(context),
+            ImportKind.Facilities => new FacilityImporter(context),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, null),
         };
         progress?.Report(new ImportProgress(0, 0, $"{file.Features.Count:N0} 件を確認中…"));
@@ -127,6 +132,22 @@ public static class Importer
         });
     }
 
+    /// <summary>The features whose <paramref name="field"/> is the municipality's code (a file covering several cities).</summary>
+    private static FeatureFile OfMunicipality(FeatureFile file, string field, string code, ProblemList problems)
+    {
+        if (!file.FieldNames.Contains(field, StringComparer.OrdinalIgnoreCase))
+        {
+            throw problems.Fatal(null, field, $"市区町村コードの項目「{field}」がファイルにありません（ある項目: {string.Join(", ", file.FieldNames)}）。");
+        }
+        var kept = file.Where(f => f.Get(field) == code);
+        if (kept.Features.Count == 0)
+        {
+            throw problems.Fatal(null, field, $"{field} が {code} の地物がありません。");
+        }
+        kept.Notes.Add($"{field} = {code} の地物 {kept.Features.Count:N0} 件を使いました（全 {file.Features.Count:N0} 件）。");
+        return kept;
+    }
+
     /// <summary>Deletes a dataset and every row that belongs to it (for --replace).</summary>
     private static async Task DeleteDatasetAsync(FukushiMapDbContext db, string key, CancellationToken ct)
     {
@@ -137,6 +158,7 @@ public static class Importer
         }
         await db.Hubs.Where(h => h.DatasetId == old.Id).ExecuteDeleteAsync(ct);
         await db.Shelters.Where(s => s.DatasetId == old.Id).ExecuteDeleteAsync(ct);
+        await db.Facilities.Where(f => f.DatasetId == old.Id).ExecuteDeleteAsync(ct);
         await db.PopulationUnits.Where(p => p.DatasetId == old.Id).ExecuteDeleteAsync(ct);
         await db.DistrictLayers.Where(l => l.DatasetId == old.Id).ExecuteDeleteAsync(ct);
         await db.Municipalities.Where(m => m.DatasetId == old.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.DatasetId, (int?)null), ct);

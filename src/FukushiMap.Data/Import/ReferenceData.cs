@@ -9,7 +9,7 @@ namespace FukushiMap.Data.Import;
 public sealed record ReferenceEntry(string Label, IReadOnlyList<string> Assumptions, ImportRequest Import);
 
 /// <summary>
-/// Loads the reference data (宇部市 and 札幌市's school districts) from ../shared/gis-data on first start.
+/// Loads the reference data (the ten seed municipalities and 札幌市's school districts) from ../shared/gis-data on first start.
 /// What to load is data, not code: gis-data/reference/reference-data.json (embedded in this assembly) lists each
 /// file with its importer options and dataset credit. Idempotent: a dataset whose key is already in
 /// <c>datasets</c> is skipped, so a second start imports nothing twice. Each dataset is one transaction.

@@ -16,6 +16,16 @@ namespace FukushiMap.Data.Migrations
     [Migration("20261205214000_DataVersions")]
     public partial class DataVersions : Migration
     {
+        /// <summary>
+        /// The tables as they were when this migration was written. A later migration adds its own tables' triggers
+        /// (<see cref="DataVersionReader.Tables"/> grows; this list must not, or a new database would fail here).
+        /// </summary>
+        internal static readonly string[] Tables =
+        [
+            DataTables.Datasets, DataTables.Municipalities, DataTables.HubTypes, DataTables.Hubs, DataTables.DistrictLayers,
+            DataTables.Districts, DataTables.PopulationUnits, DataTables.Shelters, DataTables.Networks, DataTables.ActiveNetworks,
+        ];
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -35,7 +45,7 @@ namespace FukushiMap.Data.Migrations
                     RETURN NULL;
                 END $$;
                 """);
-            foreach (var table in DataVersionReader.Tables)
+            foreach (var table in Tables)
             {
                 migrationBuilder.Sql(
                     $"""
@@ -49,7 +59,7 @@ namespace FukushiMap.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            foreach (var table in DataVersionReader.Tables)
+            foreach (var table in Tables)
             {
                 migrationBuilder.Sql($"DROP TRIGGER IF EXISTS trg_{table}_data_changed ON {table};");
             }

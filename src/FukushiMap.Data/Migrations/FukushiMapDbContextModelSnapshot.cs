@@ -221,6 +221,76 @@ namespace FukushiMap.Data.Migrations
                     b.ToTable("district_layers", (string)null);
                 });
 
+            modelBuilder.Entity("FukushiMap.Data.Entities.Facility", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Address")
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("category");
+
+                    b.Property<int?>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,6668)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("MunicipalityCode")
+                        .IsRequired()
+                        .HasColumnType("character(5)")
+                        .HasColumnName("municipality_code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Operator")
+                        .HasColumnType("text")
+                        .HasColumnName("operator");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("text")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("SourceRef")
+                        .HasColumnType("text")
+                        .HasColumnName("source_ref");
+
+                    b.HasKey("Id")
+                        .HasName("pk_facilities");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_facilities_dataset_id");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_facilities_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("MunicipalityCode", "Category")
+                        .HasDatabaseName("ix_facilities_municipality_code_category");
+
+                    b.ToTable("facilities", (string)null);
+                });
+
             modelBuilder.Entity("FukushiMap.Data.Entities.Hub", b =>
                 {
                     b.Property<int>("Id")
@@ -1669,6 +1739,26 @@ namespace FukushiMap.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_district_layers_municipalities_municipality_code");
+
+                    b.Navigation("Dataset");
+
+                    b.Navigation("Municipality");
+                });
+
+            modelBuilder.Entity("FukushiMap.Data.Entities.Facility", b =>
+                {
+                    b.HasOne("FukushiMap.Data.Entities.Dataset", "Dataset")
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_facilities_datasets_dataset_id");
+
+                    b.HasOne("FukushiMap.Data.Entities.Municipality", "Municipality")
+                        .WithMany()
+                        .HasForeignKey("MunicipalityCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_facilities_municipalities_municipality_code");
 
                     b.Navigation("Dataset");
 

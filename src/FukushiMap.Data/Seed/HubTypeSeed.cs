@@ -25,6 +25,16 @@ public static class HubTypeSeed
         ("ibasho", "居場所・サロン", null, [], "#bcbd22", "circle", "地区の居場所・ふれあいサロン"),
         ("kodomo-shokudo", "子ども食堂", null, [], "#17becf", "star", "子どもと地域の食堂"),
         ("fureai-center", "ふれあいセンター", null, [], "#1f77b4", "circle", "宇部市の校区ごとの地域活動拠点"),
+        // 地区の拠点: each city's own district community hubs (公民館・コミュニティセンター・市民センター …), one type per city.
+        ("chiku-kyoten", "地区の拠点", null, [], "#3c6e47", "hexagon", "市の地区ごとの拠点（公民館・コミュニティセンター・市民センターなど）"),
+        ("chiku-yamagata", "地区の拠点（山形市：地区公民館・コミュニティセンター）", "chiku-kyoten", [], "#3c6e47", "hexagon",
+            "山形市の地区ごとの地区公民館とコミュニティセンター"),
+        ("chiku-fujisawa", "地区の拠点（藤沢市：市民センター・公民館）", "chiku-kyoten", [], "#3c6e47", "hexagon",
+            "藤沢市の 13 地区の市民センターと公民館"),
+        ("chiku-omuta", "地区の拠点（大牟田市：地区公民館・校区コミュニティセンター）", "chiku-kyoten", [], "#3c6e47", "hexagon",
+            "大牟田市の地区公民館・校区コミュニティセンター・総合福祉センター"),
+        ("chiku-fukutsu", "地区の拠点（福津市：郷づくり交流センター・公民館）", "chiku-kyoten", [], "#3c6e47", "hexagon",
+            "福津市の郷づくり交流センター・コミュニティセンター・公民館"),
     ];
 
     /// <summary>Adds the built-in hub types that are missing.</summary>

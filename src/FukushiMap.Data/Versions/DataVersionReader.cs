@@ -15,6 +15,7 @@ public static class DataTables
     public const string Districts = "districts";
     public const string PopulationUnits = "population_units";
     public const string Shelters = "shelters";
+    public const string Facilities = "facilities";
     public const string Networks = "networks";
     public const string ActiveNetworks = "active_networks";
 }
@@ -60,6 +61,7 @@ public static class DataVersionReader
     [
         DataTables.Datasets, DataTables.Municipalities, DataTables.HubTypes, DataTables.Hubs, DataTables.DistrictLayers,
         DataTables.Districts, DataTables.PopulationUnits, DataTables.Shelters, DataTables.Networks, DataTables.ActiveNetworks,
+        DataTables.Facilities,
     ];
 
     /// <summary>The versions now (one probe per table on the (dataset, id) index); empty before the migration ran.</summary>

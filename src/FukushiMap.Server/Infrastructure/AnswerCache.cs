@@ -57,9 +57,7 @@ public sealed class AnswerCache(DataVersions versions)
 
     public const long MaxBytes = 256L * 1024 * 1024;
 
-    private readonly VersionedCache<string, Answer?> _answers = new VersionedCache<string, Answer?>(versions, 1024,
-        DataTables.Datasets, DataTables.Municipalities, DataTables.HubTypes, DataTables.Hubs, DataTables.DistrictLayers, DataTables.Districts,
-        DataTables.PopulationUnits, DataTables.Shelters, DataTables.Networks, DataTables.ActiveNetworks)
+    private readonly VersionedCache<string, Answer?> _answers = new VersionedCache<string, Answer?>(versions, 1024, DataVersionReader.Tables)
         .WithWeight(a => a?.Weight ?? 0, MaxBytes);
 
     private long _computed;

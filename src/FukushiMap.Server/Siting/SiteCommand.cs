@@ -28,7 +28,7 @@ public static class SiteCommand
 {
     public const string Usage =
         "使い方: ./fukushimap site --municipality 35202 --add 6 --minutes 10 --pace 80 [--model mclp|lscp|pmedian] [--solver greedy|exact] " +
-        "[--format text|json|csv|geojson] [--spacing 60] [--no-shelters] [--candidates 候補地.geojson] [--exclude 除外範囲.geojson] " +
+        "[--format text|json|csv|geojson] [--spacing 60] [--no-shelters] [--facilities care-service] [--candidates 候補地.geojson] [--exclude 除外範囲.geojson] " +
         "[--target 0.5] [--capacity 20000] [--older-weight 1] [--max-minutes 20] [--time-limit 60] [--hub-types fureai-center] [--output ファイル]\n" +
         "       ./fukushimap site --orlib pmed1.txt [--solver exact|greedy] [--format json|text] [--time-limit 60]";
 
@@ -179,6 +179,7 @@ public static class SiteCommand
             Pace = SitingParameters.ParsePace(args.GetDouble("pace")),
             SpacingMetres = args.GetDouble("spacing") ?? 60,
             Shelters = !args.Has("no-shelters"),
+            Facilities = args.Get("facilities"),
             UserCandidates = candidates,
             Exclusions = exclusions,
             HubTypes = args.Get("hub-types"),

@@ -62,6 +62,7 @@ public static class SitingApi
         [property: Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [property: DefaultValue(80.0)] double? Pace,
         [property: Description("道路の点を候補地にする間隔（m、20〜5000。0 で使わない）")] [property: DefaultValue(60.0)] double? Spacing,
         [property: Description("指定避難所などを候補地にする")] [property: DefaultValue(true)] bool? Shelters,
+        [property: Description("既存の施設を候補地にする分類のキー（カンマ区切り、例: care-service＝介護サービス事業所）")] string? Facilities,
         [property: Description("残す拠点の種類のキー（カンマ区切り）。省略時はすべて")] [property: FromQuery(Name = "hub_types")] string? HubTypes,
         [property: Description("lscp：届く人の割合の目標（0〜1）")] [property: DefaultValue(0.5)] double? Target,
         [property: Description("拠点 1 か所あたりの住民の上限（exact のみ）")] double? Capacity,
@@ -74,7 +75,7 @@ public static class SitingApi
     /// <summary>The same as <see cref="SitingQuery"/>, as a JSON body, with GeoJSON candidates and exclusion areas.</summary>
     public sealed record SitingBody(string? Municipality, string? Model, string? Solver, int? Add, double? Minutes, double? Pace, double? Spacing,
         bool? Shelters, string? HubTypes, double? Target, double? Capacity, double? OlderWeight, double? MaxMinutes, double? TimeLimit,
-        JsonElement? Candidates, JsonElement? Exclusions, bool? Areas);
+        JsonElement? Candidates, JsonElement? Exclusions, bool? Areas, string? Facilities = null);
 
     internal static async Task<Results<Ok<SitingReportView>, JsonHttpResult<object>, FileContentHttpResult>> GetAsync(
         [AsParameters] SitingQuery q, FukushiMapDbContext db, SitingService service, CancellationToken ct)
@@ -83,7 +84,7 @@ public static class SitingApi
         if (format is not ("json" or "csv" or "geojson"))
             throw FukushiMapError.Invalid("invalid-format", "format は json・csv・geojson のどれかです。");
         var body = new SitingBody(q.Municipality, q.Model, q.Solver, q.Add, q.Minutes, q.Pace, q.Spacing, q.Shelters, q.HubTypes, q.Target,
-            q.Capacity, q.OlderWeight, q.MaxMinutes, q.TimeLimit, null, null, q.Areas);
+            q.Capacity, q.OlderWeight, q.MaxMinutes, q.TimeLimit, null, null, q.Areas, q.Facilities);
         var run = await service.RunAsync(db, Parameters(body), ct);
         return format switch
         {
@@ -235,6 +236,7 @@ public static class SitingApi
             Pace = SitingParameters.ParsePace(b.Pace),
             SpacingMetres = b.Spacing ?? 60,
             Shelters = b.Shelters ?? true,
+            Facilities = string.IsNullOrWhiteSpace(b.Facilities) ? null : b.Facilities,
             UserCandidates = candidates,
             Exclusions = exclusions,
             HubTypes = string.IsNullOrWhiteSpace(b.HubTypes) ? null : b.HubTypes,

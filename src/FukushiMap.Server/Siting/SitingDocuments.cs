@@ -11,7 +11,7 @@ namespace FukushiMap.Server.Siting;
 
 public sealed record SitingParametersView(string Model, string Solver, int Add, double Minutes, double Pace, double WalkMetres, double SpacingMetres,
     bool Shelters, int UserCandidates, int Exclusions, string? HubTypes, double? TargetShare, double? Capacity, double OlderWeight,
-    double BoundMetres, double TimeLimitSeconds);
+    double BoundMetres, double TimeLimitSeconds, string? Facilities);
 
 /// <param name="Objective">Covered weight (MCLP), added sites (LSCP) or Σ people × metres (p-median).</param>
 /// <param name="Bound">Proven bound on the optimum (null when unknown).</param>
@@ -57,7 +57,8 @@ public static class SitingDocuments
             new MunicipalityRef(inputs.MunicipalityCode, inputs.MunicipalityName),
             new SitingParametersView(SitingParameters.ModelName(p.Model), p.Solver, p.Add, p.Minutes, p.Pace.SpeedMetresPerMinute,
                 Math.Round(p.WalkMetres, 1), p.SpacingMetres, p.Shelters, p.UserCandidates.Count, p.Exclusions.Count, p.HubTypes,
-                p.Model == SitingModel.Lscp ? p.TargetShare : null, p.Capacity, p.OlderWeight, Math.Round(p.BoundMetres, 1), p.TimeLimit.TotalSeconds),
+                p.Model == SitingModel.Lscp ? p.TargetShare : null, p.Capacity, p.OlderWeight, Math.Round(p.BoundMetres, 1), p.TimeLimit.TotalSeconds,
+                p.Facilities),
             Solver(run), State(run, before: true), State(run, before: false),
             Sites(run, withAreas),
             new CandidatesView(run.Candidates.Candidates.Count, run.Candidates.Nodes, run.Candidates.Facilities, run.Candidates.User,
@@ -65,7 +66,7 @@ public static class SitingDocuments
             Districts(run), run.CoverageBefore.Layer.Name,
             run.Hubs.Select(h => new ExistingHubView(h.Id, h.Name, h.TypeName, Math.Round(h.Lon, 6), Math.Round(h.Lat, 6), h.Snap.IsOnNetwork)).ToList(),
             withAreas ? NewlyCoveredArea(run) : null,
-            SitingMethod.Paragraphs(run), after.Attribution);
+            SitingMethod.Paragraphs(run), [.. after.Attribution.Concat(run.Candidates.Attribution).Distinct()]);
     }
 
     public static SolverView Solver(SitingRun run)

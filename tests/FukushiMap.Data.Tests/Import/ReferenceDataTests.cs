@@ -75,17 +75,15 @@ public sealed class ReferenceDataTests
     public async Task UbeHasItsTwentyFourFureaiCentersAsHubs()
     {
         var db = await Db();
-        var file = Path.Combine(TestDatabase.RequireDataPath(), "gsi-designated-shelters", "ube_fureai_centers_24_derived.geojson");
-        using var json = JsonDocument.Parse(File.ReadAllBytes(file));
-        var ids = json.RootElement.GetProperty("features").EnumerateArray()
+        var ids = Features("gsi-designated-shelters", "ube_fureai_centers_24_derived.geojson")
             .Select(f => f.GetProperty("properties").GetProperty("共通ID").GetString()).ToHashSet();
 
         await using var ctx = db.CreateContext();
-        var hubs = await ctx.Hubs.Include(h => h.HubType).Include(h => h.Dataset).Where(h => h.MunicipalityCode == "35202").ToListAsync();
+        var hubs = await ctx.Hubs.Include(h => h.HubType).Include(h => h.Dataset)
+            .Where(h => h.MunicipalityCode == "35202" && h.HubType!.Key == "fureai-center").ToListAsync();
         Assert.Equal(24, hubs.Count);
         Assert.All(hubs, h =>
         {
-            Assert.Equal("fureai-center", h.HubType!.Key);
             Assert.Contains("ふれあいセンター", h.Name);
             Assert.StartsWith("山口県宇部市", h.Address);
             Assert.Contains("相談", h.Functions);
@@ -93,6 +91,119 @@ public sealed class ReferenceDataTests
             Assert.Equal("出典：国土地理院 指定緊急避難場所・指定避難所データ", h.Dataset!.Attribution);
         });
         Assert.True(ids.SetEquals(hubs.Select(h => h.SourceRef)));
+    }
+
+    [Fact]
+    public async Task UbeHasItsTenHoukatsuCentresAsNandemoSoudanWithOperatorPhoneAndAddress()
+    {
+        var db = await Db();
+        var source = Features("ube-care-services-yamaguchi-opendata", "ube_houkatsu_centers_10.geojson")
+            .Select(f => f.GetProperty("properties")).ToDictionary(p => p.GetProperty("jigyosho_no").GetString()!);
+        Assert.Equal(10, source.Count);
+
+        await using var ctx = db.CreateContext();
+        var hubs = await ctx.Hubs.Include(h => h.HubType).Include(h => h.Dataset)
+            .Where(h => h.MunicipalityCode == "35202" && h.HubType!.Key == "nandemo-soudan").ToListAsync();
+        Assert.Equal(source.Count, hubs.Count);
+        Assert.All(hubs, h =>
+        {
+            var row = source[h.SourceRef!];
+            Assert.Equal("福祉なんでも相談窓口", h.HubType!.Name);
+            Assert.Equal(row.GetProperty("name").GetString(), h.Name);
+            Assert.EndsWith("地域包括支援センター", h.Name);
+            Assert.Equal(row.GetProperty("operator").GetString(), h.Operator);
+            Assert.Equal(row.GetProperty("phone").GetString(), h.Phone);
+            Assert.Equal(row.GetProperty("address").GetString(), h.Address);
+            Assert.Contains("山口県", h.Dataset!.Attribution);
+        });
+    }
+
+    [Fact]
+    public async Task UbeCareServiceSitesAreCandidateFacilitiesNotHubs()
+    {
+        var db = await Db();
+        var source = Features("ube-care-services-yamaguchi-opendata", "ube_care_services_city_designated_2024-02-01.geojson")
+            .Select(f => f.GetProperty("properties").GetProperty("事業所番号").GetString()).ToHashSet();
+
+        await using var ctx = db.CreateContext();
+        var facilities = await ctx.Facilities.Include(f => f.Dataset).Where(f => f.MunicipalityCode == "35202").ToListAsync();
+        Assert.True(source.SetEquals(facilities.Select(f => f.SourceRef)));
+        Assert.All(facilities, f =>
+        {
+            Assert.Equal("care-service", f.Category);
+            Assert.False(string.IsNullOrEmpty(f.Kind)); // 実施サービス
+            Assert.StartsWith("宇部市", f.Address);
+            Assert.Contains("介護サービス事業所一覧", f.Dataset!.Attribution);
+        });
+        var names = facilities.Select(f => f.Name).ToHashSet();
+        Assert.False(await ctx.Hubs.AnyAsync(h => h.MunicipalityCode == "35202" && names.Contains(h.Name)));
+    }
+
+    /// <summary>The ten seed municipalities of issue 13 (JIS X 0402).</summary>
+    public static TheoryData<string> SeedMunicipalities =>
+        ["35202", "13123", "14205", "13112", "40202", "27203", "06201", "13111", "14116", "40224"];
+
+    [Theory]
+    [MemberData(nameof(SeedMunicipalities))]
+    public async Task EachSeedCityHasItsBoundaryAndPopulationSummingToThe2015CensusTotal(string code)
+    {
+        var db = await Db();
+        // The census total as published: JINKO summed over the city's rows of the reference CSV (e-Stat sets it on E1 only).
+        var rows = CensusRows(code);
+        Assert.NotEmpty(rows);
+        var censusTotal = rows.Sum(r => long.Parse(r["JINKO"], CultureInfo.InvariantCulture));
+
+        await using var ctx = db.CreateContext();
+        var city = await ctx.Municipalities.SingleAsync(m => m.Code == code);
+        Assert.NotNull(city.Boundary);
+        Assert.True(city.Boundary!.IsValid);
+        Assert.EndsWith(rows[0]["CSS_NAME"] is { Length: > 0 } ward ? ward : rows[0]["GST_NAME"], city.Name);
+        Assert.Equal(rows[0]["KEN_NAME"], city.Prefecture);
+        var units = await ctx.PopulationUnits.Where(p => p.MunicipalityCode == code).ToListAsync();
+        Assert.Equal(censusTotal, units.Sum(u => (long)u.Population));
+        Assert.Subset(rows.Select(r => r["KEY_CODE"]).ToHashSet(), units.Select(u => u.KeyCode).ToHashSet());
+        Assert.All(units, u => Assert.True(city.Boundary.Buffer(0.1).Contains(u.Point), $"{u.Name} は {city.Name} の近くにありません"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedMunicipalities))]
+    public async Task EachSeedCityHasTheSheltersOfItsGsiFiles(string code)
+    {
+        var db = await Db();
+        var dir = Path.Combine(TestDatabase.RequireDataPath(), "gsi-designated-shelters");
+        int Count(string prefix)
+        {
+            var file = Directory.GetFiles(dir, $"{prefix}_{code}?.json").Single();
+            using var json = JsonDocument.Parse(File.ReadAllBytes(file));
+            // 横浜市泉区 publishes none: the file says {"type":"unavailable"}.
+            return json.RootElement.TryGetProperty("features", out var features) ? features.GetArrayLength() : 0;
+        }
+        await using var ctx = db.CreateContext();
+        var shelters = await ctx.Shelters.Where(s => s.MunicipalityCode == code).ToListAsync();
+        Assert.Equal(Count("evacuation"), shelters.Count(s => s.Kind == "指定避難所"));
+        Assert.Equal(Count("emergency"), shelters.Count(s => s.Kind == "指定緊急避難場所"));
+    }
+
+    [Fact]
+    public async Task DistrictHubsOfEachCityAreUnderThatCitysOwnTypeOfChikuNoKyoten()
+    {
+        var db = await Db();
+        var byCity = Features("gsi-derived-district-hubs", "district_hubs_yamagata_fujisawa_omuta_fukutsu.geojson")
+            .Select(f => f.GetProperty("properties"))
+            .GroupBy(p => p.GetProperty("city_code").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.GetProperty("name").GetString()!).Order().ToList());
+        Assert.Equal(4, byCity.Count);
+
+        await using var ctx = db.CreateContext();
+        foreach (var (code, names) in byCity)
+        {
+            var hubs = await ctx.Hubs.Include(h => h.HubType).ThenInclude(t => t!.Parent).Where(h => h.MunicipalityCode == code).ToListAsync();
+            Assert.Equal(names, hubs.Select(h => h.Name).Order().ToList());
+            var type = Assert.Single(hubs.Select(h => h.HubType!).DistinctBy(t => t.Id));
+            Assert.Equal("地区の拠点", type.Parent!.Name);
+            var city = await ctx.Municipalities.SingleAsync(m => m.Code == code);
+            Assert.Contains(city.Name, type.Name);
+        }
     }
 
     [Fact]
@@ -197,6 +308,17 @@ public sealed class ReferenceDataTests
     }
 
     private sealed record AreaRow(double Stored, double Postgis);
+
+    private static List<JsonElement> Features(string folder, string file)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(TestDatabase.RequireDataPath(), folder, file)));
+        return json.RootElement.GetProperty("features").EnumerateArray().Select(f => f.Clone()).ToList();
+    }
+
+    /// <summary>The city's rows of the reference CSV (estat2015_chome_population_refcities.csv).</summary>
+    internal static List<Dictionary<string, string>> CensusRows(string code) =>
+        ReadCsv(Path.Combine(TestDatabase.RequireDataPath(), "estat-2015-chome-population", "estat2015_chome_population_refcities.csv"))
+            .Where(r => r["KEN"].PadLeft(2, '0') + r["CITY"].PadLeft(3, '0') == code).ToList();
 
     private static List<Dictionary<string, string>> ReadCsv(string path)
     {

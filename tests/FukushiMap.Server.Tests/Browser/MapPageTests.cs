@@ -22,7 +22,12 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
     public async Task ShowsOneKeyboardReachableMarkerPerHubOfUbe()
     {
         var expected = await CountFeaturesAsync("hubs", Ube);
-        Assert.Equal(24, expected); // 宇部市: one ふれあいセンター per 校区
+        // 宇部市: one ふれあいセンター per 校区 and its 10 地域包括支援センター (福祉なんでも相談窓口).
+        await using (var db = server.Database.CreateContext())
+        {
+            Assert.Equal(await db.Hubs.CountAsync(h => h.MunicipalityCode == Ube && h.RetiredAt == null), expected);
+            Assert.Equal(24, await db.Hubs.CountAsync(h => h.MunicipalityCode == Ube && h.HubType!.Key == "fureai-center"));
+        }
 
         await using var view = await OpenMapAsync();
         var markers = view.Page.Locator(".leaflet-marker-pane .fm-hub-marker");

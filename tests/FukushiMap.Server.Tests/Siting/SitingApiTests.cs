@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FukushiMap.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using static FukushiMap.Server.Tests.Coverage.CoverageClient;
 
@@ -14,6 +15,13 @@ public class SitingApiTests(ServerFixture server)
 {
     private Task<JsonElement> ReportAsync(string query) => GetJsonAsync(server.Client, $"api/siting?municipality={Ube}&{query}");
 
+    /// <summary>The open hubs of 宇部市 the analyses keep (ふれあいセンター and 福祉なんでも相談窓口 of the reference data).</summary>
+    private async Task<int> UbeHubCountAsync()
+    {
+        await using var db = server.Database.CreateContext();
+        return await db.Hubs.CountAsync(h => h.MunicipalityCode == Ube && h.RetiredAt == null);
+    }
+
     [Fact]
     public async Task ExistingHubsAreKeptAndNoDistrictLosesCoverage()
     {
@@ -23,9 +31,10 @@ public class SitingApiTests(ServerFixture server)
         var after = report.GetProperty("after");
         var sites = report.GetProperty("sites").EnumerateArray().ToList();
         Assert.Equal(6, sites.Count);
-        Assert.Equal(24, before.GetProperty("hubs").GetInt32());
-        Assert.Equal(24 + 6, after.GetProperty("hubs").GetInt32());
-        Assert.Equal(24, report.GetProperty("hubs").GetArrayLength());
+        var hubs = await UbeHubCountAsync();
+        Assert.Equal(hubs, before.GetProperty("hubs").GetInt32());
+        Assert.Equal(hubs + 6, after.GetProperty("hubs").GetInt32());
+        Assert.Equal(hubs, report.GetProperty("hubs").GetArrayLength());
         var districts = report.GetProperty("districts").EnumerateArray().ToList();
         Assert.Equal(456, districts.Count);
         Assert.All(districts, d => Assert.True(d.GetProperty("coveredAfter").GetInt64() >= d.GetProperty("coveredBefore").GetInt64()));
@@ -146,7 +155,7 @@ public class SitingApiTests(ServerFixture server)
         long before = report.GetProperty("before").GetProperty("servedWithinCapacity").GetInt64();
         long after = report.GetProperty("after").GetProperty("servedWithinCapacity").GetInt64();
         Assert.InRange(after - before, 1, 2 * 1500);
-        Assert.True(before <= 24 * 1500);
+        Assert.True(before <= await UbeHubCountAsync() * 1500);
         Assert.True(after <= report.GetProperty("after").GetProperty("covered").GetInt64());
         Assert.Equal("optimal", report.GetProperty("solver").GetProperty("status").GetString());
 
@@ -168,6 +177,8 @@ public class SitingApiTests(ServerFixture server)
     [InlineData("time_limit=1000&solver=exact", "invalid-time-limit")]
     [InlineData("format=xml", "invalid-format")]
     [InlineData("spacing=0&shelters=false", "no-candidates")]
+    [InlineData("facilities=no-such-kind", "unknown-facilities")]
+    [InlineData("facilities=Care%20Service", "invalid-facilities")]
     public async Task BadRequestsGetProblemDetailsInJapanese(string query, string type)
     {
         var response = await server.Client.GetAsync($"api/siting?municipality={Ube}&{query}");
@@ -177,6 +188,38 @@ public class SitingApiTests(ServerFixture server)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.EndsWith(type, problem.GetProperty("type").GetString());
         Assert.Matches(@"\p{IsCJKUnifiedIdeographs}|\p{IsHiragana}|\p{IsKatakana}", problem.GetProperty("detail").GetString()!);
+    }
+
+    [Fact]
+    public async Task CareServiceSitesAreOfferedAsCandidatesWithTheirCredit()
+    {
+        // Which existing 介護サービス事業所 should host the next 相談窓口: only they are candidates here.
+        var file = Path.Combine(FukushiMap.Testing.TestDatabase.RequireDataPath(), "ube-care-services-yamaguchi-opendata",
+            "ube_care_services_city_designated_2024-02-01.geojson");
+        using var source = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        var names = source.RootElement.GetProperty("features").EnumerateArray()
+            .Select(f => f.GetProperty("properties").GetProperty("介護サービス事業所名称").GetString()).ToHashSet();
+
+        var report = await ReportAsync("add=3&minutes=10&pace=60&spacing=0&shelters=false&facilities=care-service&areas=false");
+
+        var candidates = report.GetProperty("candidates");
+        Assert.Equal(names.Count, candidates.GetProperty("facilities").GetInt32());
+        Assert.Equal(0, candidates.GetProperty("nodes").GetInt32());
+        // Those far from the walking network (the north and east of the city) cannot take part; the rest do.
+        Assert.Equal(candidates.GetProperty("facilities").GetInt32() - candidates.GetProperty("offNetwork").GetInt32(),
+            candidates.GetProperty("total").GetInt32());
+        var sites = report.GetProperty("sites").EnumerateArray().ToList();
+        Assert.Equal(3, sites.Count);
+        Assert.All(sites, s => Assert.Contains(s.GetProperty("name").GetString(), names));
+        Assert.All(sites, s => Assert.Equal("facility", s.GetProperty("source").GetString()));
+        Assert.Equal("care-service", report.GetProperty("parameters").GetProperty("facilities").GetString());
+        Assert.Contains(report.GetProperty("attribution").EnumerateArray(), a => a.GetString()!.Contains("介護サービス事業所一覧"));
+
+        // Without the option they are not candidates: the facilities offered are the shelters alone.
+        var without = await ReportAsync("add=3&minutes=10&pace=60&spacing=0&areas=false");
+        await using var db = server.Database.CreateContext();
+        Assert.Equal(await db.Shelters.CountAsync(s => s.MunicipalityCode == Ube), without.GetProperty("candidates").GetProperty("facilities").GetInt32());
+        Assert.DoesNotContain(without.GetProperty("sites").EnumerateArray(), s => names.Contains(s.GetProperty("name").GetString()));
     }
 
     [Fact]

@@ -61,4 +61,16 @@ public sealed class FeatureFile
 
     /// <summary>A format-specific note, e.g. the .prj it recognised, for the CLI summary.</summary>
     public List<string> Notes { get; } = [];
+
+    /// <summary>The same file with only the features that pass <paramref name="keep"/> (notes kept).</summary>
+    public FeatureFile Where(Func<SourceFeature, bool> keep)
+    {
+        var kept = new FeatureFile
+        {
+            FileName = FileName, Crs = Crs, Features = Features.Where(keep).ToList(), FieldNames = FieldNames,
+            EncodingName = EncodingName, Sha256 = Sha256,
+        };
+        kept.Notes.AddRange(Notes);
+        return kept;
+    }
 }

@@ -1,6 +1,5 @@
 using FukushiMap.Data.Entities;
 using Microsoft.EntityFrameworkCore;
-using NetTopologySuite.Geometries;
 
 namespace FukushiMap.Data.Import.Importers;
 
@@ -8,7 +7,7 @@ namespace FukushiMap.Data.Import.Importers;
 /// Drop-in hubs of one type, from points (GeoJSON/Shapefile) or lon/lat columns (CSV). Knows the GSI shelter
 /// schema (施設・場所名, 住所, 共通ID), 国土数値情報 P20 (P20_002, P20_003) and plain name/address columns.
 /// </summary>
-internal sealed class HubImporter(KindContext context) : KindImporter(context)
+internal sealed class HubImporter(KindContext context) : PointImporter(context)
 {
     private readonly List<Hub> _hubs = [];
     private HubType? _type;
@@ -30,11 +29,7 @@ internal sealed class HubImporter(KindContext context) : KindImporter(context)
 
     public override void Map()
     {
-        var nameField = Field(Request.NameField, "施設・場所名", "name", "名称", "施設名", "P20_002", "NAME");
-        if (nameField is null)
-        {
-            throw Problems.Fatal(null, null, $"名前の項目が見つかりません。--name-field で指定してください（ある項目: {string.Join(", ", Context.File.FieldNames)}）。");
-        }
+        var nameField = RequireNameField("施設・場所名", "name", "名称", "施設名", "P20_002", "NAME");
         var addressField = Field(Request.AddressField, "住所", "address", "所在地", "P20_003");
         var refField = Field(Request.CodeField, "共通ID", "id", "source_ref", "ID");
         var operatorField = Field(null, "運営主体", "operator");
@@ -43,37 +38,11 @@ internal sealed class HubImporter(KindContext context) : KindImporter(context)
         var phoneField = Field(null, "電話番号", "phone", "tel");
         var websiteField = Field(null, "website", "url", "ホームページ");
         var noteField = Field(null, "開所時間", "opening_note");
-        var (lonField, latField) = CsvColumns();
         var now = DateTimeOffset.UtcNow;
         var seenRefs = new HashSet<string>();
 
-        foreach (var f in Context.File.Features)
+        foreach (var (f, name, point) in NamedPoints(nameField, "拠点"))
         {
-            var name = f.Get(nameField);
-            if (name is null)
-            {
-                Problems.Add(f.Row, nameField, "名前が空です。");
-                continue;
-            }
-            Point? point;
-            if (f.Geometry is null && lonField is not null)
-            {
-                point = Context.PointFromColumns(f, lonField, latField!);
-            }
-            else
-            {
-                var g = Context.CheckedGeometry(f);
-                if (g is not null and not Point)
-                {
-                    Problems.Add(f.Row, "geometry", $"拠点は点でなければなりません（{g.GeometryType}）。");
-                    continue;
-                }
-                point = g as Point;
-            }
-            if (point is null)
-            {
-                continue;
-            }
             var sourceRef = refField is null ? null : f.Get(refField);
             if (sourceRef is not null && !seenRefs.Add(sourceRef))
             {
@@ -103,14 +72,6 @@ internal sealed class HubImporter(KindContext context) : KindImporter(context)
         Notes.Add($"拠点の種類: {_type!.Name}（{_type.Key}）。名前: {nameField}、住所: {addressField ?? "なし"}、ID: {refField ?? "なし"}。");
     }
 
-    public override Task<Dictionary<string, int>> WriteAsync(FukushiMapDbContext db, Dataset dataset, CancellationToken ct)
-    {
-        foreach (var h in _hubs)
-        {
-            h.DatasetId = dataset.Id;
-        }
-        db.Hubs.AddRange(_hubs);
-        FeatureCount = _hubs.Count;
-        return Task.FromResult(new Dictionary<string, int> { ["hubs"] = _hubs.Count });
-    }
+    public override Task<Dictionary<string, int>> WriteAsync(FukushiMapDbContext db, Dataset dataset, CancellationToken ct) =>
+        Task.FromResult(Stage(db.Hubs, "hubs", _hubs, h => h.DatasetId = dataset.Id));
 }

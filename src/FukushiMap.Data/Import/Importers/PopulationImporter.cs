@@ -12,6 +12,8 @@ namespace FukushiMap.Data.Import.Importers;
 /// <list type="bullet">
 /// <item>Rows of other municipalities (KEN+CITY ≠ the code) are left out, so a prefecture file can be given.</item>
 /// <item>HCODE 8154 (水面, water) rows are left out: nobody lives there.</item>
+/// <item>KIGO_D D1 (抜け地) rows are left out: an enclave of another municipality inside this one's outline (大牟田市 has three,
+/// KEY_CODE 「40」, population 0), not one of its 町丁. One with people would be kept (and its KEY_CODE checked as any other).</item>
 /// <item>KIGO_E marks an area split into parts (E1, E2 …) that share one KEY_CODE. The population belongs to the
 /// area once, carried on the E1 row; E2… rows never add to it (some releases repeat the figure on every part).
 /// The parts become one unit: E1's name and representative point, the sum of the parts' AREA.</item>
@@ -21,6 +23,9 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
 {
     /// <summary>HCODE of 水面 (water) areas.</summary>
     public const string WaterHcode = "8154";
+
+    /// <summary>KIGO_D of an enclave of another municipality (抜け地).</summary>
+    public const string EnclaveKigoD = "D1";
 
     private readonly List<PopulationUnit> _units = [];
     private bool _hasExisting;
@@ -51,7 +56,7 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
         var hasKenCity = Field(null, "KEN") is not null && Field(null, "CITY") is not null;
 
         var rows = new List<(SourceFeature F, string Key, string Part, int Population)>();
-        int otherCity = 0, water = 0;
+        int otherCity = 0, water = 0, enclaves = 0;
         foreach (var f in Context.File.Features)
         {
             var key = f.Get(keyField);
@@ -69,6 +74,11 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
             if (f.Get("HCODE") == WaterHcode)
             {
                 water++;
+                continue;
+            }
+            if (f.Get("KIGO_D") == EnclaveKigoD && f.Get(popField) is null or "0")
+            {
+                enclaves++;
                 continue;
             }
             var popText = f.Get(popField);
@@ -91,6 +101,10 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
         if (water > 0)
         {
             Notes.Add($"水面（HCODE {WaterHcode}）の {water} 行を除きました。");
+        }
+        if (enclaves > 0)
+        {
+            Notes.Add($"ほかの市区町村の抜け地（KIGO_D {EnclaveKigoD}）の {enclaves} 行を除きました。");
         }
         if (rows.Count == 0 && !Problems.Any)
         {

@@ -1,6 +1,5 @@
 using FukushiMap.Data.Entities;
 using FukushiMap.Data.Import.Formats;
-using NetTopologySuite.Geometries;
 
 namespace FukushiMap.Data.Import.Importers;
 
@@ -9,7 +8,7 @@ namespace FukushiMap.Data.Import.Importers;
 /// with "1" for designated) and 国土数値情報 P20 避難施設 (P20_002 名称, P20_003 住所, P20_004 種類, P20_005 収容人数,
 /// P20_007 地震, P20_008 津波, P20_009 水害, P20_010 火山 as 1/0 flags), or plain name/address columns.
 /// </summary>
-internal sealed class ShelterImporter(KindContext context) : KindImporter(context)
+internal sealed class ShelterImporter(KindContext context) : PointImporter(context)
 {
     /// <summary>GSI hazard column → the hazard word stored.</summary>
     internal static readonly (string Column, string Hazard)[] GsiHazards =
@@ -49,44 +48,14 @@ internal sealed class ShelterImporter(KindContext context) : KindImporter(contex
         {
             throw Problems.Fatal(null, null, "避難所の種類が分かりません。--shelter-kind（指定避難所 / 指定緊急避難場所）で指定してください。");
         }
-        var nameField = Field(Request.NameField, "施設・場所名", "P20_002", "name", "名称", "施設名");
-        if (nameField is null)
-        {
-            throw Problems.Fatal(null, null, $"名前の項目が見つかりません。--name-field で指定してください（ある項目: {string.Join(", ", fields)}）。");
-        }
+        var nameField = RequireNameField("施設・場所名", "P20_002", "name", "名称", "施設名");
         var addressField = Field(Request.AddressField, "住所", "P20_003", "address", "所在地");
         var refField = Field(Request.CodeField, "共通ID", "id", "NO");
         var capacityField = Field(null, "P20_005", "収容人数", "capacity");
         var hazardColumns = isGsiEmergency ? GsiHazards : isP20 ? P20Hazards : [];
-        var (lonField, latField) = CsvColumns();
 
-        foreach (var f in Context.File.Features)
+        foreach (var (f, name, point) in NamedPoints(nameField, "避難所"))
         {
-            var name = f.Get(nameField);
-            if (name is null)
-            {
-                Problems.Add(f.Row, nameField, "名前が空です。");
-                continue;
-            }
-            Point? point;
-            if (f.Geometry is null && lonField is not null)
-            {
-                point = Context.PointFromColumns(f, lonField, latField!);
-            }
-            else
-            {
-                var g = Context.CheckedGeometry(f);
-                if (g is not null and not Point)
-                {
-                    Problems.Add(f.Row, "geometry", $"避難所は点でなければなりません（{g.GeometryType}）。");
-                    continue;
-                }
-                point = g as Point;
-            }
-            if (point is null)
-            {
-                continue;
-            }
             var kind = fixedKind ?? f.Get(kindField!);
             if (kind is null)
             {
@@ -123,14 +92,6 @@ internal sealed class ShelterImporter(KindContext context) : KindImporter(contex
             : $"種類: {fixedKind ?? kindField}");
     }
 
-    public override Task<Dictionary<string, int>> WriteAsync(FukushiMapDbContext db, Dataset dataset, CancellationToken ct)
-    {
-        foreach (var s in _shelters)
-        {
-            s.DatasetId = dataset.Id;
-        }
-        db.Shelters.AddRange(_shelters);
-        FeatureCount = _shelters.Count;
-        return Task.FromResult(new Dictionary<string, int> { ["shelters"] = _shelters.Count });
-    }
+    public override Task<Dictionary<string, int>> WriteAsync(FukushiMapDbContext db, Dataset dataset, CancellationToken ct) =>
+        Task.FromResult(Stage(db.Shelters, "shelters", _shelters, s => s.DatasetId = dataset.Id));
 }
