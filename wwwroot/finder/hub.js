@@ -4,7 +4,7 @@ import { h, clear } from '../js/dom.js';
 import { createBaseMap } from '../js/basemap.js';
 import {
   t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, formatMetres, walkMinutes, openingLines, openNowBadge,
-  getJson, ProblemError, problemText, creditItems, hubCredits,
+  getJson, ProblemError, problemText, creditItems,
 } from './common.js';
 import { stepsList } from './steps.js';
 
@@ -154,7 +154,8 @@ async function init() {
       state.routeProblem = e;
     }
   }
-  state.credits = await hubCredits(state.hub.municipalityCode);
+  // The card credits the data of the hub it shows (hubs entered by hand carry none).
+  state.credits = state.hub.attribution ? [state.hub.attribution] : [];
   els.card.hidden = false;
   render();
   drawMap();

@@ -97,12 +97,13 @@ public static partial class FinderApi
             return Problems.NotFound("hub-not-found", $"拠点 {id} は見つかりません（閉じたか、番号が違います）。");
         }
         return TypedResults.Ok(new HubView(hub.Id, hub.Name, hub.HubType!.Key, hub.HubType.Name, hub.Address, hub.Location.X, hub.Location.Y,
-            hub.MunicipalityCode, hub.Municipality?.Name, HubFactsView.ToFacts(hub, HubFactsView.TokyoTime(clock.GetUtcNow()))));
+            hub.MunicipalityCode, hub.Municipality?.Name, HubFactsView.ToFacts(hub, HubFactsView.TokyoTime(clock.GetUtcNow())), hub.Dataset?.Attribution));
     }
 
     /// <summary>One hub for the detail page.</summary>
+    /// <param name="Attribution">The credit line of the dataset the hub came from (null for hubs entered by hand).</param>
     public sealed record HubView(int Id, string Name, string Type, string TypeName, string? Address, double Lon, double Lat,
-        string MunicipalityCode, string? Municipality, HubFacts Facts);
+        string MunicipalityCode, string? Municipality, HubFacts Facts, string? Attribution);
 
     private static GeocodeMatch ToMatch(GazetteerEntry e, double score, Gazetteer g) => new(e.Label, e.Lat, e.Lon, score, e.Source,
         e.MunicipalityCode, e.Municipality, e.Town + (string.IsNullOrEmpty(e.Koaza) ? "" : " " + e.Koaza), g.Served.Contains(e.MunicipalityCode));
