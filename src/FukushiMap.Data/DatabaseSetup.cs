@@ -31,6 +31,54 @@ public static class DatabaseSetup
     }
 
     /// <summary>
+    /// Whether <see cref="PrepareAsync"/> has nothing to do (reference data aside): every migration of the code applied and every
+    /// built-in hub type there, asked over one plain connection. A command that starts for one list answers from this without
+    /// building EF's model, most of its start. Any failure answers false: <see cref="PrepareAsync"/> then retries and says what
+    /// is wrong.
+    /// </summary>
+    public static async Task<bool> IsPreparedAsync(string connectionString, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync(ct);
+            await using (var tables = connection.CreateCommand())
+            {
+                tables.CommandText = $"SELECT to_regclass('{FukushiMapDb.MigrationsHistoryTable}') IS NOT NULL AND to_regclass('hub_types') IS NOT NULL";
+                if (await tables.ExecuteScalarAsync(ct) is not true)
+                {
+                    return false;
+                }
+            }
+            var migrations = MigrationIds();
+            string[] keys = [.. HubTypeSeed.Types.Select(t => t.Key)];
+            await using var check = connection.CreateCommand();
+            check.CommandText = $"""
+                SELECT (SELECT count(*) FROM {FukushiMapDb.MigrationsHistoryTable} WHERE migration_id = ANY(@ids)) = @migrations
+                   AND (SELECT count(*) FROM hub_types WHERE key = ANY(@keys)) = @types
+                """;
+            check.Parameters.Add(new Npgsql.NpgsqlParameter("ids", migrations));
+            check.Parameters.Add(new Npgsql.NpgsqlParameter("migrations", (long)migrations.Length));
+            check.Parameters.Add(new Npgsql.NpgsqlParameter("keys", keys));
+            check.Parameters.Add(new Npgsql.NpgsqlParameter("types", (long)keys.Length));
+            return await check.ExecuteScalarAsync(ct) is true;
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The ids of the code's migrations, read from their attributes as EF does, without EF's services.</summary>
+    private static string[] MigrationIds() =>
+    [
+        .. typeof(FukushiMapDbContext).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttributes(typeof(DbContextAttribute), false).OfType<DbContextAttribute>().Any(a => a.ContextType == typeof(FukushiMapDbContext)))
+            .Select(t => t.GetCustomAttributes(typeof(MigrationAttribute), false).OfType<MigrationAttribute>().FirstOrDefault()?.Id)
+            .OfType<string>(),
+    ];
+
+    /// <summary>
     /// How many of the code's migrations the database has not applied, by two plain commands. The history table is created
     /// when it is missing: Npgsql's provider finds that out by querying the table and catching the failure, which EF logs as
     /// an error (<c>fail: Microsoft.EntityFrameworkCore.Database.Command</c>) on every first start. Plain commands also keep

@@ -92,28 +92,42 @@ public static class CommandLine
 
 /// <summary>
 /// One command's scope of the host's services and its database context, the schema brought up to date first
-/// (migrations and built-in hub types; no reference data, which <c>serve</c> loads).
+/// (migrations and built-in hub types; no reference data, which <c>serve</c> loads). The context is made when first asked for:
+/// a command that only reads through <see cref="OpenConnectionAsync"/> starts without building EF's model.
 /// </summary>
 public sealed class CommandScope : IAsyncDisposable
 {
     private readonly AsyncServiceScope _scope;
+    private readonly string _connectionString;
+    private FukushiMapDbContext? _db;
 
     private CommandScope(AsyncServiceScope scope)
     {
         _scope = scope;
-        Db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        _connectionString = scope.ServiceProvider.GetRequiredService<IOptions<FukushiMapOptions>>().Value.ConnectionString;
     }
 
-    public FukushiMapDbContext Db { get; }
+    public FukushiMapDbContext Db => _db ??= _scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
 
     public IServiceProvider Services => _scope.ServiceProvider;
+
+    /// <summary>A plain connection to the command's database, open (the caller disposes it).</summary>
+    public async Task<Npgsql.NpgsqlConnection> OpenConnectionAsync(CancellationToken ct)
+    {
+        var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
 
     public static async Task<CommandScope> OpenAsync(IServiceProvider services, CancellationToken ct, TextWriter? progress = null)
     {
         var scope = new CommandScope(services.CreateAsyncScope());
         try
         {
-            await DatabaseSetup.PrepareAsync(scope.Db, dataPath: null, new ConsoleProgress(progress ?? Console.Error), ct);
+            if (!await DatabaseSetup.IsPreparedAsync(scope._connectionString, ct))
+            {
+                await DatabaseSetup.PrepareAsync(scope.Db, dataPath: null, new ConsoleProgress(progress ?? Console.Error), ct);
+            }
             return scope;
         }
         catch

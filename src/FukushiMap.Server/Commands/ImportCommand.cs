@@ -172,7 +172,7 @@ public static class ImportCommand
                     }
                     value = args[++i];
                 }
-                if (!KnownOptions.Contains(name))
+                if (!ReadOptions.Contains(name) && !TextOptions.ContainsKey(name))
                 {
                     throw new ArgumentException($"不明なオプションです: {name}");
                 }
@@ -226,52 +226,60 @@ public static class ImportCommand
         static List<string> List(string? v) =>
             v is null ? [] : v.Split([',', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
-        return new ImportRequest
+        var request = new ImportRequest
         {
             Kind = kind,
             File = positional[1],
             Municipality = municipality,
-            MunicipalityName = Opt("--municipality-name"),
-            Prefecture = Opt("--prefecture"),
             Format = Opt("--format"),
             Encoding = Opt("--encoding"),
             Crs = crs,
             Repair = flags.Contains("--repair"),
             Replace = flags.Contains("--replace"),
             BoundaryFromDistricts = flags.Contains("--boundary-from-districts"),
-            HubType = Opt("--type"),
-            LayerKey = Opt("--layer-key"),
-            LayerKind = Opt("--kind"),
-            LayerName = Opt("--layer-name"),
-            ShelterKind = Opt("--shelter-kind"),
-            NameField = Opt("--name-field"),
-            CodeField = Opt("--code-field"),
-            AddressField = Opt("--address-field"),
-            LonField = Opt("--lon-field"),
-            LatField = Opt("--lat-field"),
             Functions = List(Opt("--functions")),
             TargetGroups = List(Opt("--targets")),
-            Operator = Opt("--operator"),
-            Dataset = new DatasetInfo
-            {
-                Key = Opt("--dataset-key"),
-                Title = Opt("--title"),
-                Publisher = Opt("--publisher"),
-                Licence = Opt("--licence"),
-                Vintage = Opt("--vintage"),
-                Attribution = Opt("--attribution"),
-            },
             Limits = limits,
         };
+        foreach (var (name, value) in options)
+        {
+            if (TextOptions.TryGetValue(name, out var set))
+            {
+                request = set(request, value);
+            }
+        }
+        return request;
     }
 
-    private static readonly HashSet<string> KnownOptions =
+    /// <summary>The options checked or converted one by one in <see cref="Parse"/>.</summary>
+    private static readonly string[] ReadOptions =
     [
-        "--municipality", "--municipality-name", "--prefecture", "--type", "--layer-key", "--kind", "--layer-name", "--shelter-kind",
-        "--format", "--encoding", "--crs", "--name-field", "--code-field", "--address-field", "--lon-field", "--lat-field",
-        "--functions", "--targets", "--operator", "--dataset-key", "--title", "--publisher", "--licence", "--vintage", "--attribution",
-        "--max-features", "--max-vertices", "--max-file-mb",
+        "--municipality", "--format", "--encoding", "--crs", "--functions", "--targets", "--max-features", "--max-vertices", "--max-file-mb",
     ];
+
+    /// <summary>The options that set one text field of the request as written (names of fields, layers, credits).</summary>
+    private static readonly Dictionary<string, Func<ImportRequest, string, ImportRequest>> TextOptions = new(StringComparer.Ordinal)
+    {
+        ["--municipality-name"] = (r, v) => r with { MunicipalityName = v },
+        ["--prefecture"] = (r, v) => r with { Prefecture = v },
+        ["--type"] = (r, v) => r with { HubType = v },
+        ["--layer-key"] = (r, v) => r with { LayerKey = v },
+        ["--kind"] = (r, v) => r with { LayerKind = v },
+        ["--layer-name"] = (r, v) => r with { LayerName = v },
+        ["--shelter-kind"] = (r, v) => r with { ShelterKind = v },
+        ["--name-field"] = (r, v) => r with { NameField = v },
+        ["--code-field"] = (r, v) => r with { CodeField = v },
+        ["--address-field"] = (r, v) => r with { AddressField = v },
+        ["--lon-field"] = (r, v) => r with { LonField = v },
+        ["--lat-field"] = (r, v) => r with { LatField = v },
+        ["--operator"] = (r, v) => r with { Operator = v },
+        ["--dataset-key"] = (r, v) => r with { Dataset = r.Dataset with { Key = v } },
+        ["--title"] = (r, v) => r with { Dataset = r.Dataset with { Title = v } },
+        ["--publisher"] = (r, v) => r with { Dataset = r.Dataset with { Publisher = v } },
+        ["--licence"] = (r, v) => r with { Dataset = r.Dataset with { Licence = v } },
+        ["--vintage"] = (r, v) => r with { Dataset = r.Dataset with { Vintage = v } },
+        ["--attribution"] = (r, v) => r with { Dataset = r.Dataset with { Attribution = v } },
+    };
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0

@@ -39,31 +39,17 @@ public static class CoverageCommand
             throw new CliException("GeoPackage は --output でファイルを指定してください。");
         }
 
-        CoverageRequest request;
-        try
-        {
-            request = CoverageApi.Request(new CoverageApi.CoverageQuery(
-                args.Get("municipality") ?? throw new CliException("--municipality を指定してください（例: 35202）。"),
-                args.GetDouble("minutes") ?? 10, args.GetDouble("pace") ?? 80, args.Get("hub-types"), args.Get("hub-ids"), args.Get("by"), format,
-                args.GetDouble("max-residents-per-hub"), args.Get("move"), args.Get("add"), args.Get("close"), null, null));
-        }
-        catch (FukushiMapError e)
-        {
-            throw new CliException(e.Detail);
-        }
+        var request = AnalysisCommand.Parameters(() => CoverageApi.Request(new CoverageApi.CoverageQuery(
+            args.Get("municipality") ?? throw new CliException("--municipality を指定してください（例: 35202）。"),
+            args.GetDouble("minutes") ?? 10, args.GetDouble("pace") ?? 80, args.Get("hub-types"), args.Get("hub-ids"), args.Get("by"), format,
+            args.GetDouble("max-residents-per-hub"), args.Get("move"), args.Get("add"), args.Get("close"), null, null)));
 
-        await using var scope = await CommandScope.OpenAsync(services, ct, log);
-        var progress = new Lines(log);
-
+        var progress = new ProgressLines(log);
         var clock = Stopwatch.StartNew();
-        CoverageRun run;
-        try
+        var run = await AnalysisCommand.RunAsync(services, log, ct,
+            db => CoverageAnalysis.RunAsync(db, services.GetRequiredService<CoverageService>(), request, ct, progress));
+        if (run is null)
         {
-            run = await CoverageAnalysis.RunAsync(scope.Db, services.GetRequiredService<CoverageService>(), request, ct, progress);
-        }
-        catch (FukushiMapError e)
-        {
-            await log.WriteLineAsync($"エラー: {e.Detail}");
             return 1;
         }
         progress.Report($"徒歩 {request.Minutes:0.#} 分（{request.Pace.SpeedMetresPerMinute:0.#} m/分、{request.WalkMetres:N0} m）、拠点 {run.Hubs.Count} か所、" +
@@ -104,10 +90,5 @@ public static class CoverageCommand
             }
         }
         return 0;
-    }
-
-    private sealed class Lines(TextWriter writer) : IProgress<string>
-    {
-        public void Report(string value) => writer.WriteLine("==> " + value);
     }
 }

@@ -116,26 +116,12 @@ public static class SiteCommand
     private static async Task<int> CityAsync(CliArgs args, IServiceProvider services, TextWriter output, TextWriter log, CancellationToken ct)
     {
         var format = Format(args, "text", "text", "json", "csv", "geojson");
-        SitingParameters parameters;
-        try
-        {
-            parameters = Parameters(args);
-        }
-        catch (FukushiMapError e)
-        {
-            throw new CliException(e.Detail);
-        }
-        await using var scope = await CommandScope.OpenAsync(services, ct, log);
-        var progress = new Lines(log);
+        var parameters = AnalysisCommand.Parameters(() => Parameters(args));
+        var progress = new ProgressLines(log);
         var clock = Stopwatch.StartNew();
-        SitingRun run;
-        try
+        var run = await AnalysisCommand.RunAsync(services, log, ct, db => services.GetRequiredService<SitingService>().RunAsync(db, parameters, ct, progress));
+        if (run is null)
         {
-            run = await services.GetRequiredService<SitingService>().RunAsync(scope.Db, parameters, ct, progress);
-        }
-        catch (FukushiMapError e)
-        {
-            await log.WriteLineAsync($"エラー: {e.Detail}");
             return 1;
         }
         progress.Report($"候補地 {run.Candidates.Candidates.Count:N0} か所（距離の表 {run.InstanceTime.TotalMilliseconds:N0} ms）、" +
@@ -232,9 +218,4 @@ public static class SiteCommand
     private static string SolverText(SitingSolution s) => s.Solver == "exact" ? "厳密解法" : "貪欲法";
 
     private static string Number(double v) => v.ToString(v == Math.Floor(v) ? "0" : "0.###", CultureInfo.InvariantCulture);
-
-    private sealed class Lines(TextWriter writer) : IProgress<string>
-    {
-        public void Report(string value) => writer.WriteLine("==> " + value);
-    }
 }

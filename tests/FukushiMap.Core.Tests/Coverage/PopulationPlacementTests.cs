@@ -20,6 +20,13 @@ namespace FukushiMap.Core.Tests.Coverage;
 /// </summary>
 public class PopulationPlacementTests
 {
+    /// <summary>The index of the unit <paramref name="code"/> in <see cref="Units"/> and the indices of the points its people were placed at.</summary>
+    private static (int Unit, List<int> Points) PointsOf(PopulationPlacement placement, string code)
+    {
+        int unit = Array.FindIndex(Units, u => u.Code == code);
+        return (unit, Enumerable.Range(0, placement.Count).Where(i => placement.Unit(i) == unit).ToList());
+    }
+
     private static readonly PopulationUnitInput[] Units =
     [
         Unit("A", 1200, 150, 150, area: 160_000),
@@ -80,8 +87,7 @@ public class PopulationPlacementTests
     {
         var (_, snapper, boundary) = Grid();
         var placement = Place(snapper, boundary, Units);
-        int c = Array.FindIndex(Units, u => u.Code == "C");
-        var mine = Enumerable.Range(0, placement.Count).Where(i => placement.Unit(i) == c).ToList();
+        var (c, mine) = PointsOf(placement, "C");
         var single = Assert.Single(mine);
         Assert.Equal(PlacementKind.RepresentativePoint, placement.Kind(single));
         Assert.Equal(9, placement.PeopleAt(single));
@@ -94,8 +100,7 @@ public class PopulationPlacementTests
     {
         var (_, snapper, _) = Grid();
         var placement = Place(snapper, null, Units);
-        int d = Array.FindIndex(Units, u => u.Code == "D");
-        var mine = Enumerable.Range(0, placement.Count).Where(i => placement.Unit(i) == d).ToList();
+        var (d, mine) = PointsOf(placement, "D");
         Assert.All(mine, i => Assert.Equal(PlacementKind.NoNetwork, placement.Kind(i)));
         Assert.Equal(40, mine.Sum(placement.PeopleAt));
         Assert.Equal(40, placement.UnitPlacements[d].NoNetwork);

@@ -77,9 +77,7 @@ public class MultiSourceDijkstraTests
     public void NodesBeyondTheBoundStayUnreached()
     {
         var graph = GridNetwork.Create(4, 1, 100);
-        var search = new MultiSourceDijkstra(graph);
-
-        search.Run([SearchOrigin.AtNode(0)], 250);
+        var search = SearchFrom(graph, 0, 250);
 
         Assert.Equal(200f, search.Metres(2));
         Assert.True(float.IsPositiveInfinity(search.Metres(3)));
@@ -95,9 +93,7 @@ public class MultiSourceDijkstraTests
     {
         var graph = new WalkingGraphBuilder().AddNode(1, 0, 0).AddNode(2, 50, 0)
             .AddUndirectedEdge(1, 2, 100).AddUndirectedEdge(1, 2, 60).Build();
-        var search = new MultiSourceDijkstra(graph);
-
-        search.Run([SearchOrigin.AtNode(0)], 1000);
+        var search = SearchFrom(graph, 0, 1000);
 
         Assert.Equal(60f, search.Metres(1));
     }
@@ -110,9 +106,7 @@ public class MultiSourceDijkstraTests
     {
         var graph = new WalkingGraphBuilder().AddNode(1, 0, 0).AddNode(2, 100, 0)
             .AddDirectedEdge(1, 2, 100).AddUndirectedEdge(1, 2, 300).Build();
-        var search = new MultiSourceDijkstra(graph);
-
-        search.Run([SearchOrigin.AtNode(0)], 1000);
+        var search = SearchFrom(graph, 0, 1000);
         Assert.Equal(100f, search.Metres(1));
 
         search.Run([SearchOrigin.AtNode(1)], 1000);
@@ -132,9 +126,7 @@ public class MultiSourceDijkstraTests
         var graph = new WalkingGraphBuilder().AddNode(1, 0, 0).AddNode(2, 40, 30)
             .AddUndirectedEdge(1, 2, 50, isSteps: true).AddUndirectedEdge(1, 2, 120)
             .Build(new WalkingCostProfile { StepsMultiplier = multiplier, StepsExtraMetres = extraMetres });
-        var search = new MultiSourceDijkstra(graph);
-
-        search.Run([SearchOrigin.AtNode(0)], 1000);
+        var search = SearchFrom(graph, 0, 1000);
 
         Assert.Equal(expected, search.Metres(1));
     }
@@ -193,8 +185,7 @@ public class MultiSourceDijkstraTests
         //   source at (0); target 30 m off the middle of edge (1)-(2)  ->  100 + 50 + 30
         var graph = GridNetwork.Create(3, 1, 100);
         var snapper = new NetworkSnapper(graph);
-        var search = new MultiSourceDijkstra(graph);
-        search.Run([SearchOrigin.AtNode(0)], 1000);
+        var search = SearchFrom(graph, 0, 1000);
 
         Assert.Equal(180f, search.MetresTo(snapper.Snap(150, 30), out _));
     }
@@ -301,6 +292,14 @@ public class MultiSourceDijkstraTests
     }
 
     /// <summary>Random plane graph: near-neighbour streets, some one-way, some parallel, some with odd costs.</summary>
+    /// <summary>A search over <paramref name="graph"/> that has walked from node index <paramref name="node"/> up to <paramref name="maxMetres"/>.</summary>
+    private static MultiSourceDijkstra SearchFrom(WalkingGraph graph, int node, double maxMetres)
+    {
+        var search = new MultiSourceDijkstra(graph);
+        search.Run([SearchOrigin.AtNode(node)], maxMetres);
+        return search;
+    }
+
     internal static WalkingGraph RandomGraph(Random random, int nodes, int edges)
     {
         var builder = new WalkingGraphBuilder();

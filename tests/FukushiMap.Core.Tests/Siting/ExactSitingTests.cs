@@ -6,14 +6,7 @@ namespace FukushiMap.Core.Tests.Siting;
 
 public class ExactSitingTests
 {
-    public static TheoryData<int, int> SeedsAndSites()
-    {
-        var data = new TheoryData<int, int>();
-        foreach (int seed in new[] { 1, 2, 3, 5, 8, 13 })
-            foreach (int k in new[] { 1, 2, 3 })
-                data.Add(seed, k);
-        return data;
-    }
+    public static TheoryData<int, int> SeedsAndSites() => Pairs([1, 2, 3, 5, 8, 13], [1, 2, 3]);
 
     [Theory]
     [MemberData(nameof(SeedsAndSites))]
@@ -41,28 +34,6 @@ public class ExactSitingTests
 
         Assert.Equal(Optimum(instance, request), exact.Objective, 6);
         Assert.Equal(SitingStatus.Optimal, exact.Status);
-    }
-
-    [Theory]
-    [InlineData(1, 0.7)]
-    [InlineData(2, 0.85)]
-    [InlineData(6, 0.9)]
-    [InlineData(9, 1.0)]
-    public void ExactLscpFindsTheFewestSitesReachingTheTarget(int seed, double target)
-    {
-        var instance = Random(seed, demands: 16, candidates: 8);
-        var request = new SitingRequest { Model = SitingModel.Lscp, CoverCost = 600, TargetShare = target };
-
-        var exact = ExactSiting.Solve(instance, request);
-        double optimum = Optimum(instance, request);
-
-        if (double.IsPositiveInfinity(optimum))
-        {
-            Assert.Equal(SitingStatus.Infeasible, exact.Status);
-            return;
-        }
-        Assert.Equal(optimum, exact.Objective);
-        Assert.True(SitingEvaluation.Evaluate(instance, exact.Facilities, 600).CoveredWeight >= target * instance.TotalWeight - 1e-9);
     }
 
     [Theory]

@@ -27,6 +27,16 @@ internal static class SitingFixtures
         return builder.Build();
     }
 
+    /// <summary>Every pair of a seed and a number of sites to add, as theory data.</summary>
+    public static TheoryData<int, int> Pairs(IEnumerable<int> seeds, int[] sites)
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int seed in seeds)
+            foreach (int k in sites)
+                data.Add(seed, k);
+        return data;
+    }
+
     /// <summary>Every combination of <paramref name="k"/> items.</summary>
     public static IEnumerable<int[]> Subsets(IReadOnlyList<int> items, int k)
     {

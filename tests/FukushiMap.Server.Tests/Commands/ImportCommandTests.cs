@@ -2,7 +2,6 @@ using FukushiMap.Data.Import;
 using FukushiMap.Server.Commands;
 using FukushiMap.Server.Tests.Infrastructure;
 using FukushiMap.Testing;
-using Npgsql;
 
 namespace FukushiMap.Server.Tests.Commands;
 
@@ -60,14 +59,14 @@ public sealed class ImportCommandTests
     {
         var db = await Db();
         var path = TempFile("swapped.csv", "name,lon,lat\n鵜の島,33.962073,131.238018\n,131.238018,33.962073\n");
-        var before = await CountsAsync(db);
+        var before = await TableCounts.ReadAsync(db.ConnectionString);
         var (code, _, error) = await RunAsync(db, "hubs", path, "--municipality", "35202", "--type", "ibasho");
 
         Assert.Equal(1, code);
         Assert.Contains("取り込めませんでした（問題 2 件）", error);
         Assert.Contains("swapped.csv 1件目 項目「lon/lat」: 経度と緯度が入れ替わっているようです", error);
         Assert.Contains("swapped.csv 2件目 項目「name」: 名前が空です。", error);
-        Assert.Equal(before, await CountsAsync(db));
+        Assert.Equal(before, await TableCounts.ReadAsync(db.ConnectionString));
     }
 
     [Fact]
@@ -81,27 +80,5 @@ public sealed class ImportCommandTests
         Assert.Contains("==> ibasho.csv を読み込み中…", output);
         Assert.Contains("hubs: 2 件", output);
         Assert.Contains("datasets: 1 件", output);
-    }
-
-    private static async Task<Dictionary<string, long>> CountsAsync(TestDatabase db)
-    {
-        await using var conn = new NpgsqlConnection(db.ConnectionString);
-        await conn.OpenAsync();
-        var tables = new List<string>();
-        await using (var cmd = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", conn))
-        await using (var reader = await cmd.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-        var counts = new Dictionary<string, long>();
-        foreach (var t in tables)
-        {
-            await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{t}\"", conn);
-            counts[t] = (long)(await count.ExecuteScalarAsync())!;
-        }
-        return counts;
     }
 }

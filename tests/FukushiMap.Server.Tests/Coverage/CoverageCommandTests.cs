@@ -89,14 +89,8 @@ public class CoverageCommandTests(ServerFixture server)
         Assert.Contains("区域レイヤー", progress);
     }
 
-    private async Task<(int Exit, string Output, string Progress)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var progress = new StringWriter();
-        using var host = TestCommandHost.For(server.Database);
-        var exit = await CoverageCommand.RunAsync(CliArgs.Parse(args), host.Services, output, CancellationToken.None, progress);
-        return (exit, output.ToString(), progress.ToString());
-    }
+    private Task<(int Exit, string Output, string Progress)> RunAsync(params string[] args) =>
+        TestCommandHost.RunAsync(server.Database, (a, services, output, ct, progress) => CoverageCommand.RunAsync(a, services, output, ct, progress), args);
 
     /// <summary>Two rectangles, west and east of the middle of the network's extent; returns the cut's longitude.</summary>
     private async Task<double> InsertHalvesAsync()

@@ -36,9 +36,9 @@ public class FrontDoorTests
     /// </summary>
     private const string Checkout = """
         ROOT=$(mktemp -d); STATE=$ROOT/.fukushimap; trap 'rm -rf "$ROOT"' EXIT
-        mkdir -p "$STATE" "$ROOT/src/App" "$ROOT/tests" "$ROOT/bench/results" "$ROOT/wwwroot" "$(dirname "$(server_dll)")"
-        touch "$ROOT/FukushiMap.sln" "$ROOT/Directory.Build.props" "$ROOT/src/App/App.cs" "$ROOT/wwwroot/index.html" "$(server_dll)"
-        dotnet() { echo build >>"$ROOT/builds"; [ ! -f "$ROOT/fail" ]; }
+        mkdir -p "$STATE" "$ROOT/src/App" "$ROOT/tests" "$ROOT/bench/results" "$ROOT/wwwroot" "$(dirname "$(server_dll)")" "$(dirname "$(app_dll)")"
+        touch "$ROOT/FukushiMap.sln" "$ROOT/Directory.Build.props" "$ROOT/src/App/App.cs" "$ROOT/wwwroot/index.html" "$(server_dll)" "$(app_dll)"
+        dotnet() { echo "$1" >>"$ROOT/builds"; [ ! -f "$ROOT/fail" ]; }
         builds() { echo "$1 $(cat "$ROOT/builds" 2>/dev/null | wc -l)"; }
 
         """;
@@ -61,6 +61,22 @@ public class FrontDoorTests
     }
 
     [Fact]
+    public async Task TheServerThatCommandsRunIsPublishedOnlyWhenASourceChangedApartFromTheTestBuild()
+    {
+        var (code, output, error) = await FrontDoor.RunFunctionAsync(Checkout + """
+            publish_app; builds first
+            publish_app; builds unchanged
+            build; builds "solution built"
+            publish_app; builds "still unchanged"
+            echo '// changed' >>"$ROOT/src/App/App.cs"; publish_app; builds source
+            grep -c publish "$ROOT/builds"
+            """);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["first 1", "unchanged 1", "solution built 2", "still unchanged 2", "source 3", "2"], Lines(output));
+    }
+
+    [Fact]
     public async Task AFailedBuildLeavesNoStampSoTheNextCommandBuildsAgain()
     {
         var (code, output, error) = await FrontDoor.RunFunctionAsync(Checkout + """
@@ -75,6 +91,37 @@ public class FrontDoorTests
 
         Assert.True(code == 0, error);
         Assert.Equal(["ok 1", "failed 2", "failed again 3", "fixed 4", "unchanged 4"], Lines(output));
+    }
+
+    /// <summary>A cluster made on port 54329 (its postgresql.conf), a <c>pg_ctl</c> that answers <c>status</c> with the code in <c>state</c>.</summary>
+    private const string ClusterOnAnotherPort = """
+        D=$(mktemp -d); trap 'rm -rf "$D"' EXIT; PGBIN=$D; PGPORT=54411; pg_run() { "$@"; }
+        printf 'max_connections = 300\nport = 54329\n' >"$D/postgresql.conf"
+        printf '#!/bin/sh\nexit $(cat "%s/state")\n' "$D" >"$D/pg_ctl"; chmod +x "$D/pg_ctl"
+
+        """;
+
+    [Fact]
+    public async Task AClusterRunningOnAnotherPortThanFukushimapPgportStopsWithWhatToDo()
+    {
+        var (code, output, error) = await FrontDoor.RunFunctionAsync(ClusterOnAnotherPort + """
+            echo 0 >"$D/state"; (ensure_cluster_port "$D") || echo refused; grep '^port' "$D/postgresql.conf"
+            """);
+
+        Assert.Equal(0, code);
+        Assert.Equal(["refused", "port = 54329"], Lines(output));
+        Assert.Contains("FUKUSHIMAP_PGPORT=54329 で実行するか、./fukushimap stop", error);
+    }
+
+    [Fact]
+    public async Task AStoppedClusterMovesToThePortFukushimapPgportNames()
+    {
+        var (code, output, error) = await FrontDoor.RunFunctionAsync(ClusterOnAnotherPort + """
+            echo 3 >"$D/state"; ensure_cluster_port "$D"; grep '^port' "$D/postgresql.conf"; ensure_cluster_port "$D" && echo again
+            """);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["port = 54411", "again"], Lines(output));
     }
 
     [Fact]

@@ -42,8 +42,7 @@ public sealed class AccessMatrixTests(WelfareFixture fixture)
     [MemberData(nameof(Matrix))]
     public async Task EachRoleMayDoExactlyWhatTheMatrixSaysInOwnAndOtherDistricts(string role, string operation, bool ownDistrict, HttpStatusCode expected)
     {
-        var user = await fixture.CreateUserAsync(role, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(role, fixture.Own.Id);
         var district = ownDistrict ? fixture.Own : fixture.Other;
         var household = await fixture.CreateHouseholdAsync(district.Id);
         var etag = $"\"{household.Version}\"";
@@ -68,8 +67,7 @@ public sealed class AccessMatrixTests(WelfareFixture fixture)
     [Fact]
     public async Task ListsAndBboxQueriesReturnOnlyTheCallersDistricts()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var other = await fixture.CreateHouseholdAsync(fixture.Other.Id);
         var own = await fixture.CreateHouseholdAsync(fixture.Own.Id);
 
@@ -93,8 +91,7 @@ public sealed class AccessMatrixTests(WelfareFixture fixture)
     [Fact]
     public async Task APersonWithoutAGrantSeesNoHouseholds()
     {
-        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
-        using var client = await fixture.SignInAsync(planner);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
         var household = await fixture.CreateHouseholdAsync(fixture.Own.Id);
 
         var list = await client.GetJsonAsync("api/households");
@@ -110,10 +107,8 @@ public sealed class AccessMatrixTests(WelfareFixture fixture)
     [InlineData(WelfareRoles.Planner)]
     public async Task CommunityRolesSeeOnlyConsentedHouseholds(string role)
     {
-        var community = await fixture.CreateUserAsync(role, fixture.Own.Id);
-        var minsei = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var communityClient = await fixture.SignInAsync(community);
-        using var minseiClient = await fixture.SignInAsync(minsei);
+        using var communityClient = await fixture.SignInAsNewUserAsync(role, fixture.Own.Id);
+        using var minseiClient = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var refused = await fixture.CreateHouseholdAsync(fixture.Own.Id, ConsentStates.Refused);
         var unconfirmed = await fixture.CreateHouseholdAsync(fixture.Own.Id, ConsentStates.Unconfirmed);
 
@@ -132,10 +127,8 @@ public sealed class AccessMatrixTests(WelfareFixture fixture)
     [InlineData(HouseholdStatuses.Deceased)]
     public async Task MovedAndDeceasedHouseholdsLeaveCommunityViewsAtOnce(string status)
     {
-        var chonaikai = await fixture.CreateUserAsync(WelfareRoles.Chonaikai, fixture.Own.Id);
-        var minsei = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var community = await fixture.SignInAsync(chonaikai);
-        using var register = await fixture.SignInAsync(minsei);
+        using var community = await fixture.SignInAsNewUserAsync(WelfareRoles.Chonaikai, fixture.Own.Id);
+        using var register = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id);
         var read = await register.GetAsync($"api/households/{h.Id}");
         Assert.Equal(HttpStatusCode.OK, (await community.GetAsync($"api/households/{h.Id}")).StatusCode);

@@ -61,8 +61,7 @@ public sealed class AuditAndConcurrencyTests(WelfareFixture fixture)
     public async Task NoPersonalValueReachesTheApplicationLog()
     {
         var marker = "PII" + Guid.NewGuid().ToString("N")[..10];
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id, marker: marker);
 
         var read = await client.GetAsync($"api/households/{h.Id}");
@@ -79,10 +78,8 @@ public sealed class AuditAndConcurrencyTests(WelfareFixture fixture)
     [Fact]
     public async Task TheSecondWriterIsToldWithBothVersionsAndNothingIsLost()
     {
-        var minsei = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        var chonaikai = await fixture.CreateUserAsync(WelfareRoles.Chonaikai, fixture.Own.Id);
-        using var first = await fixture.SignInAsync(minsei);
-        using var second = await fixture.SignInAsync(chonaikai);
+        using var first = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var second = await fixture.SignInAsNewUserAsync(WelfareRoles.Chonaikai, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id);
         var firstRead = await first.GetAsync($"api/households/{h.Id}");
         var secondRead = await second.GetAsync($"api/households/{h.Id}");
@@ -110,8 +107,7 @@ public sealed class AuditAndConcurrencyTests(WelfareFixture fixture)
     [Fact]
     public async Task AChangeWithoutIfMatchIsRefusedWith428()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id);
 
         var update = await client.SendAsync(HttpMethod.Patch, $"api/households/{h.Id}", new { notes = "x" });

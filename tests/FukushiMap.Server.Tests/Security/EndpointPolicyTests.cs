@@ -102,10 +102,8 @@ public sealed partial class EndpointPolicyTests(WelfareFixture fixture)
     [Fact]
     public async Task NoGetRequestChangesAnything()
     {
-        var admin = await fixture.CreateUserAsync(WelfareRoles.Admin, fixture.Own.Id);
-        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
-        using var adminClient = await fixture.SignInAsync(admin);
-        using var plannerClient = await fixture.SignInAsync(planner);
+        using var adminClient = await fixture.SignInAsNewUserAsync(WelfareRoles.Admin, fixture.Own.Id);
+        using var plannerClient = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id);
         var before = await StateAsync();
 

@@ -14,8 +14,7 @@ public sealed class FieldLevelTests(WelfareFixture fixture)
     [Fact]
     public async Task AFukushiKyoryokuinNeverReceivesDisabilityCareOrNoteFields()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Kyoryokuin, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Kyoryokuin, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id, marker: "FIELDTEST");
 
         var single = await client.GetJsonAsync($"api/households/{h.Id}");
@@ -40,8 +39,7 @@ public sealed class FieldLevelTests(WelfareFixture fixture)
     [InlineData(WelfareRoles.Chonaikai)]
     public async Task OtherRolesReceiveTheSensitiveFields(string role)
     {
-        var user = await fixture.CreateUserAsync(role, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(role, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id);
 
         var single = await client.GetJsonAsync($"api/households/{h.Id}");
@@ -63,8 +61,7 @@ public sealed class FieldLevelTests(WelfareFixture fixture)
     [MemberData(nameof(ForbiddenChanges))]
     public async Task NoClientCanSetDistrictOrConsentFieldsItIsNotEntitledTo(string role, string body)
     {
-        var user = await fixture.CreateUserAsync(role, fixture.Own.Id, fixture.Other.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(role, fixture.Own.Id, fixture.Other.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id);
         var read = await client.GetAsync($"api/households/{h.Id}");
         var json = JsonSerializer.Deserialize<JsonElement>(body.Replace("OTHER", fixture.Other.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -85,8 +82,7 @@ public sealed class FieldLevelTests(WelfareFixture fixture)
     [InlineData("""{"isFictitious":false}""")]
     public async Task OwnerAndBookkeepingFieldsCannotBeSentAtAll(string body)
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Admin, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Admin, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id);
         var read = await client.GetAsync($"api/households/{h.Id}");
 
@@ -98,8 +94,7 @@ public sealed class FieldLevelTests(WelfareFixture fixture)
     [Fact]
     public async Task AMinseiCanRecordConsentWithDateMethodAndLegalBasis()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id, ConsentStates.Unconfirmed);
         var read = await client.GetAsync($"api/households/{h.Id}");
 

@@ -160,8 +160,7 @@ public sealed class SessionTests(WelfareFixture fixture)
     [Fact]
     public async Task TheSessionEndsAfterTheIdleTimeout()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/households")).StatusCode);
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(31));
@@ -172,8 +171,7 @@ public sealed class SessionTests(WelfareFixture fixture)
     [Fact]
     public async Task TheSessionEndsAfterTheAbsoluteTimeoutEvenWhenActive()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var answers = new List<HttpStatusCode>();
 
         // A request every 20 minutes for 8 hours 20 minutes: never idle, but longer than the 8-hour limit.
@@ -218,8 +216,7 @@ public sealed class SessionTests(WelfareFixture fixture)
     [Fact]
     public async Task SigningOutEndsTheSession()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Post, "api/auth/logout")).StatusCode);
 

@@ -19,6 +19,25 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
     private static readonly IEnumerable<string> s_chiku = Enumerable.Range(0, Payloads.Length).Select(ChikuName);
     private static readonly IEnumerable<string> s_households = Enumerable.Range(0, Payloads.Length).Select(HouseholdLabel);
 
+    /// <summary>The page at <paramref name="path"/> signed in as a new user with <paramref name="role"/>, once <paramref name="ready"/> is on it.</summary>
+    private async Task<PayloadView> SignInAsync(string path, string? ready, string role, params int[] districts)
+    {
+        var view = await PayloadView.SignInAsync(browser.Browser, fixture.BaseUrl, await fixture.CreateUserAsync(role, districts), path);
+        try
+        {
+            if (ready is not null)
+            {
+                await view.WaitForSelectorAsync(ready);
+            }
+            return view;
+        }
+        catch
+        {
+            await view.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task TheMapPageShowsHubAndTownNamesAsTextOnScreenAndInPrint()
     {
@@ -78,9 +97,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
     [Fact]
     public async Task TheSitingPageShowsHubTownAndScenarioNamesAsText()
     {
-        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
-        await using var view = await PayloadView.SignInAsync(browser.Browser, fixture.BaseUrl, planner, "siting/");
-        await view.WaitForSelectorAsync("body[data-ready='true']");
+        await using var view = await SignInAsync("siting/", "body[data-ready='true']", WelfareRoles.Planner);
         await view.Page.Locator("#add").FillAsync("2");
         await view.Page.Locator("#run").ClickAsync();
         await view.WaitForSelectorAsync("body[data-runs='1']");
@@ -107,8 +124,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
     [Fact]
     public async Task TheMeetingViewShowsHouseholdWatcherDistrictAndShelterNamesAsTextOnScreenAndInPrint()
     {
-        var minsei = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own, fixture.Other);
-        await using var view = await PayloadView.SignInAsync(browser.Browser, fixture.BaseUrl, minsei, "welfare/");
+        await using var view = await SignInAsync("welfare/", null, WelfareRoles.Minsei, fixture.Own, fixture.Other);
         await view.WaitForTextAsync(s_households);
         await view.OpenTooltipsAsync("payload-meeting-tooltips.png");
         var watchers = Enumerable.Range(0, 3).SelectMany(i => new[] { WatcherName(i), WatcherRole(i) }).ToList();
@@ -153,9 +169,7 @@ public sealed class StoredPayloadPageTests(PayloadFixture fixture, BrowserFixtur
     [Fact]
     public async Task ThePlannerViewShowsDistrictAndHubNamesAsText()
     {
-        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
-        await using var view = await PayloadView.SignInAsync(browser.Browser, fixture.BaseUrl, planner, "welfare/planner.html");
-        await view.WaitForSelectorAsync("#aggregates tbody tr");
+        await using var view = await SignInAsync("welfare/planner.html", "#aggregates tbody tr", WelfareRoles.Planner);
         await view.OpenTooltipsAsync("payload-planner-tooltips.png");
         await view.AssertShowsAsync([.. s_chiku, .. s_hubs]);
         await view.PrintAsync("payload-planner-print.png");

@@ -12,14 +12,8 @@ namespace FukushiMap.Server.Tests.Siting;
 [Collection(ServerCollection.Name)]
 public class SiteCommandTests(ServerFixture server)
 {
-    private async Task<(int Exit, string Output, string Progress)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var progress = new StringWriter();
-        using var host = TestCommandHost.For(server.Database);
-        var exit = await SiteCommand.RunAsync(CliArgs.Parse(args), host.Services, output, CancellationToken.None, progress);
-        return (exit, output.ToString(), progress.ToString());
-    }
+    private Task<(int Exit, string Output, string Progress)> RunAsync(params string[] args) =>
+        TestCommandHost.RunAsync(server.Database, (a, services, output, ct, progress) => SiteCommand.RunAsync(a, services, output, ct, progress), args);
 
     private async Task<JsonElement> JsonAsync(params string[] args)
     {

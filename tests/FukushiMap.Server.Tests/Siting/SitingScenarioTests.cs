@@ -60,8 +60,7 @@ public sealed class SitingScenarioTests(WelfareFixture fixture)
     [InlineData(WelfareRoles.Kyoryokuin)]
     public async Task OnlyPlannersAndAdminsSeeOrSaveScenarios(string role)
     {
-        var user = await fixture.CreateUserAsync(role, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(role, fixture.Own.Id);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("api/siting/scenarios")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Post, "api/siting/scenarios", new { name = "x", parameters = Parameters(1) })).StatusCode);
@@ -74,8 +73,7 @@ public sealed class SitingScenarioTests(WelfareFixture fixture)
     [Fact]
     public async Task SavingWithoutTheAntiforgeryTokenOrWithoutANameIsRefused()
     {
-        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
-        using var client = await fixture.SignInAsync(planner);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
 
         var forged = await client.SendAsync(HttpMethod.Post, "api/siting/scenarios", new { name = "x", parameters = Parameters(1) }, withCsrf: false);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);

@@ -27,8 +27,7 @@ public sealed class HubAdminTests(WelfareFixture fixture)
     [Fact]
     public async Task APlannerAddsEditsAndRetiresAHubAndThePublicLayerFollowsAtOnce()
     {
-        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
-        using var client = await fixture.SignInAsync(planner);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
         var place = (await client.GetJsonAsync("api/hub-admin/geocode?q=" + Uri.EscapeDataString("宇部市常盤町１丁目1-1"))).EnumerateArray().First();
 
         var (placeLon, placeLat) = (place.GetProperty("lon").GetDouble(), place.GetProperty("lat").GetDouble());
@@ -64,13 +63,10 @@ public sealed class HubAdminTests(WelfareFixture fixture)
     }
 
     [Theory]
-    [InlineData(WelfareRoles.Minsei)]
-    [InlineData(WelfareRoles.Chonaikai)]
-    [InlineData(WelfareRoles.Kyoryokuin)]
+    [MemberData(nameof(WelfareFixture.FieldRoles), MemberType = typeof(WelfareFixture))]
     public async Task OnlyPlannersAndAdminsManageHubs(string role)
     {
-        var user = await fixture.CreateUserAsync(role, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(role, fixture.Own.Id);
 
         var response = await client.SendAsync(HttpMethod.Post, "api/hub-admin/hubs", new { municipalityCode = "35202", typeKey = "fureai-center", name = "x", lon = 131.25, lat = 33.95 });
 

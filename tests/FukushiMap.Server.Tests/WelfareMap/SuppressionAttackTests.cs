@@ -36,8 +36,7 @@ public sealed class SuppressionAttackTests(WelfareFixture fixture, ITestOutputHe
         {
             await fixture.CreateHouseholdAsync(fixture.Own.Id);
         }
-        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
-        using var client = await fixture.SignInAsync(planner);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
 
         // 1. Ask everything. Only the fixed layer, the minutes menu and the elderly pace are answered.
         var answers = new Dictionary<int, JsonElement>();

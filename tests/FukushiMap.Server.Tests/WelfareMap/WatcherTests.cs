@@ -27,8 +27,7 @@ public sealed class WatcherTests(WelfareFixture fixture)
     [InlineData(139.69, 35.69, "市区町村の外")]   // Tokyo: in Japan, not in 宇部市
     public async Task AWatcherOutsideTheMunicipalityIsRefusedNamingThePosition(double lon, double lat, string expected)
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
 
         var answer = await client.SendAsync(HttpMethod.Post, "api/households/watchers",
             new Dictionary<string, object?> { ["districtId"] = fixture.Own.Id, ["name"] = "（架空）見守り", ["lon"] = double.IsNaN(lat) ? null : lon, ["lat"] = double.IsNaN(lat) ? null : lat });
@@ -40,8 +39,7 @@ public sealed class WatcherTests(WelfareFixture fixture)
     [Fact]
     public async Task OverlongWatcherTextIsRefusedNamingTheField()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var (lon, lat) = await InsideOwnAsync();
 
         var longRole = await client.SendAsync(HttpMethod.Post, "api/households/watchers",
@@ -91,18 +89,14 @@ public sealed class WatcherTests(WelfareFixture fixture)
     [Fact]
     public async Task OtherDistrictsWatchersAre404AndRolesWithoutTheRightAre403()
     {
-        var owner = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        var stranger = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Other.Id);
-        var helper = await fixture.CreateUserAsync(WelfareRoles.Kyoryokuin, fixture.Own.Id);
-        var chonaikai = await fixture.CreateUserAsync(WelfareRoles.Chonaikai, fixture.Own.Id);
-        using var ownerClient = await fixture.SignInAsync(owner);
+        using var ownerClient = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var (lon, lat) = await InsideOwnAsync();
         var created = await ownerClient.SendAsync(HttpMethod.Post, "api/households/watchers", new { districtId = fixture.Own.Id, name = "（架空）見守り 丁", lon, lat });
         var id = (await WelfareClient.ReadAsync(created)).GetProperty("id").GetInt32();
         var etag = WelfareClient.ETag(created)!;
-        using var strangerClient = await fixture.SignInAsync(stranger);
-        using var helperClient = await fixture.SignInAsync(helper);
-        using var chonaikaiClient = await fixture.SignInAsync(chonaikai);
+        using var strangerClient = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Other.Id);
+        using var helperClient = await fixture.SignInAsNewUserAsync(WelfareRoles.Kyoryokuin, fixture.Own.Id);
+        using var chonaikaiClient = await fixture.SignInAsNewUserAsync(WelfareRoles.Chonaikai, fixture.Own.Id);
 
         Assert.Equal(HttpStatusCode.NotFound, (await strangerClient.SendAsync(HttpMethod.Patch, $"api/households/watchers/{id}", new { name = "x" }, etag)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await strangerClient.SendAsync(HttpMethod.Delete, $"api/households/watchers/{id}", ifMatch: etag)).StatusCode);
@@ -117,8 +111,7 @@ public sealed class WatcherTests(WelfareFixture fixture)
     public async Task AReviewYearOutsideASensibleRangeIsRefused(int year)
     {
         var household = await fixture.CreateHouseholdAsync(fixture.Own.Id);
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
 
         var answer = await client.SendAsync(HttpMethod.Post, $"api/households/{household.Id}/review", new { year, outcome = "confirmed" });
 

@@ -131,6 +131,9 @@ public sealed class WelfareFixture : IAsyncLifetime
 
     public sealed record TestUser(string Id, string UserName, string Password, string Role, List<int> GrantIds);
 
+    /// <summary>The roles that work in the field (民生委員, 町内会, 協力員): neither planners nor administrators.</summary>
+    public static TheoryData<string> FieldRoles => new(WelfareRoles.Minsei, WelfareRoles.Chonaikai, WelfareRoles.Kyoryokuin);
+
     /// <summary>A new user with <paramref name="role"/> and a one-year grant for each district.</summary>
     public Task<TestUser> CreateUserAsync(string role, params int[] districts) => CreateUserAsync(role, TimeSpan.FromDays(365), districts);
 
@@ -185,6 +188,9 @@ public sealed class WelfareFixture : IAsyncLifetime
         await db.SaveChangesAsync();
         return h;
     }
+
+    /// <summary>A client signed in as a new user with <paramref name="role"/> and a one-year grant for each district.</summary>
+    public async Task<WelfareClient> SignInAsNewUserAsync(string role, params int[] districts) => await SignInAsync(await CreateUserAsync(role, districts));
 
     public async Task<WelfareClient> SignInAsync(TestUser user)
     {

@@ -51,8 +51,7 @@ public sealed class WelfareMapTests(WelfareFixture fixture)
     [Fact]
     public async Task EvacuationMinutesAtTheElderlyPaceMatchAnIndependentNearestShelterSearch()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
 
         var list = await client.GetJsonAsync($"api/households/evacuation?district={fixture.Own.Id}&minutes=10");
 
@@ -81,8 +80,7 @@ public sealed class WelfareMapTests(WelfareFixture fixture)
     [Fact]
     public async Task PlannersSeeAggregatesWithCountsUnderFiveSuppressedAndNoHouseholds()
     {
-        var planner = await fixture.CreateUserAsync(WelfareRoles.Planner);
-        using var client = await fixture.SignInAsync(planner);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
 
         var aggregates = await client.GetJsonAsync("api/households/aggregates?minutes=10");
 
@@ -122,13 +120,10 @@ public sealed class WelfareMapTests(WelfareFixture fixture)
     }
 
     [Theory]
-    [InlineData(WelfareRoles.Minsei)]
-    [InlineData(WelfareRoles.Chonaikai)]
-    [InlineData(WelfareRoles.Kyoryokuin)]
+    [MemberData(nameof(WelfareFixture.FieldRoles), MemberType = typeof(WelfareFixture))]
     public async Task OnlyPlannersAndAdminsGetAggregates(string role)
     {
-        var user = await fixture.CreateUserAsync(role, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(role, fixture.Own.Id);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("api/households/aggregates")).StatusCode);
     }
@@ -136,10 +131,8 @@ public sealed class WelfareMapTests(WelfareFixture fixture)
     [Fact]
     public async Task TheYearlyReviewRecordsConfirmedChangedAndRemovedWithAChangeLog()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        var community = await fixture.CreateUserAsync(WelfareRoles.Kyoryokuin, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
-        using var communityClient = await fixture.SignInAsync(community);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
+        using var communityClient = await fixture.SignInAsNewUserAsync(WelfareRoles.Kyoryokuin, fixture.Own.Id);
         var confirmed = await fixture.CreateHouseholdAsync(fixture.Own.Id);
         var removed = await fixture.CreateHouseholdAsync(fixture.Own.Id);
 
@@ -202,8 +195,7 @@ public sealed class WelfareMapTests(WelfareFixture fixture)
     [Fact]
     public async Task WatchersComeWithTheirWorkloadAndAssignmentsStayInsideTheDistrict()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var h = await fixture.CreateHouseholdAsync(fixture.Own.Id);
         var watchers = (await client.GetJsonAsync($"api/households/watchers?district={fixture.Own.Id}")).EnumerateArray().ToList();
         await using var db = fixture.Database.CreateContext();
@@ -226,8 +218,7 @@ public sealed class WelfareMapTests(WelfareFixture fixture)
     [Fact]
     public async Task AHouseholdCannotBePlacedOutsideItsDistrict()
     {
-        var user = await fixture.CreateUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
-        using var client = await fixture.SignInAsync(user);
+        using var client = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         var inOther = (NetTopologySuite.Geometries.Point)fixture.Other.Geometry.InteriorPoint;
 
         var create = await client.SendAsync(HttpMethod.Post, "api/households",

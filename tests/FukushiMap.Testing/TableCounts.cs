@@ -1,9 +1,9 @@
 using Npgsql;
 
-namespace FukushiMap.Data.Tests.Import;
+namespace FukushiMap.Testing;
 
 /// <summary>Row counts of every table in the public schema: the proof that a refused import changed nothing.</summary>
-internal static class TableCounts
+public static class TableCounts
 {
     public static async Task<Dictionary<string, long>> ReadAsync(string connectionString)
     {
