@@ -343,7 +343,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
     for (const hub of off) {
       offList.append(h('li', { dataset: { hubId: hub.id } },
         h('span', { class: 'fm-walk-off-name' }, String(hub.name ?? '')),
-        keep(`（道路から ${formatNumber(Math.round(Number(hub.snapMetres)))} m）`)));
+        h('span', { class: 'fm-nowrap fm-walk-off-metres' }, `（道路から ${formatNumber(Math.round(Number(hub.snapMetres)))} m）`)));
     }
   }
 
