@@ -67,7 +67,7 @@ public class CommandHostTests
     {
         var names = typeof(FukushiMapOptions).GetProperties().Select(p => $"{FukushiMapOptions.Section}:{p.Name}").ToHashSet();
 
-        Assert.Equal(["FUKUSHIMAP_DATA", "FUKUSHIMAP_DB", "FUKUSHIMAP_STATE"], FukushiMapEnvironment.Variables.Select(e => e.Variable).Order());
+        Assert.Equal(["FUKUSHIMAP_DATA", "FUKUSHIMAP_DB", "FUKUSHIMAP_SCIP_LOG", "FUKUSHIMAP_STATE"], FukushiMapEnvironment.Variables.Select(e => e.Variable).Order());
         Assert.All(FukushiMapEnvironment.Variables, e => Assert.Contains(e.Key, names));
     }
 

@@ -85,6 +85,8 @@ public sealed class WelfareFixture : IAsyncLifetime
         Database = await TestDatabase.GetAsync("welfare", withReferenceData: true);
         await using (var db = Database.CreateContext())
         {
+            // The database outlives a run: households earlier runs' tests added go, so each run starts from the demo data.
+            await db.Households.Where(h => h.Label.StartsWith(TestHouseholdPrefix)).ExecuteDeleteAsync();
             await DemoWelfareData.EnsureAsync(db);
             (Own, Other) = await WelfareCommands.DemoDistrictsAsync(db, CancellationToken.None);
         }
@@ -158,6 +160,9 @@ public sealed class WelfareFixture : IAsyncLifetime
     }
 
     /// <summary>A fictitious household inside <paramref name="districtId"/> with every sensitive field filled.</summary>
+    /// <summary>How the households tests add are named (never the demo's).</summary>
+    public const string TestHouseholdPrefix = "（架空）テスト世帯";
+
     public async Task<Household> CreateHouseholdAsync(int districtId, string consent = ConsentStates.Agreed, string status = HouseholdStatuses.Active,
         string? marker = null)
     {
@@ -168,7 +173,7 @@ public sealed class WelfareFixture : IAsyncLifetime
         {
             MunicipalityCode = district.MunicipalityCode,
             DistrictId = districtId,
-            Label = $"（架空）テスト世帯 {marker ?? Guid.NewGuid().ToString("N")[..6]}",
+            Label = $"{TestHouseholdPrefix} {marker ?? Guid.NewGuid().ToString("N")[..6]}",
             Address = $"（架空の住所）{marker}",
             Location = new Point(at.X, at.Y) { SRID = 6668 },
             Categories = [HouseholdCategories.LivingAlone, HouseholdCategories.Disability, HouseholdCategories.Care],
