@@ -53,6 +53,12 @@ public static class Limits
     /// <summary>Siting: spacing of network nodes taken as candidates (metres).</summary>
     public const double MinSpacingMetres = 20, MaxSpacingMetres = 5000;
 
+    /// <summary>Siting: saved scenarios compared side by side at most.</summary>
+    public const int MaxComparedScenarios = 6;
+
+    /// <summary>Evacuation: the longest walk (minutes) a household list may ask about; the nearest shelter is searched this far too.</summary>
+    public const double MaxEvacuationMinutes = 120;
+
     /// <summary>Siting: the longest an exact solver may run.</summary>
     public static readonly TimeSpan MaxSolverTime = TimeSpan.FromSeconds(120);
 }

@@ -25,7 +25,6 @@ public static class SitingApi
     public const string CsvType = "text/csv; charset=utf-8";
     public const string GeoJsonType = "application/geo+json";
     public const int MaxBodyBytes = 2_000_000;
-    public const int MaxCompared = 6;
 
 
     public static IEndpointRouteBuilder MapSiting(this IEndpointRouteBuilder app)
@@ -144,8 +143,8 @@ public static class SitingApi
                 throw FukushiMapError.Invalid("invalid-ids", $"ids は案の id をカンマで区切って指定してください（「{part}」）。");
             if (!list.Contains(id)) list.Add(id);
         }
-        if (list.Count is < 1 or > MaxCompared)
-            throw FukushiMapError.Invalid("invalid-ids", $"比べる案は 1〜{MaxCompared} 件です。");
+        if (list.Count is < 1 or > Limits.MaxComparedScenarios)
+            throw FukushiMapError.Invalid("invalid-ids", $"比べる案は 1〜{Limits.MaxComparedScenarios} 件です。");
         var rows = await db.SitingScenarios.AsNoTracking().Where(s => list.Contains(s.Id)).ToListAsync(ct);
         var missing = list.Except(rows.Select(r => r.Id)).ToList();
         if (missing.Count > 0)

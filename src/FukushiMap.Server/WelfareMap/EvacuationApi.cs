@@ -47,9 +47,9 @@ public static class EvacuationApi
         }
         var pace = Parse.Pace(query.Pace ?? WalkingPace.Elderly.SpeedMetresPerMinute);
         var minutes = query.Minutes ?? 10;
-        if (!double.IsFinite(minutes) || minutes is <= 0 or > 120)
+        if (!double.IsFinite(minutes) || minutes is <= 0 or > Limits.MaxEvacuationMinutes)
         {
-            return Problems.Invalid("invalid-minutes", "minutes は 1〜120 分で指定してください。");
+            return Problems.Invalid("invalid-minutes", $"minutes は 1〜{Limits.MaxEvacuationMinutes:N0} 分で指定してください。");
         }
         var municipality = await db.Districts.Where(x => x.Id == d).Select(x => x.MunicipalityCode).FirstAsync(ct);
         var city = await catalog.GetAsync(municipality, ct);
@@ -61,7 +61,7 @@ public static class EvacuationApi
         var households = await HouseholdsApi.Visible(db, caller, includeInactive: false).AsNoTracking().Where(h => h.DistrictId == d)
             .OrderBy(h => h.Id).Select(h => new { h.Id, h.Label, h.Location.X, h.Location.Y }).ToListAsync(ct);
         // Search far enough to name the nearest shelter even for the far ones (2 h at the pace).
-        var reaches = EvacuationReach.Nearest(city, shelters.Select(s => (s.Lon, s.Lat)), households.Select(h => (h.X, h.Y)), pace.MinutesToMetres(120), ct);
+        var reaches = EvacuationReach.Nearest(city, shelters.Select(s => (s.Lon, s.Lat)), households.Select(h => (h.X, h.Y)), pace.MinutesToMetres(Limits.MaxEvacuationMinutes), ct);
         var rows = households.Zip(reaches, (h, r) =>
         {
             if (!r.OnNetwork)
