@@ -91,10 +91,13 @@ public sealed class AnswerCache(DataVersions versions)
         // The endpoint writes into memory (nothing reaches the client yet); the real body feature is put back afterwards.
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
         using var captured = new MemoryStream();
-        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(captured));
+        var capture = new StreamResponseBodyFeature(captured);
+        context.Features.Set<IHttpResponseBodyFeature>(capture);
         try
         {
             await next(context);
+            // Whatever the endpoint left in the body writer reaches the captured bytes.
+            await capture.CompleteAsync();
         }
         catch
         {
@@ -106,7 +109,16 @@ public sealed class AnswerCache(DataVersions versions)
         {
             context.Features.Set(original);
         }
-        if (context.Response.StatusCode != StatusCodes.Status200OK)
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: the framework stops writing quietly, so what was captured may be cut short. Never kept;
+            // requests waiting for it ask on their own.
+            _answers.Forget(key, answer);
+            producer.TrySetResult(null);
+            return;
+        }
+        // Only a whole 200 answer is kept (a body shorter than the length the endpoint declared is not whole).
+        if (context.Response.StatusCode != StatusCodes.Status200OK || context.Response.ContentLength is { } declared && declared != captured.Length)
         {
             _answers.Forget(key, answer);
             producer.TrySetResult(null);
