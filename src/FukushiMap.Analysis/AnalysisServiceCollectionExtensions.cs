@@ -27,6 +27,7 @@ public static class AnalysisServiceCollectionExtensions
         services.TryAddSingleton<HubCatalogue>();
         services.TryAddSingleton<NetworkCatalog>();
         services.TryAddSingleton<CoverageService>();
+        services.TryAddSingleton<PlanningRuleChecker>();
         services.TryAddSingleton<SitingService>();
         services.TryAddSingleton(settings);
         services.TryAddSingleton<GazetteerProvider>();

@@ -22,6 +22,7 @@ public partial class FukushiMapDbContext(DbContextOptions<FukushiMapDbContext> o
     public DbSet<PopulationUnit> PopulationUnits => Set<PopulationUnit>();
     public DbSet<Shelter> Shelters => Set<Shelter>();
     public DbSet<Facility> Facilities => Set<Facility>();
+    public DbSet<PlanningRule> PlanningRules => Set<PlanningRule>();
     public DbSet<RoadNetwork> RoadNetworks => Set<RoadNetwork>();
     public DbSet<NetworkNode> NetworkNodes => Set<NetworkNode>();
     public DbSet<NetworkEdge> NetworkEdges => Set<NetworkEdge>();

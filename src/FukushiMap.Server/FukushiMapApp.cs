@@ -63,6 +63,7 @@ public static class FukushiMapApp
         app.MapNetwork();
         app.MapFinder();
         app.MapCoverage();
+        app.MapPlanningRules();
         app.MapSiting();
         app.MapTiles();
 

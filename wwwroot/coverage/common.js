@@ -16,6 +16,12 @@ export const SHARE_CLASSES = [
   { min: 0, color: '#eff3ff', label: '20% 未満' },
 ];
 export const NO_NETWORK_COLOR = '#bdbdbd';
+
+/** How the API labels figures measured where there is no network data (the same words on every screen, print and export). */
+export const STRAIGHT_LABEL = '直線距離（道路データなし）';
+
+/** True when a figure's distances are straight lines only (a city without network data, or a row entirely without it). */
+export const isStraightOnly = (figures) => figures?.distance === 'straight-line';
 export const GAP_COLOR = '#d7301f';
 export const ISOCHRONE_COLOR = '#08306b';
 
@@ -28,6 +34,7 @@ export function apiParams(p) {
   if (p.hubTypes && p.hubTypes.length) q.set('hub_types', p.hubTypes.join(','));
   if (p.by) q.set('by', p.by);
   if (p.threshold) q.set('max_residents_per_hub', String(p.threshold));
+  if (p.straightRadius) q.set('straight_radius', String(p.straightRadius));
   if (p.moves && p.moves.size) q.set('move', [...p.moves].map(([id, ll]) => `${id}:${ll.lng.toFixed(6)},${ll.lat.toFixed(6)}`).join(';'));
   if (p.closed && p.closed.size) q.set('close', [...p.closed].join(','));
   return q;
@@ -49,6 +56,7 @@ export function paramsFromQuery(search) {
     hubTypes: (q.get('hub_types') ?? '').split(',').filter(Boolean),
     by: q.get('by') || '', // empty: the page chooses the coarsest layer the city has
     threshold: Number(q.get('max_residents_per_hub') || 20000),
+    straightRadius: Number(q.get('straight_radius') || 0) || null,
     moves,
     closed: new Set((q.get('close') ?? '').split(',').filter(Boolean).map(Number)),
   };
@@ -72,12 +80,22 @@ export function reachableShare(p) {
   return reachable > 0 ? p.covered / reachable : null;
 }
 
+/** Share within the straight-line radius among people without network data, or null. */
+export function straightShare(p) {
+  return p.no_network > 0 ? p.no_network_straight_covered / p.no_network : null;
+}
+
 /** Fill style of a district feature from its properties. */
 export function districtStyle(p) {
-  const base = { color: '#4d4d4d', weight: 0.6, fillOpacity: 0.75, pane: 'cv-districts' };
+  const base = { color: '#4d4d4d', weight: 0.6, fillOpacity: 0.6, pane: 'cv-districts' };
   if (!p.population) return { ...base, fillColor: '#ffffff', fillOpacity: 0.15 };
-  if (p.no_network * 2 >= p.population) return { ...base, fillColor: NO_NETWORK_COLOR, dashArray: '3 3' };
-  const share = reachableShare(p) ?? 0;
+  // Mostly without network data: coloured by the straight-line share, outlined dashed so it never passes for walking.
+  const straight = p.no_network * 2 >= p.population;
+  const share = (straight ? straightShare(p) : reachableShare(p)) ?? 0;
+  if (straight) {
+    const cls = SHARE_CLASSES.find((c) => share >= c.min) ?? SHARE_CLASSES[SHARE_CLASSES.length - 1];
+    return { ...base, fillColor: cls.color, fillOpacity: 0.45, color: '#000000', weight: 1, dashArray: '4 3' };
+  }
   const cls = SHARE_CLASSES.find((c) => share >= c.min) ?? SHARE_CLASSES[SHARE_CLASSES.length - 1];
   return { ...base, fillColor: cls.color };
 }
@@ -94,18 +112,37 @@ export function createMap(id, options = {}) {
 }
 
 /** Legend entries as list items (swatch + text). */
-export function legendItems(minutes, pace) {
+export function legendItems(minutes, pace, parameters = null, totals = null) {
   const swatch = (style) => h('span', { class: 'cv-swatch', style, 'aria-hidden': 'true' });
+  const radius = parameters ? `${formatNumber(parameters.straightLineMetres)} m` : '';
+  const straightOnly = isStraightOnly(totals);
+  const anyStraight = straightOnly || (totals?.noNetwork ?? 0) > 0;
   return [
-    h('li', { class: 'cv-legend-title' }, `区域の色：道路データのある人のうち、歩いて ${minutes} 分（毎分 ${pace} m）で拠点に届く人の割合`),
+    h('li', { class: 'cv-legend-title' }, straightOnly
+      ? `区域の色：${STRAIGHT_LABEL}で、拠点から半径 ${radius} 以内に住む人の割合`
+      : `区域の色：道路データのある人のうち、歩いて ${minutes} 分（毎分 ${pace} m）で拠点に届く人の割合`),
     ...SHARE_CLASSES.map((c) => h('li', {}, swatch(`background:${c.color}`), c.label)),
-    h('li', {}, swatch(`background:${NO_NETWORK_COLOR};border-style:dashed`), '人口の半分以上が道路データなし（歩行ネットワークの範囲外）'),
+    anyStraight && !straightOnly
+      ? h('li', {}, swatch(`background:${SHARE_CLASSES[2].color};opacity:0.6;border:1px dashed #000`),
+        `破線の区域：人口の半分以上が道路データなし。色は${STRAIGHT_LABEL}・半径 ${radius} 以内の割合`)
+      : null,
     h('li', {}, swatch('background:#ffffff'), '人口なし'),
-    h('li', {}, swatch(`background:${GAP_COLOR};border-color:#7f0000`), '空白地域：届かない人のいる場所（道路から 40 m の範囲）'),
-    h('li', {}, swatch(`background:transparent;border:2px dashed ${ISOCHRONE_COLOR}`), `拠点から歩いて ${minutes} 分の範囲`),
+    h('li', {}, swatch(`background:${GAP_COLOR};border-color:#7f0000`), straightOnly
+      ? `空白地域：${STRAIGHT_LABEL}で届かない町丁・字の推定範囲`
+      : '空白地域：届かない人のいる場所（道路から 40 m の範囲。道路データのない所は町丁・字の推定範囲）'),
+    h('li', {}, swatch(`background:transparent;border:2px dashed ${ISOCHRONE_COLOR}`), straightOnly
+      ? `拠点から半径 ${formatNumber(minutes * pace)} m（歩いて ${minutes} 分、${STRAIGHT_LABEL}）の円`
+      : `拠点から歩いて ${minutes} 分の範囲`),
     h('li', {}, h('span', { class: 'cv-hub-dot', 'aria-hidden': 'true' }), '拠点（●）／動かした拠点（◆）'),
-  ];
+  ].filter(Boolean);
 }
+
+/** The straight-radius choices of the form (国土交通省『都市構造の評価に関するハンドブック』: 800 m, 高齢者 500 m). */
+export const STRAIGHT_RADII = [
+  { value: '', label: '歩く時間 × 速さ' },
+  { value: '800', label: '800 m（徒歩圏）' },
+  { value: '500', label: '500 m（高齢者の徒歩圏）' },
+];
 
 /** Bounds of the districts whose people the network reaches (where the analysis says something), else of all. */
 export function reachableBounds(districtLayer) {
@@ -138,7 +175,8 @@ export function rankedDistricts(fc) {
 }
 
 export function byUncovered(a, b) {
-  return b.uncovered - a.uncovered || String(a.district_name).localeCompare(String(b.district_name), 'ja');
+  return b.uncovered - a.uncovered || (b.no_network_straight_uncovered ?? 0) - (a.no_network_straight_uncovered ?? 0)
+    || String(a.district_name).localeCompare(String(b.district_name), 'ja');
 }
 
 /**
@@ -172,9 +210,11 @@ export function rulesText(fc) {
  */
 export function gapShareNote(gap, gaps, districtsByCode) {
   const d = districtsByCode.get(gap.district_code);
-  if (!d || d.uncovered === gap.uncovered) return '';
-  const parts = gaps.filter((g) => g.district_code === gap.district_code).length;
-  return `区域の表の ${d.district_name}（${formatNumber(d.uncovered)} 人）は、この区域の空白地域 ${formatNumber(parts)} か所の合計`;
+  const straight = gap.distance === STRAIGHT_LABEL;
+  const whole = d ? (straight ? d.no_network_straight_uncovered : d.uncovered) : null;
+  if (!d || whole === gap.uncovered) return '';
+  const parts = gaps.filter((g) => g.district_code === gap.district_code && (g.distance === STRAIGHT_LABEL) === straight).length;
+  return `区域の表の ${d.district_name}（${straight ? `${STRAIGHT_LABEL}で届かない ` : ''}${formatNumber(whole)} 人）は、この区域の空白地域 ${formatNumber(parts)} か所の合計`;
 }
 
 /**

@@ -4,10 +4,13 @@ import { h, clear, formatNumber, notATabStop } from '../js/dom.js';
 import {
   apiParams, paramsFromQuery, getJson, paceItems, percent, people, reachableShare, districtStyle,
   GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, byUncovered,
-  districtFlags, rulesText, gapShareNote, sortableTable, REPORT_TOP_DISTRICTS,
+  districtFlags, rulesText, gapShareNote, sortableTable, REPORT_TOP_DISTRICTS, STRAIGHT_LABEL, STRAIGHT_RADII, isStraightOnly, straightShare,
 } from './common.js';
+import { citySelect } from '../js/city.js';
+import { planningRules } from './rules.js';
 
 document.getElementById('pace-choices').append(...paceItems());
+document.getElementById('straight-radius').append(...STRAIGHT_RADII.map((r) => h('option', { value: r.value }, r.label)));
 
 const els = {
   form: document.getElementById('coverage-form'),
@@ -17,6 +20,9 @@ const els = {
   minutes: document.getElementById('minutes'),
   by: document.getElementById('by'),
   threshold: document.getElementById('threshold'),
+  straightRadius: document.getElementById('straight-radius'),
+  subtitle: document.getElementById('subtitle'),
+  straightBanner: document.getElementById('straight-banner'),
   status: document.getElementById('status'),
   run: document.getElementById('run'),
   resultsHeading: document.getElementById('results-heading'),
@@ -40,6 +46,10 @@ const els = {
 };
 
 const initial = paramsFromQuery(location.search);
+const loadRules = planningRules({
+  list: document.getElementById('rule-list'), formWrap: document.getElementById('rule-form-wrap'),
+  form: document.getElementById('rule-form'), status: document.getElementById('rule-status'),
+});
 const state = { moves: initial.moves, closed: initial.closed, runToken: 0, controller: null, lastHubs: [], runs: 0 };
 
 const { map, base } = createMap('map');
@@ -65,6 +75,7 @@ function formParams() {
     hubTypes: checked.length === all ? [] : checked,
     by: els.by.value,
     threshold: Number(els.threshold.value) || 20000,
+    straightRadius: Number(els.straightRadius.value) || null,
     moves: state.moves,
     closed: state.closed,
   };
@@ -92,14 +103,6 @@ async function loadChoices() {
   }
 }
 
-async function loadMunicipalities() {
-  const list = await getJson('../api/municipalities');
-  clear(els.municipality);
-  for (const m of list.filter((m) => m.counts.populationUnits > 0)) {
-    els.municipality.append(h('option', { value: m.code, selected: m.code === initial.municipality }, `${m.name}（${m.prefecture ?? ''}）`));
-  }
-  if (!els.municipality.value && list.length) els.municipality.value = list[0].code;
-}
 
 async function run() {
   const token = ++state.runToken;
@@ -131,7 +134,8 @@ async function run() {
     showResults(p, q, districts, gaps);
     setStatus('');
     // Walking areas drawn from the hubs that were analysed (moved ones at their new place cannot be drawn by id: only unmoved, open hubs).
-    const ids = districts.hubs.filter((hb) => hb.id !== null && !hb.whatIf && hb.onNetwork).map((hb) => hb.id);
+    const straightOnly = isStraightOnly(districts.totals);
+    const ids = districts.hubs.filter((hb) => hb.id !== null && !hb.whatIf && (hb.onNetwork || straightOnly)).map((hb) => hb.id);
     isochroneLayer.clearLayers();
     if (ids.length) {
       isoQuery.set('hub_ids', ids.join(','));
@@ -156,14 +160,31 @@ function showResults(p, q, fc, gaps) {
   els.resultsBody.hidden = false;
   clear(els.summary);
   const row = (term, value, note) => [h('dt', {}, term), h('dd', {}, value, note ? h('span', { class: 'cv-dd-note' }, note) : null)];
-  els.summary.append(
-    ...row('人口', people(t.population)),
-    ...row(`歩いて ${p.minutes} 分で届く`, people(t.covered), `（${percent(t.coveredShare)}、道路データのある人の ${percent(t.coveredShareOfReachable)}）`),
-    ...row('届かない', people(t.uncovered)),
-    ...row('道路データなし', people(t.noNetwork), '（歩行ネットワークの範囲外。届く・届かないに数えません）'),
-    ...row(`直線 ${formatNumber(fc.parameters.walkMetres)} m なら届く`, people(t.straightLineCovered), `（${percent(t.straightLineCoveredShare)}）`),
-    ...t.bands.flatMap((b) => row(`${b.name}：届く／届かない`, `${formatNumber(b.covered)} ／ ${formatNumber(b.uncovered)} 人`)),
-  );
+  const straightOnly = isStraightOnly(t);
+  const radius = `${formatNumber(fc.parameters.straightLineMetres)} m`;
+  els.subtitle.textContent = straightOnly
+    ? `拠点から半径 ${radius} 以内に住む人・住まない人を、区域ごとに数えます（${STRAIGHT_LABEL}）`
+    : '拠点から歩いて届く人・届かない人を、区域ごとに数えます（道路に沿って歩いた距離）';
+  els.straightBanner.hidden = !straightOnly && !t.noNetwork;
+  els.straightBanner.textContent = straightOnly
+    ? `${fc.municipality.name}の歩行ネットワーク（道路データ）はまだありません。この結果はすべて${STRAIGHT_LABEL}です。実際に歩く道は直線より長くなります。`
+    : `道路データのない所の ${people(t.noNetwork)} は、${STRAIGHT_LABEL}・半径 ${radius} で別に数えています。`;
+  const straightRows = [
+    ...row(`${STRAIGHT_LABEL}・半径 ${radius} で届く`, people(t.noNetworkStraightLineCovered), `（${percent(straightShare({
+      no_network: t.noNetwork, no_network_straight_covered: t.noNetworkStraightLineCovered }))}）`),
+    ...row(`${STRAIGHT_LABEL}で届かない`, people(t.noNetworkStraightLineUncovered)),
+  ];
+  els.summary.append(...(straightOnly
+    ? [...row('人口', people(t.population)), ...straightRows]
+    : [
+      ...row('人口', people(t.population)),
+      ...row(`歩いて ${p.minutes} 分で届く`, people(t.covered), `（${percent(t.coveredShare)}、道路データのある人の ${percent(t.coveredShareOfReachable)}）`),
+      ...row('届かない', people(t.uncovered)),
+      ...row('道路データなし', people(t.noNetwork), '（歩行ネットワークの範囲外。歩いて届く・届かないには数えません）'),
+      ...(t.noNetwork ? straightRows : []),
+      ...row(`比べるため：直線 ${radius} なら届く（全員）`, people(t.straightLineCovered), `（${percent(t.straightLineCoveredShare)}）`),
+      ...t.bands.flatMap((b) => row(`${b.name}：歩いて届く／届かない`, `${formatNumber(b.covered)} ／ ${formatNumber(b.uncovered)} 人`)),
+    ]));
   els.layerNote.hidden = !fc.layer.note;
   els.layerNote.textContent = fc.layer.note ?? '';
   els.reportLink.href = `report.html?${q}`;
@@ -194,7 +215,7 @@ function showResults(p, q, fc, gaps) {
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
     state.fitted = true;
   }
-  clear(els.legend).append(...legendItems(p.minutes, p.pace));
+  clear(els.legend).append(...legendItems(p.minutes, p.pace, fc.parameters, t));
   credits.update(fc.attribution);
   clear(els.credits).append(...fc.attribution.map((line) => h('li', {}, line)), h('li', {}, base.baseCredit()));
   clear(els.method).append(...fc.method.map((para) => h('p', {}, para)));
@@ -210,10 +231,13 @@ function showGaps(gaps, p, fc) {
   const all = gaps.features.map((f) => f.properties);
   const districts = new Map(fc.features.map((f) => [f.properties.district_code, f.properties]));
   const top = gaps.features.slice(0, 10);
-  if (!top.length) els.gapList.append(h('li', {}, `歩いて ${p.minutes} 分で届かない人はいません（道路データのある範囲）。`));
+  if (!top.length) els.gapList.append(h('li', {}, isStraightOnly(fc.totals) ? `半径 ${formatNumber(fc.parameters.straightLineMetres)} m（${STRAIGHT_LABEL}）の外に住む人はいません。` : `歩いて ${p.minutes} 分で届かない人はいません。`));
   for (const f of top) {
     const g = f.properties;
-    const minutes = g.nearest_minutes === null ? '拠点まで道がつながっていません' : `いちばん近い拠点（${g.nearest_hub_name}）まで歩いて ${g.nearest_minutes} 分〜`;
+    const straight = g.distance === STRAIGHT_LABEL;
+    const minutes = g.nearest_minutes === null ? '拠点まで道がつながっていません'
+      : straight ? `いちばん近い拠点（${g.nearest_hub_name}）まで直線で ${formatNumber(Math.round(g.nearest_minutes * p.pace))} m（${STRAIGHT_LABEL}）`
+        : `いちばん近い拠点（${g.nearest_hub_name}）まで歩いて ${g.nearest_minutes} 分〜`;
     const older = g.age_65_plus_uncovered !== undefined ? `（65歳以上 ${formatNumber(g.age_65_plus_uncovered)} 人）` : '';
     els.gapList.append(h('li', { class: 'cv-gap-item' },
       h('button', { type: 'button', class: 'cv-link-button', onclick: () => map.fitBounds(L.geoJSON(f).getBounds(), { maxZoom: 16, padding: [30, 30] }) },
@@ -231,15 +255,19 @@ function cell(value, numeric = true) {
 /** The screen shows the same top rows as the report (ranked by people out of reach); the rest are in the CSV. */
 function showDistrictTable(fc, q) {
   const num = (label, value) => ({ label, value, numeric: true });
-  const columns = [
-    { label: '区域', value: (d) => d.district_name }, num('人口', (d) => d.population), num('届く', (d) => d.covered),
-    num('届かない', (d) => d.uncovered), num('道路データなし', (d) => d.no_network), num('届く割合', (d) => reachableShare(d) ?? -1),
-    num('直線なら届く', (d) => d.straight_line_covered), num('拠点数', (d) => d.hubs), { label: '目安' },
-  ];
   const t = fc.totals;
+  const straight = t.noNetwork > 0;
+  const columns = [
+    { label: '区域', value: (d) => d.district_name }, num('人口', (d) => d.population), num('歩いて届く', (d) => d.covered),
+    num('歩いて届かない', (d) => d.uncovered), num('道路データなし', (d) => d.no_network), num('歩いて届く割合', (d) => reachableShare(d) ?? -1),
+    ...(straight ? [num(`${STRAIGHT_LABEL}で届く`, (d) => d.no_network_straight_covered),
+      num(`${STRAIGHT_LABEL}で届かない`, (d) => d.no_network_straight_uncovered)] : []),
+    num('拠点数', (d) => d.hubs), { label: '目安' },
+  ];
   const total = h('tr', { class: 'cv-total' }, h('th', { scope: 'row' }, '合計'), cell(formatNumber(t.population)), cell(formatNumber(t.covered)),
     cell(formatNumber(t.uncovered)), cell(formatNumber(t.noNetwork)), cell(percent(t.coveredShareOfReachable)),
-    cell(formatNumber(t.straightLineCovered)), cell(formatNumber(fc.hubs.length)), cell('', false));
+    ...(straight ? [cell(formatNumber(t.noNetworkStraightLineCovered)), cell(formatNumber(t.noNetworkStraightLineUncovered))] : []),
+    cell(formatNumber(fc.hubs.length)), cell('', false));
   const ranked = rankedDistricts(fc);
   const csv = new URLSearchParams(q);
   csv.set('format', 'csv');
@@ -248,8 +276,10 @@ function showDistrictTable(fc, q) {
     h('a', { href: `../api/coverage?${csv}`, download: '' }, 'CSV'), ' をご覧ください。');
   sortableTable(els.districtTable, columns, ranked.slice(0, REPORT_TOP_DISTRICTS), (d) => h('tr', {}, h('th', { scope: 'row' }, d.district_name),
     cell(formatNumber(d.population)), cell(formatNumber(d.covered)), cell(formatNumber(d.uncovered)), cell(formatNumber(d.no_network)),
-    cell(percent(reachableShare(d))), cell(formatNumber(d.straight_line_covered)), cell(formatNumber(d.hubs)), cell(districtFlags(d, fc.layer), false)),
-  { sortBy: 3, footer: [total], tie: byUncovered });
+    cell(percent(reachableShare(d))),
+    ...(straight ? [cell(formatNumber(d.no_network_straight_covered)), cell(formatNumber(d.no_network_straight_uncovered))] : []),
+    cell(formatNumber(d.hubs)), cell(districtFlags(d, fc.layer), false)),
+  { sortBy: isStraightOnly(t) ? 7 : 3, footer: [total], tie: byUncovered });
   els.rulesNote.textContent = rulesText(fc);
 }
 
@@ -263,7 +293,7 @@ function showHubTable(fc) {
   const columns = [
     { label: '含める' }, { label: '拠点', value: (x) => x.name }, { label: '区域', value: (x) => x.districtName ?? '' },
     { label: '歩いて届く人', value: open((x) => x.covered), numeric: true }, { label: 'その拠点だけ', value: open((x) => x.unique), numeric: true },
-    { label: '直線なら届く', value: open((x) => x.straightLineCovered), numeric: true }, { label: '道路まで', value: (x) => x.snapMetres, numeric: true },
+    { label: '直線なら届く', value: open((x) => x.straightLineCovered), numeric: true }, { label: '道路まで', value: (x) => x.snapMetres ?? Infinity, numeric: true },
   ];
   sortableTable(els.hubTable, columns, shown, hubRow, { tie: (a, b) => String(a.name).localeCompare(String(b.name), 'ja') });
   state.lastHubs = [...fc.hubs.filter((x) => x.id !== null), ...state.lastHubs.filter((x) => !fc.hubs.some((y) => y.id === x.id))];
@@ -278,7 +308,8 @@ function hubRow(hub) {
     h('th', { scope: 'row' }, hub.name, hub.whatIf === 'moved' ? '（動かした場所）' : '', hub.closed ? '（閉じた場合）' : ''),
     cell(hub.districtName ?? '', false), cell(hub.closed ? '―' : formatNumber(hub.covered)), cell(hub.closed ? '―' : formatNumber(hub.unique)),
     cell(hub.closed ? '―' : formatNumber(hub.straightLineCovered)),
-    cell(hub.onNetwork ? `${formatNumber(Math.round(hub.snapMetres))} m` : `道路から ${formatNumber(Math.round(hub.snapMetres))} m（対象外）`, false));
+    cell(hub.onNetwork ? `${formatNumber(Math.round(hub.snapMetres))} m`
+      : hub.snapMetres === null ? '道路データなし（直線距離で数えます）' : `道路から ${formatNumber(Math.round(hub.snapMetres))} m（対象外）`, false));
 }
 
 function drawHubs(hubs) {
@@ -326,13 +357,14 @@ els.whatIfReset.addEventListener('click', () => {
   state.closed.clear();
   run();
 });
-els.municipality.addEventListener('change', async () => {
+async function cityChanged() {
   state.moves.clear();
   state.closed.clear();
   state.fitted = false;
   await loadChoices();
   run();
-});
+  loadRules(els.municipality.value);
+}
 
 (async () => {
   try {
@@ -340,9 +372,11 @@ els.municipality.addEventListener('change', async () => {
     const pace = document.querySelector(`input[name="pace"][value="${initial.pace}"]`);
     if (pace) pace.checked = true;
     els.threshold.value = String(initial.threshold);
-    await loadMunicipalities();
+    els.straightRadius.value = initial.straightRadius ? String(initial.straightRadius) : '';
+    await citySelect(els.municipality, { current: initial.municipality, filter: (m) => m.counts.populationUnits > 0, onChange: cityChanged });
     await loadChoices();
     setStatus('');
+    loadRules(els.municipality.value);
     await run();
   } catch (e) {
     setStatus(`読み込めませんでした：${e.message}`);

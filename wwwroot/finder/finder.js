@@ -6,10 +6,12 @@ import {
   FUNCTIONS, TARGETS, t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, splitPace, formatMetres, walkMinutes,
   openingLines, openNowBadge, getJson, ProblemError, problemText, creditItems, hubCredits, PACES,
 } from './common.js';
-import { DEFAULT_MUNICIPALITY } from '../js/constants.js';
+import { citySelect, municipalityFromUrl } from '../js/city.js';
+import { fitMunicipality } from '../js/basemap.js';
 import { stepsList } from './steps.js';
 
-const MUNICIPALITY = DEFAULT_MUNICIPALITY;
+// The city whose map, credits and addresses the page starts with (?municipality=…); a point anywhere is answered by its own city.
+const city = { code: municipalityFromUrl(), name: '' };
 const LIMIT = 5;
 const AUTO_PICK_SCORE = 0.95;
 
@@ -52,7 +54,7 @@ const state = {
 
 // ---------- the map ----------
 
-const { map } = createBaseMap('map', { keyboard: true, zoomControl: true, minZoom: 9 });
+const { map } = createBaseMap('map', { keyboard: true, zoomControl: true, minZoom: 9, municipality: city.code });
 map.getContainer().setAttribute('role', 'region');
 map.getContainer().setAttribute('aria-label', '地図');
 map.getContainer().setAttribute('aria-describedby', 'map-help');
@@ -178,7 +180,9 @@ async function geocode(address) {
   hideChoices();
   setStatus(t('geocoding'));
   try {
-    const matches = await getJson(`../api/geocode?q=${encodeURIComponent(address)}&limit=6`);
+    // An address typed without its city is looked for in the chosen one.
+    const q = city.name && !/[都道府県市区町村]/.test(address.slice(0, 8)) ? `${city.name}${address}` : address;
+    const matches = await getJson(`../api/geocode?q=${encodeURIComponent(q)}&limit=6`);
     setStatus('');
     const best = matches[0];
     // Scores of places outside the walking area are lowered by 0.9 on the server; an exact name there is still exact.
@@ -314,7 +318,8 @@ function render({ focusResults }) {
   const filtered = checkedValues('functions').length || checkedValues('targets').length || els.openNow.checked;
   if (state.start) {
     if (state.hubs.length) {
-      setStatus(t('found', { place: state.start.label, n: state.hubs.length, pace: paceName(pace) }));
+      setStatus(t('found', { place: state.start.label, n: state.hubs.length, pace: paceName(pace) })
+        + (state.hubs.some((hub) => hub.distance === 'straight-line') ? ` ${t('straightNote')}` : ''));
     } else {
       setStatus(t(filtered ? 'noneFiltered' : 'none', { place: state.start.label }) + (els.openNow.checked ? t('noneOpenNow') : ''));
     }
@@ -329,6 +334,7 @@ function render({ focusResults }) {
 
 function resultItem(hub, rank, pace) {
   const minutes = walkMinutes(hub.minutes);
+  const straight = hub.distance === 'straight-line';
   const nameId = `hub-${hub.id}-name`;
   const hours = openingLines(hub.openingHours);
   const selected = hub.id === state.selectedId;
@@ -348,11 +354,14 @@ function resultItem(hub, rank, pace) {
     h('article', { 'aria-labelledby': nameId },
       h('h3', { id: nameId, class: 'result-name' }, h('span', { class: 'rank', 'aria-hidden': 'true' }, String(rank)), h('span', { class: 'visually-hidden' }, `${rank}番 `), h('span', { class: 'name-text' }, hub.name)),
       h('p', { class: 'result-type' }, hub.typeName),
-      h('p', { class: 'walk' }, h('strong', { class: 'walk-minutes' }, t('walk', { min: minutes })), ' ',
-        h('span', { class: 'walk-detail' }, t('walkDetail', { metres: formatMetres(hub.metres), pace: paceName(pace) }))),
+      straight
+        ? h('p', { class: 'walk walk-straight' }, h('strong', { class: 'walk-minutes' }, t('straightWalk', { metres: formatMetres(hub.metres), min: minutes })),
+          ' ', h('span', { class: 'walk-detail distance-label' }, hub.distanceLabel))
+        : h('p', { class: 'walk' }, h('strong', { class: 'walk-minutes' }, t('walk', { min: minutes })), ' ',
+          h('span', { class: 'walk-detail' }, t('walkDetail', { metres: formatMetres(hub.metres), pace: paceName(pace) }))),
       facts,
       h('div', { class: 'actions' },
-        h('button', {
+        straight ? null : h('button', {
           type: 'button', class: 'secondary show-route', 'aria-pressed': selected ? 'true' : 'false',
           onclick: () => { selectHub(hub.id, { pan: true }); showMap(); },
         }, h('span', { 'aria-hidden': 'true' }, '➜ '), selected ? t('routeShown') : t('showRoute')),
@@ -367,7 +376,9 @@ function addHubMarker(hub, rank) {
   const minutes = walkMinutes(hub.minutes);
   marker.bindPopup(() => h('div', { class: 'popup' },
     h('p', { class: 'popup-title', tabindex: '-1' }, `${rank}. ${hub.name}`),
-    h('p', {}, t('walk', { min: minutes }), `（${formatMetres(hub.metres)}）`),
+    hub.distance === 'straight-line'
+      ? h('p', {}, t('straightWalk', { metres: formatMetres(hub.metres), min: minutes }), `（${hub.distanceLabel}）`)
+      : h('p', {}, t('walk', { min: minutes }), `（${formatMetres(hub.metres)}）`),
     h('p', {}, h('a', { href: `#hub-${hub.id}-name`, onclick: (e) => { e.preventDefault(); focusResult(hub.id); } }, t('details'))),
   ), { closeButton: true, autoPanPadding: [24, 24] });
   // Opened by a click, a tap or Enter (Leaflet opens popups on keypress too): remember where to give focus back.
@@ -482,6 +493,12 @@ function hideProblem() {
 
 // ---------- start ----------
 
+async function showCredits() {
+  state.credits = await hubCredits(city.code);
+  clear(els.credits);
+  els.credits.append(...creditItems(state.credits));
+}
+
 async function init() {
   buildFilters();
   applyTexts(document);
@@ -493,9 +510,17 @@ async function init() {
   if (params.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) {
     setStart({ lat, lon, label: (params.get('place') || t('startHere')).slice(0, 60) }, { focusResults: false });
   }
-  state.credits = await hubCredits(MUNICIPALITY);
-  clear(els.credits);
-  els.credits.append(...creditItems(state.credits));
+  const cities = await citySelect(document.getElementById('city'), {
+    current: city.code,
+    onChange: async (code, m) => {
+      Object.assign(city, { code, name: m?.name ?? '' });
+      await fitMunicipality(map, code);
+      await showCredits();
+    },
+  }).catch(() => []);
+  city.code = document.getElementById('city').value || city.code;
+  city.name = cities.find((m) => m.code === city.code)?.name ?? '';
+  await showCredits();
   document.body.dataset.ready = '1';
 }
 

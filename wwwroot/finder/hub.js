@@ -109,7 +109,13 @@ function drawMap() {
   if (latlngs) bounds.extend(L.latLngBounds(latlngs));
   // The printed card's map box is smaller than the screen's: fit the start and the hub again for it (and back), with room for
   // the markers, so 出発 and 着 are never cut at the edge.
-  const fit = () => { map.invalidateSize({ animate: false }); map.fitBounds(bounds, { padding: [40, 40], maxZoom: 17, animate: false }); };
+  // The credits box sits in the bottom-right corner and the scale in the bottom-left: the padding keeps both markers clear of them.
+  const fit = () => {
+    map.invalidateSize({ animate: false });
+    const corner = map.getContainer().querySelector('.fm-base-credits');
+    const bottom = corner ? Math.min(corner.offsetHeight, map.getSize().y / 3) : 0;
+    map.fitBounds(bounds, { paddingTopLeft: [40, 40], paddingBottomRight: [40, 40 + bottom], maxZoom: 17, animate: false });
+  };
   fit();
   window.addEventListener('beforeprint', fit);
   window.addEventListener('afterprint', fit);

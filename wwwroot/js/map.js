@@ -8,6 +8,7 @@ import { getJson } from './http.js';
 import { createWalkingRange } from './walking.js';
 import { createBaseMap } from './basemap.js';
 import { TILE_SOURCES, DEFAULT_MUNICIPALITY } from './constants.js';
+import { municipalityLabel } from './city.js';
 
 const GSI_TILES_INFO = TILE_SOURCES.gsi.info;
 const POPULATION_MAX_RADIUS = 22; // px, for the most populous 町丁 of the municipality
@@ -25,7 +26,7 @@ const DISTRICT_STYLES = [
   { color: '#006d6f', weight: 1.5, dashArray: '1 4 8 4' },
 ];
 const BOUNDARY_STYLE = { color: '#222222', weight: 3, fill: false, interactive: false, pane: 'fm-boundary' };
-const POPULATION_STYLE = { color: '#6a3d9a', weight: 1, fillColor: '#9e7cc1', fillOpacity: 0.45, pane: 'fm-population' };
+const POPULATION_STYLE = { color: '#6a3d9a', weight: 1, fillColor: '#9e7cc1', fillOpacity: 0.25, pane: 'fm-population' };
 const SHELTER_COLOR = '#2e7d32';
 
 const els = {
@@ -721,6 +722,7 @@ function renderSources() {
 function refitForPrint() {
   const view = map.getBounds();
   const city = state.cityBounds;
+  if (state.screenView) return; // the print button has laid the sheet out already
   state.screenView = { center: map.getCenter(), zoom: map.getZoom() };
   map.invalidateSize({ animate: false });
   map.fitBounds(city?.isValid() && view.contains(city) ? city : view, fitOptions());
@@ -729,7 +731,35 @@ window.addEventListener('beforeprint', () => {
   if (els.printDate) els.printDate.textContent = `印刷日：${new Date().toLocaleDateString('ja-JP')}`;
   refitForPrint();
 });
+/**
+ * The print button: lays the map out at the sheet's map box (print.css: 196 mm × 172 mm) before the dialog opens, fits it, and
+ * waits until the road map has drawn that view — Ctrl+P snapshots at once, and tiles of a new zoom arrive too late to print
+ * (the city view would print the previous zoom's tiles scaled up, with hardly any streets).
+ */
+async function printSheet() {
+  const button = document.getElementById('print-sheet');
+  const status = document.getElementById('print-status');
+  button.disabled = true;
+  status.textContent = '印刷用の地図を用意しています…';
+  const px = 96 / 25.4;
+  const el = map.getContainer();
+  el.style.width = `${Math.round(196 * px)}px`;
+  el.style.height = `${Math.round(172 * px)}px`;
+  base.usePrintBase();
+  refitForPrint();
+  await base.drawn();
+  status.textContent = '';
+  button.disabled = false;
+  document.body.dataset.sheet = 'ready';
+  window.print();
+}
+document.getElementById('print-sheet').addEventListener('click', () => { printSheet(); });
+
 window.addEventListener('afterprint', () => {
+  const el = map.getContainer();
+  el.style.width = '';
+  el.style.height = '';
+  delete document.body.dataset.sheet;
   map.invalidateSize({ animate: false });
   if (state.screenView) map.setView(state.screenView.center, state.screenView.zoom, { animate: false });
   state.screenView = null;
@@ -753,7 +783,7 @@ async function start() {
   for (const m of state.municipalities) {
     const counts = m.counts ?? {};
     const hasData = [counts.hubs, counts.districts, counts.populationUnits, counts.shelters].some((n) => n > 0);
-    const label = `${m.name}${m.prefecture ? `（${m.prefecture}）` : ''}${m.counts && !hasData ? '・データなし' : ''}`;
+    const label = m.counts && !hasData ? `${m.name}${m.prefecture ? `（${m.prefecture}）` : ''}・データなし` : municipalityLabel(m);
     els.select.append(h('option', { value: m.code, selected: m.code === initial }, label));
   }
   els.select.addEventListener('change', () => {

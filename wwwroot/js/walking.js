@@ -283,21 +283,28 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
       bringIntoView();
     }
     const shownMinutes = [...new Set(features.map((f) => Number(f.properties?.minutes)))].sort((a, b) => a - b);
+    const straight = body?.distance === 'straight-line';
     state.shown = features.length
-      ? { minutes: shownMinutes, pace, perHub: request.perHub, attribution: typeof body.attribution === 'string' && body.attribution ? body.attribution : OSM_CREDIT }
+      ? {
+        minutes: shownMinutes, pace, perHub: request.perHub, straight, label: body.distanceLabel,
+        attribution: straight ? null : typeof body.attribution === 'string' && body.attribution ? body.attribution : OSM_CREDIT,
+      }
       : null;
     const off = Array.isArray(body?.offNetworkHubs) ? body.offNetworkHubs : [];
     showOffNetwork(off);
-    setStatus(statusText(features.length, request, pace, off.length));
+    setStatus(statusText(features.length, request, pace, off.length, straight ? body.distanceLabel : null));
     // What is drawn, for scripts and tests to wait on and to ask the API the same question.
     map.getContainer().dataset.walkQuery = request.url;
     onChange();
   }
 
-  function statusText(count, request, pace, offCount) {
+  function statusText(count, request, pace, offCount, straightLabel) {
     const phrase = PACES.find((p) => p.metres === pace)?.phrase;
     const parts = [];
-    if (count > 0) {
+    if (count > 0 && straightLabel) {
+      parts.push(`${straightLabel}：この市区町村は道路網のデータがまだないため、拠点から半径（分 × ${formatNumber(pace)} m/分）の円を `,
+        ...minutesNodes(request.minutes), ` の分だけ表示しています${request.perHub ? '（拠点ごと）' : ''}。実際に歩く道はこれより長くなります。`);
+    } else if (count > 0) {
       parts.push(phrase ? `${phrase}（` : '', keep(`${formatNumber(pace)} m/分`), phrase ? '）' : '', 'で ',
         ...minutesNodes(request.minutes), ` の範囲を表示しています（道路網の上で計算${request.perHub ? '、拠点ごと' : ''}）。`);
     } else if (offCount > 0) {
@@ -317,7 +324,8 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
       : `徒歩 ${formatNumber(minutes)}分以内（${formatNumber(Math.round(metres))} m まで）`;
     return h('span', { class: 'fm-tooltip' },
       p.hubName ? [h('strong', null, String(p.hubName)), ' '] : null,
-      range, `・${paceName(pace) ?? ''} ${formatNumber(pace)} m/分`);
+      range, `・${paceName(pace) ?? ''} ${formatNumber(pace)} m/分`,
+      p.distance === 'straight-line' ? `・${p.distanceLabel}` : null);
   }
 
   /**
@@ -343,7 +351,7 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
     for (const hub of off) {
       offList.append(h('li', { dataset: { hubId: hub.id } },
         h('span', { class: 'fm-walk-off-name' }, String(hub.name ?? '')),
-        h('span', { class: 'fm-nowrap fm-walk-off-metres' }, `（道路から ${formatNumber(Math.round(Number(hub.snapMetres)))} m）`)));
+        h('span', { class: 'fm-nowrap fm-walk-off-metres' }, hub.snapMetres === null ? '（近くに道路データなし）' : `（道路から ${formatNumber(Math.round(Number(hub.snapMetres)))} m）`)));
     }
   }
 
@@ -406,16 +414,16 @@ export function createWalkingRange({ map, section, pane, onChange, fit }) {
       if (!shown) return [];
       return shown.minutes.map((m) => h('li', { class: 'fm-legend-row fm-walk-legend-row' },
         h('span', { class: 'fm-legend-symbol' }, bandSwatch(m)),
-        h('span', null, `徒歩${formatNumber(m)}分（${formatNumber(shown.pace)} m/分）`,
+        h('span', null, `徒歩${formatNumber(m)}分（${formatNumber(shown.pace)} m/分${shown.straight ? `、${shown.label}` : ''}）`,
           h('span', { class: 'visually-hidden' }, `、${bandStyle(m).hatch}の模様`))));
     },
     /** Credit lines while bands are on the map. */
     credits() {
-      return state.shown ? [state.shown.attribution] : [];
+      return state.shown?.attribution ? [state.shown.attribution] : [];
     },
     /** Entries for the full source list while bands are on the map. */
     sources() {
-      if (!state.shown) return [];
+      if (!state.shown?.attribution) return [];
       return [h('li', null,
         h('span', { class: 'fm-source-title' }, '道路網（歩いて行ける範囲）'), ' ',
         h('a', { href: OSM_COPYRIGHT, target: '_blank', rel: 'noopener' }, state.shown.attribution),

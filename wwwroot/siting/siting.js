@@ -4,14 +4,15 @@
 import { h, clear, formatNumber } from '../js/dom.js';
 import { percent, people, paceItems } from '../coverage/common.js';
 import { getJson, postJson } from '../js/http.js';
-import { createBaseMap } from '../js/basemap.js';
+import { createBaseMap, fitMunicipality } from '../js/basemap.js';
+import { citySelect, municipalityFromUrl } from '../js/city.js';
 
 const $ = (id) => document.getElementById(id);
 document.getElementById('pace-choices').append(...paceItems());
 
 const els = {
   form: $('siting-form'), municipality: $('municipality'), title: $('title-municipality'), add: $('add'), addField: $('add-field'),
-  target: $('target'), targetField: $('target-field'), minutes: $('minutes'), spacing: $('spacing'), shelters: $('shelters'),
+  target: $('target'), targetField: $('target-field'), minutes: $('minutes'), spacing: $('spacing'), shelters: $('shelters'), facilityChoices: $('facility-choices'),
   capacity: $('capacity'), run: $('run'), status: $('status'), drawHint: $('draw-hint'),
   placeCandidates: $('place-candidates'), drawExclusion: $('draw-exclusion'), finishExclusion: $('finish-exclusion'), clearDrawn: $('clear-drawn'),
   drawnSummary: $('drawn-summary'), candidatesFile: $('candidates-file'), exclusionsFile: $('exclusions-file'),
@@ -35,7 +36,7 @@ const state = {
 
 // ---------- map ----------
 
-const base = createBaseMap('map', { doubleClickZoom: false });
+const base = createBaseMap('map', { doubleClickZoom: false, municipality: municipalityFromUrl() });
 const map = base.map;
 for (const [name, z] of [['st-new', 420], ['st-catchments', 430], ['st-exclusions', 440]]) map.createPane(name).style.zIndex = String(z);
 const newLayer = L.geoJSON(null, { pane: 'st-new', style: () => ({ color: NEW_COLOR, weight: 0.5, fillColor: NEW_COLOR, fillOpacity: 0.45 }) }).addTo(map);
@@ -230,6 +231,7 @@ function formBody() {
     pace: Number(document.querySelector('input[name="pace"]:checked').value),
     spacing: Number(els.spacing.value),
     shelters: els.shelters.checked,
+    facilities: [...els.facilityChoices.querySelectorAll('input:checked')].map((i) => i.value).join(',') || null,
     target: Number(els.target.value) / 100,
     capacity: capacity > 0 ? capacity : null,
     candidates: candidates.length ? {
@@ -573,12 +575,29 @@ function renderComparison(c) {
 
 // ---------- start ----------
 
-async function loadMunicipalities() {
-  const list = await getJson('../api/municipalities');
-  clear(els.municipality);
-  for (const m of list.filter((m) => m.counts.populationUnits > 0)) {
-    els.municipality.append(h('option', { value: m.code, selected: m.code === '35202' }, `${m.name}（${m.prefecture ?? ''}）`));
+/** The existing facilities of the city that may be offered as candidate sites (宇部市: its 介護サービス事業所), one checkbox each. */
+function showFacilityChoices(m) {
+  clear(els.facilityChoices);
+  for (const f of m?.facilities ?? []) {
+    const id = `facilities-${f.key}`;
+    els.facilityChoices.append(h('li', {}, h('input', { type: 'checkbox', id, value: f.key }),
+      h('label', { for: id }, `既存の施設も候補にする：${f.title ?? f.key}（${formatNumber(f.count)} か所）`)));
   }
+}
+
+async function loadMunicipalities() {
+  const list = await citySelect(els.municipality, {
+    filter: (m) => m.counts.populationUnits > 0,
+    onChange: async (code, m) => {
+      showFacilityChoices(m);
+      await fitMunicipality(base.map, code);
+      setStatus(m?.walkingNetwork === false
+        ? `${m.name}は歩行ネットワーク（道路データ）がまだないため、次の拠点の場所は選べません。「徒歩圏の人口カバー」で直線距離（道路データなし）の空白地域を見られます。`
+        : '条件を選んで「求める」を押してください。');
+      await loadSession();
+    },
+  });
+  showFacilityChoices(list.find((m) => m.code === els.municipality.value));
 }
 
 (async () => {

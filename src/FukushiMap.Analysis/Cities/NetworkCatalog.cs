@@ -10,12 +10,31 @@ using Microsoft.EntityFrameworkCore;
 using FukushiMap.Analysis.Versions;
 using FukushiMap.Data.Versions;
 using NetTopologySuite.Geometries;
+using FukushiMap.Core.Geodesy;
+using FukushiMap.Data.Entities;
 
 namespace FukushiMap.Analysis.Cities;
 
 /// <summary>A municipality's walking network, built once into the engine and shared read-only by every request.</summary>
 public sealed class CityNetwork(LoadedNetwork loaded)
 {
+    /// <summary>How an analysis without network data is labelled on every screen, print and export.</summary>
+    public const string StraightLineLabel = "直線距離（道路データなし）";
+
+    /// <summary>The name standing for "no network" where a network's name is shown.</summary>
+    public const string StraightLineName = "（道路データなし）";
+
+    /// <summary>
+    /// A municipality with no walking network: an empty graph in the municipality's plane zone, so every analysis still answers,
+    /// counting everyone as without network data and measuring by straight line (<see cref="StraightLineLabel"/>).
+    /// </summary>
+    public static CityNetwork StraightLine(string municipalityCode) => new(new LoadedNetwork(
+        new RoadNetwork { Name = StraightLineName, Format = "none", MunicipalityCode = municipalityCode },
+        new WalkingGraphBuilder().Build(), new PlaneProjector(PlaneRectangularZones.SridForMunicipality(municipalityCode))));
+
+    /// <summary>True when the municipality has no walking network: distances are straight lines.</summary>
+    public bool IsStraightLine => Loaded.Graph.NodeCount == 0;
+
     public LoadedNetwork Loaded { get; } = loaded;
     public WalkingGraph Graph => Loaded.Graph;
     public NetworkSnapper Snapper { get; } = new(loaded.Graph);
@@ -64,10 +83,18 @@ public sealed class NetworkCatalog(IServiceScopeFactory scopes, DataVersions ver
     public static readonly string[] Tables = [DataTables.Networks, DataTables.ActiveNetworks];
 
     private readonly VersionedCache<string, CityNetwork?> _cities = new(versions, Capacity, Tables);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CityNetwork> _straight = new(StringComparer.Ordinal);
 
     /// <summary>The live network of <paramref name="municipalityCode"/>, or null when it has none.</summary>
     public Task<CityNetwork?> GetAsync(string municipalityCode, CancellationToken ct = default) =>
         _cities.GetAsync(municipalityCode, LoadAsync, ct);
+
+    /// <summary>
+    /// The live network, or, when the municipality has none, its <see cref="CityNetwork.StraightLine"/> stand-in (one per
+    /// municipality, so what is cached per network stays cached): the analyses then answer by straight line.
+    /// </summary>
+    public async Task<CityNetwork> GetOrStraightLineAsync(string municipalityCode, CancellationToken ct = default) =>
+        await GetAsync(municipalityCode, ct) ?? _straight.GetOrAdd(municipalityCode, CityNetwork.StraightLine);
 
     private async Task<CityNetwork?> LoadAsync(string municipalityCode)
     {

@@ -36,6 +36,12 @@ public sealed record CoverageRequest(string Municipality, double Minutes, Walkin
     public List<int> Closed { get; init; } = [];
 
     public double WalkMetres => Pace.MinutesToMetres(Minutes);
+
+    /// <summary>Straight-line radius where there is no network data (metres); null: the walking distance <see cref="WalkMetres"/>.</summary>
+    public double? StraightRadius { get; init; }
+
+    /// <summary>The straight-line radius used: <see cref="StraightRadius"/> or the walking distance.</summary>
+    public double StraightMetres => StraightRadius ?? WalkMetres;
 }
 
 /// <summary>A hub taking part in an analysis (real, moved or added).</summary>
@@ -56,7 +62,7 @@ public sealed class CoverageRun
         Elapsed = elapsed; Attribution = attribution;
         var rankBand = Array.FindIndex(city.Inputs.Bands, b => b.Key == CoverageInputLoader.Age65PlusKey);
         // Gaps are cut by the districts of the layer, so that each is a place in one district a planner can act on.
-        _gaps = new Lazy<IReadOnlyList<CoverageGap>>(() => GapFinder.Find(result,
+        _gaps = new Lazy<IReadOnlyList<CoverageGap>>(() => GapFinder.FindAll(result,
             new GapOptions { RankBand = rankBand >= 0 ? rankBand : null }, city.Network.Loaded.Projector.PlaneFactory,
             new GapDistricts(layer.DistrictOfPlacement, layer.Districts.Select(d => d.Area).ToList())));
     }
@@ -87,8 +93,8 @@ public static class CoverageAnalysis
         CancellationToken ct, IProgress<string>? progress = null)
     {
         var city = await service.GetCityAsync(request.Municipality, ct, progress)
-            ?? throw FukushiMapError.NotFound("no-network",
-                $"市区町村 {request.Municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
+            ?? throw FukushiMapError.NotFound("unknown-municipality",
+                $"市区町村コード {request.Municipality} の市区町村は取り込まれていません。");
         var layer = await service.GetLayerAsync(city, request.By, ct);
         if (layer is null)
         {
@@ -105,7 +111,8 @@ public static class CoverageAnalysis
         }
 
         var clock = Stopwatch.StartNew();
-        var result = city.Analyzer.Analyze(hubs.Select(h => new CoverageHub(h.Plane, h.Snap)).ToList(), request.WalkMetres, ct);
+        var result = city.Analyzer.Analyze(hubs.Select(h => new CoverageHub(h.Plane, h.Snap)).ToList(), request.WalkMetres,
+            request.StraightMetres, ct);
         var hubDistricts = hubs.Select(h => layer.Locator.Locate(h.Plane)).ToArray();
         var summary = CoverageSummary.Summarise(result, layer.DistrictOfPlacement, layer.Districts.Length, hubDistricts, request.ResidentsPerHub);
         clock.Stop();
@@ -160,8 +167,9 @@ public static class CoverageAnalysis
             [
                 city.Inputs.PopulationAttribution,
                 layer.Attribution,
-                await db.RoadNetworks.Where(n => n.Name == networkName).Select(n => n.Dataset == null ? null : n.Dataset.Attribution).FirstOrDefaultAsync(ct)
-                    ?? "© OpenStreetMap contributors",
+                city.Network.IsStraightLine ? null
+                    : await db.RoadNetworks.Where(n => n.Name == networkName).Select(n => n.Dataset == null ? null : n.Dataset.Attribution).FirstOrDefaultAsync(ct)
+                        ?? "© OpenStreetMap contributors",
                 await db.Municipalities.Where(m => m.Code == city.Inputs.MunicipalityCode).Select(m => m.Dataset == null ? null : m.Dataset.Attribution)
                     .FirstOrDefaultAsync(ct),
             ];

@@ -12,6 +12,7 @@ using FukushiMap.Data;
 using FukushiMap.Data.Coverage;
 using FukushiMap.Data.Versions;
 using NetTopologySuite.Geometries;
+using Microsoft.EntityFrameworkCore;
 
 namespace FukushiMap.Analysis.Coverage;
 
@@ -124,7 +125,10 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
     private readonly VersionedCache<string, CoverageCity?> _cities =
         new(versions, Capacity, [.. NetworkCatalog.Tables, DataTables.PopulationUnits, DataTables.Municipalities]);
 
-    /// <summary>The prepared city, or null when it has no walking network.</summary>
+    /// <summary>
+    /// The prepared city, or null when the municipality is unknown. A city without a walking network is prepared on
+    /// <see cref="CityNetwork.StraightLine"/>: everyone counted by straight line.
+    /// </summary>
     public async Task<CoverageCity?> GetCityAsync(string municipalityCode, CancellationToken ct = default, IProgress<string>? progress = null)
     {
         while (true)
@@ -132,7 +136,7 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
             var network = await networks.GetAsync(municipalityCode, ct);
             var city = await _cities.GetAsync(municipalityCode, code => PrepareAsync(code, progress), ct);
             // Both follow the same versions; a city prepared on a network replaced in between is prepared again.
-            if (ReferenceEquals(city?.Network, network))
+            if (city is null || (city.Network.IsStraightLine ? network is null : ReferenceEquals(city.Network, network)))
             {
                 return city;
             }
@@ -159,7 +163,14 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
     {
         progress?.Report("歩行ネットワークを読み込み中…");
         var network = await networks.GetAsync(municipalityCode);
-        if (network is null) return null;
+        if (network is null)
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+            if (!await db.Municipalities.AnyAsync(m => m.Code == municipalityCode)) return null;
+            progress?.Report($"歩行ネットワークがないため、{CityNetwork.StraightLineLabel}で数えます。");
+            network = await networks.GetOrStraightLineAsync(municipalityCode);
+        }
         var clock = Stopwatch.StartNew();
         progress?.Report("町丁・字別人口を読み込み中…");
         CoverageInputs inputs;

@@ -53,11 +53,10 @@ public sealed class NearestHubsIndex(IServiceScopeFactory scopes, DataVersions v
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-        // Only where the walking network is: a point in a loaded city without one is outside what the finder answers.
-        var boundaries = await db.Municipalities.AsNoTracking().Where(m => m.Boundary != null && db.ActiveNetworks.Any(a => a.MunicipalityCode == m.Code))
-            .Select(m => new { m.Code, Boundary = m.Boundary! }).ToListAsync();
-        var covered = await db.ActiveNetworks.Join(db.Municipalities, n => n.MunicipalityCode, m => m.Code, (n, m) => m.Name).Distinct().ToListAsync();
-        return new AreaIndex([.. boundaries.Select(b => (b.Code, (Geometry)b.Boundary))], covered);
+        // Every loaded municipality: where it has no walking network the finder answers by straight line.
+        var boundaries = await db.Municipalities.AsNoTracking().Where(m => m.Boundary != null)
+            .OrderBy(m => m.Code).Select(m => new { m.Code, m.Name, Boundary = m.Boundary! }).ToListAsync();
+        return new AreaIndex([.. boundaries.Select(b => (b.Code, (Geometry)b.Boundary))], [.. boundaries.Select(b => b.Name)]);
     }
 
     private async Task<HubSnapshot> LoadHubsAsync(string municipality, CityNetwork city) =>
@@ -76,7 +75,7 @@ public sealed class AreaIndex
         CoveredNames = coveredNames;
     }
 
-    /// <summary>Names of the municipalities with a walking network.</summary>
+    /// <summary>Names of the municipalities the finder answers for.</summary>
     public IReadOnlyList<string> CoveredNames { get; }
 
     /// <summary>The code of the municipality holding the point, or the nearest within about 1 km; null when none.</summary>
@@ -188,6 +187,23 @@ public sealed class HubSnapshot
             .Select(f => new FoundHub(selected[f.SourceIndex], f.WalkMetres, PlanePath.AlongEdges(City.Graph, f.Path, from, selected[f.SourceIndex].Snap)))];
     }
 
+    /// <summary>
+    /// The up to <paramref name="limit"/> hubs of <paramref name="selected"/> nearest to (<paramref name="lon"/>,
+    /// <paramref name="lat"/>) as the crow flies within <paramref name="maxMetres"/> (plane metres; ties by hub order): the answer
+    /// where there is no network data to walk on (「直線距離（道路データなし）」).
+    /// </summary>
+    public List<(SnappedHub Hub, double Metres)> NearestStraightLine(double lon, double lat, List<SnappedHub> selected, int limit, double maxMetres)
+    {
+        var projector = City.Loaded.Projector;
+        var (x, y) = projector.ToPlane(lon, lat);
+        return [.. selected.Select((h, i) =>
+            {
+                var (hx, hy) = projector.ToPlane(h.Hub.Location.X, h.Hub.Location.Y);
+                return (Hub: h, Index: i, Metres: Math.Sqrt((hx - x) * (hx - x) + (hy - y) * (hy - y)));
+            })
+            .Where(f => f.Metres <= maxMetres).OrderBy(f => f.Metres).ThenBy(f => f.Index).Take(limit).Select(f => (f.Hub, f.Metres))];
+    }
+
     public CityNetwork City { get; }
     public IReadOnlyList<SnappedHub> OnNetwork { get; }
     public IReadOnlyList<SnappedHub> OffNetwork { get; }
@@ -196,11 +212,12 @@ public sealed class HubSnapshot
     /// The on-network hubs passing the filters: type keys (a parent type includes its children), ids, functions, target groups
     /// (誰でも serves all), open now at <paramref name="localTime"/> (Asia/Tokyo).
     /// </summary>
+    /// <param name="includeOffNetwork">Also the hubs off the network (for a straight-line answer).</param>
     public List<SnappedHub> Select(string? typeKeys, IReadOnlyCollection<int>? ids, IReadOnlyCollection<string> functions,
-        IReadOnlyCollection<string> targets, bool openNow, DateTime localTime)
+        IReadOnlyCollection<string> targets, bool openNow, DateTime localTime, bool includeOffNetwork = false)
     {
         var keys = _catalogue.TypeKeys(typeKeys);
-        return [.. OnNetwork.Where(h => CityHubs.IsOfType(h.Hub, keys)
+        return [.. (includeOffNetwork ? OnNetwork.Concat(OffNetwork) : OnNetwork).Where(h => CityHubs.IsOfType(h.Hub, keys)
             && (ids is null || ids.Contains(h.Hub.Id))
             && HubFactsView.Passes(h.Hub, functions, targets, openNow, localTime))];
     }

@@ -59,6 +59,9 @@ public sealed class CityHubs(string municipality, IReadOnlyList<Hub> hubs, IEnum
             : keys;
     }
 
+    /// <summary>Whether <paramref name="key"/> is a hub type FukushiMap knows.</summary>
+    public bool KnowsType(string key) => _typeKeys.Contains(key);
+
     /// <summary>Whether <paramref name="hub"/> is of one of <paramref name="keys"/>: a parent type includes its children; no keys, every hub.</summary>
     public static bool IsOfType(Hub hub, string[] keys) =>
         keys.Length == 0 || keys.Contains(hub.HubType!.Key) || (hub.HubType.Parent is { } parent && keys.Contains(parent.Key));

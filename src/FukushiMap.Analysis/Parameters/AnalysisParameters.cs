@@ -14,6 +14,12 @@ public static class Limits
     /// <summary>Longest walk (minutes) the finder searches from a person's point.</summary>
     public const double MaxNearestMinutes = 120;
 
+    /// <summary>
+    /// Straight-line radius (metres) where there is no network data: at most this; the planners' radii are 800 m (徒歩圏) and
+    /// 500 m (高齢者の徒歩圏), from 国土交通省『都市構造の評価に関するハンドブック』.
+    /// </summary>
+    public const double MinStraightRadius = 50, MaxStraightRadius = 5000;
+
     /// <summary>Hubs one analysis may take.</summary>
     public const int MaxHubs = 500;
 

@@ -127,8 +127,13 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
     {
         p.Validate();
         var city = await coverage.GetCityAsync(p.Municipality, ct, progress)
-            ?? throw FukushiMapError.NotFound("no-network",
-                $"市区町村 {p.Municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
+            ?? throw FukushiMapError.NotFound("unknown-municipality", $"市区町村コード {p.Municipality} の市区町村は取り込まれていません。");
+        if (city.Network.IsStraightLine)
+        {
+            throw FukushiMapError.NotFound("no-network",
+                $"{city.Inputs.MunicipalityName}の歩行ネットワーク（道路データ）がまだ取り込まれていないため、次の拠点の場所は選べません。" +
+                "拠点に届かない人と地域は「徒歩圏の人口カバー」で直線距離（道路データなし）として見られます。");
+        }
 
         var current = await CoverageAnalysis.RunAsync(db, coverage, Coverage(p, []), ct);
         var hubs = current.Hubs;

@@ -16,13 +16,16 @@ public readonly record struct CoverageHub(Coordinate Point, NetworkSnap Snap);
 /// </summary>
 public sealed class CoverageResult
 {
-    internal CoverageResult(PopulationPlacement placement, int hubCount, double budgetMetres)
+    internal CoverageResult(PopulationPlacement placement, int hubCount, double budgetMetres, double straightRadiusMetres)
     {
         Placement = placement;
         BudgetMetres = budgetMetres;
+        StraightRadiusMetres = straightRadiusMetres;
         int n = placement.Count;
         NearestMetres = new float[n];
         NearestHub = new int[n];
+        StraightNearestMetres = new float[n];
+        StraightNearestHub = new int[n];
         NetworkHubs = new int[n];
         NetworkSoleHub = new int[n];
         StraightHubs = new int[n];
@@ -36,14 +39,23 @@ public sealed class CoverageResult
     /// <summary>The placement analysed.</summary>
     public PopulationPlacement Placement { get; }
 
-    /// <summary>Walking budget (metres) and straight-line radius.</summary>
+    /// <summary>Walking budget (metres).</summary>
     public double BudgetMetres { get; }
+
+    /// <summary>Straight-line radius (metres): the walking budget unless the caller chose another (800 m, 高齢者 500 m).</summary>
+    public double StraightRadiusMetres { get; }
 
     /// <summary>Walking metres to the nearest hub, any distance (+∞ when unreachable or off-network).</summary>
     public float[] NearestMetres { get; }
 
     /// <summary>Index of the nearest hub by walking, or -1.</summary>
     public int[] NearestHub { get; }
+
+    /// <summary>Straight-line metres to the nearest hub, any distance (+∞ without hubs).</summary>
+    public float[] StraightNearestMetres { get; }
+
+    /// <summary>Index of the nearest hub as the crow flies, or -1.</summary>
+    public int[] StraightNearestHub { get; }
 
     /// <summary>Number of hubs within the walking budget of each placement.</summary>
     public int[] NetworkHubs { get; }
@@ -121,14 +133,25 @@ public sealed class CoverageAnalyzer
     public WalkingGraph Graph => _graph;
 
     /// <summary>Analyses coverage by <paramref name="hubs"/> within <paramref name="budgetMetres"/>.</summary>
-    public CoverageResult Analyze(IReadOnlyList<CoverageHub> hubs, double budgetMetres, CancellationToken cancellationToken = default)
+    public CoverageResult Analyze(IReadOnlyList<CoverageHub> hubs, double budgetMetres, CancellationToken cancellationToken = default) =>
+        Analyze(hubs, budgetMetres, budgetMetres, cancellationToken);
+
+    /// <summary>
+    /// Analyses coverage by <paramref name="hubs"/> within <paramref name="budgetMetres"/> along the network, and within
+    /// <paramref name="straightRadiusMetres"/> as the crow flies (what counts where there is no network data).
+    /// </summary>
+    public CoverageResult Analyze(IReadOnlyList<CoverageHub> hubs, double budgetMetres, double straightRadiusMetres,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hubs);
         if (!(budgetMetres >= 0) || !double.IsFinite(budgetMetres)) throw new ArgumentOutOfRangeException(nameof(budgetMetres));
+        if (!(straightRadiusMetres >= 0) || !double.IsFinite(straightRadiusMetres)) throw new ArgumentOutOfRangeException(nameof(straightRadiusMetres));
         var p = _placement;
-        var result = new CoverageResult(p, hubs.Count, budgetMetres);
+        var result = new CoverageResult(p, hubs.Count, budgetMetres, straightRadiusMetres);
         Array.Fill(result.NearestMetres, float.PositiveInfinity);
         Array.Fill(result.NearestHub, -1);
+        Array.Fill(result.StraightNearestMetres, float.PositiveInfinity);
+        Array.Fill(result.StraightNearestHub, -1);
         Array.Fill(result.NetworkSoleHub, -1);
         Array.Fill(result.StraightSoleHub, -1);
 
@@ -184,21 +207,23 @@ public sealed class CoverageAnalyzer
         }
 
         // Straight line, from every hub (on the network or not) to where the people are.
-        double r = budgetMetres + StraightLineToleranceMetres, r2 = r * r;
+        double r = straightRadiusMetres + StraightLineToleranceMetres, r2 = r * r;
         var hubXs = hubs.Select(h => h.Point.X).ToArray();
         var hubYs = hubs.Select(h => h.Point.Y).ToArray();
         for (int i = 0; i < p.Count; i++)
         {
-            double x = p.Xs[i], y = p.Ys[i];
+            double x = p.Xs[i], y = p.Ys[i], best = double.PositiveInfinity;
             for (int h = 0; h < hubXs.Length; h++)
             {
-                double dx = hubXs[h] - x, dy = hubYs[h] - y;
-                if (dx * dx + dy * dy <= r2)
+                double dx = hubXs[h] - x, dy = hubYs[h] - y, d2 = dx * dx + dy * dy;
+                if (d2 < best) { best = d2; result.StraightNearestHub[i] = h; }
+                if (d2 <= r2)
                 {
                     result.StraightSoleHub[i] = result.StraightHubs[i]++ == 0 ? h : -1;
                     result.HubStraightPeople[h] += p.People[i];
                 }
             }
+            if (best < double.PositiveInfinity) result.StraightNearestMetres[i] = (float)Math.Sqrt(best);
         }
         for (int i = 0; i < p.Count; i++)
         {

@@ -4,11 +4,35 @@ namespace FukushiMap.Core.Coverage;
 /// Coverage figures of an area (people). Walking: <see cref="Covered"/> + <see cref="Uncovered"/> +
 /// <see cref="NoNetwork"/> = <see cref="Population"/>. Straight line: <see cref="StraightCovered"/> +
 /// <see cref="StraightUncovered"/> = <see cref="Population"/> (people without network counted at their unit's point).
+/// Where there is no network data the straight line is the answer: <see cref="NoNetworkStraightCovered"/> +
+/// <see cref="NoNetworkStraightUncovered"/> = <see cref="NoNetwork"/>, at the result's straight-line radius.
 /// Band arrays follow <see cref="PopulationPlacement.BandNames"/> and are empty when there are no bands.
 /// </summary>
 public sealed record CoverageFigures(
     long Population, long Covered, long Uncovered, long NoNetwork, long StraightCovered, long StraightUncovered,
-    long[] BandPopulation, long[] BandCovered, long[] BandUncovered, long[] BandNoNetwork);
+    long[] BandPopulation, long[] BandCovered, long[] BandUncovered, long[] BandNoNetwork)
+{
+    /// <summary>People without network data within the straight-line radius of a hub.</summary>
+    public long NoNetworkStraightCovered { get; init; }
+
+    /// <summary>People without network data beyond the straight-line radius of every hub.</summary>
+    public long NoNetworkStraightUncovered => NoNetwork - NoNetworkStraightCovered;
+
+    /// <summary>How these figures were measured: by walking, by straight line (no network data at all), or both for their parts.</summary>
+    public DistanceMethod Method => NoNetwork == 0 ? DistanceMethod.Walking
+        : NoNetwork == Population ? DistanceMethod.StraightLine : DistanceMethod.Mixed;
+}
+
+/// <summary>How a figure's distances were measured.</summary>
+public enum DistanceMethod
+{
+    /// <summary>Along the walking network.</summary>
+    Walking,
+    /// <summary>Straight line, because there is no network data (「直線距離（道路データなし）」).</summary>
+    StraightLine,
+    /// <summary>Walking where there is network data, straight line for the people where there is none.</summary>
+    Mixed,
+}
 
 /// <summary>One district's figures and how it stands against the planning rules.</summary>
 /// <param name="Index">The district's index (as given to the summary).</param>
@@ -67,7 +91,7 @@ public sealed record CoverageSummary(CoverageFigures Total, IReadOnlyList<Distri
 
     private sealed class Accumulator(int bands)
     {
-        private long _population, _covered, _uncovered, _noNetwork, _straight;
+        private long _population, _covered, _uncovered, _noNetwork, _straight, _noNetworkStraight;
         private readonly long[] _bandPopulation = new long[bands], _bandCovered = new long[bands],
             _bandUncovered = new long[bands], _bandNoNetwork = new long[bands];
 
@@ -78,7 +102,7 @@ public sealed record CoverageSummary(CoverageFigures Total, IReadOnlyList<Distri
             bool off = p.Kinds[i] == PlacementKind.NoNetwork, covered = !off && r.IsCovered(i);
             _population += people;
             if (off) _noNetwork += people; else if (covered) _covered += people; else _uncovered += people;
-            if (r.IsStraightCovered(i)) _straight += people;
+            if (r.IsStraightCovered(i)) { _straight += people; if (off) _noNetworkStraight += people; }
             for (int b = 0; b < bands; b++)
             {
                 int v = p.Bands[b][i];
@@ -88,6 +112,9 @@ public sealed record CoverageSummary(CoverageFigures Total, IReadOnlyList<Distri
         }
 
         public CoverageFigures Figures() => new(_population, _covered, _uncovered, _noNetwork, _straight, _population - _straight,
-            (long[])_bandPopulation.Clone(), (long[])_bandCovered.Clone(), (long[])_bandUncovered.Clone(), (long[])_bandNoNetwork.Clone());
+            (long[])_bandPopulation.Clone(), (long[])_bandCovered.Clone(), (long[])_bandUncovered.Clone(), (long[])_bandNoNetwork.Clone())
+        {
+            NoNetworkStraightCovered = _noNetworkStraight,
+        };
     }
 }

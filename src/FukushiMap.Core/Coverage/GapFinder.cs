@@ -33,8 +33,10 @@ public sealed record GapOptions
 /// <param name="NearestHub">Index of the nearest hub, or -1.</param>
 /// <param name="Units">Units (indices) whose people are in the gap, most people first.</param>
 /// <param name="District">The district the gap lies in when gaps were cut by districts, else -1.</param>
+/// <param name="StraightLine">True for a place without network data, measured as the crow flies (「直線距離（道路データなし）」):
+/// its area is the unit's cell outside the network data, its metres straight-line metres.</param>
 public sealed record CoverageGap(Geometry Area, long People, long[] Bands, double NearestMetres, double FarthestMetres, int NearestHub,
-    IReadOnlyList<int> Units, int District = -1);
+    IReadOnlyList<int> Units, int District = -1, bool StraightLine = false);
 
 /// <summary>Districts to cut gaps by: the district of every placement and each district's area (plane metres).</summary>
 public sealed record GapDistricts(IReadOnlyList<int> DistrictOfPlacement, IReadOnlyList<Geometry> Areas);
@@ -44,11 +46,60 @@ public sealed record GapDistricts(IReadOnlyList<int> DistrictOfPlacement, IReadO
 /// and dissolved into polygons (cut by districts when given, so that a large uncovered stretch of town becomes one gap
 /// per district a planner can act on); each polygon counts the uncovered people in it and the walk from it to the
 /// nearest hub. Ranked by the uncovered people of <see cref="GapOptions.RankBand"/> (e.g. 65+) when given, then by all
-/// uncovered people. People without network (<see cref="PlacementKind.NoNetwork"/>) are not gaps: they are reported as
-/// <c>no_network</c>.
+/// uncovered people. People without network (<see cref="PlacementKind.NoNetwork"/>) are not walking gaps: see
+/// <see cref="FindStraightLine"/> and <see cref="FindAll"/>.
 /// </summary>
 public static class GapFinder
 {
+    /// <summary>
+    /// The walking gaps and the straight-line ones (places without network data beyond the straight-line radius), ranked
+    /// together by the same rule; each says how it was measured (<see cref="CoverageGap.StraightLine"/>).
+    /// </summary>
+    public static IReadOnlyList<CoverageGap> FindAll(CoverageResult result, GapOptions? options = null, GeometryFactory? factory = null,
+        GapDistricts? districts = null)
+    {
+        options ??= new GapOptions();
+        var all = Find(result, options, factory, districts).Concat(FindStraightLine(result, districts));
+        return Rank(all, options, result.Placement.BandNames.Count);
+    }
+
+    /// <summary>
+    /// Places without network data whose people are beyond the straight-line radius of every hub: one per unit (and district),
+    /// its area the unit's cell outside the network data, its metres straight-line metres to the nearest hub.
+    /// </summary>
+    public static IReadOnlyList<CoverageGap> FindStraightLine(CoverageResult result, GapDistricts? districts = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var p = result.Placement;
+        int bands = p.BandNames.Count;
+        var gaps = new List<CoverageGap>();
+        for (int i = 0; i < p.Count; i++)
+        {
+            if (p.Kinds[i] != PlacementKind.NoNetwork || result.IsStraightCovered(i)) continue;
+            bool any = p.People[i] > 0;
+            for (int b = 0; b < bands && !any; b++) any = p.Bands[b][i] > 0;
+            if (!any) continue;
+            int unit = p.UnitIndex[i];
+            int district = districts is null ? -1 : districts.DistrictOfPlacement[i];
+            var area = p.Cells[unit].Area;
+            if (!p.NetworkExtent.IsEmpty && area.Intersects(p.NetworkExtent))
+            {
+                var outside = OverlayNGRobust.Overlay(area, p.NetworkExtent, SpatialFunction.Difference);
+                if (!outside.IsEmpty && outside.Area > 0) area = outside;
+            }
+            if (district >= 0 && districts!.Areas[district] is { IsEmpty: false } d && !d.Covers(area))
+            {
+                var inside = OverlayNGRobust.Overlay(area, d, SpatialFunction.Intersection);
+                if (!inside.IsEmpty && inside.Area > 0) area = inside;
+            }
+            double m = result.StraightNearestMetres[i];
+            var bandPeople = new long[bands];
+            for (int b = 0; b < bands; b++) bandPeople[b] = p.Bands[b][i];
+            gaps.Add(new CoverageGap(area, p.People[i], bandPeople, m, m, result.StraightNearestHub[i], [unit], district, StraightLine: true));
+        }
+        return gaps;
+    }
+
     /// <summary>Finds the gaps of <paramref name="result"/>.</summary>
     public static IReadOnlyList<CoverageGap> Find(CoverageResult result, GapOptions? options = null, GeometryFactory? factory = null,
         GapDistricts? districts = null)
@@ -156,6 +207,11 @@ public static class GapFinder
                 double.IsFinite(farthest[k]) ? farthest[k] : double.PositiveInfinity, nearestHub[k],
                 unitPeople[k].OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Select(kv => kv.Key).ToList(), polygonDistrict[k]));
         }
+        return Rank(gaps, options, bands);
+    }
+
+    private static List<CoverageGap> Rank(IEnumerable<CoverageGap> gaps, GapOptions options, int bands)
+    {
         int? rank = options.RankBand is { } rb && rb >= 0 && rb < bands ? rb : null;
         return gaps
             .OrderByDescending(g => rank is { } r ? g.Bands[r] : g.People)

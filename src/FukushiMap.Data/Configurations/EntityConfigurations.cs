@@ -104,3 +104,22 @@ internal sealed class FacilityConfiguration : IEntityTypeConfiguration<Facility>
         b.HasOne(f => f.Dataset).WithMany().HasForeignKey(f => f.DatasetId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class PlanningRuleConfiguration : IEntityTypeConfiguration<PlanningRule>
+{
+    public void Configure(EntityTypeBuilder<PlanningRule> b)
+    {
+        b.ToTable("planning_rules", t =>
+        {
+            t.HasCheckConstraint("ck_planning_rules_something_to_check", "min_hubs_per_district IS NOT NULL OR max_residents_per_hub IS NOT NULL");
+            t.HasCheckConstraint("ck_planning_rules_min_hubs", "min_hubs_per_district IS NULL OR min_hubs_per_district BETWEEN 1 AND 100");
+            t.HasCheckConstraint("ck_planning_rules_max_residents", "max_residents_per_hub IS NULL OR max_residents_per_hub BETWEEN 1 AND 10000000");
+        });
+        b.Property(r => r.Name).HasMaxLength(200);
+        b.Property(r => r.Source).HasMaxLength(300);
+        b.Property(r => r.DistrictKind).HasMaxLength(100);
+        b.Property(r => r.HubTypes).HasMaxLength(500);
+        b.Property(r => r.MunicipalityCode).HasMaxLength(5);
+        b.HasIndex(r => r.MunicipalityCode);
+    }
+}

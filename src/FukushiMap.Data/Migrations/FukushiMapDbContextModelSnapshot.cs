@@ -599,6 +599,92 @@ namespace FukushiMap.Data.Migrations
                     b.ToTable("network_nodes", (string)null);
                 });
 
+            modelBuilder.Entity("FukushiMap.Data.Entities.PlanningRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("BuiltIn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("built_in");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DistrictKind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("district_kind");
+
+                    b.Property<bool>("EachType")
+                        .HasColumnType("boolean")
+                        .HasColumnName("each_type");
+
+                    b.Property<int?>("ExpectedDistricts")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected_districts");
+
+                    b.Property<string>("HubTypes")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("hub_types");
+
+                    b.Property<double?>("MaxResidentsPerHub")
+                        .HasColumnType("double precision")
+                        .HasColumnName("max_residents_per_hub");
+
+                    b.Property<int?>("MinHubsPerDistrict")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_hubs_per_district");
+
+                    b.Property<string>("MunicipalityCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("municipality_code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_planning_rules");
+
+                    b.HasIndex("MunicipalityCode")
+                        .HasDatabaseName("ix_planning_rules_municipality_code");
+
+                    b.ToTable("planning_rules", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_planning_rules_max_residents", "max_residents_per_hub IS NULL OR max_residents_per_hub BETWEEN 1 AND 10000000");
+
+                            t.HasCheckConstraint("ck_planning_rules_min_hubs", "min_hubs_per_district IS NULL OR min_hubs_per_district BETWEEN 1 AND 100");
+
+                            t.HasCheckConstraint("ck_planning_rules_something_to_check", "min_hubs_per_district IS NOT NULL OR max_residents_per_hub IS NOT NULL");
+                        });
+                });
+
             modelBuilder.Entity("FukushiMap.Data.Entities.PopulationUnit", b =>
                 {
                     b.Property<int>("Id")

@@ -49,7 +49,9 @@ public static class CoverageApi
         [property: Description("もしも：拠点を加える。経度,緯度 を ; で区切る")] string? Add,
         [property: Description("もしも：拠点を閉じる。id をカンマで区切る")] string? Close,
         [property: Description("csv の列：base（既定）または all（直線距離・目安の列も）")] string? Columns,
-        [property: Description("空白地域の件数の上限（gaps のみ）")] int? Limit);
+        [property: Description("空白地域の件数の上限（gaps のみ）")] int? Limit,
+        [property: Description("道路データのない所の直線距離の半径（m）。省略時は歩く時間×速さ。目安：800（徒歩圏）、500（高齢者の徒歩圏）")]
+        [property: FromQuery(Name = "straight_radius")] double? StraightRadius = null);
 
     internal static async Task<Results<Ok<CoverageReportView>, JsonHttpResult<CoverageFeatureCollection>, FileContentHttpResult>> GetCoverageAsync(
         [AsParameters] CoverageQuery query, FukushiMapDbContext db, CoverageService service, CancellationToken ct)
@@ -124,6 +126,12 @@ public static class CoverageApi
             Moves = Moves(q.Move),
             Additions = Additions(q.Add),
             Closed = Parse.Ids(q.Close, "close") ?? [],
+            StraightRadius = q.StraightRadius is { } radius
+                ? double.IsFinite(radius) && radius is >= Limits.MinStraightRadius and <= Limits.MaxStraightRadius
+                    ? radius
+                    : throw FukushiMapError.Invalid("invalid-straight-radius",
+                        $"straight_radius（直線距離の半径）は {Limits.MinStraightRadius:N0}〜{Limits.MaxStraightRadius:N0} m で指定してください。")
+                : null,
         };
         if (request.Moves.Count + request.Additions.Count + request.Closed.Count > Limits.MaxWhatIf)
         {

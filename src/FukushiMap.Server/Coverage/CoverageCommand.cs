@@ -1,3 +1,4 @@
+using FukushiMap.Analysis.Cities;
 using FukushiMap.Core;
 using FukushiMap.Analysis;
 using System.Diagnostics;
@@ -42,7 +43,7 @@ public static class CoverageCommand
         var request = AnalysisCommand.Parameters(() => CoverageApi.Request(new CoverageApi.CoverageQuery(
             args.Get("municipality") ?? throw new CliException("--municipality を指定してください（例: 35202）。"),
             args.GetDouble("minutes") ?? 10, args.GetDouble("pace") ?? 80, args.Get("hub-types"), args.Get("hub-ids"), args.Get("by"), format,
-            args.GetDouble("max-residents-per-hub"), args.Get("move"), args.Get("add"), args.Get("close"), null, null)));
+            args.GetDouble("max-residents-per-hub"), args.Get("move"), args.Get("add"), args.Get("close"), null, null, args.GetDouble("straight-radius"))));
 
         var progress = new ProgressLines(log);
         var clock = Stopwatch.StartNew();
@@ -55,7 +56,10 @@ public static class CoverageCommand
         progress.Report($"徒歩 {request.Minutes:0.#} 分（{request.Pace.SpeedMetresPerMinute:0.#} m/分、{request.WalkMetres:N0} m）、拠点 {run.Hubs.Count} か所、" +
             $"区域「{run.Layer.Name}」{run.Layer.Districts.Length:N0} 件を集計しました（分析 {run.Elapsed.TotalMilliseconds:N1} ms、準備を含め {clock.ElapsedMilliseconds:N0} ms）。");
         var t = run.Summary.Total;
-        progress.Report($"人口 {t.Population:N0} 人：届く {t.Covered:N0}、届かない {t.Uncovered:N0}、道路データなし {t.NoNetwork:N0}（直線距離なら届く {t.StraightCovered:N0}）");
+        progress.Report(run.City.Network.IsStraightLine
+            ? $"人口 {t.Population:N0} 人（{CityNetwork.StraightLineLabel}、半径 {run.Request.StraightMetres:N0} m）：届く {t.NoNetworkStraightCovered:N0}、届かない {t.NoNetworkStraightUncovered:N0}"
+            : $"人口 {t.Population:N0} 人：歩いて届く {t.Covered:N0}、届かない {t.Uncovered:N0}、道路データなし {t.NoNetwork:N0}" +
+              (t.NoNetwork > 0 ? $"（うち{CityNetwork.StraightLineLabel}・半径 {run.Request.StraightMetres:N0} m で届く {t.NoNetworkStraightCovered:N0}）" : ""));
         if (args.Has("gaps"))
         {
             progress.Report($"空白地域 {run.Gaps.Count:N0} か所を書き出します。");

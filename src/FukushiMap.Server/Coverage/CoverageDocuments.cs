@@ -4,13 +4,15 @@ using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using FukushiMap.Core.Coverage;
 using NetTopologySuite.Geometries;
+using FukushiMap.Analysis.Cities;
 
 namespace FukushiMap.Server.Coverage;
 
 public sealed record MunicipalityRef(string Code, string Name);
 
+/// <param name="StraightLineMetres">The straight-line radius where there is no network data.</param>
 public sealed record CoverageParameters(double Minutes, double Pace, double WalkMetres, string? HubTypes, List<int>? HubIds, string By,
-    double ResidentsPerHub, List<HubMove> Moves, List<HubAddition> Additions, List<int> Closed);
+    double ResidentsPerHub, List<HubMove> Moves, List<HubAddition> Additions, List<int> Closed, double StraightLineMetres);
 
 /// <param name="IsUnitCells">True when the rows are 町丁・字 cells estimated from representative points (no district polygons).</param>
 public sealed record LayerView(string Key, string Kind, string Name, bool IsUnitCells, string? Note);
@@ -19,14 +21,19 @@ public sealed record BandFigures(string Key, string Name, long Population, long 
 
 /// <param name="CoveredShare">Covered ÷ population.</param>
 /// <param name="CoveredShareOfReachable">Covered ÷ (covered + uncovered): the share among people the network data reaches.</param>
+/// <param name="NoNetworkStraightLineCovered">People without network data within the straight-line radius: the answer for them.</param>
+/// <param name="Distance"><c>walking</c>, <c>straight-line</c> (no network data) or <c>mixed</c> (each for its part).</param>
+/// <param name="DistanceLabel">How that reads on screens, prints and exports.</param>
 public sealed record FiguresView(long Population, long Covered, long Uncovered, long NoNetwork, double? CoveredShare,
-    double? CoveredShareOfReachable, long StraightLineCovered, long StraightLineUncovered, double? StraightLineCoveredShare, List<BandFigures> Bands);
+    double? CoveredShareOfReachable, long StraightLineCovered, long StraightLineUncovered, double? StraightLineCoveredShare, List<BandFigures> Bands,
+    long NoNetworkStraightLineCovered, long NoNetworkStraightLineUncovered, string Distance, string DistanceLabel);
 
 public sealed record DistrictView(string Code, string Name, FiguresView Figures, int Hubs, double? ResidentsPerHub, bool NoHub,
     bool OverThreshold, int HubsShort);
 
+/// <param name="SnapMetres">Metres to the nearest street; null when there is none within reach (or no network data).</param>
 public sealed record HubView(int? Id, string Name, string Type, string TypeName, string? Address, double Lon, double Lat, bool OnNetwork,
-    double SnapMetres, string? DistrictCode, string? DistrictName, long Covered, long Unique, long StraightLineCovered,
+    double? SnapMetres, string? DistrictCode, string? DistrictName, long Covered, long Unique, long StraightLineCovered,
     long StraightLineUnique, string? WhatIf);
 
 public sealed record RulesView(double ResidentsPerHub, int Districts, int DistrictsWithoutHub, int DistrictsOverThreshold, string? Note);
@@ -58,7 +65,20 @@ public sealed record CoverageFeatureCollection(List<FeatureView> Features, Munic
 public static class CoverageDocuments
 {
     /// <summary>The columns every district table starts with (the CSV's header, before age bands).</summary>
-    public static readonly string[] BaseColumns = ["district_code", "district_name", "population", "covered", "uncovered", "no_network", "hubs"];
+    public static readonly string[] BaseColumns = ["district_code", "district_name", "population", "covered", "uncovered", "no_network", "hubs",
+        "no_network_straight_covered", "no_network_straight_uncovered", "distance"];
+
+    /// <summary>The <c>distance</c> column and <see cref="FiguresView.DistanceLabel"/>: how a row's figures were measured.</summary>
+    public static (string Key, string Label) DistanceOf(CoverageRun run, CoverageFigures f) =>
+        run.City.Network.IsStraightLine ? ("straight-line", CityNetwork.StraightLineLabel) : f.Method switch
+        {
+            DistanceMethod.StraightLine => ("straight-line", CityNetwork.StraightLineLabel),
+            DistanceMethod.Mixed => ("mixed", $"道に沿って歩く距離＋{CityNetwork.StraightLineLabel}"),
+            _ => ("walking", "道に沿って歩く距離"),
+        };
+
+    /// <summary>The <c>distance</c> label of a gap.</summary>
+    public static string DistanceOf(CoverageGap gap) => gap.StraightLine ? CityNetwork.StraightLineLabel : "道に沿って歩く距離";
 
     public const string TotalCode = "TOTAL";
 
@@ -82,7 +102,7 @@ public static class CoverageDocuments
     {
         var r = run.Request;
         return new(r.Minutes, r.Pace.SpeedMetresPerMinute, Math.Round(r.WalkMetres, 1), r.HubTypes, r.HubIds, run.Layer.Key, r.ResidentsPerHub,
-            r.Moves, r.Additions, r.Closed);
+            r.Moves, r.Additions, r.Closed, Math.Round(r.StraightMetres, 1));
     }
 
     private static LayerView Layer(CoverageRun run) => new(run.Layer.Key, run.Layer.Kind, run.Layer.Name, run.Layer.IsUnitCells,
@@ -95,8 +115,10 @@ public static class CoverageDocuments
         double? Share(long part, long whole) => whole > 0 ? Math.Round((double)part / whole, 4) : null;
         var bands = run.City.Inputs.Bands.Select((b, i) => new BandFigures(b.Key, b.Name, f.BandPopulation[i], f.BandCovered[i],
             f.BandUncovered[i], f.BandNoNetwork[i])).ToList();
+        var (distance, label) = DistanceOf(run, f);
         return new FiguresView(f.Population, f.Covered, f.Uncovered, f.NoNetwork, Share(f.Covered, f.Population),
-            Share(f.Covered, f.Covered + f.Uncovered), f.StraightCovered, f.StraightUncovered, Share(f.StraightCovered, f.Population), bands);
+            Share(f.Covered, f.Covered + f.Uncovered), f.StraightCovered, f.StraightUncovered, Share(f.StraightCovered, f.Population), bands,
+            f.NoNetworkStraightCovered, f.NoNetworkStraightUncovered, distance, label);
     }
 
     private static List<DistrictView> Districts(CoverageRun run) => run.Summary.Districts.Select(d =>
@@ -111,7 +133,7 @@ public static class CoverageDocuments
         var d = run.HubDistricts[i] >= 0 ? run.Layer.Districts[run.HubDistricts[i]] : null;
         var r = run.Result;
         return new HubView(h.Id, h.Name, h.TypeKey, h.TypeName, h.Address, Math.Round(h.Lon, 6), Math.Round(h.Lat, 6), h.Snap.IsOnNetwork,
-            Math.Round(h.Snap.SnapMetres, 1), d?.Code, d?.Name, r.HubNetworkPeople[i], r.HubUniquePeople[i], r.HubStraightPeople[i],
+            double.IsFinite(h.Snap.SnapMetres) ? Math.Round(h.Snap.SnapMetres, 1) : null, d?.Code, d?.Name, r.HubNetworkPeople[i], r.HubUniquePeople[i], r.HubStraightPeople[i],
             r.HubStraightUniquePeople[i], h.WhatIf);
     }).ToList();
 
@@ -162,7 +184,8 @@ public static class CoverageDocuments
 
     private static object?[] Row(CoverageRun run, string code, string name, CoverageFigures f, int hubs, DistrictCoverage? d, bool all)
     {
-        var values = new List<object?> { code, name, f.Population, f.Covered, f.Uncovered, f.NoNetwork, (long)hubs };
+        var values = new List<object?> { code, name, f.Population, f.Covered, f.Uncovered, f.NoNetwork, (long)hubs,
+            f.NoNetworkStraightCovered, f.NoNetworkStraightUncovered, DistanceOf(run, f).Label };
         for (var b = 0; b < run.City.Inputs.Bands.Length; b++)
         {
             values.AddRange([f.BandPopulation[b], f.BandCovered[b], f.BandUncovered[b], f.BandNoNetwork[b]]);
@@ -190,7 +213,8 @@ public static class CoverageDocuments
     {
         var names = new List<string> { "rank", "uncovered" };
         names.AddRange(run.City.Inputs.Bands.Select(b => $"{b.Key}_uncovered"));
-        names.AddRange(["nearest_minutes", "farthest_minutes", "nearest_hub_id", "nearest_hub_name", "area_m2", "district_code", "district_name", "units"]);
+        names.AddRange(["nearest_minutes", "farthest_minutes", "nearest_hub_id", "nearest_hub_name", "area_m2", "district_code", "district_name", "units",
+            "distance"]);
         return names;
     }
 
@@ -209,7 +233,8 @@ public static class CoverageDocuments
             values.AddRange([CoverageMethod.Minutes(g.NearestMetres, pace), CoverageMethod.Minutes(g.FarthestMetres, pace),
                 hub?.Id is { } id ? (long)id : null, hub?.Name, Math.Round(g.Area.Area), district >= 0 ? run.Layer.Districts[district].Code : null,
                 district >= 0 ? run.Layer.Districts[district].Name : null,
-                string.Join("・", g.Units.Take(5).Select(u => run.City.Inputs.Units[u].Name)) + (g.Units.Count > 5 ? " ほか" : "")]);
+                string.Join("・", g.Units.Take(5).Select(u => run.City.Inputs.Units[u].Name)) + (g.Units.Count > 5 ? " ほか" : ""),
+                DistanceOf(g)]);
             rows.Add(values.ToArray());
         }
         return rows;
@@ -265,6 +290,11 @@ public static class CoverageDocuments
 
     // ---------- GeoPackage ----------
 
+    /// <summary>The reach asked about, in words: 「徒歩 10 分」, or for a city without network data 「直線距離 800 m（道路データなし）」.</summary>
+    public static string Reach(CoverageRun run) => run.City.Network.IsStraightLine
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"直線距離 {run.Request.StraightMetres:N0} m（道路データなし）")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"徒歩 {run.Request.Minutes:0.#} 分");
+
     public static byte[] GeoPackage(CoverageRun run, bool withDistricts = true)
     {
         var tables = new List<GeoPackageTable>();
@@ -272,13 +302,13 @@ public static class CoverageDocuments
         {
             var names = DistrictColumnNames(run, all: true);
             var rows = DistrictRows(run, all: true);
-            tables.Add(new GeoPackageTable("coverage_districts", $"{run.City.Inputs.MunicipalityName} 徒歩 {run.Request.Minutes:0.#} 分の圏域（{run.Layer.Name}）",
+            tables.Add(new GeoPackageTable("coverage_districts", $"{run.City.Inputs.MunicipalityName} {Reach(run)}の圏域（{run.Layer.Name}）",
                 "MULTIPOLYGON", Columns(names, rows),
                 run.Layer.Districts.Select((d, i) => ((Geometry?)Multi(LonLat(run, d.Area)), rows[i])).ToList()));
         }
         var gapNames = GapColumnNames(run);
         var gapRows = GapRows(run);
-        tables.Add(new GeoPackageTable("coverage_gaps", $"{run.City.Inputs.MunicipalityName} 徒歩 {run.Request.Minutes:0.#} 分で拠点に届かない人のいる地域",
+        tables.Add(new GeoPackageTable("coverage_gaps", $"{run.City.Inputs.MunicipalityName} {Reach(run)}で拠点に届かない人のいる地域",
             "MULTIPOLYGON", Columns(gapNames, gapRows), gapRows.Select((row, k) => ((Geometry?)Multi(LonLat(run, run.Gaps[k].Area)), row)).ToList()));
         var hubNames = new List<string> { "hub_id", "name", "type", "on_network", "covered", "unique_covered", "straight_line_covered", "what_if" };
         var hubRows = Hubs(run).Select(h => (object?[])[h.Id is { } id ? (long)id : null, h.Name, h.TypeName, h.OnNetwork ? 1L : 0L, h.Covered,

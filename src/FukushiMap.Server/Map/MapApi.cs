@@ -65,8 +65,17 @@ public static partial class MapApi
 
     /// <summary>A municipality the map can show, with how much of each layer it has.</summary>
     /// <param name="Bbox">Bounding box of the boundary [west, south, east, north] in lon/lat (JGD2011), or null without a boundary.</param>
+    /// <param name="WalkingNetwork">True when the municipality has a live walking network; otherwise its analyses are by straight line.</param>
     public sealed record MunicipalityView(
-        string Code, string Name, string? Prefecture, double[]? Bbox, LayerCounts Counts, long Population);
+        string Code, string Name, string? Prefecture, double[]? Bbox, LayerCounts Counts, long Population, bool WalkingNetwork)
+    {
+        /// <summary>Existing facilities siting may offer as candidate sites, per category.</summary>
+        public List<FacilityCategoryView> Facilities { get; init; } = [];
+    }
+
+    /// <param name="Key">The category key siting takes (<c>facilities=</c>).</param>
+    /// <param name="Title">The title of the dataset the facilities came from (what they are, in the source's words).</param>
+    public sealed record FacilityCategoryView(string Key, int Count, string? Title, string? Attribution);
 
     public sealed record LayerCounts(int Hubs, int Districts, int PopulationUnits, int Shelters);
 
@@ -135,6 +144,11 @@ public static partial class MapApi
             .ToDictionaryAsync(x => x.Key, ct);
         var shelters = await db.Shelters.GroupBy(s => s.MunicipalityCode)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var networks = (await db.ActiveNetworks.Select(a => a.MunicipalityCode).ToListAsync(ct)).ToHashSet();
+        var facilities = (await db.Facilities.GroupBy(f => new { f.MunicipalityCode, f.Category })
+            .Select(g => new { g.Key.MunicipalityCode, g.Key.Category, Count = g.Count(), DatasetId = g.Max(f => f.DatasetId) }).ToListAsync(ct));
+        var facilityIds = facilities.Select(f => f.DatasetId).OfType<int>().ToList();
+        var facilityDatasets = await db.Datasets.Where(d => facilityIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
 
         var views = municipalities.Select(m =>
         {
@@ -144,7 +158,12 @@ public static partial class MapApi
                 m.Code, m.Name, m.Prefecture,
                 e is null || e.IsNull ? null : [e.MinX, e.MinY, e.MaxX, e.MaxY],
                 new LayerCounts(hubs.GetValueOrDefault(m.Code), districts.GetValueOrDefault(m.Code), u?.Count ?? 0, shelters.GetValueOrDefault(m.Code)),
-                u?.Population ?? 0);
+                u?.Population ?? 0, networks.Contains(m.Code))
+            {
+                Facilities = [.. facilities.Where(f => f.MunicipalityCode == m.Code).OrderBy(f => f.Category).Select(f =>
+                    new FacilityCategoryView(f.Category, f.Count, f.DatasetId is { } id ? facilityDatasets[id].Title : null,
+                        f.DatasetId is { } id2 ? facilityDatasets[id2].Attribution : null))],
+            };
         }).ToArray();
         return TypedResults.Ok(views);
     }

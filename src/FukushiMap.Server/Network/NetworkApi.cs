@@ -58,11 +58,24 @@ public static class NetworkApi
         {
             throw FukushiMapError.Invalid("invalid-walk-off", "walk_off は 0〜200 m で指定してください。");
         }
-        var city = await RequireNetworkAsync(catalog, municipality, ct);
+        var city = await catalog.GetOrStraightLineAsync(municipality, ct);
         var hubs = await HubSources.LoadAsync(hubCatalogue, municipality, query.HubTypes, Parse.Ids(query.HubIds), ct);
         if (hubs.Count > Limits.MaxHubs)
         {
             throw FukushiMapError.Invalid("too-many-hubs", $"一度に扱える拠点は {Limits.MaxHubs} か所までです。");
+        }
+        if (city.IsStraightLine)
+        {
+            // No network data in the city: discs of minutes × pace round every hub, labelled as straight-line distance.
+            var projector = city.Loaded.Projector;
+            var points = hubs.Select(h => { var (x, y) = projector.ToPlane(h.Lon, h.Lat); return new Coordinate(x, y); }).ToList();
+            var discs = StraightLineIsochrones.Build(points, minutes, pace, grouping, projector.PlaneFactory, ct);
+            return TypedResults.Ok(new IsochroneCollection([.. discs.OrderByDescending(i => i.WalkMinutes).Select(iso =>
+            {
+                var hub = iso.SourceIndex >= 0 ? hubs[iso.SourceIndex] : null;
+                return new IsochroneFeature(city.ToLonLat(iso.Area), new IsochroneProperties(iso.WalkMinutes, Math.Round(iso.WalkMetres, 1),
+                    pace.SpeedMetresPerMinute, hub?.Id, hub?.Name) { Distance = DistanceKinds.StraightLine, DistanceLabel = DistanceKinds.StraightLineLabel });
+            })], city.Loaded.Network.Name, [], null) { Distance = DistanceKinds.StraightLine, DistanceLabel = DistanceKinds.StraightLineLabel });
         }
         var (onNetwork, offNetwork) = HubSources.Snap(city, hubs);
         // Per-hub areas search once per hub; the other groupings search all hubs together once.
@@ -83,7 +96,7 @@ public static class NetworkApi
             }
         }
         return TypedResults.Ok(new IsochroneCollection(features, city.Loaded.Network.Name,
-            offNetwork.Select(h => new OffNetworkHub(h.Hub.Id, h.Hub.Name, Math.Round(h.Snap.SnapMetres))).ToList(),
+            offNetwork.Select(h => new OffNetworkHub(h.Hub.Id, h.Hub.Name, double.IsFinite(h.Snap.SnapMetres) ? Math.Round(h.Snap.SnapMetres) : null)).ToList(),
             "© OpenStreetMap contributors"));
     }
 
@@ -112,39 +125,37 @@ public static class NetworkApi
         }
         var maxMinutes = Parse.Minutes(query.MaxMinutes, fallback: 60, max: Limits.MaxNearestMinutes, name: "max_minutes");
         var municipality = query.Municipality is { Length: > 0 } m ? Parse.Municipality(m) : await index.MunicipalityAtAsync(lon, lat, ct);
-        var city = await RequireNetworkAsync(catalog, municipality, ct);
+        // Where there is no network data (a city without a network, or a point beyond every street of it) the answer is by straight line.
+        var city = await catalog.GetOrStraightLineAsync(municipality, ct);
         var from = city.Snap(lon, lat);
-        if (!from.IsOnNetwork)
-        {
-            throw FukushiMapError.Invalid("off-network",
-                $"この地点は歩ける道から {from.SnapMetres:N0} m 以上離れています（上限 {city.Snapper.MaxSnapMetres:N0} m）。道の近くの地点を選んでください。");
-        }
         var snapshot = await index.HubsAsync(municipality, city, ct);
         var localTime = HubFactsView.TokyoTime(clock.GetUtcNow());
         var selected = snapshot.Select(query.HubTypes, Parse.Ids(query.HubIds), Parse.Words(query.Functions), Parse.Words(query.Targets),
-            query.OpenNow == true, localTime);
+            query.OpenNow == true, localTime, includeOffNetwork: !from.IsOnNetwork);
         if (selected.Count == 0)
         {
             return TypedResults.Ok(new List<NearestHub>());
         }
-        var found = snapshot.Nearest(from, selected, limit, pace.MinutesToMetres(maxMinutes), ct);
-        var list = found.Select(f =>
+        var maxMetres = pace.MinutesToMetres(maxMinutes);
+        NearestHub Answer(SnappedHub found, double metres, RouteLine? route) => new(found.Hub.Id, found.Hub.Name, found.TypeKey, found.TypeName,
+            found.Hub.Address, Math.Round(pace.MetresToMinutes(metres), 1), Math.Round(metres), route, found.Hub.Location.X, found.Hub.Location.Y)
         {
-            var hub = f.Hub.Hub;
-            var facts = f.Hub.Facts;
-            var route = f.Path.Count >= 2 ? new RouteLine(RouteSimplifier.ToLonLatFlat(f.Path, RouteToleranceMetres, snapshot.Data.Grid)) : null;
-            return new NearestHub(hub.Id, hub.Name, f.Hub.TypeKey, f.Hub.TypeName, hub.Address,
-                Math.Round(pace.MetresToMinutes(f.Metres), 1), Math.Round(f.Metres), route, hub.Location.X, hub.Location.Y)
-            {
-                Functions = facts.Functions,
-                TargetGroups = facts.TargetGroups,
-                OpeningHours = facts.OpeningHours,
-                OpeningNote = facts.OpeningNote,
-                OpenNow = f.Hub.OpenAt(localTime),
-                Phone = facts.Phone,
-                Steps = RouteDirections.For(f.Path, city.Loaded),
-            };
-        }).ToList();
+            Functions = found.Facts.Functions,
+            TargetGroups = found.Facts.TargetGroups,
+            OpeningHours = found.Facts.OpeningHours,
+            OpeningNote = found.Facts.OpeningNote,
+            OpenNow = found.OpenAt(localTime),
+            Phone = found.Facts.Phone,
+        };
+        if (!from.IsOnNetwork)
+        {
+            return TypedResults.Ok(snapshot.NearestStraightLine(lon, lat, selected, limit, maxMetres)
+                .Select(f => Answer(f.Hub, f.Metres, null) with { Distance = DistanceKinds.StraightLine, DistanceLabel = DistanceKinds.StraightLineLabel })
+                .ToList());
+        }
+        var list = snapshot.Nearest(from, selected, limit, maxMetres, ct).Select(f => Answer(f.Hub, f.Metres,
+                f.Path.Count >= 2 ? new RouteLine(RouteSimplifier.ToLonLatFlat(f.Path, RouteToleranceMetres, snapshot.Data.Grid)) : null)
+            with { Steps = RouteDirections.For(f.Path, city.Loaded) }).ToList();
         return TypedResults.Ok(list);
     }
 
@@ -163,18 +174,27 @@ public static class NetworkApi
         ?? throw FukushiMapError.NotFound("no-network", $"市区町村 {municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
 }
 
-public sealed record IsochroneProperties(double Minutes, double Metres, double Pace, int? HubId, string? HubName);
+public sealed record IsochroneProperties(double Minutes, double Metres, double Pace, int? HubId, string? HubName)
+{
+    /// <summary><c>walking</c> or <c>straight-line</c> (a disc: the city has no network data).</summary>
+    public string Distance { get; init; } = DistanceKinds.Walking;
+    public string DistanceLabel { get; init; } = DistanceKinds.WalkingLabel;
+}
 
 public sealed record IsochroneFeature(Geometry Geometry, IsochroneProperties Properties)
 {
     public string Type => "Feature";
 }
 
-public sealed record OffNetworkHub(int Id, string Name, double SnapMetres);
+public sealed record OffNetworkHub(int Id, string Name, double? SnapMetres);
 
-public sealed record IsochroneCollection(List<IsochroneFeature> Features, string Network, List<OffNetworkHub> OffNetworkHubs, string Attribution)
+public sealed record IsochroneCollection(List<IsochroneFeature> Features, string Network, List<OffNetworkHub> OffNetworkHubs, string? Attribution)
 {
     public string Type => "FeatureCollection";
+
+    /// <summary><c>walking</c>, or <c>straight-line</c> when the city has no network data.</summary>
+    public string Distance { get; init; } = DistanceKinds.Walking;
+    public string DistanceLabel { get; init; } = DistanceKinds.WalkingLabel;
 }
 
 /// <summary>A route as a GeoJSON LineString, [lon, lat] in JGD2011 degrees (held interleaved, written as positions).</summary>
@@ -205,4 +225,19 @@ public sealed record NearestHub(int Id, string Name, string Type, string TypeNam
 
     /// <summary>The route as written steps (depart, a step per change of street, arrive); see <see cref="RouteDirections"/>.</summary>
     public List<RouteStep> Steps { get; init; } = [];
+
+    /// <summary><c>walking</c> (along the network) or <c>straight-line</c> (no network data where the search starts: no route).</summary>
+    public string Distance { get; init; } = DistanceKinds.Walking;
+
+    /// <summary>How the distance was measured, as every screen and print shows it.</summary>
+    public string DistanceLabel { get; init; } = DistanceKinds.WalkingLabel;
+}
+
+/// <summary>How a distance was measured, as the API states it next to every figure.</summary>
+public static class DistanceKinds
+{
+    public const string Walking = "walking";
+    public const string StraightLine = "straight-line";
+    public const string WalkingLabel = "道に沿って歩く距離";
+    public const string StraightLineLabel = FukushiMap.Analysis.Cities.CityNetwork.StraightLineLabel;
 }

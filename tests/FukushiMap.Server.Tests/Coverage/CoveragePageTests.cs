@@ -44,6 +44,9 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
             Assert.Contains($"ほか {N(populated - 30)} 区域", await page.Locator("#districts-more").InnerTextAsync());
             Assert.Contains("format=csv", await page.Locator("#districts-more a").GetAttributeAsync("href"));
         }
+        // The city's own planning rule, checked and said in words.
+        await Assertions.Expect(page.Locator("#rule-list")).ToContainTextAsync("福祉なんでも相談窓口を 6 圏域すべてに");
+        await Assertions.Expect(page.Locator("#rule-list .cv-rule-status").First).Not.ToBeEmptyAsync();
         var totalRow = await page.Locator("#district-table tbody tr.cv-total").InnerTextAsync();
         Assert.Contains(N(totals.GetProperty("population").GetInt64()), totalRow);
         Assert.Contains(N(totals.GetProperty("uncovered").GetInt64()), totalRow);
@@ -103,8 +106,13 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         for (var i = 0; i < await items.CountAsync(); i++)
         {
             var code = gaps[i].GetProperty("district_code").GetString()!;
-            var parts = gaps.Where(g => g.GetProperty("district_code").GetString() == code).ToList();
-            var whole = districts[code].GetProperty("figures").GetProperty("uncovered").GetInt64();
+            // Walking gaps add up to the walking column, gaps without network data to the straight-line one.
+            var kind = gaps[i].GetProperty("distance").GetString();
+            var parts = gaps.Where(g => g.GetProperty("district_code").GetString() == code && g.GetProperty("distance").GetString() == kind).ToList();
+            var figures = districts[code].GetProperty("figures");
+            var whole = kind == "直線距離（道路データなし）"
+                ? figures.GetProperty("noNetworkStraightLineUncovered").GetInt64()
+                : figures.GetProperty("uncovered").GetInt64();
             Assert.Equal(whole, parts.Sum(g => g.GetProperty("uncovered").GetInt64()));
             var note = await items.Nth(i).Locator(".cv-gap-share").InnerTextAsync();
             if (parts.Count == 1)
@@ -112,7 +120,7 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
                 Assert.Equal("", note);
                 continue;
             }
-            Assert.Contains($"（{whole.ToString("N0", CultureInfo.InvariantCulture)} 人）", note);
+            Assert.Contains($"{whole.ToString("N0", CultureInfo.InvariantCulture)} 人）", note);
             Assert.Contains($"空白地域 {parts.Count} か所の合計", note);
             checkedNotes++;
         }
@@ -158,6 +166,7 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         await page.EmulateMediaAsync(new() { Media = Media.Print });
 
         Assert.False(await page.Locator(".rp-toolbar").IsVisibleAsync());
+        Assert.Contains("福祉なんでも相談窓口を 6 圏域すべてに", await page.Locator("#plan-rules").InnerTextAsync());
         Assert.Contains("10 分", await page.Locator("#title").InnerTextAsync());
         Assert.Contains("毎分 60 m", await page.Locator("#conditions").InnerTextAsync());
         var report = await GetJsonAsync(server.Client, $"/api/coverage?municipality={Ube}&minutes=10&pace=60");
@@ -195,6 +204,36 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
         var pdf = await page.PdfAsync(new() { Format = "A4", PrintBackground = true, Path = Path.Combine(Path.GetTempPath(), "fukushimap-coverage-report.pdf") });
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
         view.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task ACityWithoutAWalkingNetworkIsCountedByStraightLineAndSaysSoOnScreenAndInTheReport()
+    {
+        const string Fukutsu = "40224";
+        const string Label = "直線距離（道路データなし）";
+        await using var view = await OpenAsync($"coverage/?municipality={Fukutsu}&minutes=10&pace=80&straight_radius=800");
+        var page = view.Page;
+        var report = await GetJsonAsync(server.Client, $"/api/coverage?municipality={Fukutsu}&minutes=10&pace=80&straight_radius=800");
+        var totals = report.GetProperty("totals");
+
+        Assert.Equal("800", await page.Locator("#straight-radius").InputValueAsync());
+        Assert.Contains(Label, await page.Locator("#straight-banner").InnerTextAsync());
+        Assert.Contains(Label, await page.Locator("#subtitle").InnerTextAsync());
+        var summary = await page.Locator("#summary").InnerTextAsync();
+        Assert.Contains(N(totals.GetProperty("noNetworkStraightLineCovered").GetInt64()), summary);
+        Assert.DoesNotContain("歩いて 10 分で届く", summary);
+        Assert.Contains(Label, await page.Locator("#district-table thead").InnerTextAsync());
+        Assert.Contains(Label, await page.Locator("#legend").InnerTextAsync());
+        Assert.Contains(Label, await page.Locator("#gap-list").InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "fukushimap-coverage-fukutsu-straight-line.png"), FullPage = true });
+
+        await using var printed = await OpenAsync($"coverage/report.html?municipality={Fukutsu}&minutes=10&pace=80&straight_radius=800", waitForRuns: false, width: 794, height: 1123);
+        await printed.Page.WaitForSelectorAsync("body[data-ready='true']", new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        await printed.Page.EmulateMediaAsync(new() { Media = Media.Print });
+        Assert.Contains(Label, await printed.Page.Locator("#title").InnerTextAsync());
+        Assert.Contains(Label, await printed.Page.Locator("#conditions").InnerTextAsync());
+        Assert.Contains(Label, await printed.Page.Locator("#districts thead").InnerTextAsync());
+        await printed.Page.PdfAsync(new() { Format = "A4", PrintBackground = true, Path = Path.Combine(Path.GetTempPath(), "fukushimap-coverage-fukutsu.pdf") });
     }
 
     private async Task<BrowserPage> OpenAsync(string path, bool waitForRuns = true, int width = 1400, int height = 900)

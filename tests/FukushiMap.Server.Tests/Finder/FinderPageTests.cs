@@ -260,12 +260,18 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         await page.WaitForFunctionAsync("() => document.querySelector('#problem').innerText.includes('山口市')");
         Assert.Contains("宇部市", await page.Locator("#problem").InnerTextAsync());
 
-        // A real address in a city without a walking network: found, then the search says where the service covers.
-        await page.FillAsync("#q", "世田谷区太子堂1丁目");
+        // A real address in a city without a walking network: found, and its hubs listed by straight-line distance, said so.
+        await page.FillAsync("#q", "福津市小竹1丁目");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForFunctionAsync("() => document.querySelector('#problem').innerText.includes('対象地域の外')");
-        Assert.Contains("宇部市", await page.Locator("#problem").InnerTextAsync());
-        Assert.Equal(0, await page.Locator("#results .result").CountAsync());
+        await page.WaitForSelectorAsync("#results .result");
+        Assert.True(await page.Locator("#problem").IsHiddenAsync());
+        Assert.Contains("直線距離（道路データなし）", await page.Locator("#status").InnerTextAsync());
+        var results = page.Locator("#results .result");
+        for (var i = 0; i < await results.CountAsync(); i++)
+        {
+            Assert.Contains("直線距離（道路データなし）", await results.Nth(i).Locator(".walk").InnerTextAsync());
+            Assert.Equal(0, await results.Nth(i).Locator(".show-route").CountAsync());
+        }
     }
 
     [Fact]

@@ -211,7 +211,8 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
             {
                 MunicipalityCode = Context.MunicipalityCode,
                 KeyCode = group.Key,
-                Name = (nameField is null ? null : f.Get(nameField)) ?? group.Key,
+                // e-Stat leaves MOJI empty for areas without a 町丁 name (e.g. 山形市 062011540, mountain forest): say so in words.
+                Name = (nameField is null ? null : f.Get(nameField)) is { Length: > 0 } named ? named : $"町丁名のない区域（{group.Key}）",
                 Population = lead.Population,
                 Households = households,
                 AreaSquareMetres = area,
