@@ -101,6 +101,9 @@ export function districtStyle(p) {
 }
 
 export const GAP_STYLE = { color: '#7f0000', weight: 1, fillColor: GAP_COLOR, fillOpacity: 0.6, pane: 'cv-gaps' };
+/** A gap measured by straight line (no network data): a lighter fill with a dashed outline, so it never passes for a walking gap. */
+export const STRAIGHT_GAP_STYLE = { ...GAP_STYLE, fillOpacity: 0.3, dashArray: '5 4', weight: 1.5 };
+export const gapStyle = (feature) => (feature?.properties?.distance === STRAIGHT_LABEL ? STRAIGHT_GAP_STYLE : GAP_STYLE);
 export const ISOCHRONE_STYLE = { color: ISOCHRONE_COLOR, weight: 2, dashArray: '6 4', fill: false, interactive: false, pane: 'cv-isochrones' };
 
 /** Creates the shared base map (../js/basemap.js) with the panes both pages use; returns { map, base }. */
@@ -127,9 +130,9 @@ export function legendItems(minutes, pace, parameters = null, totals = null) {
         `破線の区域：人口の半分以上が道路データなし。色は${STRAIGHT_LABEL}・半径 ${radius} 以内の割合`)
       : null,
     h('li', {}, swatch('background:#ffffff'), '人口なし'),
-    h('li', {}, swatch(`background:${GAP_COLOR};border-color:#7f0000`), straightOnly
-      ? `空白地域：${STRAIGHT_LABEL}で届かない町丁・字の推定範囲`
-      : '空白地域：届かない人のいる場所（道路から 40 m の範囲。道路データのない所は町丁・字の推定範囲）'),
+    straightOnly ? null : h('li', {}, swatch(`background:${GAP_COLOR};border-color:#7f0000`), '空白地域：歩いて届かない人のいる場所（道路から 40 m の範囲）'),
+    anyStraight ? h('li', {}, swatch(`background:${GAP_COLOR};opacity:0.55;border:1px dashed #7f0000`),
+      `空白地域（破線）：${STRAIGHT_LABEL}で届かない町丁・字の推定範囲`) : null,
     h('li', {}, swatch(`background:transparent;border:2px dashed ${ISOCHRONE_COLOR}`), straightOnly
       ? `拠点から半径 ${formatNumber(minutes * pace)} m（歩いて ${minutes} 分、${STRAIGHT_LABEL}）の円`
       : `拠点から歩いて ${minutes} 分の範囲`),

@@ -3,7 +3,7 @@
 import { h, clear, formatNumber, notATabStop } from '../js/dom.js';
 import {
   apiParams, paramsFromQuery, getJson, paceItems, percent, people, reachableShare, districtStyle,
-  GAP_STYLE, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, byUncovered,
+  gapStyle, ISOCHRONE_STYLE, createMap, legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, byUncovered,
   districtFlags, rulesText, gapShareNote, sortableTable, REPORT_TOP_DISTRICTS, STRAIGHT_LABEL, STRAIGHT_RADII, isStraightOnly, straightShare,
 } from './common.js';
 import { citySelect } from '../js/city.js';
@@ -54,7 +54,7 @@ const state = { moves: initial.moves, closed: initial.closed, runToken: 0, contr
 
 const { map, base } = createMap('map');
 const districtLayer = L.geoJSON(null, { style: (f) => districtStyle(f.properties), onEachFeature: bindDistrict }).addTo(map);
-const gapLayer = L.geoJSON(null, { style: () => GAP_STYLE, onEachFeature: bindGap }).addTo(map);
+const gapLayer = L.geoJSON(null, { style: gapStyle, onEachFeature: bindGap }).addTo(map);
 const isochroneLayer = L.geoJSON(null, { style: () => ISOCHRONE_STYLE }).addTo(map);
 const hubLayer = L.layerGroup().addTo(map);
 const credits = { update: (lines) => base.setCredits(lines) };

@@ -2,7 +2,7 @@
 // gaps, hubs, the district table, the method and the data credits. Parameters come from the query string.
 import { h, clear, formatNumber } from '../js/dom.js';
 import {
-  apiParams, paramsFromQuery, getJson, percent, reachableShare, districtStyle, GAP_STYLE, ISOCHRONE_STYLE, createMap,
+  apiParams, paramsFromQuery, getJson, percent, reachableShare, districtStyle, gapStyle, ISOCHRONE_STYLE, createMap,
   legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, districtFlags, rulesText, gapShareNote, REPORT_TOP_DISTRICTS,
   STRAIGHT_LABEL, isStraightOnly, straightShare,
 } from './common.js';
@@ -67,7 +67,7 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
 
     // Map: districts, gaps, walking areas and hubs, fitted to the municipality.
     const districts = L.geoJSON(fc, { style: (f) => districtStyle(f.properties) }).addTo(map);
-    L.geoJSON(gaps, { style: () => GAP_STYLE, interactive: false }).addTo(map);
+    L.geoJSON(gaps, { style: gapStyle, interactive: false }).addTo(map);
     for (const hub of fc.hubs) L.marker([hub.lat, hub.lon], { icon: hubIcon(hub.whatIf === 'moved'), interactive: false, keyboard: false }).addTo(map);
     const bounds = reachableBounds(districts);
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [4, 4] });
