@@ -272,6 +272,21 @@ public sealed class MultiSourceDijkstra
 
     internal float RawMetres(int node) => _state[node].Metres;
 
+    /// <summary><see cref="IsReached"/>, <see cref="Metres"/> and <see cref="NearestSource"/> in one look at the node's state.</summary>
+    internal bool TryGetReached(int node, out float metres, out int source)
+    {
+        ref var s = ref _state[node];
+        if (s.Stamp != _stamp + 1)
+        {
+            metres = float.PositiveInfinity;
+            source = -1;
+            return false;
+        }
+        metres = s.Metres;
+        source = s.Source;
+        return true;
+    }
+
     /// <summary>
     /// The costs of walking an edge from source to target and back, as the search sees them: swapped in a backward search,
     /// where walking out along an edge stands for walking in along it. Every rule about starting or ending part-way along an
