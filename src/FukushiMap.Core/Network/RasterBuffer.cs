@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 
@@ -163,6 +164,11 @@ internal static class RasterBuffer
             int rowHi = Math.Min(Height - 1, (int)Math.Floor((yHi - originY) * invCell));
             int width = Width, words = WordsPerRow;
             bool band = length > 0;
+            if (Vector256.IsHardwareAccelerated && rowHi - rowLo >= 3)
+            {
+                FillRowsFourAtATime(rowLo, rowHi, ax, ay, bx, by, startCap, endCap, band, along, across, length, ux, uy, invUx, invUy);
+                return;
+            }
             // Rows each disc can touch, one more either side for rounding (a row outside them skips its square root); the
             // tests inside stay exact.
             int endLo = endCap ? (int)Math.Floor((by - r - originY) * invCell) : int.MaxValue;
@@ -233,6 +239,107 @@ internal static class RasterBuffer
                     first |= firstMask;
                     for (int w = 1; w < span; w++) Unsafe.Add(ref first, w) = ~0UL;
                     Unsafe.Add(ref first, span) |= lastMask;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The rows of <see cref="FillCapsule"/> four at a time: the same arithmetic on each lane of a 256-bit vector (the
+        /// discs' square roots, the band's bounds, the column bounds), so the marked samples are exactly those of the row-by-row
+        /// loop; only setting the bits is done lane by lane.
+        /// </summary>
+        private void FillRowsFourAtATime(int rowLo, int rowHi, double ax, double ay, double bx, double by, bool startCap, bool endCap,
+            bool band, bool along, bool across, double length, double ux, double uy, double invUx, double invUy)
+        {
+            double r = R, cell = Cell, originX = OriginX, originY = OriginY, invCell = 1 / cell, r2 = r * r;
+            int width = Width, words = WordsPerRow;
+            var inf = Vector256.Create(double.PositiveInfinity);
+            var minusInf = Vector256.Create(double.NegativeInfinity);
+            var zero = Vector256<double>.Zero;
+            var step = Vector256.Create(0.0, 1, 2, 3);
+            Span<double> los = stackalloc double[4], his = stackalloc double[4], colLos = stackalloc double[4], colHis = stackalloc double[4];
+            ref ulong bits = ref MemoryMarshal.GetArrayDataReference(Bits);
+            for (int row = rowLo; row <= rowHi; row += 4)
+            {
+                var y = Vector256.Create(originY) + (Vector256.Create((double)row) + step) * cell;
+                var lo = inf;
+                var hi = minusInf;
+                if (endCap)
+                {
+                    var dyb = y - Vector256.Create(by);
+                    var hb = Vector256.Create(r2) - dyb * dyb;
+                    var inside = Vector256.GreaterThanOrEqual(hb, zero);
+                    var half = Vector256.Sqrt(Vector256.MaxNative(hb, zero));
+                    lo = Vector256.ConditionalSelect(inside, Vector256.Create(bx) - half, lo);
+                    hi = Vector256.ConditionalSelect(inside, Vector256.Create(bx) + half, hi);
+                }
+                var dya = y - Vector256.Create(ay);
+                if (startCap)
+                {
+                    var ha = Vector256.Create(r2) - dya * dya;
+                    var inside = Vector256.GreaterThanOrEqual(ha, zero);
+                    var half = Vector256.Sqrt(Vector256.MaxNative(ha, zero));
+                    lo = Vector256.ConditionalSelect(inside, Vector256.MinNative(lo, Vector256.Create(ax) - half), lo);
+                    hi = Vector256.ConditionalSelect(inside, Vector256.MaxNative(hi, Vector256.Create(ax) + half), hi);
+                }
+                if (band)
+                {
+                    var t = dya * uy;
+                    var s = dya * ux;
+                    Vector256<double> bandLo, bandHi;
+                    if (along)
+                    {
+                        var x1 = -t * invUx;
+                        var x2 = (Vector256.Create(length) - t) * invUx;
+                        bandLo = Vector256.MinNative(x1, x2);
+                        bandHi = Vector256.MaxNative(x1, x2);
+                    }
+                    else
+                    {
+                        var outside = Vector256.LessThan(t, zero) | Vector256.GreaterThan(t, Vector256.Create(length));
+                        bandLo = Vector256.ConditionalSelect(outside, inf, minusInf);
+                        bandHi = inf;
+                    }
+                    if (across)
+                    {
+                        var x1 = (s - Vector256.Create(r)) * invUy;
+                        var x2 = (s + Vector256.Create(r)) * invUy;
+                        bandLo = Vector256.MaxNative(bandLo, Vector256.MinNative(x1, x2));
+                        bandHi = Vector256.MinNative(bandHi, Vector256.MaxNative(x1, x2));
+                    }
+                    else
+                    {
+                        var outside = Vector256.LessThan(s, Vector256.Create(-r)) | Vector256.GreaterThan(s, Vector256.Create(r));
+                        bandLo = Vector256.ConditionalSelect(outside, inf, bandLo);
+                    }
+                    var valid = Vector256.LessThanOrEqual(bandLo, bandHi);
+                    lo = Vector256.ConditionalSelect(valid, Vector256.MinNative(lo, bandLo + Vector256.Create(ax)), lo);
+                    hi = Vector256.ConditionalSelect(valid, Vector256.MaxNative(hi, bandHi + Vector256.Create(ax)), hi);
+                }
+                lo.CopyTo(los);
+                hi.CopyTo(his);
+                Vector256.Ceiling((lo - Vector256.Create(originX)) * invCell).CopyTo(colLos);
+                Vector256.Floor((hi - Vector256.Create(originX)) * invCell).CopyTo(colHis);
+                int lanes = Math.Min(4, rowHi - row + 1);
+                for (int k = 0; k < lanes; k++)
+                {
+                    if (los[k] > his[k]) continue;
+                    int colLo = Math.Max(0, (int)colLos[k]);
+                    int colHi = Math.Min(width - 1, (int)colHis[k]);
+                    if (colLo > colHi) continue;
+                    ref ulong first = ref Unsafe.Add(ref bits, (row + k) * words + (colLo >> 6));
+                    int span = (colHi >> 6) - (colLo >> 6);
+                    ulong firstMask = ~0UL << (colLo & 63), lastMask = ~0UL >> (63 - (colHi & 63));
+                    if (span == 0)
+                    {
+                        first |= firstMask & lastMask;
+                    }
+                    else
+                    {
+                        first |= firstMask;
+                        for (int w = 1; w < span; w++) Unsafe.Add(ref first, w) = ~0UL;
+                        Unsafe.Add(ref first, span) |= lastMask;
+                    }
                 }
             }
         }
