@@ -130,8 +130,10 @@ public class UbeWalkNetworkTests(UbeWalkNetwork ube, ITestOutputHelper output) :
     public void AFifteenMinuteIsochroneAgreesWithTheExactDistanceToTheReachedStreets()
     {
         // The independent construction: a point is within the walking area when it is within the walk-off distance of a reached
-        // street piece (exact point-to-line distance, no raster), or of the start. Sampled at seeded random points over the area's
-        // surroundings; intersection over union of the two from the counts.
+        // street piece (exact point-to-line distance, no raster). Sampled at seeded random points over the area's surroundings:
+        // a point clearly inside (farther than a cell's diagonal from the exact outline) must be in the polygon, one clearly
+        // outside must not; near the outline the raster may go either way, and the intersection over union from the counts
+        // stays high.
         var graph = ube.Graph;
         var extent = graph.NodeExtent();
         var centre = extent.Centre;
@@ -146,17 +148,19 @@ public class UbeWalkNetworkTests(UbeWalkNetwork ube, ITestOutputHelper output) :
         var reached = builder.ReachedLines(search, budget);
         var distance = new NetTopologySuite.Operation.Distance.IndexedFacetDistance(reached);
         var inArea = new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area);
-        double walkOff = builder.Options.WalkOffMetres;
+        double walkOff = builder.Options.WalkOffMetres, slack = builder.Options.CellMetres * Math.Sqrt(2);
 
         var box = reached.EnvelopeInternal.Copy();
         box.ExpandBy(walkOff * 2);
         var random = new Random(14);
-        int both = 0, either = 0;
+        int both = 0, either = 0, clearlyWrong = 0;
         for (int k = 0; k < 20_000; k++)
         {
             var p = new Coordinate(box.MinX + random.NextDouble() * box.Width, box.MinY + random.NextDouble() * box.Height);
-            bool exact = distance.Distance(new Point(p)) <= walkOff;
+            double d = distance.Distance(new Point(p));
+            bool exact = d <= walkOff;
             bool raster = inArea.Locate(p) != Location.Exterior;
+            if ((d <= walkOff - slack && !raster) || (d >= walkOff + slack && raster)) clearlyWrong++;
             if (exact && raster) both++;
             if (exact || raster) either++;
         }
@@ -165,6 +169,7 @@ public class UbeWalkNetworkTests(UbeWalkNetwork ube, ITestOutputHelper output) :
         Assert.InRange(reached.NumGeometries, 500, int.MaxValue); // a real, large area
         double iou = (double)both / either;
         output.WriteLine($"{reached.NumGeometries} pieces, {area.NumPoints} vertices, IoU against the exact distance {iou:0.0000} ({either} points)");
-        Assert.True(iou >= 0.99, $"IoU {iou:0.0000}");
+        Assert.Equal(0, clearlyWrong);
+        Assert.True(iou >= 0.98, $"IoU {iou:0.0000}");
     }
 }
