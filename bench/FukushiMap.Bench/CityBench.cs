@@ -327,7 +327,7 @@ public sealed class CityBench(BenchOptions options, Report report, Targets targe
         Row("engine: search + polygon + lon/lat", full, null, mine);
         Row("engine: polygon in plane metres", plane, null, null);
         Row("engine: search only", searchOnly, null, null);
-        Row("previous engine (before issue 14): search + polygon in plane metres", previous, null, planeBefore);
+        Row("previous engine (before issue 14): search + polygon in plane metres", previous, null, loaded.Projector.ToLonLat(planeBefore));
         Row("pgRouting + ST_ConcaveHull", peerTime, full, theirs);
         report.AddParagraph($"Today's polygon against the previous algorithm's (a kept copy in the bench, PreviousIsochrone): intersection over union " +
             $"{Format.Num(iou, "0.000000")}{(identical ? ", the same rings point for point" : "")}; areas {Format.Num(planeNow.Area / 1e6, "0.000")} and " +
