@@ -225,21 +225,26 @@ internal static class RasterBuffer
                 if (lo > hi) continue;
                 int colLo = Math.Max(0, (int)Math.Ceiling((lo - originX) * invCell));
                 int colHi = Math.Min(width - 1, (int)Math.Floor((hi - originX) * invCell));
-                if (colLo > colHi) continue;
-                // Bits colLo..colHi of the row (within the raster: the columns are clamped to it above).
-                ref ulong first = ref Unsafe.Add(ref bits, row * words + (colLo >> 6));
-                int span = (colHi >> 6) - (colLo >> 6);
-                ulong firstMask = ~0UL << (colLo & 63), lastMask = ~0UL >> (63 - (colHi & 63));
-                if (span == 0)
-                {
-                    first |= firstMask & lastMask;
-                }
-                else
-                {
-                    first |= firstMask;
-                    for (int w = 1; w < span; w++) Unsafe.Add(ref first, w) = ~0UL;
-                    Unsafe.Add(ref first, span) |= lastMask;
-                }
+                if (colLo <= colHi) SetRun(ref Unsafe.Add(ref bits, row * words), colLo, colHi);
+            }
+        }
+
+        /// <summary>Sets bits <paramref name="colLo"/>..<paramref name="colHi"/> of a row (columns already clamped to the raster).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void SetRun(ref ulong row, int colLo, int colHi)
+        {
+            ref ulong first = ref Unsafe.Add(ref row, colLo >> 6);
+            int span = (colHi >> 6) - (colLo >> 6);
+            ulong firstMask = ~0UL << (colLo & 63), lastMask = ~0UL >> (63 - (colHi & 63));
+            if (span == 0)
+            {
+                first |= firstMask & lastMask;
+            }
+            else
+            {
+                first |= firstMask;
+                for (int w = 1; w < span; w++) Unsafe.Add(ref first, w) = ~0UL;
+                Unsafe.Add(ref first, span) |= lastMask;
             }
         }
 
@@ -326,20 +331,7 @@ internal static class RasterBuffer
                     if (los[k] > his[k]) continue;
                     int colLo = Math.Max(0, (int)colLos[k]);
                     int colHi = Math.Min(width - 1, (int)colHis[k]);
-                    if (colLo > colHi) continue;
-                    ref ulong first = ref Unsafe.Add(ref bits, (row + k) * words + (colLo >> 6));
-                    int span = (colHi >> 6) - (colLo >> 6);
-                    ulong firstMask = ~0UL << (colLo & 63), lastMask = ~0UL >> (63 - (colHi & 63));
-                    if (span == 0)
-                    {
-                        first |= firstMask & lastMask;
-                    }
-                    else
-                    {
-                        first |= firstMask;
-                        for (int w = 1; w < span; w++) Unsafe.Add(ref first, w) = ~0UL;
-                        Unsafe.Add(ref first, span) |= lastMask;
-                    }
+                    if (colLo <= colHi) SetRun(ref Unsafe.Add(ref bits, (row + k) * words), colLo, colHi);
                 }
             }
         }
