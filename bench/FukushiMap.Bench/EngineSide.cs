@@ -44,6 +44,38 @@ public sealed class EngineSide(WalkingGraph graph, PlaneProjector projector)
     }
 
     /// <summary>
+    /// All-node nearest hub as the server's callers read it: search state taken from a pool (here: <paramref name="search"/>,
+    /// reused), and the answer read from the search's sparse result (each reached node with its metres and nearest hub,
+    /// <see cref="MultiSourceDijkstra.SettledNodes"/>/<see cref="MultiSourceDijkstra.SettledMetres"/>/<see cref="MultiSourceDijkstra.SettledSources"/>):
+    /// nothing the length of the graph is written. <paramref name="origins"/> is the caller's buffer for the hubs' start points.
+    /// Returns the nodes reached; every result is read (summed) so nothing is left unread.
+    /// </summary>
+    public int NearestHubSparse(long[] hubNodeIds, double maxMetres, MultiSourceDijkstra search, SearchOrigin[] origins)
+    {
+        for (var i = 0; i < hubNodeIds.Length; i++)
+        {
+            if (!graph.TryGetNodeIndex(hubNodeIds[i], out var node)) throw new InvalidOperationException($"Node {hubNodeIds[i]} is not in the graph.");
+            origins[i] = SearchOrigin.AtNode(node);
+        }
+        search.Run(origins.AsSpan(0, hubNodeIds.Length), maxMetres);
+        var nodes = search.SettledNodes;
+        var metres = search.SettledMetres;
+        var sources = search.SettledSources;
+        double sum = 0;
+        long check = 0;
+        for (var k = 0; k < nodes.Length; k++)
+        {
+            sum += metres[k];
+            check += nodes[k] ^ sources[k];
+        }
+        Checksum = sum + check;
+        return nodes.Length;
+    }
+
+    /// <summary>What the last sparse call read, kept so the reads are not optimised away.</summary>
+    public double Checksum { get; private set; }
+
+    /// <summary>
     /// A walking isochrone for one hub node: search, reached street pieces buffered by the walk-off distance and traced to a
     /// polygon (IsochroneBuilder, default options), then back to lon/lat (SRID 6668) as the API returns it.
     /// </summary>

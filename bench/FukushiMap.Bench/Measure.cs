@@ -23,8 +23,15 @@ public readonly record struct Stats(double MedianMs, double MinMs, double MaxMs)
 /// </summary>
 public sealed record Timing(Stats Wall, Stats Cpu, int Runs, int WarmupRuns);
 
-/// <summary>One side of a comparison: a complete call, and the PostgreSQL backend it talks to (0 for the engine).</summary>
-public sealed record Workload(Action Call, int ServerPid = 0);
+/// <summary>
+/// One side of a comparison: a complete call, and the PostgreSQL backend it talks to (0 for the engine); or, for a peer in
+/// another process that times its own calls (scipy), <see cref="SelfTimed"/>: one call returning its wall and CPU milliseconds.
+/// </summary>
+public sealed record Workload(Action Call, int ServerPid = 0, Func<(double WallMs, double CpuMs)>? SelfTimed = null)
+{
+    /// <summary>A side that times its own calls.</summary>
+    public static Workload Timed(Func<(double WallMs, double CpuMs)> call) => new(() => call(), 0, call);
+}
 
 /// <summary>
 /// Times one workload the same way for every side: warm-up runs (at least <see cref="MinWarmupRuns"/> and at least
@@ -75,6 +82,11 @@ public static class Measure
                 var w = workloads[c];
                 for (var i = done; i < done + block; i++)
                 {
+                    if (w.SelfTimed is { } timed)
+                    {
+                        (wall[c][i], cpu[c][i]) = timed();
+                        continue;
+                    }
                     var server0 = w.ServerPid > 0 ? CpuClock.ProcessNanoseconds(w.ServerPid) : 0;
                     var thread0 = CpuClock.ThreadNanoseconds();
                     var t0 = Stopwatch.GetTimestamp();

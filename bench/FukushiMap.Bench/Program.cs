@@ -37,12 +37,14 @@ if (options.PinToOneCore && RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
 }
 
 var report = new Report();
+var targets = new Targets();
 var started = DateTimeOffset.Now;
+var startLoad = LoadAverage();
 report.AddHeading(1, $"FukushiMap bench, {started:yyyy-MM-dd HH:mm zzz}{(options.Quick ? " (--quick)" : "")}");
 report.AddBullets(
     $"Machine: {CpuModel()}, {Environment.ProcessorCount} logical CPUs{(options.PinToOneCore ? "; this process pinned to one CPU" : "")}; " +
     $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}",
-    $"Load average (1/5/15 min) at start: {LoadAverage()}",
+    $"Load average (1/5/15 min) at start: {startLoad}",
     $"Repetitions: {options.Repetitions} timed runs per workload after at least {Measure.MinWarmupRuns} warm-up runs and " +
     $"{Measure.MinWarmupSeconds.ToString(CultureInfo.InvariantCulture)} s of warm-up");
 
@@ -55,9 +57,9 @@ try
         {
             throw new BenchException("FUKUSHIMAP_DB が設定されていません。./fukushimap bench から実行するか、接続文字列を設定してください（--skip-city で格子だけ実行できます）。");
         }
-        await new CityBench(options, report).RunAsync(connection, cts.Token);
+        await new CityBench(options, report, targets).RunAsync(connection, cts.Token);
     }
-    new ScalingBench(options, report).Run();
+    new ScalingBench(options, report, targets).Run();
 }
 catch (BenchException e)
 {
@@ -70,6 +72,7 @@ catch (OperationCanceledException)
     return 130;
 }
 
+targets.WriteTo(report, $"load average at start {startLoad}, at end {LoadAverage()}");
 report.AddParagraph($"Load average at end: {LoadAverage()}. Total bench time: {(DateTimeOffset.Now - started).TotalSeconds:0} s. Network data © OpenStreetMap contributors (ODbL 1.0).");
 Console.WriteLine();
 Console.Write(report.ToPlainText());

@@ -142,3 +142,22 @@ public sealed class Report
         return w;
     }
 }
+
+/// <summary>The issue's targets with the figure this run measured and whether it is met; printed last, as the headline.</summary>
+public sealed class Targets
+{
+    private readonly List<string[]> _rows = [];
+
+    /// <summary>Adds a target; <paramref name="met"/> null when this run could not measure it.</summary>
+    public void Add(string target, string figure, bool? met, string basis) =>
+        _rows.Add([target, figure, met is null ? "not measured" : met.Value ? "met" : "**missed**", basis]);
+
+    public void WriteTo(Report report, string load)
+    {
+        report.AddHeading(2, "Targets (issue 14)");
+        report.AddParagraph($"Each target of the issue with what this run measured, on this machine in this run ({load}). " +
+            "A target counts as met only when both the wall-time and the CPU-time figures meet it.");
+        var table = report.AddTable("target", "this run", "verdict", "figures used");
+        foreach (var row in _rows) table.Row(row);
+    }
+}

@@ -102,7 +102,29 @@ public sealed class CoverageAnalyzer
     private readonly PopulationPlacement _placement;
     private readonly int[] _firstOnEdge;    // CSR: placements on edge e are _onEdge[_firstOnEdge[e] .. _firstOnEdge[e+1])
     private readonly int[] _onEdge;
-    private readonly ConcurrentBag<MultiSourceDijkstra> _pool = new();
+    private readonly ConcurrentBag<Work> _pool = new();
+
+    /// <summary>
+    /// What one analysis uses and gives back: the search state, and a stamp per placement (which hub's run last looked at it)
+    /// that carries on counting from one analysis to the next, so nothing the length of the placement is cleared or allocated.
+    /// </summary>
+    private sealed class Work(WalkingGraph graph, int placements)
+    {
+        public readonly MultiSourceDijkstra Search = new(graph);
+        public readonly int[] Stamp = new int[placements];
+        public int Run;
+
+        /// <summary>A stamp no placement holds yet.</summary>
+        public int NextRun()
+        {
+            if (Run == int.MaxValue)
+            {
+                Array.Clear(Stamp);
+                Run = 0;
+            }
+            return ++Run;
+        }
+    }
 
     /// <summary>Indexes the on-network placements by edge.</summary>
     public CoverageAnalyzer(WalkingGraph graph, PopulationPlacement placement)
@@ -157,7 +179,8 @@ public sealed class CoverageAnalyzer
 
         var onNetwork = new List<int>();
         for (int h = 0; h < hubs.Count; h++) if (hubs[h].Snap.IsOnNetwork) onNetwork.Add(h);
-        var search = _pool.TryTake(out var pooled) ? pooled : new MultiSourceDijkstra(_graph);
+        var work = _pool.TryTake(out var pooled) ? pooled : new Work(_graph, p.Count);
+        var search = work.Search;
         try
         {
             // Nearest hub at any distance (for the gaps' walking minutes).
@@ -174,11 +197,10 @@ public sealed class CoverageAnalyzer
             }
 
             // Each hub's own reach: which placements it covers, to count the hubs covering each placement.
-            var stamp = new int[p.Count];
-            int run = 0;
+            var stamp = work.Stamp;
             foreach (int h in onNetwork)
             {
-                run++;
+                int run = work.NextRun();
                 search.Run([SearchOrigin.FromSnap(hubs[h].Snap)], budgetMetres, cancellationToken);
                 void Visit(int edge)
                 {
@@ -203,7 +225,7 @@ public sealed class CoverageAnalyzer
         }
         finally
         {
-            _pool.Add(search);
+            _pool.Add(work);
         }
 
         // Straight line, from every hub (on the network or not) to where the people are.

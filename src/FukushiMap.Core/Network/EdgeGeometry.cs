@@ -1,5 +1,3 @@
-using NetTopologySuite.Geometries;
-
 namespace FukushiMap.Core.Network;
 
 /// <summary>Cuts pieces out of edge geometry by fraction of the edge (0 = source, 1 = target).</summary>
@@ -58,14 +56,5 @@ internal static class EdgeGeometry
         if (backwards) points.Reverse(start);
         // Drop a first point that repeats the previous piece's last point.
         points.DropRepeatAt(start);
-    }
-
-    /// <summary>The piece as a line string with at least two points (a zero-length piece repeats its point).</summary>
-    public static LineString Piece(GeometryFactory factory, WalkingGraph graph, int edge, double from, double to, PlanePath scratch)
-    {
-        scratch.Clear();
-        AppendPiece(graph, edge, from, to, scratch);
-        if (scratch.Count == 1) scratch.AddRaw(scratch.X(0), scratch.Y(0));
-        return factory.CreateLineString(scratch.ToCoordinates());
     }
 }

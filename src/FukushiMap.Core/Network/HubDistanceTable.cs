@@ -63,9 +63,12 @@ public sealed class HubDistanceTable
         var next = new int[n];
         Array.Fill(metres, float.PositiveInfinity);
         Array.Fill(next, Terminal - 1);
-        foreach (var node in backward.SettledNodes)
+        var settled = backward.SettledNodes;
+        var settledMetres = backward.SettledMetres;
+        for (var k = 0; k < settled.Length; k++)
         {
-            metres[node] = backward.Metres(node);
+            var node = settled[k];
+            metres[node] = settledMetres[k];
             var arc = backward.PredecessorArc(node);
             next[node] = arc >= 0 ? arc : Terminal;
         }

@@ -54,7 +54,15 @@ public sealed class IsochroneBuilder
     private readonly WalkingGraph _graph;
     private readonly GeometryFactory _factory;
     private readonly BufferParameters _bufferParameters;
-    private readonly ConcurrentBag<MultiSourceDijkstra> _pool = new();
+    private readonly ConcurrentBag<Work> _pool = new();
+
+    /// <summary>What one build uses and gives back: the search state and the buffers the reached pieces are collected in.</summary>
+    private sealed class Work(WalkingGraph graph)
+    {
+        public readonly MultiSourceDijkstra Search = new(graph);
+        public readonly LinePieces Pieces = new();
+        public readonly PlanePath Scratch = new(32);
+    }
 
     /// <summary>Creates a builder for <paramref name="graph"/>.</summary>
     /// <param name="graph">The network.</param>
@@ -105,9 +113,10 @@ public sealed class IsochroneBuilder
     public MultiLineString ReachedLines(MultiSourceDijkstra search, double budgetMetres, int sourceIndex = -1)
     {
         ArgumentNullException.ThrowIfNull(search);
-        var buckets = CollectPieces(search, budgetMetres, null, partition: sourceIndex >= 0);
+        var buckets = new Dictionary<int, LinePieces>();
+        CollectPieces(search, budgetMetres, null, sourceIndex >= 0, Bucket(buckets, partition: sourceIndex >= 0), new PlanePath(32));
         var lines = sourceIndex < 0 ? buckets.GetValueOrDefault(-1) : buckets.GetValueOrDefault(sourceIndex);
-        return _factory.CreateMultiLineString(lines?.ToArray() ?? []);
+        return _factory.CreateMultiLineString(lines?.ToLineStrings(_factory) ?? []);
     }
 
     private IReadOnlyList<Isochrone> BuildCore(SearchOrigin[] origins, IReadOnlyList<NetworkSnap>? snaps,
@@ -119,7 +128,8 @@ public sealed class IsochroneBuilder
             m >= 0 && double.IsFinite(m) ? pace.MinutesToMetres(m) : throw new ArgumentOutOfRangeException(nameof(walkMinutes), m, "Minutes must be finite and >= 0.")).ToArray();
         double maxBudget = budgets.Max();
         var result = new List<Isochrone>();
-        var search = Rent();
+        var work = _pool.TryTake(out var pooled) ? pooled : new Work(_graph);
+        var search = work.Search;
         try
         {
             switch (grouping)
@@ -128,8 +138,7 @@ public sealed class IsochroneBuilder
                     search.Run(origins, maxBudget, cancellationToken);
                     for (int b = 0; b < budgets.Length; b++)
                     {
-                        var lines = CollectPieces(search, budgets[b], snaps, partition: false).GetValueOrDefault(-1);
-                        result.Add(new Isochrone(-1, walkMinutes[b], budgets[b], Buffer(lines)));
+                        result.Add(new Isochrone(-1, walkMinutes[b], budgets[b], Dissolved(work, budgets[b], snaps)));
                     }
                     break;
                 case IsochroneGrouping.PerSource:
@@ -139,14 +148,18 @@ public sealed class IsochroneBuilder
                         var one = snaps is null ? null : new[] { snaps[i] };
                         for (int b = 0; b < budgets.Length; b++)
                         {
-                            var lines = CollectPieces(search, budgets[b], one, partition: false).GetValueOrDefault(-1);
-                            result.Add(new Isochrone(i, walkMinutes[b], budgets[b], Buffer(lines)));
+                            result.Add(new Isochrone(i, walkMinutes[b], budgets[b], Dissolved(work, budgets[b], one)));
                         }
                     }
                     break;
                 case IsochroneGrouping.NearestSource:
                     search.Run(origins, maxBudget, cancellationToken);
-                    var perBand = budgets.Select(budget => CollectPieces(search, budget, snaps, partition: true)).ToArray();
+                    var perBand = budgets.Select(budget =>
+                    {
+                        var buckets = new Dictionary<int, LinePieces>();
+                        CollectPieces(search, budget, snaps, partition: true, Bucket(buckets, partition: true), work.Scratch);
+                        return buckets;
+                    }).ToArray();
                     for (int i = 0; i < origins.Length; i++)
                         for (int b = 0; b < budgets.Length; b++)
                             result.Add(new Isochrone(i, walkMinutes[b], budgets[b], Buffer(perBand[b].GetValueOrDefault(i))));
@@ -157,46 +170,78 @@ public sealed class IsochroneBuilder
         }
         finally
         {
-            _pool.Add(search);
+            _pool.Add(work);
         }
         return result;
     }
 
-    private MultiSourceDijkstra Rent() => _pool.TryTake(out var search) ? search : new MultiSourceDijkstra(_graph);
-
-    private Geometry Buffer(List<LineString>? lines)
+    /// <summary>All pieces reached within <paramref name="budget"/>, collected in the pooled buffer and buffered.</summary>
+    private Geometry Dissolved(Work work, double budget, IReadOnlyList<NetworkSnap>? snaps)
     {
-        if (lines is null || lines.Count == 0) return _factory.CreatePolygon();
+        var pieces = work.Pieces;
+        pieces.Clear();
+        CollectPieces(work.Search, budget, snaps, partition: false, _ => pieces, work.Scratch);
+        return Buffer(pieces);
+    }
+
+    /// <summary>Where a piece goes: by its nearest source when <paramref name="partition"/> is set, else all under -1.</summary>
+    private static Func<int, LinePieces> Bucket(Dictionary<int, LinePieces> buckets, bool partition) => label =>
+    {
+        int key = partition ? label : -1;
+        if (!buckets.TryGetValue(key, out var pieces)) buckets[key] = pieces = new LinePieces();
+        return pieces;
+    };
+
+    private Geometry Buffer(LinePieces? lines)
+    {
+        if (lines is null || lines.PieceCount == 0) return _factory.CreatePolygon();
         if (Options.CellMetres > 0) return RasterBuffer.Buffer(_factory, lines, Options.WalkOffMetres, Options.CellMetres);
-        Geometry reached = _factory.CreateMultiLineString(lines.ToArray());
+        Geometry reached = _factory.CreateMultiLineString(lines.ToLineStrings(_factory));
         if (Options.SimplifyMetres > 0)
             reached = NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(reached, Options.SimplifyMetres);
         return BufferOp.Buffer(reached, Options.WalkOffMetres, _bufferParameters);
     }
 
     /// <summary>
-    /// Reached street pieces within <paramref name="budget"/>, keyed by nearest source when
-    /// <paramref name="partition"/> is set, else all under key -1.
+    /// Reached street pieces within <paramref name="budget"/>, each handed to <paramref name="sink"/>(its nearest source; with
+    /// <paramref name="partition"/> an edge two sources meet on is split between them).
+    /// Only the nodes the search settled are read (its sparse result), never an array the length of the graph.
     /// </summary>
-    private Dictionary<int, List<LineString>> CollectPieces(MultiSourceDijkstra search, double budget,
-        IReadOnlyList<NetworkSnap>? snaps, bool partition)
+    private void CollectPieces(MultiSourceDijkstra search, double budget, IReadOnlyList<NetworkSnap>? snaps,
+        bool partition, Func<int, LinePieces> sink, PlanePath scratch)
     {
         var g = _graph;
-        var buckets = new Dictionary<int, List<LineString>>();
-        var scratch = new PlanePath(32);
-        void Add(int label, LineString line)
+        void Emit(int label, int edge, double from, double to)
         {
-            int key = partition ? label : -1;
-            if (!buckets.TryGetValue(key, out var list)) buckets[key] = list = new List<LineString>();
-            list.Add(line);
+            scratch.Clear();
+            EdgeGeometry.AppendPiece(g, edge, from, to, scratch);
+            if (scratch.Count == 1) scratch.AddRaw(scratch.X(0), scratch.Y(0));
+            sink(label).AddPiece(scratch);
         }
-        void Emit(int label, int edge, double from, double to) =>
-            Add(label, EdgeGeometry.Piece(_factory, g, edge, from, to, scratch));
-
-        foreach (int u in search.SettledNodes)
+        // A whole edge is its geometry as it is: copied straight in, nothing to cut.
+        void WholeEdge(int label, int edge)
         {
-            float mu = search.RawMetres(u);
-            if (mu > budget) break; // settled in increasing order
+            var pieces = sink(label);
+            pieces.BeginPiece();
+            int s = g.EdgeSources[edge], t = g.EdgeTargets[edge];
+            pieces.Add(g.NodeXs[s], g.NodeYs[s]);
+            for (int i = g.GeometryOffsets[edge], end = g.GeometryOffsets[edge + 1]; i < end; i++) pieces.Add(g.GeometryXs[i], g.GeometryYs[i]);
+            pieces.Add(g.NodeXs[t], g.NodeYs[t]);
+        }
+        void Line(int label, double ax, double ay, double bx, double by)
+        {
+            var pieces = sink(label);
+            pieces.BeginPiece();
+            pieces.Add(ax, ay);
+            pieces.Add(bx, by);
+        }
+
+        var settled = search.SettledNodes;
+        var settledMetres = search.SettledMetres;
+        for (int k = 0; k < settled.Length; k++)
+        {
+            int u = settled[k];
+            if (settledMetres[k] > budget) break; // settled in increasing order
             for (int a = g.FirstArcs[u], end = g.FirstArcs[u + 1]; a < end; a++)
             {
                 int e = g.ArcEdgeDirs[a] >> 1;
@@ -209,7 +254,7 @@ public sealed class IsochroneBuilder
                 {
                     if (!partition || ls == lt)
                     {
-                        if (fs + ft >= 1) Emit(ls, e, 0, 1);
+                        if (fs + ft >= 1) WholeEdge(ls, e);
                         else { Emit(ls, e, 0, fs); Emit(lt, e, 1, 1 - ft); }
                     }
                     else
@@ -237,8 +282,7 @@ public sealed class IsochroneBuilder
                 if (remaining >= 0)
                 {
                     // A zero-length line buffers to a disc: the start is reached even if no street is.
-                    var c = new Coordinate(g.NodeXs[o.Node], g.NodeYs[o.Node]);
-                    Add(i, _factory.CreateLineString([c, c.Copy()]));
+                    Line(i, g.NodeXs[o.Node], g.NodeYs[o.Node], g.NodeXs[o.Node], g.NodeYs[o.Node]);
                 }
             }
             else if (remaining >= 0)
@@ -253,12 +297,9 @@ public sealed class IsochroneBuilder
             {
                 var q = snaps[i].Query;
                 double t = Math.Min(1, budget / snaps[i].SnapMetres);
-                var end = new Coordinate(q.X + t * (p.X - q.X), q.Y + t * (p.Y - q.Y));
-                Add(i, _factory.CreateLineString([q.Copy(), end]));
+                Line(i, q.X, q.Y, q.X + t * (p.X - q.X), q.Y + t * (p.Y - q.Y));
             }
         }
-        return buckets;
-
     }
 
     /// <summary>
@@ -268,10 +309,8 @@ public sealed class IsochroneBuilder
     private static double Reach(MultiSourceDijkstra search, int end, float cost, double budget, out int label)
     {
         label = -1;
-        if (float.IsPositiveInfinity(cost) || !search.IsReached(end)) return -1;
-        double m = search.RawMetres(end);
-        if (m > budget) return -1;
-        label = search.NearestSource(end);
+        if (float.IsPositiveInfinity(cost) || !search.TryGetReached(end, out float m, out int source) || m > budget) return -1;
+        label = source;
         return cost > 0 ? (budget - m) / cost : double.PositiveInfinity;
     }
 }

@@ -44,7 +44,11 @@ public sealed class MultiSourceDijkstra
 
     private readonly RadixHeap _heap = new();
 
+    // The sparse result: settled nodes in order, with their final metres and nearest source beside them (pooled, grown by
+    // doubling; a run writes only the nodes it reaches).
     private int[] _settledOrder = new int[256];
+    private float[] _settledMetres = new float[256];
+    private int[] _settledSources = new int[256];
     private int _settledCount;
 
     private SearchOrigin[] _origins = [];
@@ -86,6 +90,16 @@ public sealed class MultiSourceDijkstra
 
     /// <summary>Nodes settled by the last run, in order of increasing metres.</summary>
     public ReadOnlySpan<int> SettledNodes => _settledOrder.AsSpan(0, _settledCount);
+
+    /// <summary>
+    /// The metres of <see cref="SettledNodes"/>, position by position (non-decreasing): what <see cref="Metres"/> returns for
+    /// each, written once when the node is settled. With <see cref="SettledSources"/> this is the whole answer of a run
+    /// for callers that only need the reached nodes: no array the length of the graph is read or written.
+    /// </summary>
+    public ReadOnlySpan<float> SettledMetres => _settledMetres.AsSpan(0, _settledCount);
+
+    /// <summary>The nearest source of <see cref="SettledNodes"/>, position by position (what <see cref="NearestSource"/> returns).</summary>
+    public ReadOnlySpan<int> SettledSources => _settledSources.AsSpan(0, _settledCount);
 
     /// <summary>
     /// Runs the search from <paramref name="origins"/> (source index = position in the span) up to
@@ -145,8 +159,9 @@ public sealed class MultiSourceDijkstra
             if (su.Stamp == settled || key > su.Metres) continue; // stale entry
             if ((++pops & (CancellationCheckInterval - 1)) == 0) cancellationToken.ThrowIfCancellationRequested();
             su.Stamp = settled;
-            AppendSettled(u);
             int source = su.Source;
+            // Settled: metres and source are final (a tie only relabels a node still in the heap).
+            AppendSettled(u, key, source);
             if (onSettled is not null && onSettled(u, key, source)) { StoppedEarly = true; break; }
             for (int a = firstArcs[u], end = firstArcs[u + 1]; a < end; a++)
             {
@@ -257,6 +272,21 @@ public sealed class MultiSourceDijkstra
 
     internal float RawMetres(int node) => _state[node].Metres;
 
+    /// <summary><see cref="IsReached"/>, <see cref="Metres"/> and <see cref="NearestSource"/> in one look at the node's state.</summary>
+    internal bool TryGetReached(int node, out float metres, out int source)
+    {
+        ref var s = ref _state[node];
+        if (s.Stamp != _stamp + 1)
+        {
+            metres = float.PositiveInfinity;
+            source = -1;
+            return false;
+        }
+        metres = s.Metres;
+        source = s.Source;
+        return true;
+    }
+
     /// <summary>
     /// The costs of walking an edge from source to target and back, as the search sees them: swapped in a backward search,
     /// where walking out along an edge stands for walking in along it. Every rule about starting or ending part-way along an
@@ -314,9 +344,18 @@ public sealed class MultiSourceDijkstra
         _heap.Push(metres, v);
     }
 
-    private void AppendSettled(int node)
+    private void AppendSettled(int node, float metres, int source)
     {
-        if (_settledCount == _settledOrder.Length) Array.Resize(ref _settledOrder, _settledOrder.Length * 2);
-        _settledOrder[_settledCount++] = node;
+        int k = _settledCount;
+        if (k == _settledOrder.Length)
+        {
+            Array.Resize(ref _settledOrder, k * 2);
+            Array.Resize(ref _settledMetres, k * 2);
+            Array.Resize(ref _settledSources, k * 2);
+        }
+        _settledOrder[k] = node;
+        _settledMetres[k] = metres;
+        _settledSources[k] = source;
+        _settledCount = k + 1;
     }
 }

@@ -55,6 +55,56 @@ public class MultiSourceDijkstraTests
         }
     }
 
+    [Theory]
+    [InlineData(11, SearchDirection.Forward)]
+    [InlineData(12, SearchDirection.Forward)]
+    [InlineData(13, SearchDirection.Forward)]
+    [InlineData(14, SearchDirection.Backward)]
+    [InlineData(15, SearchDirection.Backward)]
+    public void TheSparseResultListsExactlyTheReachedNodesWithTheDenseMetresAndSources(int seed, SearchDirection direction)
+    {
+        var random = new Random(seed);
+        var graph = RandomGraph(random, nodes: 150, edges: 330);
+        var forward = direction == SearchDirection.Forward;
+        var search = new MultiSourceDijkstra(graph, direction);
+        // Three runs on the same object, each with other origins and bounds: what a pooled search sees.
+        foreach (var maxMetres in new[] { 1500.0, 300.0, 700.0 })
+        {
+            var origins = Enumerable.Range(0, random.Next(1, 6)).Select(_ => random.NextDouble() < 0.5
+                    ? SearchOrigin.AtNode(random.Next(graph.NodeCount), random.NextDouble() * 30)
+                    : SearchOrigin.OnEdge(random.Next(graph.EdgeCount), random.NextDouble(), random.NextDouble() * 30))
+                .ToArray();
+            var perSource = origins.Select(o => forward ? NaiveDijkstra.FromOrigin(graph, o) : NaiveDijkstra.ToOrigin(graph, o)).ToArray();
+            search.Run(origins, maxMetres);
+            var denseMetres = new float[graph.NodeCount];
+            var denseSources = new int[graph.NodeCount];
+            search.CopyTo(denseMetres, denseSources);
+
+            var nodes = search.SettledNodes;
+            var metres = search.SettledMetres;
+            var sources = search.SettledSources;
+            Assert.Equal(nodes.Length, metres.Length);
+            Assert.Equal(nodes.Length, sources.Length);
+            var listed = new bool[graph.NodeCount];
+            for (int k = 0; k < nodes.Length; k++)
+            {
+                int v = nodes[k];
+                Assert.False(listed[v]); // each reached node once
+                listed[v] = true;
+                Assert.Equal(denseMetres[v], metres[k]);
+                Assert.Equal(denseSources[v], sources[k]);
+                Assert.Equal(perSource.Min(d => d[v]), metres[k]); // the reference's metres
+                if (k > 0) Assert.True(metres[k - 1] <= metres[k]);
+            }
+            for (int v = 0; v < graph.NodeCount; v++)
+            {
+                bool reference = perSource.Min(d => d[v]) <= maxMetres;
+                Assert.Equal(reference, listed[v]);
+                if (!listed[v]) Assert.Equal(-1, denseSources[v]);
+            }
+        }
+    }
+
     [Fact]
     public void AReusedSearchForgetsItsPreviousRun()
     {
