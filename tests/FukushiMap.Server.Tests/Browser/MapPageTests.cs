@@ -314,6 +314,29 @@ public class MapPageTests(ServerFixture server, BrowserFixture browser) : IClass
         await Screenshot(page, "fukushimap-map-ube-200.png");
     }
 
+    [Fact]
+    public async Task ThePrintButtonDrawsTheSheetsViewBeforeTheDialogSoTheCityPrintsWithItsStreets()
+    {
+        await using var view = await OpenMapAsync();
+        var page = view.Page;
+        // The dialog itself is left out: the test only needs to know it was asked for, after the sheet was ready.
+        await page.EvaluateAsync("() => { window.__printedWhenReady = null; window.print = () => { window.__printedWhenReady = document.body.dataset.sheet === 'ready'; }; }");
+        await page.Locator("#print-sheet").ClickAsync();
+        await page.WaitForFunctionAsync("() => window.__printedWhenReady !== null", null, new() { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__printedWhenReady"));
+
+        // The view drawn for the sheet is the one printed: laying the page out for paper changes neither size nor zoom,
+        // so no tile of another zoom is waited for (or missing) when the print snapshot is taken.
+        const string View = "() => { const r = document.querySelector('#map').getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height), document.querySelector('#map .leaflet-tile-container:not(:empty)') !== null]; }";
+        var before = await page.EvaluateAsync<object[]>(View);
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        var printed = await page.EvaluateAsync<object[]>(View);
+        Assert.Equal(before[0].ToString(), printed[0].ToString());
+        Assert.Equal(before[1].ToString(), printed[1].ToString());
+        await page.PdfAsync(new() { Format = "A4", Landscape = true, PrintBackground = true, Path = Path.Combine(Path.GetTempPath(), "fukushimap-map-ube-button.pdf") });
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+    }
+
     // ---------- helpers ----------
 
     private static string? TypeKey(JsonElement properties)
