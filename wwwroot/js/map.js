@@ -731,8 +731,10 @@ window.addEventListener('beforeprint', () => {
   if (els.printDate) els.printDate.textContent = `印刷日：${new Date().toLocaleDateString('ja-JP')}`;
   refitForPrint();
 });
+const printSheetStyle = () => document.querySelector('link[href$="css/print.css"]');
+
 /**
- * The print button: lays the map out at the sheet's map box (print.css: 196 mm × 172 mm) before the dialog opens, fits it, and
+ * The print button: lays the page out as the sheet (css/print.css, on screen as well) before the dialog opens, fits it, and
  * waits until the road map has drawn that view — Ctrl+P snapshots at once, and tiles of a new zoom arrive too late to print
  * (the city view would print the previous zoom's tiles scaled up, with hardly any streets).
  */
@@ -741,10 +743,9 @@ async function printSheet() {
   const status = document.getElementById('print-status');
   button.disabled = true;
   status.textContent = '印刷用の地図を用意しています…';
-  const px = 96 / 25.4;
-  const el = map.getContainer();
-  el.style.width = `${Math.round(196 * px)}px`;
-  el.style.height = `${Math.round(172 * px)}px`;
+  // The print style sheet applies on screen too until the dialog closes: the map takes the sheet's size and view now.
+  printSheetStyle().media = 'all';
+  map.invalidateSize({ animate: false });
   base.usePrintBase();
   refitForPrint();
   await base.drawn();
@@ -756,9 +757,7 @@ async function printSheet() {
 document.getElementById('print-sheet').addEventListener('click', () => { printSheet(); });
 
 window.addEventListener('afterprint', () => {
-  const el = map.getContainer();
-  el.style.width = '';
-  el.style.height = '';
+  printSheetStyle().media = 'print';
   delete document.body.dataset.sheet;
   map.invalidateSize({ animate: false });
   if (state.screenView) map.setView(state.screenView.center, state.screenView.zoom, { animate: false });
