@@ -31,8 +31,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dll="$root/src/FukushiMap.Server/bin/Release/net10.0/FukushiMap.Server.dll"
-[ -f "$dll" ] || (cd "$root" && dotnet build src/FukushiMap.Server -c Release -nologo -v q -clp:ErrorsOnly)
+# The server as ./fukushimap serve runs it: published ReadyToRun (rebuilt only when a source changed).
+(source "$root/fukushimap" && ensure_dotnet && publish_app)
+dll="$root/src/FukushiMap.Server/bin/Release/app/FukushiMap.Server.dll"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
 echo "==> サーバーを起動中（初回は参照データの取り込みに数分かかります）: $url"

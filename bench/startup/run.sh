@@ -25,8 +25,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dll="$root/src/FukushiMap.Server/bin/Release/net10.0/FukushiMap.Server.dll"
-[ -f "$dll" ] || (cd "$root" && dotnet build src/FukushiMap.Server -c Release -nologo -v q -clp:ErrorsOnly)
+# The server as ./fukushimap serve runs it: published ReadyToRun (rebuilt only when a source changed).
+(source "$root/fukushimap" && ensure_dotnet && publish_app)
+dll="$root/src/FukushiMap.Server/bin/Release/app/FukushiMap.Server.dll"
 now_ms() { date +%s%3N; }
 ms_logged() { grep -oE "$1 35202 を [0-9,]+ ms" "$2" | grep -oE '[0-9,]+ ms' | tr -d ', ms' | tail -1; }
 

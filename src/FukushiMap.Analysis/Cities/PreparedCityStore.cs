@@ -153,22 +153,30 @@ public sealed class PreparedCityStore
     {
         using var scope = _scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-        var connection = db.Database.GetDbConnection();
-        // The cluster (its system identifier, when this role may read it), the server's port and the database's own oid: a database
-        // dropped and created again gets a new oid, so its files are never mistaken for the old one's.
-        var identity = await db.Database.SqlQueryRaw<string>(
-            "SELECT current_database() || '/' || (SELECT oid FROM pg_database WHERE datname = current_database())::text || '/' || coalesce(inet_server_port()::text, '') AS \"Value\"")
-            .SingleAsync();
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
         try
         {
-            var system = await db.Database.SqlQueryRaw<string>("SELECT system_identifier::text AS \"Value\" FROM pg_control_system()").SingleAsync();
-            identity += "/" + system;
+            // The database's own oid (one dropped and created again gets a new one, so its files are never mistaken for the old
+            // one's), the server's port and the cluster's system identifier when this role may read it (else the host).
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT current_database() || '/' || (SELECT oid FROM pg_database WHERE datname = current_database())::text || '/' || coalesce(inet_server_port()::text, '')",
+                connection);
+            var identity = (string)(await command.ExecuteScalarAsync())!;
+            try
+            {
+                await using var system = new Npgsql.NpgsqlCommand("SELECT system_identifier::text FROM pg_control_system()", connection);
+                return identity + "/" + (string)(await system.ExecuteScalarAsync())!;
+            }
+            catch (Npgsql.PostgresException)
+            {
+                return identity + "/" + connection.Host;
+            }
         }
-        catch (Npgsql.PostgresException)
+        finally
         {
-            identity += "/" + connection.DataSource;
+            await connection.CloseAsync();
         }
-        return identity;
     }
 }
 

@@ -211,8 +211,9 @@ public sealed class WalkingGraphBuilder
         for (int e = 0; e < edgeCount; e++)
         {
             string Name() => $"Edge #{e.ToString(CultureInfo.InvariantCulture)}";
-            if ((uint)edges.Sources[e] >= (uint)nodeCount || (uint)edges.Targets[e] >= (uint)nodeCount)
-                throw new NetworkDataException($"{Name()} refers to node index {edges.Sources[e]} or {edges.Targets[e]}; there are {nodeCount} nodes.");
+            foreach (var end in (ReadOnlySpan<int>)[edges.Sources[e], edges.Targets[e]])
+                if ((uint)end >= (uint)nodeCount)
+                    throw new NetworkDataException($"{Name()} refers to node index {end}; there are {nodeCount} nodes.");
             if (!float.IsFinite(edges.Lengths[e]) || edges.Lengths[e] < 0)
                 throw new NetworkDataException($"{Name()} has an invalid length {edges.Lengths[e]} m; lengths must be finite and >= 0.");
             if (edges.GeometryOffsets[e + 1] < edges.GeometryOffsets[e])
