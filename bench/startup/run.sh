@@ -29,7 +29,7 @@ trap cleanup EXIT
 (source "$root/fukushimap" && ensure_dotnet && publish_app)
 dll="$root/src/FukushiMap.Server/bin/Release/app/FukushiMap.Server.dll"
 now_ms() { date +%s%3N; }
-ms_logged() { grep -oE "$1 35202 を [0-9,]+ ms" "$2" | grep -oE '[0-9,]+ ms' | tr -d ', ms' | tail -1; }
+ms_logged() { grep -oE "$1 35202 を (PostGIS から )?[0-9,]+ ms" "$2" | grep -oE '[0-9,]+ ms' | tr -d ', ms' | tail -1; }
 
 rows=()
 start() {
