@@ -31,21 +31,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The server as ./fukushimap serve runs it: published ReadyToRun (rebuilt only when a source changed).
-(source "$root/fukushimap" && ensure_dotnet && publish_app)
-dll="$root/src/FukushiMap.Server/bin/Release/app/FukushiMap.Server.dll"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-url="http://127.0.0.1:$port"
-echo "==> サーバーを起動中（初回は参照データの取り込みに数分かかります）: $url"
-FukushiMap__Url="$url" dotnet "$dll" serve --urls "$url" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 900); do
-  curl -sf "$url/api/hub-types" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 1
-done
-curl -sf "$url/api/hub-types" >/dev/null || { tail -20 "$work/server.log" >&2; echo "サーバーが起動しませんでした" >&2; exit 1; }
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status"; }
+source "$root/bench/server.sh"
+bench_publish
+echo "==> サーバーを起動中"
+bench_start "$work/server.log"
 
 echo "==> 最初の答え（計算する 1 回）と、gzip で届く大きさ"
 read -r -a paths <<<"$COVERAGE_LOAD_PATHS"
@@ -62,13 +51,13 @@ done
 
 echo "==> ウォームアップ（5 秒）"
 wrk -t"$threads" -c"$connections" -d5s --timeout 10s -s "$here/coverage.lua" "$url" >/dev/null
-rss_before=$(rss_mb)
+rss_before=$(bench_rss_mb)
 echo "==> $connections 接続で ${seconds} 秒（RSS 開始時 ${rss_before} MB）"
-( while kill -0 "$server_pid" 2>/dev/null; do rss_mb; echo; sleep 0.5; done ) >"$work/rss.txt" &
+( while kill -0 "$server_pid" 2>/dev/null; do bench_rss_mb; echo; sleep 0.5; done ) >"$work/rss.txt" &
 sampler=$!
 result=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s -s "$here/coverage.lua" "$url" | grep '^RESULT')
 kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-rss_after=$(rss_mb)
+rss_after=$(bench_rss_mb)
 peak=$(grep -E '^[0-9]+$' "$work/rss.txt" | sort -n | tail -1)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "    $result"

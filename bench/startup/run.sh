@@ -25,26 +25,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The server as ./fukushimap serve runs it: published ReadyToRun (rebuilt only when a source changed).
-(source "$root/fukushimap" && ensure_dotnet && publish_app)
-dll="$root/src/FukushiMap.Server/bin/Release/app/FukushiMap.Server.dll"
+source "$root/bench/server.sh"
+bench_publish
 now_ms() { date +%s%3N; }
 ms_logged() { grep -oE "$1 35202 を (PostGIS から )?[0-9,]+ ms" "$2" | grep -oE '[0-9,]+ ms' | tr -d ', ms' | tail -1; }
 
 rows=()
 start() {
-  local n=$1 port url log t0 t1 t2
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  url="http://127.0.0.1:$port"
+  local n=$1 log t0 t1 t2
   log="$work/server$n.log"
   t0=$(now_ms)
-  FUKUSHIMAP_STATE="$work/state" FukushiMap__LoadReferenceData=false FukushiMap__Url="$url" dotnet "$dll" serve --urls "$url" >"$log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 3000); do
-    curl -sf -o /dev/null "$url/api/hub-types" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.02
-  done
+  bench_start "$log" FUKUSHIMAP_STATE="$work/state" FukushiMap__LoadReferenceData=false || exit 1
   t1=$(now_ms)
   curl -sf -o /dev/null -H 'Accept-Encoding: gzip' "$url$path" || { tail -20 "$log" >&2; echo "答えがありません: $path" >&2; exit 1; }
   t2=$(now_ms)
