@@ -185,6 +185,7 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
                 var (readInputs, readPlacement) = PreparedCityFormat.ReadCoverage(reader, municipalityCode, network.Loaded.Projector, network.Graph.EdgeCount);
                 var read = new CoverageCity(versions, network, readInputs, graph, readPlacement, clock.Elapsed) { ReadFromDisk = true };
                 log?.LogInformation("準備済みの人口の配置 {Municipality} を {Milliseconds} ms で読みました。", municipalityCode, clock.ElapsedMilliseconds);
+                progress?.Report($"準備済みの人口の配置（{readPlacement.TotalPeople:N0} 人、{readPlacement.Count:N0} か所）を読みました（{clock.ElapsedMilliseconds:N0} ms）。");
                 return read;
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or ParseException)
