@@ -12,7 +12,8 @@ namespace FukushiMap.Analysis;
 /// <summary>What the host's options tell the analysis layer.</summary>
 /// <param name="ReferenceDataPath">Where the reference data lies (read in place: the finder's address files).</param>
 /// <param name="SolverLog">Write the exact siting solver's log (SCIP) to standard output.</param>
-public sealed record AnalysisSettings(string? ReferenceDataPath, bool SolverLog = false);
+/// <param name="PreparedCityPath">Folder of the prepared cities (<see cref="PreparedCityStore"/>); null: built from PostGIS on each start.</param>
+public sealed record AnalysisSettings(string? ReferenceDataPath, bool SolverLog = false, string? PreparedCityPath = null);
 
 public static class AnalysisServiceCollectionExtensions
 {
@@ -25,6 +26,7 @@ public static class AnalysisServiceCollectionExtensions
     {
         services.TryAddSingleton<DataVersions>();
         services.TryAddSingleton<HubCatalogue>();
+        services.TryAddSingleton<PreparedCityStore>();
         services.TryAddSingleton<NetworkCatalog>();
         services.TryAddSingleton<CoverageService>();
         services.TryAddSingleton<PlanningRuleChecker>();
@@ -35,6 +37,7 @@ public static class AnalysisServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DataVersionListener>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, GazetteerWarmUp>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PreparedCityWarmUp>());
         return services;
     }
 }

@@ -95,7 +95,8 @@ public static class FukushiMapApp
         builder.Services.AddAnalysis(sp =>
         {
             var options = sp.GetRequiredService<IOptions<FukushiMapOptions>>().Value;
-            return new AnalysisSettings(options.DataPath, options.SolverLog);
+            return new AnalysisSettings(options.DataPath, options.SolverLog,
+                Path.Combine(string.IsNullOrWhiteSpace(options.StatePath) ? FukushiMapOptions.DefaultStatePath() : options.StatePath, "prepared"));
         });
         builder.Services.AddFeatures();
         builder.Services.AddWelfare(builder.Configuration);

@@ -11,7 +11,9 @@ using FukushiMap.Analysis.Versions;
 using FukushiMap.Data.Versions;
 using NetTopologySuite.Geometries;
 using FukushiMap.Core.Geodesy;
+using System.Diagnostics;
 using FukushiMap.Data.Entities;
+using Microsoft.Extensions.Logging;
 
 namespace FukushiMap.Analysis.Cities;
 
@@ -39,6 +41,9 @@ public sealed class CityNetwork(LoadedNetwork loaded)
     public WalkingGraph Graph => Loaded.Graph;
     public NetworkSnapper Snapper { get; } = new(loaded.Graph);
     public IsochroneBuilder Isochrones { get; } = new(loaded.Graph);
+
+    /// <summary>True when the graph was read from a prepared file (<see cref="PreparedCityStore"/>), false when built from PostGIS.</summary>
+    public bool ReadFromDisk { get; init; }
 
     /// <summary>Snaps a lon/lat point onto the network (plane metres inside).</summary>
     public NetworkSnap Snap(double lon, double lat)
@@ -74,8 +79,11 @@ public sealed class CityNetwork(LoadedNetwork loaded)
 /// Each municipality's live network (<c>active_networks</c>), loaded into the engine on first use and shared, under the analysis
 /// layer's cache policy (<see cref="VersionedCache{TKey,TValue}"/>): an import or activation in any process is followed within seconds.
 /// </summary>
-public sealed class NetworkCatalog(IServiceScopeFactory scopes, DataVersions versions)
+public sealed class NetworkCatalog(IServiceScopeFactory scopes, DataVersions versions, PreparedCityStore prepared, ILogger<NetworkCatalog>? log = null)
 {
+    /// <summary>Kind (file extension) of a prepared network in the <see cref="PreparedCityStore"/>.</summary>
+    public const string PreparedKind = "network";
+
     /// <summary>Networks kept in memory at once (a city's is 10–100 MB).</summary>
     public const int Capacity = 16;
 
@@ -96,12 +104,40 @@ public sealed class NetworkCatalog(IServiceScopeFactory scopes, DataVersions ver
     public async Task<CityNetwork> GetOrStraightLineAsync(string municipalityCode, CancellationToken ct = default) =>
         await GetAsync(municipalityCode, ct) ?? _straight.GetOrAdd(municipalityCode, CityNetwork.StraightLine);
 
+    /// <summary>The key a prepared network of <paramref name="municipalityCode"/> must carry (see <see cref="PreparedCityStore.Key"/>).</summary>
+    internal static string PreparedKey(string municipalityCode, DataVersionSet current, RoadNetwork network) =>
+        PreparedCityStore.Key(PreparedKind, municipalityCode, current, Tables,
+            $"network={network.Id}:{network.Name}:{network.NodeCount}:{network.EdgeCount}:{network.ImportedAt.UtcTicks}");
+
     private async Task<CityNetwork?> LoadAsync(string municipalityCode)
     {
+        // The versions are read before the rows: a file keyed by them never claims newer data than it holds.
+        var current = await versions.CurrentAsync();
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
         var live = await db.ActiveNetworks.AsNoTracking().Where(a => a.MunicipalityCode == municipalityCode)
-            .Select(a => a.Network!.Name).SingleOrDefaultAsync();
-        return live is null ? null : new CityNetwork(await NetworkLoader.LoadAsync(db, live));
+            .Select(a => a.Network!).SingleOrDefaultAsync();
+        if (live is null) return null;
+        var key = PreparedKey(municipalityCode, current, live);
+        var clock = Stopwatch.StartNew();
+        if (await prepared.TryReadAsync(PreparedKind, municipalityCode, key) is { } bytes)
+        {
+            try
+            {
+                var projector = await NetworkLoader.ProjectorAsync(db, live);
+                using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+                var read = new CityNetwork(PreparedCityFormat.ReadNetwork(reader, live, projector)) { ReadFromDisk = true };
+                log?.LogInformation("準備済みの歩行ネットワーク {Municipality} を {Milliseconds} ms で読みました。", municipalityCode, clock.ElapsedMilliseconds);
+                return read;
+            }
+            catch (Exception e) when (e is InvalidDataException or NetworkDataException or EndOfStreamException or ArgumentException)
+            {
+                log?.LogWarning("準備済みの歩行ネットワーク {Municipality} は使えません（{Reason}）。作り直します。", municipalityCode, e.Message);
+            }
+        }
+        var loaded = await NetworkLoader.LoadAsync(db, live.Name);
+        await prepared.WriteAsync(PreparedKind, municipalityCode, key, w => PreparedCityFormat.WriteNetwork(w, loaded));
+        log?.LogInformation("歩行ネットワーク {Municipality} を PostGIS から {Milliseconds} ms で作りました。", municipalityCode, clock.ElapsedMilliseconds);
+        return new CityNetwork(loaded);
     }
 }

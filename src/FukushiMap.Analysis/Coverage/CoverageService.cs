@@ -13,6 +13,8 @@ using FukushiMap.Data.Coverage;
 using FukushiMap.Data.Versions;
 using NetTopologySuite.Geometries;
 using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.IO;
+using Microsoft.Extensions.Logging;
 
 namespace FukushiMap.Analysis.Coverage;
 
@@ -46,6 +48,9 @@ public sealed class CoverageCity
     public WalkingGraph Graph { get; }
     public PopulationPlacement Placement { get; }
     public CoverageAnalyzer Analyzer { get; }
+
+    /// <summary>True when the placement was read from a prepared file (<see cref="PreparedCityStore"/>), false when made from PostGIS.</summary>
+    public bool ReadFromDisk { get; init; }
 
     /// <summary>Time taken to load the units and place them (the network load excluded).</summary>
     public TimeSpan PreparedIn { get; }
@@ -114,16 +119,22 @@ public sealed record CoverageDistrict(string Code, string Name, Geometry Area, C
 /// Prepares each municipality's coverage once (units loaded, cells built, people placed on the network) and its district layers on
 /// first use, under the analysis layer's cache policy (<see cref="VersionedCache{TKey,TValue}"/>).
 /// </summary>
-public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog networks, DataVersions versions, HubCatalogue hubs)
+public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog networks, DataVersions versions, HubCatalogue hubs,
+    PreparedCityStore prepared, ILogger<CoverageService>? log = null)
 {
+    /// <summary>Kind (file extension) of a prepared placement in the <see cref="PreparedCityStore"/>.</summary>
+    public const string PreparedKind = "coverage";
+
+    /// <summary>The tables a prepared city is built from.</summary>
+    public static readonly string[] Tables = [.. NetworkCatalog.Tables, DataTables.PopulationUnits, DataTables.Municipalities];
+
     /// <summary>The hubs the analyses count from.</summary>
     public HubCatalogue Hubs { get; } = hubs;
 
     /// <summary>Prepared cities kept in memory at once.</summary>
     public const int Capacity = 16;
 
-    private readonly VersionedCache<string, CoverageCity?> _cities =
-        new(versions, Capacity, [.. NetworkCatalog.Tables, DataTables.PopulationUnits, DataTables.Municipalities]);
+    private readonly VersionedCache<string, CoverageCity?> _cities = new(versions, Capacity, Tables);
 
     /// <summary>
     /// The prepared city, or null when the municipality is unknown. A city without a walking network is prepared on
@@ -161,6 +172,8 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
 
     private async Task<CoverageCity?> PrepareAsync(string municipalityCode, IProgress<string>? progress)
     {
+        // The versions are read before the rows: a file keyed by them never claims newer data than it holds.
+        var current = await versions.CurrentAsync();
         progress?.Report("歩行ネットワークを読み込み中…");
         var network = await networks.GetAsync(municipalityCode);
         if (network is null)
@@ -172,6 +185,25 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
             network = await networks.GetOrStraightLineAsync(municipalityCode);
         }
         var clock = Stopwatch.StartNew();
+        var key = PreparedCityStore.Key(PreparedKind, municipalityCode, current, Tables,
+            NetworkCatalog.PreparedKey(municipalityCode, current, network.Loaded.Network));
+        var graph = CoverageGraph.WithPlaneLengthFloor(network.Graph);
+        if (await prepared.TryReadAsync(PreparedKind, municipalityCode, key) is { } bytes)
+        {
+            try
+            {
+                using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+                var (readInputs, readPlacement) = PreparedCityFormat.ReadCoverage(reader, municipalityCode, network.Loaded.Projector, network.Graph.EdgeCount);
+                var read = new CoverageCity(versions, network, readInputs, graph, readPlacement, clock.Elapsed) { ReadFromDisk = true };
+                log?.LogInformation("準備済みの人口の配置 {Municipality} を {Milliseconds} ms で読みました。", municipalityCode, clock.ElapsedMilliseconds);
+                progress?.Report($"準備済みの人口の配置（{readPlacement.TotalPeople:N0} 人、{readPlacement.Count:N0} か所）を読みました（{clock.ElapsedMilliseconds:N0} ms）。");
+                return read;
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or ParseException)
+            {
+                log?.LogWarning("準備済みの人口の配置 {Municipality} は使えません（{Reason}）。作り直します。", municipalityCode, e.Message);
+            }
+        }
         progress?.Report("町丁・字別人口を読み込み中…");
         CoverageInputs inputs;
         using (var scope = scopes.CreateScope())
@@ -185,8 +217,9 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
         progress?.Report("人口を道路の上に配置中…");
         var placement = PopulationPlacer.Place(network.Snapper, inputs.Units, cells,
             new PlacementOptions { BandNames = inputs.Bands.Select(b => b.Name).ToArray() });
-        var graph = CoverageGraph.WithPlaneLengthFloor(network.Graph);
+        await prepared.WriteAsync(PreparedKind, municipalityCode, key, w => PreparedCityFormat.WriteCoverage(w, inputs, placement, network.Graph.EdgeCount));
         var city = new CoverageCity(versions, network, inputs, graph, placement, clock.Elapsed);
+        log?.LogInformation("人口の配置 {Municipality} を PostGIS から {Milliseconds} ms で作りました。", municipalityCode, clock.ElapsedMilliseconds);
         progress?.Report($"人口 {placement.TotalPeople:N0} 人を {placement.Count:N0} か所に配置しました（{clock.ElapsedMilliseconds:N0} ms）。");
         return city;
     }

@@ -97,6 +97,9 @@ public sealed class WalkingGraphBuilder
     private static float Walkable(double cost) =>
         double.IsFinite(cost) && cost >= 0 ? (float)cost : float.PositiveInfinity;
 
+    private static float Walkable(float cost) =>
+        float.IsFinite(cost) && cost >= 0 ? cost : float.PositiveInfinity;
+
     /// <summary>Builds the immutable graph. The builder can be discarded afterwards.</summary>
     /// <param name="profile">Cost profile (steps penalty); <see cref="WalkingCostProfile.Default"/> when null.</param>
     /// <exception cref="NetworkDataException">An edge refers to an undeclared node.</exception>
@@ -168,6 +171,89 @@ public sealed class WalkingGraphBuilder
             }
         }
 
+        return Assemble(nodeIds, nodeXs, nodeYs, sortedIds, sortedIdNodes, edgeSources, edgeTargets, lengths, inForward, inReverse,
+            forward, reverse, steps, geometryOffsets, geometryXs, geometryYs, profile);
+    }
+
+    /// <summary>
+    /// Builds the graph straight from flat arrays, without per-edge adds: what a prepared city read from disk (or any bulk
+    /// source) holds. The arrays are taken over, not copied; the caller must not change them afterwards. Node ids sorted
+    /// ascending (as a database returns them <c>ORDER BY id</c>) are used as the id index directly; otherwise they are sorted here.
+    /// </summary>
+    /// <param name="nodes">Node ids, positions (plane metres).</param>
+    /// <param name="edges">Edges by node index, in graph edge order, with their input costs (a negative, NaN or infinite cost
+    /// means not walkable that way) and interior geometry already running source → target.</param>
+    /// <param name="profile">Cost profile; <see cref="WalkingCostProfile.Default"/> when null.</param>
+    /// <exception cref="NetworkDataException">Arrays of different lengths, a node index out of range, a duplicate node id, a
+    /// non-finite position or length, bad geometry offsets, or an edge walkable in neither direction.</exception>
+    public static WalkingGraph FromArrays(WalkingGraphNodes nodes, WalkingGraphEdges edges, WalkingCostProfile? profile = null)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(edges);
+        profile ??= WalkingCostProfile.Default;
+        int nodeCount = nodes.Ids.Length, edgeCount = edges.Sources.Length;
+        if (nodes.Xs.Length != nodeCount || nodes.Ys.Length != nodeCount)
+            throw new NetworkDataException($"Node arrays differ in length ({nodeCount}, {nodes.Xs.Length}, {nodes.Ys.Length}).");
+        if (edges.Targets.Length != edgeCount || edges.Lengths.Length != edgeCount || edges.Forward.Length != edgeCount
+            || edges.Reverse.Length != edgeCount || edges.Steps.Length != edgeCount || edges.GeometryOffsets.Length != edgeCount + 1
+            || edges.GeometryXs.Length != edges.GeometryYs.Length)
+            throw new NetworkDataException($"Edge arrays differ in length ({edgeCount} edges).");
+        for (int i = 0; i < nodeCount; i++)
+            if (!double.IsFinite(nodes.Xs[i]) || !double.IsFinite(nodes.Ys[i]))
+                throw new NetworkDataException($"Node {nodes.Ids[i]} has a non-finite position ({nodes.Xs[i]}, {nodes.Ys[i]}).");
+        if (edges.GeometryOffsets[0] != 0 || edges.GeometryOffsets[edgeCount] != edges.GeometryXs.Length)
+            throw new NetworkDataException("Geometry offsets do not span the geometry points.");
+        for (int i = 0; i < edges.GeometryXs.Length; i++)
+            if (!double.IsFinite(edges.GeometryXs[i]) || !double.IsFinite(edges.GeometryYs[i]))
+                throw new NetworkDataException($"Geometry point {i} is not finite ({edges.GeometryXs[i]}, {edges.GeometryYs[i]}).");
+        var forward = new float[edgeCount];
+        var reverse = new float[edgeCount];
+        for (int e = 0; e < edgeCount; e++)
+        {
+            string Name() => $"Edge #{e.ToString(CultureInfo.InvariantCulture)}";
+            foreach (var end in (ReadOnlySpan<int>)[edges.Sources[e], edges.Targets[e]])
+                if ((uint)end >= (uint)nodeCount)
+                    throw new NetworkDataException($"{Name()} refers to node index {end}; there are {nodeCount} nodes.");
+            if (!float.IsFinite(edges.Lengths[e]) || edges.Lengths[e] < 0)
+                throw new NetworkDataException($"{Name()} has an invalid length {edges.Lengths[e]} m; lengths must be finite and >= 0.");
+            if (edges.GeometryOffsets[e + 1] < edges.GeometryOffsets[e])
+                throw new NetworkDataException($"{Name()} has a negative number of geometry points.");
+            edges.Forward[e] = Walkable(edges.Forward[e]);
+            edges.Reverse[e] = Walkable(edges.Reverse[e]);
+            if (float.IsPositiveInfinity(edges.Forward[e]) && float.IsPositiveInfinity(edges.Reverse[e]))
+                throw new NetworkDataException($"{Name()} is walkable in neither direction.");
+            forward[e] = (float)profile.Apply(edges.Forward[e], edges.Steps[e]);
+            reverse[e] = (float)profile.Apply(edges.Reverse[e], edges.Steps[e]);
+        }
+
+        // The id index: the ids themselves when already ascending (no copy, no sort).
+        long[] sortedIds;
+        var sortedIdNodes = new int[nodeCount];
+        for (int i = 0; i < nodeCount; i++) sortedIdNodes[i] = i;
+        bool ascending = true;
+        for (int i = 1; i < nodeCount && ascending; i++) ascending = nodes.Ids[i - 1] < nodes.Ids[i];
+        if (ascending)
+        {
+            sortedIds = nodes.Ids;
+        }
+        else
+        {
+            sortedIds = (long[])nodes.Ids.Clone();
+            Array.Sort(sortedIds, sortedIdNodes);
+            for (int i = 1; i < nodeCount; i++)
+                if (sortedIds[i - 1] == sortedIds[i])
+                    throw new NetworkDataException($"Node {sortedIds[i]} is declared twice.");
+        }
+        return Assemble(nodes.Ids, nodes.Xs, nodes.Ys, sortedIds, sortedIdNodes, edges.Sources, edges.Targets, edges.Lengths,
+            edges.Forward, edges.Reverse, forward, reverse, edges.Steps, edges.GeometryOffsets, edges.GeometryXs, edges.GeometryYs, profile);
+    }
+
+    /// <summary>The CSR arcs from the edge arrays (count per node, prefix sums, fill in edge order) and the graph over them.</summary>
+    private static WalkingGraph Assemble(long[] nodeIds, double[] nodeXs, double[] nodeYs, long[] sortedIds, int[] sortedIdNodes,
+        int[] edgeSources, int[] edgeTargets, float[] lengths, float[] inForward, float[] inReverse, float[] forward, float[] reverse,
+        bool[] steps, int[] geometryOffsets, double[] geometryXs, double[] geometryYs, WalkingCostProfile profile)
+    {
+        int nodeCount = nodeIds.Length, edgeCount = edgeSources.Length;
         // CSR: count arcs per node, prefix sums, fill in edge order.
         var firstArcs = new int[nodeCount + 1];
         for (int e = 0; e < edgeCount; e++)
@@ -218,3 +304,22 @@ public sealed class WalkingGraphBuilder
 
     private static double Dist2(Coordinate c, double x, double y) => (c.X - x) * (c.X - x) + (c.Y - y) * (c.Y - y);
 }
+
+/// <summary>The nodes of a graph in index order, for <see cref="WalkingGraphBuilder.FromArrays"/>.</summary>
+/// <param name="Ids">External ids (unique).</param>
+/// <param name="Xs">Plane X of each node, metres.</param>
+/// <param name="Ys">Plane Y of each node, metres.</param>
+public sealed record WalkingGraphNodes(long[] Ids, double[] Xs, double[] Ys);
+
+/// <summary>The edges of a graph in edge order, for <see cref="WalkingGraphBuilder.FromArrays"/>.</summary>
+/// <param name="Sources">Source node index of each edge (its geometry starts there).</param>
+/// <param name="Targets">Target node index of each edge.</param>
+/// <param name="Lengths">Length in metres.</param>
+/// <param name="Forward">Input cost source → target, metre-equivalents (negative, NaN or infinite: not walkable that way).</param>
+/// <param name="Reverse">Input cost target → source.</param>
+/// <param name="Steps">True for steps (階段).</param>
+/// <param name="GeometryOffsets">Edge count + 1 offsets into the interior points: edge e's are [offsets[e], offsets[e+1]).</param>
+/// <param name="GeometryXs">Interior geometry points (end points are the node positions), running source → target.</param>
+/// <param name="GeometryYs">Their Y.</param>
+public sealed record WalkingGraphEdges(int[] Sources, int[] Targets, float[] Lengths, float[] Forward, float[] Reverse, bool[] Steps,
+    int[] GeometryOffsets, double[] GeometryXs, double[] GeometryYs);

@@ -25,9 +25,7 @@ public static class NetworkLoader
     {
         var network = await db.RoadNetworks.AsNoTracking().SingleOrDefaultAsync(n => n.Name == name, ct)
             ?? throw new KeyNotFoundException($"ネットワーク「{name}」はありません。");
-        var projector = network.PlaneSrid is { } srid && PlaneRectangularZones.IsZone(srid)
-            ? new PlaneProjector(srid)
-            : await LocalProjectorAsync(db, network.Id, ct);
+        var projector = await ProjectorAsync(db, network, ct);
 
         var builder = new WalkingGraphBuilder();
         // Graph edges are numbered in input order (edge id order): the labels line up with them by index.
@@ -86,6 +84,12 @@ public static class NetworkLoader
         // One string per distinct name: a street's many edges share it.
         string Shared(string text) => words.TryGetValue(text, out var known) ? known : words[text] = text;
     }
+
+    /// <summary>The plane the network's graph is in: its zone, or the local plane its importer chose.</summary>
+    public static async Task<PlaneProjector> ProjectorAsync(FukushiMapDbContext db, RoadNetwork network, CancellationToken ct = default) =>
+        network.PlaneSrid is { } srid && PlaneRectangularZones.IsZone(srid)
+            ? new PlaneProjector(srid)
+            : await LocalProjectorAsync(db, network.Id, ct);
 
     private static async Task<PlaneProjector> LocalProjectorAsync(FukushiMapDbContext db, int networkId, CancellationToken ct)
     {

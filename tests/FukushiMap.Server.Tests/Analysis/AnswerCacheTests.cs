@@ -134,4 +134,103 @@ public class AnswerCacheTests(ServerFixture server)
             Assert.Equal(before.ETag, restored.ETag);
         }
     }
+
+    [Fact]
+    public async Task TheSameParametersInAnotherOrderShareOneAnswer()
+    {
+        var cache = server.Services.GetRequiredService<AnswerCache>();
+        using var client = RawClient();
+        var before = cache.Computed;
+        using var first = await GetAsync(client, $"/api/coverage?municipality={Ube}&minutes=12.25&pace=71&format=csv", "gzip");
+        using var second = await GetAsync(client, $"/api/coverage?format=csv&pace=71&minutes=12.25&municipality={Ube}", "gzip");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, cache.Computed - before);
+        Assert.Equal(first.Headers.ETag?.Tag, second.Headers.ETag?.Tag);
+        Assert.Equal(await BodyAsync(first), await BodyAsync(second));
+    }
+
+    [Theory]
+    [InlineData("?b=2&a=1", "?a=1&b=2", true)]
+    [InlineData("?a=1&&b=2&", "?b=2&a=1", true)]
+    [InlineData("?t=x&t=y", "?t=y&t=x", false)]
+    [InlineData("?a=1", "?a=2", false)]
+    public void TheKeyIsThePathAndTheParametersInOneOrder(string one, string other, bool same)
+    {
+        static string Key(string query)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Request.Path = "/api/coverage";
+            context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
+            return AnswerCache.KeyOf(context.Request);
+        }
+        Assert.Equal(same, Key(one) == Key(other));
+        Assert.StartsWith("/api/coverage?", Key(one));
+    }
+
+    /// <summary>A request as the cache sees it, its body written to memory; <paramref name="aborted"/> is its client going away.</summary>
+    private static Microsoft.AspNetCore.Http.DefaultHttpContext Request(string query, CancellationToken aborted)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestAborted = aborted };
+        context.Request.Method = "GET";
+        context.Request.Path = "/api/coverage";
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    private static string Written(Microsoft.AspNetCore.Http.HttpContext context) =>
+        System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+
+    private static Microsoft.AspNetCore.Http.RequestDelegate Answers(string body) => async c =>
+    {
+        c.Response.StatusCode = 200;
+        c.Response.ContentType = "application/json";
+        await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(c.Response, body);
+    };
+
+    [Fact]
+    public async Task AnAnswerWhoseClientWentAwayIsNeverKeptAndTheNextRequestComputesItsOwn()
+    {
+        var cache = server.Services.GetRequiredService<AnswerCache>();
+        var query = $"?municipality={Ube}&minutes=7.25&question={Guid.NewGuid():N}";
+        var before = cache.Computed;
+
+        // The producer writes part of its answer, then its client goes away (the framework would stop writing quietly).
+        using var gone = new CancellationTokenSource();
+        var producing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var goOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Request(query, gone.Token);
+        var firstRun = cache.InvokeAsync(first, async c =>
+        {
+            c.Response.StatusCode = 200;
+            await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(c.Response, "{\"cut\":");
+            producing.SetResult();
+            await goOn.Task;
+        });
+        await producing.Task;
+        // A request asking meanwhile waits for the producer's answer.
+        var waiting = Request(query, CancellationToken.None);
+        var waitingRun = cache.InvokeAsync(waiting, Answers("{\"whole\":\"waiting\"}"));
+        await Task.Delay(100);
+        Assert.False(waitingRun.IsCompleted);
+        gone.Cancel();
+        goOn.SetResult();
+        await firstRun;
+        await waitingRun;
+
+        Assert.Equal("", Written(first));
+        // The waiting request asked on its own and got a whole answer, not the cut one.
+        Assert.Equal("{\"whole\":\"waiting\"}", Written(waiting));
+        // Nothing was kept: the next request computes again.
+        var next = Request(query, CancellationToken.None);
+        await cache.InvokeAsync(next, Answers("{\"whole\":\"next\"}"));
+        Assert.Equal("{\"whole\":\"next\"}", Written(next));
+        Assert.Equal(2, cache.Computed - before);
+        // That whole answer is kept and served from memory.
+        var last = Request(query, CancellationToken.None);
+        await cache.InvokeAsync(last, _ => throw new InvalidOperationException("a kept answer is not computed again"));
+        Assert.Equal("{\"whole\":\"next\"}", Written(last));
+        Assert.Equal(2, cache.Computed - before);
+    }
 }

@@ -1,0 +1,29 @@
+# Shared by the bench scripts that start their own server: sourced, with $root set to the repository.
+#   bench_publish            builds the server as ./fukushimap serve runs it (ReadyToRun; only when a source changed) and sets $dll
+#   bench_start <log> [env]  starts it on a free loopback port (extra VAR=value settings allowed), sets $url and $server_pid,
+#                            and returns once it answers (1 when it never does; the log's tail is shown)
+#   bench_rss_mb             the server's resident memory now, MB
+
+bench_publish() {
+  (source "$root/fukushimap" && ensure_dotnet && publish_app)
+  dll="$root/src/FukushiMap.Server/bin/Release/app/FukushiMap.Server.dll"
+}
+
+bench_start() {
+  local log=$1; shift
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  url="http://127.0.0.1:$port"
+  env "$@" FukushiMap__Url="$url" dotnet "$dll" serve --urls "$url" >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 9000); do
+    curl -sf -o /dev/null "$url/api/hub-types" 2>/dev/null && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.02
+  done
+  tail -20 "$log" >&2
+  echo "サーバーが起動しませんでした" >&2
+  return 1
+}
+
+bench_rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status"; }
