@@ -204,9 +204,7 @@ public static class UploadApi
         }
         var k = kind ?? "";
         var rows = await db.Database.SqlQuery<VersionView>($"""
-            SELECT id AS "Id", municipality_code AS "MunicipalityCode", kind AS "Kind", target AS "Target", file_name AS "FileName",
-                   feature_count AS "FeatureCount", created_by_name AS "CreatedByName", created_at AS "CreatedAt", is_current AS "IsCurrent",
-                   restored_at AS "RestoredAt"
+            SELECT id, municipality_code, kind, target, file_name, feature_count, created_by_name, created_at, is_current, restored_at
             FROM upload_versions WHERE municipality_code = {code} AND ({k} = '' OR kind = {k}) ORDER BY id DESC LIMIT 200
             """).ToListAsync(ct);
         return TypedResults.Ok(rows);
@@ -216,7 +214,7 @@ public static class UploadApi
         GazetteerProvider gazetteers, WelfareAudit audit, DataVersions versions, TimeProvider clock, CancellationToken ct)
     {
         var stored = await db.Database.SqlQuery<StoredVersion>($"""
-            SELECT municipality_code AS "MunicipalityCode", file_name AS "FileName", content AS "Content", request::text AS "Request", is_current AS "IsCurrent"
+            SELECT municipality_code, file_name, content, request::text AS request, is_current
             FROM upload_versions WHERE id = {id}
             """).FirstOrDefaultAsync(ct);
         if (stored is null)

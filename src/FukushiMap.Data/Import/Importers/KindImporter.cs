@@ -62,10 +62,12 @@ internal sealed record KindContext(ImportRequest Request, FeatureFile File, Prob
             Problems.Add(f.Row, xs is null ? xField : yField, "座標の値がありません。");
             return null;
         }
-        if (!double.TryParse(xs, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
-            || !double.TryParse(ys, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y))
+        var xOk = double.TryParse(xs, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x);
+        var yOk = double.TryParse(ys, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y);
+        if (!xOk || !yOk)
         {
-            Problems.Add(f.Row, xs is null ? xField : yField, $"座標「{xs}, {ys}」が数値ではありません。");
+            // Name the column that is not a number (both were present: the old message named the latitude column either way).
+            Problems.Add(f.Row, !xOk ? xField : yField, $"座標「{xs}, {ys}」が数値ではありません。");
             return null;
         }
         if (!double.IsFinite(x) || !double.IsFinite(y))
