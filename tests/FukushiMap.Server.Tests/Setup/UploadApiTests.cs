@@ -29,7 +29,11 @@ public sealed class UploadApiTests(WelfareFixture fixture)
     /// <summary>Places in 江戸川区 (Geolonia 住所データ): 一之江一丁目, 一之江二丁目, 一之江三丁目.</summary>
     private static readonly (double Lon, double Lat)[] Places = [(139.883477, 35.699968), (139.884026, 35.694961), (139.884531, 35.688715)];
 
-    public static async Task<WelfareClient> PlannerForAsync(WelfareFixture fixture, params string[] municipalities)
+    public static async Task<WelfareClient> PlannerForAsync(WelfareFixture fixture, params string[] municipalities) =>
+        await fixture.SignInAsync(await PlannerUserAsync(fixture, municipalities));
+
+    /// <summary>A new 計画担当 holding <paramref name="municipalities"/>.</summary>
+    public static async Task<WelfareFixture.TestUser> PlannerUserAsync(WelfareFixture fixture, params string[] municipalities)
     {
         var user = await fixture.CreateUserAsync(WelfareRoles.Planner);
         using (var scope = fixture.Services.CreateScope())
@@ -41,7 +45,7 @@ public sealed class UploadApiTests(WelfareFixture fixture)
                 await users.AddClaimAsync(entity, new Claim(UploadApi.MunicipalityClaim, code));
             }
         }
-        return await fixture.SignInAsync(user);
+        return user;
     }
 
     public static async Task<HttpResponseMessage> UploadAsync(WelfareClient client, byte[] bytes, string fileName, Dictionary<string, string> fields)
@@ -66,7 +70,7 @@ public sealed class UploadApiTests(WelfareFixture fixture)
         new() { ["kind"] = "hubs", ["municipality"] = municipality, ["hubType"] = type };
 
     /// <summary>A hub list as a city keeps it in Excel: 名称, 住所, 緯度, 経度, 電話番号; one row has an address only.</summary>
-    public static byte[] HubWorkbook(string marker, string? badLongitude)
+    public static byte[] HubWorkbook(string marker, string? badLongitude, string nameHeader = "名称")
     {
         var rows = new List<object?[]>
         {
@@ -74,7 +78,7 @@ public sealed class UploadApiTests(WelfareFixture fixture)
             new object?[] { $"なごみの家 一之江二 {marker}", "江戸川区一之江二丁目", Places[1].Lat, badLongitude is null ? Places[1].Lon : badLongitude, "03-0000-0002" },
             new object?[] { $"なごみの家 住所だけ {marker}", "江戸川区一之江三丁目", null, null, "03-0000-0003" },
         };
-        return TestWorkbook.Create("拠点一覧", ["名称", "住所", "緯度", "経度", "電話番号"], rows);
+        return TestWorkbook.Create("拠点一覧", [nameHeader, "住所", "緯度", "経度", "電話番号"], rows);
     }
 
     private async Task<List<string>> PublicHubNamesAsync(string municipality = Edogawa)

@@ -10,6 +10,9 @@ namespace FukushiMap.Data.Import.Formats;
 /// </summary>
 public static class XlsxReader
 {
+    // ExcelDataReader asks for code page 1252 when it opens any workbook; .NET has it only with the code pages provider.
+    static XlsxReader() => System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
     public static FeatureFile Read(byte[] bytes, string fileName, ImportRequest request, ProblemList problems, CancellationToken ct,
         IProgress<ImportProgress>? progress = null)
     {
