@@ -153,7 +153,8 @@ function drawFeatures(collection) {
   previewLayer.clearLayers();
   const layer = L.geoJSON(collection, {
     pointToLayer: (_, latlng) => L.circleMarker(latlng, { radius: 7, color: '#1b3a5c', weight: 2, fillColor: '#ffbf47', fillOpacity: 0.9 }),
-    style: () => ({ color: '#1b3a5c', weight: 2, fillOpacity: 0.15 }),
+    // Areas only: L.geoJSON applies `style` to the points' circle markers too, and would wash out their fill.
+    style: (f) => (/Polygon/.test(f.geometry.type) ? { color: '#1b3a5c', weight: 2, fillOpacity: 0.15 } : {}),
     onEachFeature: (f, l) => { l.bindTooltip(h('span', null, `${rowLabel(f.properties.row)} ${f.properties.name}`)); notATabStop(l); },
   });
   previewLayer.addLayer(layer);
