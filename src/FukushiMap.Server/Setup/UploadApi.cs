@@ -34,9 +34,9 @@ public static class UploadApi
         api.MapGet("/options", OptionsAsync).WithName("GetUploadOptions").WithSummary("取り込める市区町村・拠点の種類・区域のレイヤー");
         api.MapPost("/uploads", UploadAsync).WithName("UploadFile").WithSummary("ファイルを送ってプレビューを作る（まだ書き込まない）")
             .DisableAntiforgery(); // the welfare middleware checks the token for every state change (WelfareAuth.AntiforgeryAsync)
-        api.MapPost("/uploads/{id:guid}/mapping", RemapAsync).WithName("RemapUpload").WithSummary("列の対応づけを変えてプレビューし直す");
-        api.MapPost("/uploads/{id:guid}/commit", CommitAsync).WithName("CommitUpload").WithSummary("すべて取り込むか、何も変えないか（新しい版として）");
-        api.MapGet("/uploads/{id:guid}/progress", ProgressOf).WithName("GetUploadProgress").WithSummary("取り込みの進み具合");
+        api.MapPost("/uploads/{id}/mapping", RemapAsync).WithName("RemapUpload").WithSummary("列の対応づけを変えてプレビューし直す");
+        api.MapPost("/uploads/{id}/commit", CommitAsync).WithName("CommitUpload").WithSummary("すべて取り込むか、何も変えないか（新しい版として）");
+        api.MapGet("/uploads/{id}/progress", ProgressOf).WithName("GetUploadProgress").WithSummary("取り込みの進み具合");
         api.MapGet("/versions", VersionsAsync).WithName("ListUploadVersions").WithSummary("取り込んだ版の一覧");
         api.MapPost("/versions/{id:int}/restore", RestoreAsync).WithName("RestoreUploadVersion").WithSummary("前の版に戻す");
         return app;
