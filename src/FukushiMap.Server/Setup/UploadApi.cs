@@ -115,6 +115,10 @@ public static class UploadApi
             NameField = Blank(form["nameField"]), LonField = Blank(form["lonField"]), LatField = Blank(form["latField"]),
             AddressField = Blank(form["addressField"]), CodeField = Blank(form["codeField"]), Encoding = Blank(form["encoding"]),
         };
+        if (string.IsNullOrWhiteSpace(mapping.Municipality))
+        {
+            return Problems.Invalid("invalid-upload", "市区町村を選んでください。");
+        }
         var code = Parse.Municipality(mapping.Municipality);
         if (await DenyAsync(caller, code, "upload", db, audit, file.FileName, ct) is { } denied)
         {
@@ -140,6 +144,10 @@ public static class UploadApi
         if (staging.Get(id, caller.UserId) is not { } upload)
         {
             return Problems.NotFound("upload-not-found", "そのファイルは見つかりません（1 時間たつと消えます）。もう一度ファイルを選んでください。");
+        }
+        if (string.IsNullOrWhiteSpace(mapping.Municipality))
+        {
+            return Problems.Invalid("invalid-upload", "市区町村を選んでください。");
         }
         var code = Parse.Municipality(mapping.Municipality);
         if (await DenyAsync(caller, code, "upload-remap", db, audit, upload.FileName, ct) is { } denied)
@@ -318,6 +326,13 @@ public static class UploadApi
             await audit.WriteAsync(caller, action, "upload", [versionId], null, "refused", purpose, ct);
             return new Outcome(null, Refused(e.Problems));
         }
+        catch (Exception e) when (ForeignKeyViolation(e))
+        {
+            // hub_changes (edits made on the hub page) and other rows keep the previous version's rows from being deleted.
+            await audit.WriteAsync(caller, action, "upload", [versionId], null, "refused", purpose, CancellationToken.None);
+            return new Outcome(null, Problems.Result(new Core.FukushiMapError(Core.ErrorKind.Conflict, "upload-referenced",
+                "いまの版の地物に、画面で編集した記録（変更履歴）などほかのデータからの参照があるため、入れ替えられません。何も変えていません（いまの版のままです）。")));
+        }
         catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException)
         {
             await audit.WriteAsync(caller, action, "upload", [versionId], null, "failed", purpose, CancellationToken.None);
@@ -325,6 +340,9 @@ public static class UploadApi
                 "データベースへの書き込みの途中で失敗したため、何も変えていません（前の版のままです）。しばらくしてからもう一度お試しください。")));
         }
     }
+
+    private static bool ForeignKeyViolation(Exception e) =>
+        (e as Npgsql.PostgresException ?? e.InnerException as Npgsql.PostgresException)?.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation;
 
     private static ProblemHttpResult Refused(IReadOnlyList<ImportProblem> problems) =>
         Problems.Result(Core.ErrorKind.Invalid, "upload-problems",

@@ -265,6 +265,25 @@ public sealed class UploadApiTests(WelfareFixture fixture)
     }
 
     [Fact]
+    public async Task AVersionWhoseHubWasEditedOnTheHubPageIsNotReplacedSilently()
+    {
+        using var client = await PlannerForAsync(fixture, Edogawa);
+        var marker = Guid.NewGuid().ToString("N")[..6];
+        await CommitCsvAsync(client, "houkatsu", $"包括 {marker}");
+        var hub = (await client.GetJsonAsync($"api/hub-admin/hubs?municipality={Edogawa}")).EnumerateArray().Single(h => h.GetProperty("name").GetString() == $"包括 {marker}");
+        var edited = await client.SendAsync(HttpMethod.Patch, $"api/hub-admin/hubs/{hub.GetProperty("id").GetInt32()}", new { phone = "03-0000-0000" }, hub.GetProperty("version").GetString());
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+
+        var preview = await PreviewAsync(await UploadAsync(client, Encoding.UTF8.GetBytes(Csv([$"包括（新） {marker}"])), "hubs.csv", Hubs("houkatsu")));
+        var refused = await CommitAsync(client, preview.GetProperty("id").GetString()!, HttpStatusCode.Conflict);
+
+        Assert.Contains("変更履歴", refused.GetProperty("detail").GetString());
+        var names = await PublicHubNamesAsync();
+        Assert.Contains($"包括 {marker}", names);
+        Assert.DoesNotContain($"包括（新） {marker}", names);
+    }
+
+    [Fact]
     public async Task APreviousVersionCanBeRestoredAndEveryStepIsAudited()
     {
         using var client = await PlannerForAsync(fixture, Edogawa);
