@@ -40,11 +40,11 @@ export class ProblemError extends Error {
 }
 
 /**
- * fetch() with JSON: `json` is sent as the body, the answer is parsed when it is JSON. Never throws for an HTTP status
+ * fetch() with JSON: `json` is sent as the body (or `body`, a FormData, as multipart), the answer is parsed when it is JSON. Never throws for an HTTP status
  * (callers that want to branch on 409/412 read `ok` and `status`); throws ProblemError(0) when the server is unreachable
  * and passes an AbortError through. Returns { ok, status, body, etag, response }.
  */
-export async function request(url, { method = 'GET', json, headers = {}, signal, cache } = {}) {
+export async function request(url, { method = 'GET', json, body: formBody, headers = {}, signal, cache } = {}) {
   const init = {
     method, signal, cache, credentials: 'same-origin',
     headers: { Accept: 'application/json, application/geo+json, application/problem+json', ...headers },
@@ -52,6 +52,8 @@ export async function request(url, { method = 'GET', json, headers = {}, signal,
   if (json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(json);
+  } else if (formBody !== undefined) {
+    init.body = formBody; // FormData (a file upload): the browser writes the multipart Content-Type
   }
   let response;
   try {

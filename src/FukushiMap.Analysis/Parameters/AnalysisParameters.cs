@@ -47,6 +47,12 @@ public static class Limits
     /// <summary>Places the finder's address search returns at most.</summary>
     public const int MaxAddressMatches = 20;
 
+    /// <summary>Largest file a planner may upload in the browser (bytes; 20 MB).</summary>
+    public const long MaxUploadBytes = 20L * 1024 * 1024;
+
+    /// <summary>Features an upload preview sends to the map at most (the problem list is complete regardless).</summary>
+    public const int MaxPreviewFeatures = 3000;
+
     /// <summary>Siting: sites one question may add.</summary>
     public const int MaxSitesAdded = 50;
 

@@ -19,12 +19,7 @@ public static class Importer
     {
         var path = basePath is null ? Path.GetFullPath(request.File) : Path.GetFullPath(Path.Combine(basePath, request.File));
         var problems = new ProblemList(Path.GetFileName(path), request.Limits.MaxProblems);
-        var code = request.Municipality?.Trim() ?? "";
-        if (code.Length != 5 || !code.All(char.IsAsciiDigit))
-        {
-            throw problems.Fatal(null, null, $"市区町村コード「{code}」は 5 桁の数字（JIS X 0402、検査数字なし）で指定してください。");
-        }
-
+        var code = CheckedCode(request, problems);
         if (request.Dataset.Key is { } givenKey && !request.Replace
             && await db.Datasets.AsNoTracking().AnyAsync(d => d.Key == givenKey, ct))
         {
@@ -33,16 +28,49 @@ public static class Importer
 
         progress?.Report(new ImportProgress(0, 0, $"{problems.File} を読み込み中…"));
         var file = FeatureFileReader.Read(path, request, problems, progress, ct);
-        if (request.MunicipalityField is { } cityField)
-        {
-            file = OfMunicipality(file, cityField, code, problems);
-        }
         var key = request.Dataset.Key ?? $"{request.Kind.ToString().ToLowerInvariant()}-{code}-{file.Sha256![..12]}";
         if (request.Dataset.Key is null && !request.Replace && await db.Datasets.AsNoTracking().AnyAsync(d => d.Key == key, ct))
         {
             return new ImportResult(key, Skipped: true, new Dictionary<string, int>(), [$"同じ内容のファイルが取り込み済み（データセット「{key}」）のため、何もしませんでした。"]);
         }
+        var prepared = await PrepareAsync(db, request with { Dataset = request.Dataset with { Key = key } }, file, problems, null, progress, ct);
+        return await CommitAsync(db, prepared, [], null, progress, ct);
+    }
 
+    /// <summary>
+    /// Reads and checks an uploaded file without writing anything: the mapped features, the columns used and every problem
+    /// (row, field, reason). A problem that makes reading pointless (unknown format, no name column) throws
+    /// <see cref="ImportException"/>. <paramref name="locator"/> places points that have an address but no coordinates.
+    /// </summary>
+    public static async Task<PreparedImport> PreviewAsync(FukushiMapDbContext db, ImportRequest request, byte[] bytes, string fileName,
+        IAddressLocator? locator, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        var problems = new ProblemList(fileName, request.Limits.MaxProblems);
+        CheckedCode(request, problems);
+        var file = FeatureFileReader.Read(bytes, fileName, request, problems, progress, ct);
+        return await PrepareAsync(db, request, file, problems, locator, progress, ct);
+    }
+
+    private static string CheckedCode(ImportRequest request, ProblemList problems)
+    {
+        var code = request.Municipality?.Trim() ?? "";
+        if (code.Length != 5 || !code.All(char.IsAsciiDigit))
+        {
+            throw problems.Fatal(null, null, $"市区町村コード「{code}」は 5 桁の数字（JIS X 0402、検査数字なし）で指定してください。");
+        }
+        return code;
+    }
+
+    /// <summary>Checks and maps every feature of <paramref name="file"/>; problems are collected, nothing is written.</summary>
+    private static async Task<PreparedImport> PrepareAsync(FukushiMapDbContext db, ImportRequest request, FeatureFile file, ProblemList problems,
+        IAddressLocator? locator, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var code = request.Municipality.Trim();
+        if (request.MunicipalityField is { } cityField)
+        {
+            file = OfMunicipality(file, cityField, code, problems);
+        }
+        var key = request.Dataset.Key ?? $"{request.Kind.ToString().ToLowerInvariant()}-{code}-{file.Sha256![..12]}";
         var credit = KnownSources.Fill(request.Dataset, file);
         var municipality = await db.Municipalities.AsNoTracking().FirstOrDefaultAsync(m => m.Code == code, ct);
         if (municipality is null && request.Kind != ImportKind.Boundary && string.IsNullOrWhiteSpace(request.MunicipalityName))
@@ -53,7 +81,7 @@ public static class Importer
         var planeSrid = municipality?.PlaneSrid ?? PlaneRectangularZones.SridForMunicipality(code);
         var checks = new GeometryChecks(problems, request.Repair, request.Kind == ImportKind.Boundary ? null : municipality?.Boundary,
             planeSrid, request.Limits.MaxDistanceOutsideBoundaryMetres);
-        var context = new KindContext(request, file, problems, checks, code, planeSrid, municipality);
+        var context = new KindContext(request, file, problems, checks, code, planeSrid, municipality, locator);
 
         KindImporter importer = request.Kind switch
         {
@@ -67,9 +95,29 @@ public static class Importer
         };
         progress?.Report(new ImportProgress(0, 0, $"{file.Features.Count:N0} 件を確認中…"));
         await importer.PrepareAsync(db, ct);
-        importer.Map();
-        problems.ThrowIfAny();
+        try
+        {
+            importer.Map();
+        }
+        catch (ImportException)
+        {
+            // The problem list was full: what was found is the answer.
+        }
+        return new PreparedImport(request, file, problems, importer, context, key, credit, municipality);
+    }
 
+    /// <summary>
+    /// Writes a prepared import as a new dataset in one transaction, after deleting the datasets <paramref name="replaces"/>
+    /// names (an earlier version); <paramref name="alongside"/> adds its own rows (version record, audit) to the same
+    /// transaction. Refuses (throws <see cref="ImportException"/>) when the preparation found any problem; a failure on the
+    /// way leaves the database as it was.
+    /// </summary>
+    public static async Task<ImportResult> CommitAsync(FukushiMapDbContext db, PreparedImport prepared, IReadOnlyCollection<string> replaces,
+        Func<FukushiMapDbContext, Dataset, CancellationToken, Task>? alongside, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var (request, file, problems, importer, municipality, key, credit) =
+            (prepared.Request, prepared.File, prepared.ProblemList, prepared.Importer, prepared.Municipality, prepared.DatasetKey, prepared.Credit);
+        problems.ThrowIfAny();
         progress?.Report(new ImportProgress(0, 0, "データベースに書き込み中…"));
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -81,26 +129,30 @@ public static class Importer
                 {
                     await DeleteDatasetAsync(db, key, ct);
                 }
+                foreach (var old in replaces)
+                {
+                    await DeleteDatasetAsync(db, old, ct);
+                }
                 var written = new Dictionary<string, int>();
                 if (municipality is null)
                 {
                     db.Municipalities.Add(new Municipality
                     {
-                        Code = code,
-                        Name = request.MunicipalityName ?? importer.MunicipalityName ?? code,
+                        Code = prepared.Context.MunicipalityCode,
+                        Name = request.MunicipalityName ?? importer.MunicipalityName ?? prepared.Context.MunicipalityCode,
                         Prefecture = request.Prefecture ?? importer.Prefecture,
-                        PlaneSrid = planeSrid,
+                        PlaneSrid = prepared.Context.PlaneSrid,
                     });
                     written["municipalities"] = 1;
                 }
                 var dataset = new Dataset
                 {
                     Key = key,
-                    Title = credit.Title ?? Path.GetFileName(path),
+                    Title = credit.Title ?? Path.GetFileName(request.File),
                     Publisher = credit.Publisher ?? "不明",
                     Licence = credit.Licence ?? "不明",
                     Vintage = credit.Vintage,
-                    Attribution = credit.Attribution ?? credit.Publisher ?? Path.GetFileName(path),
+                    Attribution = credit.Attribution ?? credit.Publisher ?? Path.GetFileName(request.File),
                     Source = request.File,
                     ContentSha256 = file.Sha256,
                     ImportedAt = DateTimeOffset.UtcNow,
@@ -115,8 +167,12 @@ public static class Importer
                 dataset.FeatureCount = importer.FeatureCount;
                 written["datasets"] = 1;
                 await db.SaveChangesAsync(ct);
+                if (alongside is not null)
+                {
+                    await alongside(db, dataset, ct);
+                }
                 await tx.CommitAsync(ct);
-                var notes = file.Notes.Concat(importer.Notes).Concat(checks.Repairs).ToList();
+                var notes = file.Notes.Concat(importer.Notes).Concat(prepared.Context.Checks.Repairs).ToList();
                 if (credit.Licence is null || credit.Attribution is null)
                 {
                     notes.Add("ライセンスまたは出典表記が分からないため「不明」としました。--licence と --attribution で指定してください（地図に表示されます）。");
@@ -148,7 +204,7 @@ public static class Importer
         return kept;
     }
 
-    /// <summary>Deletes a dataset and every row that belongs to it (for --replace).</summary>
+    /// <summary>Deletes a dataset and every row that belongs to it (for --replace and an upload's earlier version).</summary>
     private static async Task DeleteDatasetAsync(FukushiMapDbContext db, string key, CancellationToken ct)
     {
         var old = await db.Datasets.FirstOrDefaultAsync(d => d.Key == key, ct);

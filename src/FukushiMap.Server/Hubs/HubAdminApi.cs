@@ -302,13 +302,18 @@ public static class HubAdminApi
             return Problems.NotFound("not-found", $"市区町村 {code} はありません。");
         }
         var gazetteer = await gazetteers.GetAsync(ct);
-        var text = q.Trim();
-        var namesCity = text.Contains(city.Name, StringComparison.Ordinal);
-        var matches = gazetteer.Search(namesCity ? text : city.Name + text, 10)
-            .Where(m => m.Entry.MunicipalityCode == code)
+        return TypedResults.Ok(Matches(gazetteer, code, city.Name, q, 10));
+    }
+
+    /// <summary>The 町丁・字 of <paramref name="municipalityCode"/> that <paramref name="address"/> names, best first (read as in the city when it does not name it).</summary>
+    internal static List<GeocodeMatch> Matches(Gazetteer gazetteer, string municipalityCode, string cityName, string address, int limit)
+    {
+        var text = address.Trim();
+        var namesCity = text.Contains(cityName, StringComparison.Ordinal);
+        return gazetteer.Search(namesCity ? text : cityName + text, limit)
+            .Where(m => m.Entry.MunicipalityCode == municipalityCode)
             .Select(m => new GeocodeMatch(m.Entry.Label, m.Entry.Town + (string.IsNullOrEmpty(m.Entry.Koaza) ? "" : " " + m.Entry.Koaza),
                 m.Entry.Lon, m.Entry.Lat, m.Entry.Source == GazetteerSources.Geolonia ? "町丁・字（住所データ）" : "町丁・字の代表点"))
             .ToList();
-        return TypedResults.Ok(matches);
     }
 }

@@ -71,6 +71,18 @@ public static class WelfareCommands
                 });
                 await db.SaveChangesAsync(ct);
             }
+            if (role == WelfareRoles.Planner)
+            {
+                // The demo planner may set up every municipality loaded (uploads in the browser: /welfare/setup.html).
+                var held = (await users.GetClaimsAsync(user)).Where(c => c.Type == Setup.UploadApi.MunicipalityClaim).Select(c => c.Value).ToHashSet();
+                foreach (var code in await db.Municipalities.AsNoTracking().Select(m => m.Code).ToListAsync(ct))
+                {
+                    if (!held.Contains(code))
+                    {
+                        await users.AddClaimAsync(user, new System.Security.Claims.Claim(Setup.UploadApi.MunicipalityClaim, code));
+                    }
+                }
+            }
             Console.WriteLine($"  {role,-10} {userName,-16} {password}{(district is null ? "" : $"  担当: {(district == main.Id ? main.Name : other.Name)}")}");
         }
         Console.WriteLine("ログイン: ./fukushimap serve のあと http://127.0.0.1:5080/welfare/");

@@ -1,5 +1,6 @@
 using FukushiMap.Server.Auth;
 using FukushiMap.Server.Hubs;
+using FukushiMap.Server.Setup;
 
 namespace FukushiMap.Server.WelfareMap;
 
@@ -11,6 +12,7 @@ public static class WelfareSetup
         services.AddHttpContextAccessor();
         services.AddWelfareAuth(configuration);
         services.AddScoped<WelfareAudit>();
+        services.AddSingleton<UploadStaging>();
         return services;
     }
 
@@ -22,6 +24,7 @@ public static class WelfareSetup
         app.MapHouseholds().MapMeeting().MapEvacuation();
         app.MapWelfareAdmin();
         app.MapHubAdmin();
+        app.MapUploads();
         return app;
     }
 }

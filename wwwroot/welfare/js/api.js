@@ -32,6 +32,13 @@ export async function send(method, url, data, ifMatch) {
   return { ...result, message: result.ok ? null : problemMessage(result.status, result.body) };
 }
 
+/** A file upload (FormData) with the antiforgery header; the same answer as send(). */
+export async function sendForm(url, formData) {
+  if (!csrf) await session();
+  const result = await request(url, { method: 'POST', body: formData, headers: { [csrfHeader]: csrf }, cache: 'no-store' });
+  return { ...result, message: result.ok ? null : problemMessage(result.status, result.body) };
+}
+
 export async function login(userName, password) {
   await session();
   const result = await send('POST', '/api/auth/login', { userName, password });

@@ -54,12 +54,24 @@ public static class CsvReader
             throw problems.Fatal(line, null, $"{TextEncodings.DisplayName(encoding)} として読めないバイトがあります（{line} 行目付近）。--encoding を確認してください。");
         }
 
-        var records = Parse(text, problems).GetEnumerator();
-        if (!records.MoveNext())
+        var file = FromRecords(Parse(text, problems), fileName, TextEncodings.DisplayName(encoding), "CSV", request, problems, ct, progress);
+        file.Notes.InsertRange(0, notes);
+        return file;
+    }
+
+    /// <summary>
+    /// A table's records — the first one the header — as features: one per non-blank record, numbered from 1 after the header
+    /// (so a problem's 件目 is the record, whatever the format: CSV line, spreadsheet row). Shared by CSV and .xlsx.
+    /// </summary>
+    internal static FeatureFile FromRecords(IEnumerable<(int Line, List<string> Cells)> records, string fileName, string? encodingName, string what,
+        ImportRequest request, ProblemList problems, CancellationToken ct, IProgress<ImportProgress>? progress)
+    {
+        using var rows = records.GetEnumerator();
+        if (!rows.MoveNext())
         {
-            throw problems.Fatal(null, null, "CSV が空です（見出し行がありません）。");
+            throw problems.Fatal(null, null, $"{what} が空です（見出し行がありません）。");
         }
-        var header = records.Current.Cells.Select(h => h.Trim()).ToList();
+        var header = rows.Current.Cells.Select(h => h.Trim()).ToList();
         var duplicates = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
         {
@@ -71,11 +83,11 @@ public static class CsvReader
         var wktReader = new WKTReader(new NetTopologySuite.NtsGeometryServices(factory.PrecisionModel, crs));
         var features = new List<SourceFeature>();
         var row = 0;
-        while (records.MoveNext())
+        while (rows.MoveNext())
         {
             ct.ThrowIfCancellationRequested();
-            var (line, cells) = records.Current;
-            if (cells.Count == 1 && cells[0].Length == 0)
+            var (line, cells) = rows.Current;
+            if (cells.All(c => c.Length == 0))
             {
                 continue; // blank line
             }
@@ -121,9 +133,7 @@ public static class CsvReader
             }
             features.Add(new SourceFeature(row, geometry, values));
         }
-        var file = new FeatureFile { FileName = fileName, Crs = crs, Features = features, FieldNames = header, EncodingName = TextEncodings.DisplayName(encoding) };
-        file.Notes.AddRange(notes);
-        return file;
+        return new FeatureFile { FileName = fileName, Crs = crs, Features = features, FieldNames = header, EncodingName = encodingName };
     }
 
     /// <summary>Records as (first line number, cells).</summary>

@@ -4,12 +4,13 @@ namespace FukushiMap.Data.Import.Formats;
 
 /// <summary>
 /// Opens an input file by format (given, or from its name): GeoJSON, zipped or plain Shapefile, DBF
-/// (e-Stat 小地域 tables), CSV with lon/lat columns. Enforces the file-size cap before reading.
+/// (e-Stat 小地域 tables), CSV with lon/lat columns, Excel (.xlsx, first sheet), GeoPackage. Enforces the file-size cap
+/// before reading. A file on disk and an uploaded file's bytes go through the same readers.
 /// </summary>
 public static class FeatureFileReader
 {
     /// <summary>Formats by name as the CLI accepts them.</summary>
-    public static readonly string[] Formats = ["geojson", "shapefile", "dbf", "csv"];
+    public static readonly string[] Formats = ["geojson", "shapefile", "dbf", "csv", "xlsx", "gpkg"];
 
     /// <summary>Reads <paramref name="path"/> into features in the file's CRS.</summary>
     public static FeatureFile Read(string path, ImportRequest request, ProblemList problems, IProgress<ImportProgress>? progress, CancellationToken ct)
@@ -24,17 +25,35 @@ public static class FeatureFileReader
         {
             throw problems.Fatal(null, null, $"ファイルが大きすぎます（{info.Length:N0} バイト、上限 {request.Limits.MaxFileBytes:N0} バイト）。");
         }
-        var format = (request.Format ?? FormatFromName(name))?.ToLowerInvariant();
         var bytes = File.ReadAllBytes(path);
+        return Read(bytes, name, request, problems, progress, ct, path);
+    }
+
+    /// <summary>
+    /// Reads a file's <paramref name="bytes"/> (an upload; <paramref name="path"/> when it lies on disk, for a plain .shp's
+    /// and a bare DBF's side-car files) into features in the file's CRS.
+    /// </summary>
+    public static FeatureFile Read(byte[] bytes, string name, ImportRequest request, ProblemList problems, IProgress<ImportProgress>? progress,
+        CancellationToken ct, string? path = null)
+    {
+        if (bytes.LongLength > request.Limits.MaxFileBytes)
+        {
+            throw problems.Fatal(null, null, $"ファイルが大きすぎます（{bytes.LongLength:N0} バイト、上限 {request.Limits.MaxFileBytes:N0} バイト）。");
+        }
+        var format = (request.Format ?? FormatFromName(name))?.ToLowerInvariant();
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var file = format switch
         {
             "geojson" or "json" => GeoJsonReader.Read(bytes, name, request.Limits, problems, request.Crs, progress, ct),
             "shapefile" or "shp" when name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) => ShapefileReader.ReadZip(bytes, name, request, problems, progress, ct),
-            "shapefile" or "shp" => ShapefileReader.ReadFiles(path, request, problems, progress, ct),
+            "shapefile" or "shp" when path is not null => ShapefileReader.ReadFiles(path, request, problems, progress, ct),
             "csv" => CsvReader.Read(bytes, name, request, problems, ct, progress),
-            "dbf" or "estat-dbf" => DbfFeatureReader.Read(bytes, name, request, problems, ct, Sibling(path, ".cpg"), Sibling(path, ".prj"), progress),
-            _ => throw problems.Fatal(null, null, $"ファイル形式が分かりません（{name}）。--format で {string.Join(", ", Formats)} のいずれかを指定してください。"),
+            "xlsx" => XlsxReader.Read(bytes, name, request, problems, ct, progress),
+            "gpkg" or "geopackage" => GeoPackageReader.Read(bytes, name, request, problems, ct, progress),
+            "dbf" or "estat-dbf" => DbfFeatureReader.Read(bytes, name, request, problems, ct,
+                path is null ? null : Sibling(path, ".cpg"), path is null ? null : Sibling(path, ".prj"), progress),
+            "shapefile" or "shp" => throw problems.Fatal(null, null, $"シェープファイルは .shp・.dbf・.prj を 1 つの ZIP にまとめて指定してください（{name}）。"),
+            _ => throw problems.Fatal(null, null, $"ファイル形式が分かりません（{name}）。{string.Join(", ", Formats)} のいずれかにしてください。"),
         };
         return new FeatureFile
         {
@@ -57,6 +76,8 @@ public static class FeatureFileReader
             _ when lower.EndsWith(".zip") || lower.EndsWith(".shp") => "shapefile",
             _ when lower.EndsWith(".dbf") => "dbf",
             _ when lower.EndsWith(".csv") || lower.EndsWith(".txt") => "csv",
+            _ when lower.EndsWith(".xlsx") => "xlsx",
+            _ when lower.EndsWith(".gpkg") => "gpkg",
             _ => null,
         };
     }

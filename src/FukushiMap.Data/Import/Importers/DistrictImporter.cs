@@ -41,13 +41,14 @@ internal sealed class DistrictImporter(KindContext context) : KindImporter(conte
         var newA32 = Has("A32_004") && Has("A32_005");
         var nameField = Field(Request.NameField, newA27 ? ["A27_004", "name", "名称"] : newA32 ? ["A32_004", "name", "名称"]
             : ["name", "名称", "NAME", "A27_007", "学校名", "区域名"]);
+        Use("name", nameField);
         if (nameField is null)
         {
             throw Problems.Fatal(null, null, $"名前の項目が見つかりません。--name-field で指定してください（ある項目: {string.Join(", ", fields)}）。");
         }
         var codeFromName = string.Equals(Request.CodeField, "name", StringComparison.OrdinalIgnoreCase);
-        var codeField = codeFromName ? null : Field(Request.CodeField, newA27 ? ["A27_003"] : newA32 ? ["A32_003"] : ["code", "コード", "KEY_CODE"]);
-        var addressField = Field(Request.AddressField, newA27 ? ["A27_005"] : newA32 ? ["A32_005"] : ["address", "所在地", "住所", "A27_008"]);
+        var codeField = codeFromName ? null : Use("code", Field(Request.CodeField, newA27 ? ["A27_003"] : newA32 ? ["A32_003"] : ["code", "コード", "KEY_CODE"]));
+        var addressField = Use("address", Field(Request.AddressField, newA27 ? ["A27_005"] : newA32 ? ["A32_005"] : ["address", "所在地", "住所", "A27_008"]));
 
         var groups = new Dictionary<string, (string Name, string? Code, string? Address, List<Geometry> Parts, int Row)>();
         foreach (var f in Context.File.Features)
@@ -102,6 +103,7 @@ internal sealed class DistrictImporter(KindContext context) : KindImporter(conte
                 Geometry = geometry,
                 AreaSquareMetres = projector.AreaSquareMetres(geometry),
             });
+            Preview.Add(new PreviewFeature(group.Row, group.Name, geometry));
         }
         Notes.Add($"レイヤー「{_layerKey}」（{_layerKind}）: 名前 {nameField}、コード {(codeField ?? "名前")}、住所 {addressField ?? "なし"}、面積は EPSG:{Context.PlaneSrid} で計算。");
     }

@@ -20,12 +20,12 @@ internal sealed class FacilityImporter(KindContext context) : PointImporter(cont
         }
         var nameField = RequireNameField("介護サービス事業所名称", "施設・場所名", "name", "名称", "施設名");
         var kindField = Field(null, "実施サービス", "kind", "種類");
-        var addressField = Field(Request.AddressField, "住所", "address", "所在地");
+        var addressField = Use("address", Field(Request.AddressField, "住所", "address", "所在地"));
         var operatorField = Field(null, "法人の名称", "運営主体", "operator");
         var phoneField = Field(null, "電話番号", "phone", "tel");
-        var refField = Field(Request.CodeField, "事業所番号", "共通ID", "id", "source_ref");
+        var refField = Use("code", Field(Request.CodeField, "事業所番号", "共通ID", "id", "source_ref"));
 
-        foreach (var (f, name, point) in NamedPoints(nameField, "施設"))
+        foreach (var (f, name, point) in NamedPoints(nameField, "施設", addressField))
         {
             _facilities.Add(new Facility
             {

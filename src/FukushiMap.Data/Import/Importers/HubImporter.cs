@@ -30,8 +30,8 @@ internal sealed class HubImporter(KindContext context) : PointImporter(context)
     public override void Map()
     {
         var nameField = RequireNameField("施設・場所名", "name", "名称", "施設名", "P20_002", "NAME");
-        var addressField = Field(Request.AddressField, "住所", "address", "所在地", "P20_003");
-        var refField = Field(Request.CodeField, "共通ID", "id", "source_ref", "ID");
+        var addressField = Use("address", Field(Request.AddressField, "住所", "address", "所在地", "P20_003"));
+        var refField = Use("code", Field(Request.CodeField, "共通ID", "id", "source_ref", "ID"));
         var operatorField = Field(null, "運営主体", "operator");
         var functionsField = Field(null, "機能", "functions");
         var targetField = Field(null, "対象", "target_groups", "targets");
@@ -41,7 +41,7 @@ internal sealed class HubImporter(KindContext context) : PointImporter(context)
         var now = DateTimeOffset.UtcNow;
         var seenRefs = new HashSet<string>();
 
-        foreach (var (f, name, point) in NamedPoints(nameField, "拠点"))
+        foreach (var (f, name, point) in NamedPoints(nameField, "拠点", addressField))
         {
             var sourceRef = refField is null ? null : f.Get(refField);
             if (sourceRef is not null && !seenRefs.Add(sourceRef))

@@ -6,8 +6,29 @@ namespace FukushiMap.Data.Import.Importers;
 
 /// <summary>What every kind importer gets: the request, the file read, where problems go, the checks, the municipality.</summary>
 internal sealed record KindContext(ImportRequest Request, FeatureFile File, ProblemList Problems, GeometryChecks Checks,
-    string MunicipalityCode, int PlaneSrid, Municipality? Municipality)
+    string MunicipalityCode, int PlaneSrid, Municipality? Municipality, IAddressLocator? Locator = null)
 {
+    /// <summary>Addresses given to <see cref="Locator"/> and what it answered.</summary>
+    public List<GeocodedAddress> Geocoded { get; } = [];
+
+    /// <summary>
+    /// The point the locator gives the feature's address (checked like any point), or null after a problem naming the row
+    /// and the address field.
+    /// </summary>
+    public Point? PointFromAddress(SourceFeature f, string addressField, string address)
+    {
+        var match = Locator!.Locate(MunicipalityCode, address);
+        Geocoded.Add(new GeocodedAddress(f.Row, addressField, address, match));
+        if (match is null)
+        {
+            Problems.Add(f.Row, addressField, $"住所「{address}」が住所データに見つかりません。経度・緯度を入れるか、住所（町丁名）を確かめてください。");
+            return null;
+        }
+        return Checks.Check(Storage(match.Lon, match.Lat), f.Row, true, addressField) as Point;
+    }
+
+    private static Point Storage(double lon, double lat) => Crs.Storage.CreatePoint(new Coordinate(lon, lat));
+
     public bool SourceIsGeographic => Crs.IsGeographic(File.Crs);
 
     /// <summary>The feature's geometry in JGD2011 lon/lat, checked; null (after a problem) when missing or bad.</summary>
@@ -41,10 +62,12 @@ internal sealed record KindContext(ImportRequest Request, FeatureFile File, Prob
             Problems.Add(f.Row, xs is null ? xField : yField, "座標の値がありません。");
             return null;
         }
-        if (!double.TryParse(xs, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
-            || !double.TryParse(ys, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y))
+        var xOk = double.TryParse(xs, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x);
+        var yOk = double.TryParse(ys, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y);
+        if (!xOk || !yOk)
         {
-            Problems.Add(f.Row, xs is null ? xField : yField, $"座標「{xs}, {ys}」が数値ではありません。");
+            // Name the column that is not a number (both were present: the old message named the latitude column either way).
+            Problems.Add(f.Row, !xOk ? xField : yField, $"座標「{xs}, {ys}」が数値ではありません。");
             return null;
         }
         if (!double.IsFinite(x) || !double.IsFinite(y))
@@ -66,6 +89,22 @@ internal abstract class KindImporter(KindContext context)
 
     /// <summary>What the importer decided (filters, defaults, merges), in Japanese.</summary>
     public List<string> Notes { get; } = [];
+
+    /// <summary>The columns used, by role (name, lon, lat, address, code …), for a preview's column mapping.</summary>
+    public Dictionary<string, string> Columns { get; } = [];
+
+    /// <summary>The features mapped so far, for a preview (each importer adds what it would write).</summary>
+    public List<PreviewFeature> Preview { get; } = [];
+
+    /// <summary>Remembers <paramref name="field"/> as the column used for <paramref name="role"/> and returns it.</summary>
+    protected string? Use(string role, string? field)
+    {
+        if (field is not null)
+        {
+            Columns[role] = field;
+        }
+        return field;
+    }
 
     /// <summary>Rows of the main table written (the dataset's feature count).</summary>
     public int FeatureCount { get; protected set; }
@@ -98,14 +137,19 @@ internal abstract class KindImporter(KindContext context)
     }
 
     /// <summary>lon/lat columns for a file without geometries (CSV, bare DBF), or (null, null).</summary>
-    protected (string? Lon, string? Lat) CsvColumns()
+    /// <remarks>With <paramref name="allowAddressOnly"/> and a locator, a file with neither is read by address alone.</remarks>
+    protected (string? Lon, string? Lat) CsvColumns(bool allowAddressOnly = false)
     {
         if (Context.File.Features.Any(f => f.Geometry is not null))
         {
             return (null, null);
         }
-        var lon = Field(Request.LonField, "lon", "lng", "longitude", "経度", "x", "X_CODE");
-        var lat = Field(Request.LatField, "lat", "latitude", "緯度", "y", "Y_CODE");
+        var lon = Use("lon", Field(Request.LonField, "lon", "lng", "longitude", "経度", "x", "X_CODE"));
+        var lat = Use("lat", Field(Request.LatField, "lat", "latitude", "緯度", "y", "Y_CODE"));
+        if ((lon is null || lat is null) && Context.Locator is not null && allowAddressOnly)
+        {
+            return (null, null); // every point from its address
+        }
         if (lon is null || lat is null)
         {
             throw Problems.Fatal(null, null, "ジオメトリも経度・緯度の列もありません。--lon-field / --lat-field で列を指定してください。");

@@ -12,13 +12,16 @@ internal abstract class PointImporter(KindContext context) : KindImporter(contex
 {
     /// <summary>The request's name field, else the first of <paramref name="candidates"/> the file has; none is fatal.</summary>
     protected string RequireNameField(params string[] candidates) =>
-        Field(Request.NameField, candidates)
+        Use("name", Field(Request.NameField, candidates))
         ?? throw Problems.Fatal(null, null, $"名前の項目が見つかりません。--name-field で指定してください（ある項目: {string.Join(", ", Context.File.FieldNames)}）。");
 
-    /// <summary>Each feature with its name and point; <paramref name="noun"/> names the kind in problems (拠点, 避難所 …).</summary>
-    protected IEnumerable<(SourceFeature Feature, string Name, Point Point)> NamedPoints(string nameField, string noun)
+    /// <summary>
+    /// Each feature with its name and point; <paramref name="noun"/> names the kind in problems (拠点, 避難所 …). A row
+    /// without geometry or coordinates is placed by its <paramref name="addressField"/> when the import has a locator.
+    /// </summary>
+    protected IEnumerable<(SourceFeature Feature, string Name, Point Point)> NamedPoints(string nameField, string noun, string? addressField = null)
     {
-        var (lonField, latField) = CsvColumns();
+        var (lonField, latField) = CsvColumns(allowAddressOnly: addressField is not null);
         foreach (var f in Context.File.Features)
         {
             var name = f.Get(nameField);
@@ -28,7 +31,13 @@ internal abstract class PointImporter(KindContext context) : KindImporter(contex
                 continue;
             }
             Point? point;
-            if (f.Geometry is null && lonField is not null)
+            var address = addressField is null ? null : f.Get(addressField);
+            if (f.Geometry is null && Context.Locator is not null && address is not null
+                && (lonField is null || (f.Get(lonField) is null && f.Get(latField!) is null)))
+            {
+                point = Context.PointFromAddress(f, addressField!, address);
+            }
+            else if (f.Geometry is null && lonField is not null)
             {
                 point = Context.PointFromColumns(f, lonField, latField!);
             }
@@ -44,6 +53,7 @@ internal abstract class PointImporter(KindContext context) : KindImporter(contex
             }
             if (point is not null)
             {
+                Preview.Add(new PreviewFeature(f.Row, name, point));
                 yield return (f, name, point);
             }
         }

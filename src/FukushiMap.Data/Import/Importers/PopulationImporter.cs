@@ -41,18 +41,18 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
 
     public override void Map()
     {
-        var keyField = Field(Request.CodeField, "KEY_CODE");
-        var popField = Field(null, "JINKO", "population", "人口");
+        var keyField = Use("code", Field(Request.CodeField, "KEY_CODE"));
+        var popField = Use("population", Field(null, "JINKO", "population", "人口"));
         if (keyField is null || popField is null)
         {
             throw Problems.Fatal(null, keyField is null ? "KEY_CODE" : "JINKO",
                 $"e-Stat 小地域の列（KEY_CODE, JINKO）が見つかりません（ある項目: {string.Join(", ", Context.File.FieldNames)}）。");
         }
-        var nameField = Field(Request.NameField, "MOJI", "name", "名称");
+        var nameField = Use("name", Field(Request.NameField, "MOJI", "name", "名称"));
         var householdField = Field(null, "SETAI", "households", "世帯数");
         var areaField = Field(null, "AREA");
-        var xField = Field(Request.LonField, "X_CODE", "lon", "経度");
-        var yField = Field(Request.LatField, "Y_CODE", "lat", "緯度");
+        var xField = Use("lon", Field(Request.LonField, "X_CODE", "lon", "経度"));
+        var yField = Use("lat", Field(Request.LatField, "Y_CODE", "lat", "緯度"));
         var hasKenCity = Field(null, "KEN") is not null && Field(null, "CITY") is not null;
 
         var rows = new List<(SourceFeature F, string Key, string Part, int Population)>();
@@ -219,6 +219,7 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
                 Point = point,
                 Polygon = polygon,
             });
+            Preview.Add(new PreviewFeature(f.Row, _units[^1].Name, point));
         }
         if (merged > 0)
         {

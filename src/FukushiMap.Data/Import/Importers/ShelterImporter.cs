@@ -43,18 +43,18 @@ internal sealed class ShelterImporter(KindContext context) : PointImporter(conte
         var isP20 = Has("P20_002");
         var fixedKind = Request.ShelterKind
             ?? (isGsiEmergency ? "指定緊急避難場所" : isGsiEvacuation ? "指定避難所" : null);
-        var kindField = fixedKind is null ? Field(null, "P20_004", "種類", "kind") : null;
+        var kindField = fixedKind is null ? Use("type", Field(null, "P20_004", "種類", "kind")) : null;
         if (fixedKind is null && kindField is null)
         {
             throw Problems.Fatal(null, null, "避難所の種類が分かりません。--shelter-kind（指定避難所 / 指定緊急避難場所）で指定してください。");
         }
         var nameField = RequireNameField("施設・場所名", "P20_002", "name", "名称", "施設名");
-        var addressField = Field(Request.AddressField, "住所", "P20_003", "address", "所在地");
-        var refField = Field(Request.CodeField, "共通ID", "id", "NO");
+        var addressField = Use("address", Field(Request.AddressField, "住所", "P20_003", "address", "所在地"));
+        var refField = Use("code", Field(Request.CodeField, "共通ID", "id", "NO"));
         var capacityField = Field(null, "P20_005", "収容人数", "capacity");
         var hazardColumns = isGsiEmergency ? GsiHazards : isP20 ? P20Hazards : [];
 
-        foreach (var (f, name, point) in NamedPoints(nameField, "避難所"))
+        foreach (var (f, name, point) in NamedPoints(nameField, "避難所", addressField))
         {
             var kind = fixedKind ?? f.Get(kindField!);
             if (kind is null)
