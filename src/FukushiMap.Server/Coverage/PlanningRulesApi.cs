@@ -64,7 +64,7 @@ public static class PlanningRulesApi
         FukushiMapDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var rule = new PlanningRule { MunicipalityCode = "", Name = "", DistrictKind = "", HubTypes = "", CreatedBy = caller.UserName };
-        if (await ApplyAsync(db, rule, input, ct) is { } problem)
+        if (await ApplyAsync(db, caller, rule, input, ct) is { } problem)
         {
             return problem;
         }
@@ -74,8 +74,8 @@ public static class PlanningRulesApi
         return TypedResults.Created($"/api/coverage/rules?municipality={rule.MunicipalityCode}", View(rule));
     }
 
-    internal static async Task<Results<Ok<RuleView>, ProblemHttpResult>> UpdateAsync(int id, RuleInput input, FukushiMapDbContext db,
-        TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Ok<RuleView>, ProblemHttpResult>> UpdateAsync(int id, RuleInput input, WelfareCaller caller,
+        FukushiMapDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var rule = await db.PlanningRules.FirstOrDefaultAsync(r => r.Id == id, ct);
         if (rule is null)
@@ -86,7 +86,11 @@ public static class PlanningRulesApi
         {
             return Problems.Invalid("built-in-rule", "組み込みの目安は変えられません。同じ区域で別の目安を加えてください。");
         }
-        if (await ApplyAsync(db, rule, input, ct) is { } problem)
+        if (!await PlannerCities.HoldsAsync(caller, db, rule.MunicipalityCode, ct))
+        {
+            return Forbidden(rule.MunicipalityCode);
+        }
+        if (await ApplyAsync(db, caller, rule, input, ct) is { } problem)
         {
             return problem;
         }
@@ -95,7 +99,8 @@ public static class PlanningRulesApi
         return TypedResults.Ok(View(rule));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, FukushiMapDbContext db, CancellationToken ct)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, WelfareCaller caller, FukushiMapDbContext db,
+        CancellationToken ct)
     {
         var rule = await db.PlanningRules.FirstOrDefaultAsync(r => r.Id == id, ct);
         if (rule is null)
@@ -106,13 +111,21 @@ public static class PlanningRulesApi
         {
             return Problems.Invalid("built-in-rule", "組み込みの目安は消せません。");
         }
+        if (!await PlannerCities.HoldsAsync(caller, db, rule.MunicipalityCode, ct))
+        {
+            return Forbidden(rule.MunicipalityCode);
+        }
         db.PlanningRules.Remove(rule);
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
 
     /// <summary>Checks the input and copies it into <paramref name="rule"/>; a problem naming the field when it is wrong.</summary>
-    private static async Task<ProblemHttpResult?> ApplyAsync(FukushiMapDbContext db, PlanningRule rule, RuleInput input, CancellationToken ct)
+    private static ProblemHttpResult Forbidden(string code) => Problems.Forbidden("rule-forbidden",
+        $"市区町村 {code} の目安を変える権限がありません（管理者に担当の市区町村を登録してもらってください）。");
+
+    private static async Task<ProblemHttpResult?> ApplyAsync(FukushiMapDbContext db, WelfareCaller caller, PlanningRule rule, RuleInput input,
+        CancellationToken ct)
     {
         ProblemHttpResult Bad(string detail) => Problems.Invalid("invalid-rule", detail);
         string code;
@@ -127,6 +140,10 @@ public static class PlanningRulesApi
         if (!await db.Municipalities.AnyAsync(m => m.Code == code, ct))
         {
             return Problems.NotFound("not-found", $"市区町村 {code} はありません。");
+        }
+        if (!await PlannerCities.HoldsAsync(caller, db, code, ct))
+        {
+            return Forbidden(code);
         }
         var name = input.Name?.Trim() ?? "";
         var kind = input.DistrictKind?.Trim() ?? "";

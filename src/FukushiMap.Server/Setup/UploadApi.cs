@@ -26,7 +26,7 @@ namespace FukushiMap.Server.Setup;
 public static class UploadApi
 {
     /// <summary>The user claim naming a municipality whose data a 計画担当 may replace (管理者 may for every one).</summary>
-    public const string MunicipalityClaim = "fm:municipality";
+    public const string MunicipalityClaim = PlannerCities.Claim;
 
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
     {
@@ -69,8 +69,7 @@ public static class UploadApi
 
     internal static async Task<Ok<UploadOptions>> OptionsAsync(WelfareCaller caller, FukushiMapDbContext db, CancellationToken ct)
     {
-        var allowed = caller.IsIn(WelfareRoles.Admin) ? null
-            : await db.UserClaims.Where(c => c.UserId == caller.UserId && c.ClaimType == MunicipalityClaim).Select(c => c.ClaimValue!).ToListAsync(ct);
+        var allowed = await PlannerCities.HeldAsync(caller, db, ct);
         var cities = await db.Municipalities.AsNoTracking().Where(m => allowed == null || allowed.Contains(m.Code)).OrderBy(m => m.Code)
             .Select(m => new Named(m.Code, m.Name)).ToListAsync(ct);
         var types = await db.HubTypes.AsNoTracking().OrderBy(t => t.Id).Select(t => new Named(t.Key, t.Name)).ToListAsync(ct);
@@ -353,8 +352,7 @@ public static class UploadApi
     private static async Task<ProblemHttpResult?> DenyAsync(WelfareCaller caller, string code, string action, FukushiMapDbContext db, WelfareAudit audit,
         string? fileName, CancellationToken ct)
     {
-        if (caller.IsIn(WelfareRoles.Admin)
-            || await db.UserClaims.AnyAsync(c => c.UserId == caller.UserId && c.ClaimType == MunicipalityClaim && c.ClaimValue == code, ct))
+        if (await PlannerCities.HoldsAsync(caller, db, code, ct))
         {
             return null;
         }

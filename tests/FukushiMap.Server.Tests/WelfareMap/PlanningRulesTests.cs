@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using FukushiMap.Data.Welfare;
+using FukushiMap.Server.Tests.Setup;
 using Microsoft.EntityFrameworkCore;
 
 namespace FukushiMap.Server.Tests.WelfareMap;
@@ -66,7 +67,7 @@ public sealed class PlanningRulesTests(WelfareFixture fixture)
     [Fact]
     public async Task APlannerDefinesARulePerTownAndItIsCheckedDistrictByDistrict()
     {
-        using var planner = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
+        using var planner = await UploadApiTests.PlannerForAsync(fixture, "35202");
         var created = await planner.SendAsync(HttpMethod.Post, "api/coverage/rules", new
         {
             municipalityCode = "35202", name = "（テスト）ふれあいセンターを町丁・字に 1 か所", districtKind = "町丁・字", hubTypes = "fureai-center",
@@ -102,7 +103,7 @@ public sealed class PlanningRulesTests(WelfareFixture fixture)
     [InlineData("""{"municipalityCode":"35202","name":"x","districtKind":"地区","hubTypes":"fureai-center","minHubsPerDistrict":0}""", "1〜100")]
     public async Task ABadRuleIsRefusedNamingTheField(string body, string named)
     {
-        using var planner = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
+        using var planner = await UploadApiTests.PlannerForAsync(fixture, "35202");
         var response = await planner.SendAsync(HttpMethod.Post, "api/coverage/rules", JsonDocument.Parse(body).RootElement);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(named, (await WelfareClient.ReadAsync(response)).GetProperty("detail").GetString());
@@ -118,7 +119,14 @@ public sealed class PlanningRulesTests(WelfareFixture fixture)
         using var minsei = await fixture.SignInAsNewUserAsync(WelfareRoles.Minsei, fixture.Own.Id);
         Assert.Equal(HttpStatusCode.Forbidden, (await minsei.SendAsync(HttpMethod.Post, "api/coverage/rules", new { municipalityCode = "35202" })).StatusCode);
 
-        using var planner = await fixture.SignInAsNewUserAsync(WelfareRoles.Planner);
+        // A planner of another city may not add one here.
+        using var other = await UploadApiTests.PlannerForAsync(fixture, "40224");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.SendAsync(HttpMethod.Post, "api/coverage/rules", new
+        {
+            municipalityCode = "35202", name = "x", districtKind = "地区", hubTypes = "fureai-center", minHubsPerDistrict = 1,
+        })).StatusCode);
+
+        using var planner = await UploadApiTests.PlannerForAsync(fixture, "35202");
         var builtIn = Assert.Single(await RulesAsync("35202"), r => r.GetProperty("rule").GetProperty("builtIn").GetBoolean());
         var id = builtIn.GetProperty("rule").GetProperty("id").GetInt32();
         Assert.Equal(HttpStatusCode.BadRequest, (await planner.SendAsync(HttpMethod.Delete, $"api/coverage/rules/{id}")).StatusCode);

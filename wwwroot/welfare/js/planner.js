@@ -1,8 +1,8 @@
 // 計画担当: suppressed aggregates per 地区 and hub management (add by click or address, edit, retire, history).
 import { h, clear } from '../../js/dom.js';
 import * as api from './api.js';
-import { DEFAULT_MUNICIPALITY } from '../../js/constants.js';
-import { createBaseMap } from '../../js/basemap.js';
+import { createBaseMap, fitMunicipality } from '../../js/basemap.js';
+import { citySelect, municipalityFromUrl } from '../../js/city.js';
 
 const $ = (id) => document.getElementById(id);
 const DAYS = { '月': 1, '火': 2, '水': 3, '木': 4, '金': 5, '土': 6, '日': 7 };
@@ -11,6 +11,7 @@ let map;
 let hubLayer;
 let current = null; // { id, etag }
 let position = null;
+let municipality = municipalityFromUrl(); // the city whose hubs are managed (?municipality=…, chosen below)
 
 async function start() {
   const s = await api.session();
@@ -19,7 +20,12 @@ async function start() {
     return;
   }
   $('user-name').textContent = `${s.displayName}（${s.roles.join('・')}）`;
-  ({ map } = createBaseMap('map'));
+  ({ map } = createBaseMap('map', { municipality }));
+  await citySelect($('h-city'), {
+    current: municipality,
+    onChange: async (code) => { municipality = code; await fitMunicipality(map, code); await loadHubs(); },
+  });
+  municipality = $('h-city').value || municipality;
   hubLayer = L.layerGroup().addTo(map);
   map.on('click', (e) => setPosition(e.latlng.lng, e.latlng.lat, '地図で指定'));
   const types = (await api.get('/api/hub-types')).body;
@@ -36,7 +42,7 @@ function setPosition(lon, lat, how) {
 }
 
 async function loadHubs() {
-  const hubs = (await api.get(`/api/hub-admin/hubs?municipality=${DEFAULT_MUNICIPALITY}`)).body;
+  const hubs = (await api.get(`/api/hub-admin/hubs?municipality=${municipality}`)).body;
   hubLayer.clearLayers();
   for (const hub of hubs) {
     const m = L.circleMarker([hub.lat, hub.lon], { radius: 7, color: hub.retiredAt ? '#999' : '#1b3a5c', fillOpacity: hub.retiredAt ? 0.2 : 0.8, dashArray: hub.retiredAt ? '3 2' : null });
@@ -93,7 +99,7 @@ $('geocode').addEventListener('click', async () => {
   const q = $('h-address').value.trim();
   if (!q) return;
   try {
-    const matches = (await api.get(`/api/hub-admin/geocode?municipality=${DEFAULT_MUNICIPALITY}&q=${encodeURIComponent(q)}`)).body;
+    const matches = (await api.get(`/api/hub-admin/geocode?municipality=${municipality}&q=${encodeURIComponent(q)}`)).body;
     if (matches.length === 0) { $('h-result').textContent = '住所から位置を見つけられませんでした。地図をクリックしてください。'; return; }
     setPosition(matches[0].lon, matches[0].lat, `${matches[0].name}（${matches[0].precision}）`);
     map.setView([matches[0].lat, matches[0].lon], 16);
@@ -112,7 +118,7 @@ $('hub-form').addEventListener('submit', async (e) => {
   } catch (err) { $('h-result').textContent = err.message; return; }
   const response = current
     ? await api.send('PATCH', `/api/hub-admin/hubs/${current.id}`, body, current.etag)
-    : await api.send('POST', '/api/hub-admin/hubs', { municipalityCode: DEFAULT_MUNICIPALITY, ...body });
+    : await api.send('POST', '/api/hub-admin/hubs', { municipalityCode: municipality, ...body });
   if (!response.ok) { $('h-result').textContent = response.body?.detail ?? `保存できませんでした（${response.status}）`; return; }
   await loadHubs();
   await edit(response.body);
