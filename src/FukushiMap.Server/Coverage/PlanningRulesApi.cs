@@ -77,24 +77,16 @@ public static class PlanningRulesApi
     internal static async Task<Results<Ok<RuleView>, ProblemHttpResult>> UpdateAsync(int id, RuleInput input, WelfareCaller caller,
         FukushiMapDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var rule = await db.PlanningRules.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (rule is null)
+        var (rule, refused) = await EditableAsync(id, caller, db, "変えられません。同じ区域で別の目安を加えてください", ct);
+        if (refused is not null)
         {
-            return Problems.NotFound("not-found", $"目安 {id} はありません。");
+            return refused;
         }
-        if (rule.BuiltIn)
-        {
-            return Problems.Invalid("built-in-rule", "組み込みの目安は変えられません。同じ区域で別の目安を加えてください。");
-        }
-        if (!await PlannerCities.HoldsAsync(caller, db, rule.MunicipalityCode, ct))
-        {
-            return Forbidden(rule.MunicipalityCode);
-        }
-        if (await ApplyAsync(db, caller, rule, input, ct) is { } problem)
+        if (await ApplyAsync(db, caller, rule!, input, ct) is { } problem)
         {
             return problem;
         }
-        rule.UpdatedAt = clock.GetUtcNow();
+        rule!.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(View(rule));
     }
@@ -102,25 +94,33 @@ public static class PlanningRulesApi
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(int id, WelfareCaller caller, FukushiMapDbContext db,
         CancellationToken ct)
     {
-        var rule = await db.PlanningRules.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (rule is null)
+        var (rule, refused) = await EditableAsync(id, caller, db, "消せません", ct);
+        if (refused is not null)
         {
-            return Problems.NotFound("not-found", $"目安 {id} はありません。");
+            return refused;
         }
-        if (rule.BuiltIn)
-        {
-            return Problems.Invalid("built-in-rule", "組み込みの目安は消せません。");
-        }
-        if (!await PlannerCities.HoldsAsync(caller, db, rule.MunicipalityCode, ct))
-        {
-            return Forbidden(rule.MunicipalityCode);
-        }
-        db.PlanningRules.Remove(rule);
+        db.PlanningRules.Remove(rule!);
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
 
     /// <summary>Checks the input and copies it into <paramref name="rule"/>; a problem naming the field when it is wrong.</summary>
+    /// <summary>A rule this caller may change: it exists, is not built in, and belongs to a city the caller holds.</summary>
+    private static async Task<(PlanningRule? Rule, ProblemHttpResult? Refused)> EditableAsync(int id, WelfareCaller caller, FukushiMapDbContext db,
+        string builtInRefusal, CancellationToken ct)
+    {
+        var rule = await db.PlanningRules.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (rule is null)
+        {
+            return (null, Problems.NotFound("not-found", $"目安 {id} はありません。"));
+        }
+        if (rule.BuiltIn)
+        {
+            return (null, Problems.Invalid("built-in-rule", $"組み込みの目安は{builtInRefusal}。"));
+        }
+        return await PlannerCities.HoldsAsync(caller, db, rule.MunicipalityCode, ct) ? (rule, null) : (null, Forbidden(rule.MunicipalityCode));
+    }
+
     private static ProblemHttpResult Forbidden(string code) => Problems.Forbidden("rule-forbidden",
         $"市区町村 {code} の目安を変える権限がありません（管理者に担当の市区町村を登録してもらってください）。");
 
