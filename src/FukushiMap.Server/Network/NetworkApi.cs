@@ -168,10 +168,6 @@ public static class NetworkApi
     /// </summary>
     private static Geometry ForDisplay(Geometry plane) =>
         NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(plane, DisplaySimplifyMetres);
-
-    private static async Task<CityNetwork> RequireNetworkAsync(NetworkCatalog catalog, string municipality, CancellationToken ct) =>
-        await catalog.GetAsync(municipality, ct)
-        ?? throw FukushiMapError.NotFound("no-network", $"市区町村 {municipality} の歩行ネットワークがまだ取り込まれていません（./fukushimap import network）。");
 }
 
 public sealed record IsochroneProperties(double Minutes, double Metres, double Pace, int? HubId, string? HubName)
