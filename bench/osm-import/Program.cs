@@ -7,6 +7,8 @@ using OsmSharp.Tags;
 // A synthetic regional OSM PBF: a street grid with highway classes and names, footways, service roads, motorways (not walkable),
 // private roads, streams, and buildings in every block, over a box around 宇部市 (35202) and much more around it.
 // Deterministic: the same options give the same file. Nodes are written in id order before ways, as OSM files are.
+// Every way has at least two tags: OsmSharp writes a one-element key list unpacked, which osmium (protozero) reads as no tags,
+// so a way tagged highway=residential alone would be a street for FukushiMap and an untagged way for osmium + osm2pgrouting.
 //   dotnet run -c Release -- <out.osm.pbf> [--nodes 3200000] [--west 130.85 --south 33.70 --east 131.75 --north 34.40]
 var options = Options.Parse(args);
 var clock = Stopwatch.StartNew();
@@ -235,7 +237,8 @@ internal sealed class Grid
             {
                 for (var b = 0; b < Buildings; b++)
                 {
-                    var tags = new TagsCollection(new Tag("building", Hash(i, j, 60 + b) < 0.8 ? "house" : "yes"));
+                    var tags = new TagsCollection(new Tag("building", Hash(i, j, 60 + b) < 0.8 ? "house" : "yes"),
+                        new Tag("building:levels", Hash(i, j, 65 + b) < 0.7 ? "2" : "1"));
                     if (Hash(i, j, 70 + b) < 0.1)
                     {
                         tags.Add("name", $"建物{i}-{j}-{b}");
@@ -264,7 +267,7 @@ internal sealed class Grid
             _ when r < 0.16 => "living_street",
             _ => "residential",
         };
-        var tags = new TagsCollection(new Tag("highway", highway));
+        var tags = new TagsCollection(new Tag("highway", highway), new Tag("source", "FukushiMap synthetic"));
         if (highway is "motorway" or "primary" or "secondary" or "tertiary" || r > 0.5)
         {
             tags.Add("name", name);
