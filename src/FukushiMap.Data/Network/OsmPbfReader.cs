@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using FukushiMap.Data.Import.Formats;
 using NetTopologySuite.Geometries;
-using OsmSharp.IO.PBF;
 using OsmSharp.Tags;
 
 namespace FukushiMap.Data.Network;
@@ -120,6 +119,12 @@ public static class OsmPbfReader
             }
             Finished(progress, "2/2 残す道路のノード", clock, $"ノード {scan.NeededCount:N0} 個");
         }
+        catch (NotSupportedException)
+        {
+            data.Problems.Add(new(path, scan.Elements + 1, null,
+                "zlib 以外（lzma・zstd など）で圧縮された PBF には対応していません。osmium cat 入力.osm.pbf -o 出力.osm.pbf で変換してから取り込んでください。"));
+            return data;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             data.Problems.Add(new(path, scan.Elements + 1, null,
@@ -147,22 +152,22 @@ public static class OsmPbfReader
         return length is > 0 and < 64 * 1024 && length + 4 <= stream.Length;
     }
 
-    /// <summary>The file's primitive blocks in order, reporting the bytes read at most every two seconds.</summary>
-    private static IEnumerable<PrimitiveBlock> Blocks(string path, string pass, IProgress<string>? progress, Func<string> kept, CancellationToken ct)
+    /// <summary>The file's primitive blocks in order (one reused block), reporting the bytes read at most every two seconds.</summary>
+    private static IEnumerable<PbfBlock> Blocks(string path, string pass, IProgress<string>? progress, Func<string> kept, CancellationToken ct)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        var reader = new PBFReader(stream);
-        var total = Math.Max(1, stream.Length);
+        using var reader = new PbfBlockReader(path);
+        var block = new PbfBlock();
+        var total = Math.Max(1, reader.Length);
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
-        while (reader.MoveNext() is { } block)
+        while (reader.Next(block))
         {
             ct.ThrowIfCancellationRequested();
             yield return block;
             if (progress is not null && clock.Elapsed - lastReport >= TimeSpan.FromSeconds(2))
             {
                 lastReport = clock.Elapsed;
-                progress.Report($"{pass}: {Megabytes(stream.Position)} / {Megabytes(total)} MB（{100.0 * stream.Position / total:0}%）、{kept()}");
+                progress.Report($"{pass}: {Megabytes(reader.Position)} / {Megabytes(total)} MB（{100.0 * reader.Position / total:0}%）、{kept()}");
             }
         }
     }
@@ -200,83 +205,65 @@ public static class OsmPbfReader
                 $"経度 {_minLon:0.###}〜{_maxLon:0.###}、緯度 {_minLat:0.###}〜{_maxLat:0.###}");
 
         /// <summary>Nodes: ids inside the area. Ways: the walkable ones touching it. False when a node follows a way.</summary>
-        public bool FirstPass(PrimitiveBlock block)
+        public bool FirstPass(PbfBlock block)
         {
-            BlockKeys? keys = null;
-            foreach (var group in block.primitivegroup)
+            var nodes = block.ForEachNode(_visitInside);
+            if (nodes > 0 && _seenWays)
             {
-                var nodes = (group.dense?.id.Count ?? 0) + group.nodes.Count;
-                if (nodes > 0)
-                {
-                    if (_seenWays)
-                    {
-                        return false;
-                    }
-                    ForEachNode(block, group, (id, lon, lat) =>
-                    {
-                        _minLon = Math.Min(_minLon, lon);
-                        _maxLon = Math.Max(_maxLon, lon);
-                        _minLat = Math.Min(_minLat, lat);
-                        _maxLat = Math.Max(_maxLat, lat);
-                        if (area is not null && area.Contains(lon, lat))
-                        {
-                            if (_inside.Count > 0 && _inside[^1] >= id)
-                            {
-                                _insideSorted = false;
-                            }
-                            _inside.Add(id);
-                        }
-                    });
-                    Elements += nodes;
-                }
-                if (group.ways.Count > 0)
-                {
-                    _seenWays = true;
-                    keys ??= BlockKeys.Find(block.stringtable.s);
-                    foreach (var way in group.ways)
-                    {
-                        Elements++;
-                        TryKeep(block, keys, way);
-                    }
-                }
-                Elements += group.relations.Count;
+                return false;
             }
+            Elements += nodes;
+            var keys = BlockKeys.Find(block);
+            var ways = block.ForEachWayWithKey(keys.Highway, (id, k, v, refs) => TryKeep(block, keys, id, k, v, refs));
+            _seenWays |= ways > 0;
+            Elements += ways;
             return true;
         }
 
-        private void TryKeep(PrimitiveBlock block, BlockKeys keys, Way way)
+        private Action<long, double, double>? _visitInsideCache;
+
+        private Action<long, double, double> _visitInside => _visitInsideCache ??= (id, lon, lat) =>
         {
-            if (keys.Highway < 0 || way.refs.Count < 2 || !way.keys.Contains((uint)keys.Highway))
+            _minLon = Math.Min(_minLon, lon);
+            _maxLon = Math.Max(_maxLon, lon);
+            _minLat = Math.Min(_minLat, lat);
+            _maxLat = Math.Max(_maxLat, lat);
+            if (area is not null && area.Contains(lon, lat))
+            {
+                if (_inside.Count > 0 && _inside[^1] >= id)
+                {
+                    _insideSorted = false;
+                }
+                _inside.Add(id);
+            }
+        };
+
+        private void TryKeep(PbfBlock block, BlockKeys keys, long wayId, List<uint> wayKeys, List<uint> vals, List<long> refs)
+        {
+            if (refs.Count < 2)
             {
                 return;
             }
-            var strings = block.stringtable.s;
             var tags = new TagsCollection();
             string? name = null;
-            for (var i = 0; i < way.keys.Count; i++)
+            for (var i = 0; i < wayKeys.Count; i++)
             {
-                var k = (int)way.keys[i];
+                var k = (int)wayKeys[i];
                 if (k == keys.Highway || k == keys.Foot || k == keys.Access || k == keys.Area)
                 {
-                    tags.Add(Encoding.UTF8.GetString(strings[k]), Encoding.UTF8.GetString(strings[(int)way.vals[i]]));
+                    tags.Add(Encoding.UTF8.GetString(block.String(k)), Encoding.UTF8.GetString(block.String((int)vals[i])));
                 }
                 else if (k == keys.Name)
                 {
-                    name = Encoding.UTF8.GetString(strings[(int)way.vals[i]]);
+                    name = Encoding.UTF8.GetString(block.String((int)vals[i]));
                 }
             }
             if (!IsWalkable(tags))
             {
                 return;
             }
-            var refs = new long[way.refs.Count];
-            long id = 0;
-            for (var i = 0; i < refs.Length; i++)
-            {
-                id += way.refs[i];
-                refs[i] = id;
-            }
-            if (area is not null && !TouchesArea(refs))
+            var nodeIds = refs.ToArray();
+            if (area is not null && !TouchesArea(nodeIds))
             {
                 return;
             }
@@ -285,8 +272,8 @@ public static class OsmPbfReader
             {
                 _highways[highway] = shared = highway;
             }
-            Ways.Add(new KeptWay(way.id, refs, shared, name));
-            _neededList.AddRange(refs);
+            Ways.Add(new KeptWay(wayId, nodeIds, shared, name));
+            _neededList.AddRange(nodeIds);
         }
 
         private bool TouchesArea(long[] refs)
@@ -334,30 +321,25 @@ public static class OsmPbfReader
         }
 
         /// <summary>Keeps the coordinates of needed nodes; false once ways begin (no node follows).</summary>
-        public bool SecondPass(PrimitiveBlock block)
+        public bool SecondPass(PbfBlock block)
         {
             if (_needed.Length == 0)
             {
                 return false;
             }
-            foreach (var group in block.primitivegroup)
+            block.ForEachNode(_visitNeeded ??= (id, lon, lat) =>
             {
-                ForEachNode(block, group, (id, lon, lat) =>
+                var i = Array.BinarySearch(_needed, id);
+                if (i >= 0)
                 {
-                    var i = Array.BinarySearch(_needed, id);
-                    if (i >= 0)
-                    {
-                        _lon[i] = lon;
-                        _lat[i] = lat;
-                    }
-                });
-                if (group.ways.Count > 0 || group.relations.Count > 0)
-                {
-                    return false;
+                    _lon[i] = lon;
+                    _lat[i] = lat;
                 }
-            }
-            return true;
+            });
+            return !block.HasWaysOrRelations();
         }
+
+        private Action<long, double, double>? _visitNeeded;
 
         /// <summary>Splits the kept ways where they meet or end (OSM ids kept); returns how many node references had no node.</summary>
         public long BuildEdges(NetworkData data)
@@ -411,53 +393,13 @@ public static class OsmPbfReader
             }
             return missingNodes;
         }
-
-        private static void ForEachNode(PrimitiveBlock block, PrimitiveGroup group, Action<long, double, double> visit)
-        {
-            var granularity = block.granularity;
-            var latOffset = block.lat_offset;
-            var lonOffset = block.lon_offset;
-            if (group.dense is { } dense)
-            {
-                long id = 0, lat = 0, lon = 0;
-                for (var i = 0; i < dense.id.Count; i++)
-                {
-                    id += dense.id[i];
-                    lat += dense.lat[i];
-                    lon += dense.lon[i];
-                    visit(id, 1e-9 * (lonOffset + (long)granularity * lon), 1e-9 * (latOffset + (long)granularity * lat));
-                }
-            }
-            foreach (var node in group.nodes)
-            {
-                visit(node.id, 1e-9 * (lonOffset + (long)granularity * node.lon), 1e-9 * (latOffset + (long)granularity * node.lat));
-            }
-        }
     }
 
     /// <summary>The string-table indices of the tags the walkability rules read, in one block (-1 when absent).</summary>
     private sealed record BlockKeys(int Highway, int Name, int Foot, int Access, int Area)
     {
-        public static BlockKeys Find(List<byte[]> strings)
-        {
-            int highway = -1, name = -1, foot = -1, access = -1, area = -1;
-            for (var i = 1; i < strings.Count; i++)
-            {
-                if (strings[i].Length > "highway".Length)
-                {
-                    continue;
-                }
-                switch (Encoding.ASCII.GetString(strings[i]))
-                {
-                    case "highway": highway = i; break;
-                    case "name": name = i; break;
-                    case "foot": foot = i; break;
-                    case "access": access = i; break;
-                    case "area": area = i; break;
-                }
-            }
-            return new BlockKeys(highway, name, foot, access, area);
-        }
+        public static BlockKeys Find(PbfBlock block) => new(block.FindString("highway"u8), block.FindString("name"u8),
+            block.FindString("foot"u8), block.FindString("access"u8), block.FindString("area"u8));
     }
 
     private static void AddEdge(NetworkData data, long source, long target, Coordinate[] line, string highway, string? name, long wayId)
