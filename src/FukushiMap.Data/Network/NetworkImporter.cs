@@ -78,7 +78,7 @@ public static class NetworkImporter
         NetworkData data;
         if (isPbf)
         {
-            progress?.Report($"OSM PBF を読み込み中: {Path.GetFileName(request.Path)}{(area is null ? "" : $"（{area.Label}の範囲の道だけ残します）")}");
+            progress?.Report($"OSM PBF を読み込み中: {Path.GetFileName(request.Path)}{(area is null ? "" : $"（{area.Label} の範囲の道だけ残します）")}");
             data = OsmPbfReader.Read(request.Path, area, progress, ct);
         }
         else

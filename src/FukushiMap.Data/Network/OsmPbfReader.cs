@@ -104,7 +104,7 @@ public static class OsmPbfReader
             }
             if (area is not null && scan.InsideCount == 0)
             {
-                data.Problems.Add(new(path, null, null, $"このファイルのノード（{scan.ExtentText}）は{area.Label}の範囲に一つもありません。" +
+                data.Problems.Add(new(path, null, null, $"このファイルのノード（{scan.ExtentText}）は{area.Label} の範囲に一つもありません。" +
                     "その市区町村を含む地域のファイルか、市区町村コードを確かめてください。"));
                 return data;
             }
