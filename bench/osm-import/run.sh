@@ -7,7 +7,8 @@
 #   bench/osm-import/run.sh                 # 3 rounds; the region is generated once (bench/osm-import/Program.cs)
 #   OSM_BENCH_ROUNDS=5 OSM_BENCH_NODES=4000000 bench/osm-import/run.sh
 #
-# Settings: OSM_BENCH_ROUNDS (3), OSM_BENCH_NODES (3200000), OSM_BENCH_MUNICIPALITY (35202), OSM_BENCH_MARGIN (1000 m),
+# Settings: OSM_BENCH_ROUNDS (3), OSM_BENCH_NODES (3200000), OSM_BENCH_BOX ("west south east north" of the region, default
+# "130.85 33.70 131.75 34.40"), OSM_BENCH_MUNICIPALITY (35202), OSM_BENCH_MARGIN (1000 m),
 # OSM_BENCH_DIR (scratch files, default .fukushimap/osm-bench), OSM_BENCH_OUT (bench/results/latest-osm-import.md).
 # Wall time and peak RSS come from /usr/bin/time for each process (the project's import is the front door's whole run:
 # .NET start, database checks, both passes, splitting, COPY into PostGIS; osm2pgrouting's peak is its own process).
@@ -16,6 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rounds=${OSM_BENCH_ROUNDS:-3}
 nodes=${OSM_BENCH_NODES:-3200000}
+read -r west south east north <<<"${OSM_BENCH_BOX:-130.85 33.70 131.75 34.40}"
 code=${OSM_BENCH_MUNICIPALITY:-35202}
 margin=${OSM_BENCH_MARGIN:-1000}
 dir=${OSM_BENCH_DIR:-$root/.fukushimap/osm-bench}
@@ -36,11 +38,11 @@ export_pg_env
 pg() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 # 1. The region, generated once per size.
-region="$dir/region-$nodes.osm.pbf"
+region="$dir/region-$nodes-$west-$south-$east-$north.osm.pbf"
 if [ ! -s "$region" ]; then
   say "地域の PBF を生成中（ノード約 ${nodes} 個）…"
   (cd "$here" && dotnet build -c Release -nologo -v q -clp:ErrorsOnly 1>&2)
-  dotnet "$here/bin/Release/net10.0/FukushiMap.Bench.OsmImport.dll" "$region.tmp" --nodes "$nodes"
+  dotnet "$here/bin/Release/net10.0/FukushiMap.Bench.OsmImport.dll" "$region.tmp" --nodes "$nodes" --west "$west" --south "$south" --east "$east" --north "$north"
   mv "$region.tmp" "$region"
 fi
 region_nodes=$(osmium fileinfo -e -g data.count.nodes "$region")
@@ -125,7 +127,7 @@ mkdir -p "$(dirname "$out")"
 cat >"$out" <<EOF
 # 地域 PBF から 1 市区町村の歩行ネットワークを切り出す（$(date -u '+%Y-%m-%d %H:%M UTC')）
 
-- 地域: 合成 PBF（bench/osm-import/Program.cs、格子状の道路・建物・高速道路など）ノード ${region_nodes} 個、ウェイ ${region_ways} 本、${region_mb} MB
+- 地域: 合成 PBF（bench/osm-import/Program.cs、格子状の道路・建物・高速道路など、経度 ${west}〜${east}・緯度 ${south}〜${north}）ノード ${region_nodes} 個、ウェイ ${region_ways} 本、${region_mb} MB
 - 市区町村: ${muni_name}（${code}）の境界 + 余白 ${margin} m（平面直角座標系で測る）
 - マシン: $(nproc) コア、$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo)。ロードアベレージ 開始 ${load_before% *}、終了 ${load_after% *}
 - ${rounds} 回ずつ、順番を交互に。値は中央値（最大メモリは各プロセスの最大常駐メモリ /usr/bin/time の %M）
