@@ -207,7 +207,7 @@ public static class OsmPbfReader
         /// <summary>Nodes: ids inside the area. Ways: the walkable ones touching it. False when a node follows a way.</summary>
         public bool FirstPass(PbfBlock block)
         {
-            var nodes = block.ForEachNode(_visitInside);
+            var nodes = block.ForEachNode(VisitInside);
             if (nodes > 0 && _seenWays)
             {
                 return false;
@@ -220,9 +220,7 @@ public static class OsmPbfReader
             return true;
         }
 
-        private Action<long, double, double>? _visitInsideCache;
-
-        private Action<long, double, double> _visitInside => _visitInsideCache ??= (id, lon, lat) =>
+        private void VisitInside(long id, double lon, double lat)
         {
             _minLon = Math.Min(_minLon, lon);
             _maxLon = Math.Max(_maxLon, lon);
@@ -236,7 +234,7 @@ public static class OsmPbfReader
                 }
                 _inside.Add(id);
             }
-        };
+        }
 
         private void TryKeep(PbfBlock block, BlockKeys keys, long wayId, List<uint> wayKeys, List<uint> vals, List<long> refs)
         {
@@ -327,19 +325,19 @@ public static class OsmPbfReader
             {
                 return false;
             }
-            block.ForEachNode(_visitNeeded ??= (id, lon, lat) =>
-            {
-                var i = Array.BinarySearch(_needed, id);
-                if (i >= 0)
-                {
-                    _lon[i] = lon;
-                    _lat[i] = lat;
-                }
-            });
+            block.ForEachNode(VisitNeeded);
             return !block.HasWaysOrRelations();
         }
 
-        private Action<long, double, double>? _visitNeeded;
+        private void VisitNeeded(long id, double lon, double lat)
+        {
+            var i = Array.BinarySearch(_needed, id);
+            if (i >= 0)
+            {
+                _lon[i] = lon;
+                _lat[i] = lat;
+            }
+        }
 
         /// <summary>Splits the kept ways where they meet or end (OSM ids kept); returns how many node references had no node.</summary>
         public long BuildEdges(NetworkData data)
