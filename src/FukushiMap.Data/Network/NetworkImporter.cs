@@ -14,6 +14,18 @@ public sealed record NetworkImportRequest(string Path, string Name)
     /// <summary>Municipality whose plane zone measures lengths; outside Japan leave null (a local transverse Mercator is used).</summary>
     public string? MunicipalityCode { get; init; }
 
+    /// <summary>
+    /// For a PBF with <see cref="MunicipalityCode"/>: keep the walkable ways with a node inside the municipality's boundary widened by
+    /// this many metres (on its plane zone). The boundary must be in the municipalities table.
+    /// </summary>
+    public double MarginMetres { get; init; } = DefaultMarginMetres;
+
+    /// <summary>Default margin around a municipality's boundary: paths just over the border still count for walking.</summary>
+    public const double DefaultMarginMetres = 1000;
+
+    /// <summary>Largest margin accepted (beyond it a regional file stops being clipped to one municipality in any useful sense).</summary>
+    public const double MaxMarginMetres = 20_000;
+
     public bool Replace { get; init; }
 
     /// <summary>Dataset metadata (publisher, licence, attribution) to attach; default: © OpenStreetMap contributors, ODbL.</summary>
@@ -27,12 +39,18 @@ public static class NetworkImporter
         CancellationToken ct = default)
     {
         int? planeSrid = null;
+        OsmClipArea? area = null;
         if (request.MunicipalityCode is { } code)
         {
-            planeSrid = await db.Municipalities.Where(m => m.Code == code).Select(m => (int?)m.PlaneSrid).SingleOrDefaultAsync(ct)
-                ?? PlaneRectangularZones.SridForMunicipality(code);
+            var municipality = await db.Municipalities.AsNoTracking().Where(m => m.Code == code)
+                .Select(m => new { m.Name, m.PlaneSrid, m.Boundary }).SingleOrDefaultAsync(ct);
+            planeSrid = municipality?.PlaneSrid ?? PlaneRectangularZones.SridForMunicipality(code);
+            if (IsPbf(request.Path))
+            {
+                area = ClipArea(request, code, municipality?.Name, municipality?.Boundary, planeSrid.Value);
+            }
         }
-        var (data, projector, definition) = Read(request, planeSrid, progress, ct);
+        var (data, projector, definition) = Read(request, planeSrid, progress, ct, area);
         var dataset = request.Dataset ?? new Dataset
         {
             Key = $"network-{request.Name}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}",
@@ -54,14 +72,14 @@ public static class NetworkImporter
     /// </summary>
     /// <exception cref="NetworkImportException">The file has problems (each is listed).</exception>
     public static (NetworkData Data, PlaneProjector Projector, string? PlaneDefinition) Read(NetworkImportRequest request, int? planeSrid,
-        IProgress<string>? progress = null, CancellationToken ct = default)
+        IProgress<string>? progress = null, CancellationToken ct = default, OsmClipArea? area = null)
     {
-        var isPbf = request.Path.EndsWith(".pbf", StringComparison.OrdinalIgnoreCase);
+        var isPbf = IsPbf(request.Path);
         NetworkData data;
         if (isPbf)
         {
-            progress?.Report($"OSM PBF を読み込み中: {Path.GetFileName(request.Path)}");
-            data = OsmPbfReader.Read(request.Path, progress, ct);
+            progress?.Report($"OSM PBF を読み込み中: {Path.GetFileName(request.Path)}{(area is null ? "" : $"（{area.Label} の範囲の道だけ残します）")}");
+            data = OsmPbfReader.Read(request.Path, area, progress, ct);
         }
         else
         {
@@ -101,6 +119,29 @@ public static class NetworkImporter
             }
         }
         return (data, projector, definition);
+    }
+
+    private static bool IsPbf(string path) => path.EndsWith(".pbf", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The municipality's boundary widened by the request's margin; refuses (nothing stored) when there is no boundary.</summary>
+    private static OsmClipArea ClipArea(NetworkImportRequest request, string code, string? name, Geometry? boundary, int planeSrid)
+    {
+        NetworkImportException Refuse(string reason) => new([new NetworkProblem(request.Path, null, null, reason)]);
+        if (name is null)
+        {
+            throw Refuse($"市区町村コード {code} の市区町村が登録されていないため、道路を切り出す境界がありません。" +
+                "./fukushimap serve で参照データを読み込むか、./fukushimap import boundary で境界を取り込んでください。");
+        }
+        if (boundary is null || boundary.IsEmpty)
+        {
+            throw Refuse($"{name}（{code}）の境界がまだないため、道路を切り出せません。./fukushimap import boundary で境界を取り込んでください。");
+        }
+        if (!(request.MarginMetres >= 0 && request.MarginMetres <= NetworkImportRequest.MaxMarginMetres))
+        {
+            throw Refuse($"余白は 0〜{NetworkImportRequest.MaxMarginMetres:N0} m で指定してください（{request.MarginMetres:N0} m）。");
+        }
+        return OsmClipArea.Around(boundary, new PlaneProjector(planeSrid), request.MarginMetres,
+            $"{name}（{code}）の境界と余白 {request.MarginMetres:N0} m");
     }
 
     /// <summary>Length of a lon/lat polyline in metres on the projector's plane.</summary>

@@ -12,15 +12,26 @@ namespace FukushiMap.Server.Commands;
 public static class NetworkCommands
 {
     /// <summary>
-    /// <c>./fukushimap import network &lt;file.osm.pbf | edges.geojson&gt; --name &lt;name&gt; [--nodes nodes.csv] [--municipality 35202] [--replace]</c>
+    /// <c>./fukushimap import network &lt;file.osm.pbf | edges.geojson&gt; --name &lt;name&gt; [--nodes nodes.csv] [--municipality 35202]
+    /// [--margin 1000] [--replace]</c>. A PBF with a municipality is clipped to its boundary plus the margin (metres), streaming.
     /// </summary>
     public static async Task<int> ImportAsync(CliArgs args, IServiceProvider services, CancellationToken ct)
     {
         if (args.Positional.Count != 1)
         {
-            throw new CliException("使い方: ./fukushimap import network <ファイル.osm.pbf | 道路.geojson> --name <名前> [--nodes ノード.csv] [--municipality 35202] [--replace]");
+            throw new CliException("使い方: ./fukushimap import network <ファイル.osm.pbf | 道路.geojson> --name <名前> [--nodes ノード.csv] " +
+                "[--municipality 35202 [--margin 1000]] [--replace]");
         }
         var path = Path.GetFullPath(args.Positional[0]);
+        var margin = args.GetDouble("margin");
+        if (margin is not null && (args.Get("municipality") is null || !path.EndsWith(".pbf", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new CliException("--margin は PBF ファイルを --municipality の境界で切り出すときだけ使えます。");
+        }
+        if (margin is { } metres && !(metres >= 0 && metres <= NetworkImportRequest.MaxMarginMetres))
+        {
+            throw new CliException($"--margin は 0〜{NetworkImportRequest.MaxMarginMetres:N0}（メートル）で指定してください。");
+        }
         var name = args.Get("name") ?? Path.GetFileNameWithoutExtension(Path.GetFileNameWithoutExtension(path));
         await using var scope = await CommandScope.OpenAsync(services, ct);
         var db = scope.Db;
@@ -30,6 +41,7 @@ public static class NetworkCommands
             {
                 NodesPath = args.Get("nodes") is { } n ? Path.GetFullPath(n) : null,
                 MunicipalityCode = args.Get("municipality"),
+                MarginMetres = margin ?? NetworkImportRequest.DefaultMarginMetres,
                 Replace = args.Has("replace"),
             }, new ConsoleLines(), ct);
             Console.WriteLine($"ネットワーク「{network.Name}」を取り込みました: ノード {network.NodeCount:N0} 個、道路 {network.EdgeCount:N0} 本");
