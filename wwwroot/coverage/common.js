@@ -134,7 +134,7 @@ export function legendItems(minutes, pace, parameters = null, totals = null) {
     anyStraight ? h('li', {}, swatch(`background:${GAP_COLOR};opacity:0.55;border:1px dashed #7f0000`),
       `空白地域（破線）：${STRAIGHT_LABEL}で届かない町丁・字の推定範囲`) : null,
     h('li', {}, swatch(`background:transparent;border:2px dashed ${ISOCHRONE_COLOR}`), straightOnly
-      ? `拠点から半径 ${formatNumber(minutes * pace)} m（歩いて ${minutes} 分、${STRAIGHT_LABEL}）の円`
+      ? `拠点から半径 ${radius}（${STRAIGHT_LABEL}）の円`
       : `拠点から歩いて ${minutes} 分の範囲`),
     h('li', {}, h('span', { class: 'cv-hub-dot', 'aria-hidden': 'true' }), '拠点（●）／動かした拠点（◆）'),
   ].filter(Boolean);

@@ -137,6 +137,11 @@ async function run() {
     const straightOnly = isStraightOnly(districts.totals);
     const ids = districts.hubs.filter((hb) => hb.id !== null && !hb.whatIf && (hb.onNetwork || straightOnly)).map((hb) => hb.id);
     isochroneLayer.clearLayers();
+    if (straightOnly) {
+      // The circles drawn are the radius counted (which may be 800 m or 500 m rather than minutes × pace).
+      isoQuery.set('pace', '100');
+      isoQuery.set('minutes', String(districts.parameters.straightLineMetres / 100));
+    }
     if (ids.length) {
       isoQuery.set('hub_ids', ids.join(','));
       const iso = await getJson(`../api/isochrones?${isoQuery}`, signal);

@@ -73,7 +73,9 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [4, 4] });
     const ids = fc.hubs.filter((x) => x.id !== null && !x.whatIf && (x.onNetwork || straightOnly)).map((x) => x.id);
     if (ids.length) {
-      const iso = await getJson(`../api/isochrones?${new URLSearchParams({ municipality: p.municipality, minutes: String(p.minutes), pace: String(p.pace), hub_ids: ids.join(',') })}`);
+      // For a city without network data the circles are the radius counted (pace 100 m/min × radius/100 minutes).
+      const reach = straightOnly ? { minutes: String(fc.parameters.straightLineMetres / 100), pace: '100' } : { minutes: String(p.minutes), pace: String(p.pace) };
+      const iso = await getJson(`../api/isochrones?${new URLSearchParams({ municipality: p.municipality, ...reach, hub_ids: ids.join(',') })}`);
       L.geoJSON(iso, { style: () => ISOCHRONE_STYLE }).addTo(map);
     }
     clear($('legend')).append(...legendItems(p.minutes, p.pace, fc.parameters, t));
