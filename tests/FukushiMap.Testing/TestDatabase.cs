@@ -117,7 +117,9 @@ public sealed class TestDatabase
         {
             return;
         }
-        await using (var lockTemplate = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext(@t))", conn))
+        // Another test process may be preparing the template (migrations and every seed city's reference data: minutes on a
+        // fresh cluster): wait for it as long as it takes, not the 30 s a command may normally run.
+        await using (var lockTemplate = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext(@t))", conn) { CommandTimeout = 0 })
         {
             lockTemplate.Parameters.AddWithValue("t", template);
             await lockTemplate.ExecuteNonQueryAsync();
@@ -134,7 +136,7 @@ public sealed class TestDatabase
             NpgsqlConnection.ClearAllPools();
             if (!await ExistsAsync(conn, name))
             {
-                await using var copy = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", conn);
+                await using var copy = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", conn) { CommandTimeout = 600 };
                 await copy.ExecuteNonQueryAsync();
             }
         }

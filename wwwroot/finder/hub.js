@@ -57,9 +57,9 @@ function render() {
 
   clear(els.walk);
   if (state.nearest) {
-    els.walk.append(t('cardFrom', { place }), ' ', state.nearest.distance === 'straight-line'
-      ? h('strong', {}, t('straightWalk', { metres: formatMetres(state.nearest.metres), min: walkMinutes(state.nearest.minutes) }), `（${state.nearest.distanceLabel}）`)
-      : [h('strong', {}, t('walk', { min: walkMinutes(state.nearest.minutes) })), ` （${formatMetres(state.nearest.metres)}・${paceName(pace)}）`]);
+    els.walk.append(t('cardFrom', { place }), ' ', ...(state.nearest.distance === 'straight-line'
+      ? [h('strong', {}, t('straightWalk', { metres: formatMetres(state.nearest.metres), min: walkMinutes(state.nearest.minutes) })), `（${state.nearest.distanceLabel}）`]
+      : [h('strong', {}, t('walk', { min: walkMinutes(state.nearest.minutes) })), ` （${formatMetres(state.nearest.metres)}・${paceName(pace)}）`]));
   }
 
   const hours = openingLines(facts.openingHours);
