@@ -158,7 +158,7 @@ function drawFeatures(collection) {
     onEachFeature: (f, l) => { l.bindTooltip(h('span', null, `${rowLabel(f.properties.row)} ${f.properties.name}`)); notATabStop(l); },
   });
   previewLayer.addLayer(layer);
-  if (collection.features.length > 0) map.fitBounds(previewLayer.getBounds(), { maxZoom: 16, padding: [20, 20] });
+  if (collection.features.length > 0) map.fitBounds(previewLayer.getBounds(), { maxZoom: 16, padding: [20, 20], animate: false });
 }
 
 $('commit').addEventListener('click', async () => {
