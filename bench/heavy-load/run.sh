@@ -91,7 +91,7 @@ result="$root/bench/results/$date-heavy-load.md"
 {
   echo "# 重い解析と近くの拠点さがし（$date, $(nproc) コア, 負荷 $(cut -d' ' -f1-3 /proc/loadavg)）"
   echo
-  echo "重い解析: \`/api/isochrones?municipality=35202&minutes=60&pace=150&grouping=per-hub\`（宇部市の拠点すべて）を $heavy_connections 接続で途切れなく。"
+  echo "重い解析: \`/api/isochrones?municipality=35202&minutes=60&grouping=per-hub\`（宇部市の拠点すべて、速さ 101〜150 m/分・walk_off 1〜40 m を 1 件ごとに変えて、答えの再利用なし）を $heavy_connections 接続で途切れなく。"
   echo "近くの拠点さがし: \`/api/nearest-hubs\`（bench/finder-load と同じ出発点と速さ）を $finder_connections 接続で ${seconds} 秒。"
   echo
   echo "| | p50 (ms) | p95 (ms) | p99 (ms) | 件数 |"
