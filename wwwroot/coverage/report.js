@@ -6,6 +6,7 @@ import {
   legendItems, hubIcon, reachableBounds, defaultLayerKey, rankedDistricts, districtFlags, rulesText, gapShareNote, REPORT_TOP_DISTRICTS,
   STRAIGHT_LABEL, isStraightOnly, straightShare,
 } from './common.js';
+import { RULE_STATUS } from './rules.js';
 
 const $ = (id) => document.getElementById(id);
 const p = paramsFromQuery(location.search);
@@ -128,10 +129,9 @@ const td = (v, cls = 'num') => h('td', { class: cls }, v);
 
     // The city's planning rules as they stand now (the same check as on the screen; short districts by most people first).
     const rules = await getJson(`../api/coverage/rules?municipality=${encodeURIComponent(p.municipality)}`).catch(() => []);
-    const RULE_STATUS = { met: '満たしています', 'not-met': '満たしていません', 'count-only': '数は足りています（場所は未確認）', unknown: 'まだ確かめられません' };
     clear($('plan-rules')).append(...(rules.length ? rules.map((r) => {
       const short = r.districts.filter((d) => !d.met).sort((a, b) => b.population - a.population).slice(0, 5);
-      return h('li', {}, h('strong', {}, `【${RULE_STATUS[r.status] ?? r.status}】${r.rule.name}`), `　${r.summary}`,
+      return h('li', {}, h('strong', {}, `【${(RULE_STATUS[r.status] ?? RULE_STATUS.unknown).text}】${r.rule.name}`), `　${r.summary}`,
         short.length ? `（例：${short.map((d) => `${d.name} ${d.shortfall}`).join('、')}）` : '');
     }) : [h('li', {}, 'この市区町村の目安はまだありません。')]));
     clear($('method')).append(...fc.method.map((m) => h('p', {}, m)));

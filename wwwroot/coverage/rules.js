@@ -3,7 +3,8 @@
 import { h, clear, formatNumber } from '../js/dom.js';
 import { getJson, requestJson } from '../js/http.js';
 
-const STATUS = {
+/** How each rule status reads (the screen and the printed report). */
+export const RULE_STATUS = {
   met: { text: '満たしています', cls: 'cv-rule-met' },
   'not-met': { text: '満たしていません', cls: 'cv-rule-not-met' },
   'count-only': { text: '数は足りています（場所は未確認）', cls: 'cv-rule-count' },
@@ -41,7 +42,7 @@ export function planningRules(els) {
     clear(els.list);
     if (!rules.length) els.list.append(h('li', { class: 'cv-note' }, 'この市区町村の目安はまだありません。計画担当の方は下のフォームで加えられます。'));
     for (const r of rules) {
-      const st = STATUS[r.status] ?? STATUS.unknown;
+      const st = RULE_STATUS[r.status] ?? RULE_STATUS.unknown;
       const short = r.districts.filter((d) => !d.met).sort((a, b) => b.population - a.population);
       const conditions = [
         r.rule.minHubsPerDistrict ? `${r.rule.districtKind}ごとに ${r.rule.minHubsPerDistrict} か所以上${r.rule.eachType ? '（種類ごとに）' : ''}` : null,

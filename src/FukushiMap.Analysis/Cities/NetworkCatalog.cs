@@ -23,6 +23,9 @@ public sealed class CityNetwork(LoadedNetwork loaded)
     /// <summary>How an analysis without network data is labelled on every screen, print and export.</summary>
     public const string StraightLineLabel = "直線距離（道路データなし）";
 
+    /// <summary>How a distance along the network is labelled beside a straight-line one.</summary>
+    public const string WalkingLabel = "道に沿って歩く距離";
+
     /// <summary>The name standing for "no network" where a network's name is shown.</summary>
     public const string StraightLineName = "（道路データなし）";
 
@@ -92,6 +95,7 @@ public sealed class NetworkCatalog(IServiceScopeFactory scopes, DataVersions ver
 
     private readonly VersionedCache<string, CityNetwork?> _cities = new(versions, Capacity, Tables);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CityNetwork> _straight = new(StringComparer.Ordinal);
+    private readonly VersionedCache<int, HashSet<string>> _municipalities = new(versions, 1, DataTables.Municipalities);
 
     /// <summary>The live network of <paramref name="municipalityCode"/>, or null when it has none.</summary>
     public Task<CityNetwork?> GetAsync(string municipalityCode, CancellationToken ct = default) =>
@@ -99,10 +103,20 @@ public sealed class NetworkCatalog(IServiceScopeFactory scopes, DataVersions ver
 
     /// <summary>
     /// The live network, or, when the municipality has none, its <see cref="CityNetwork.StraightLine"/> stand-in (one per
-    /// municipality, so what is cached per network stays cached): the analyses then answer by straight line.
+    /// municipality, so what is cached per network stays cached): the analyses then answer by straight line. Null when no such
+    /// municipality is loaded.
     /// </summary>
-    public async Task<CityNetwork> GetOrStraightLineAsync(string municipalityCode, CancellationToken ct = default) =>
-        await GetAsync(municipalityCode, ct) ?? _straight.GetOrAdd(municipalityCode, CityNetwork.StraightLine);
+    public async Task<CityNetwork?> GetOrStraightLineAsync(string municipalityCode, CancellationToken ct = default)
+    {
+        if (await GetAsync(municipalityCode, ct) is { } live) return live;
+        var known = await _municipalities.GetAsync(0, async _ =>
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+            return (await db.Municipalities.AsNoTracking().Select(m => m.Code).ToListAsync()).ToHashSet(StringComparer.Ordinal);
+        }, ct);
+        return known.Contains(municipalityCode) ? _straight.GetOrAdd(municipalityCode, CityNetwork.StraightLine) : null;
+    }
 
     /// <summary>The key a prepared network of <paramref name="municipalityCode"/> must carry (see <see cref="PreparedCityStore.Key"/>).</summary>
     internal static string PreparedKey(string municipalityCode, DataVersionSet current, RoadNetwork network) =>

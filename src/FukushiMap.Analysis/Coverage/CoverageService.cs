@@ -175,15 +175,9 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
         // The versions are read before the rows: a file keyed by them never claims newer data than it holds.
         var current = await versions.CurrentAsync();
         progress?.Report("歩行ネットワークを読み込み中…");
-        var network = await networks.GetAsync(municipalityCode);
-        if (network is null)
-        {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
-            if (!await db.Municipalities.AnyAsync(m => m.Code == municipalityCode)) return null;
-            progress?.Report($"歩行ネットワークがないため、{CityNetwork.StraightLineLabel}で数えます。");
-            network = await networks.GetOrStraightLineAsync(municipalityCode);
-        }
+        var network = await networks.GetOrStraightLineAsync(municipalityCode);
+        if (network is null) return null;
+        if (network.IsStraightLine) progress?.Report($"歩行ネットワークがないため、{CityNetwork.StraightLineLabel}で数えます。");
         var clock = Stopwatch.StartNew();
         var key = PreparedCityStore.Key(PreparedKind, municipalityCode, current, Tables,
             NetworkCatalog.PreparedKey(municipalityCode, current, network.Loaded.Network));

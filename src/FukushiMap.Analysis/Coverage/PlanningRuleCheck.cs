@@ -35,19 +35,31 @@ public sealed record RuleCheck(PlanningRule Rule, string Status, string Summary,
 /// </summary>
 public sealed class PlanningRuleChecker(CoverageService coverage, HubCatalogue hubs)
 {
-    public async Task<RuleCheck> CheckAsync(FukushiMapDbContext db, PlanningRule rule, CancellationToken ct)
+    /// <summary>Checks the rules of one municipality (its hubs, people and district layers read once for all of them).</summary>
+    public async Task<List<RuleCheck>> CheckAsync(FukushiMapDbContext db, string municipality, IReadOnlyList<PlanningRule> rules,
+        CancellationToken ct)
     {
-        var catalogue = await hubs.GetAsync(rule.MunicipalityCode, ct);
+        if (rules.Any(r => r.MunicipalityCode != municipality)) throw new ArgumentException("Rules of one municipality only.", nameof(rules));
+        var results = new List<RuleCheck>();
+        if (rules.Count == 0) return results;
+        var catalogue = await hubs.GetAsync(municipality, ct);
+        var city = await coverage.GetCityAsync(municipality, ct);
+        var layers = await CoverageInputLoader.LayersAsync(db, municipality, ct);
+        foreach (var rule in rules) results.Add(await CheckAsync(rule, catalogue, city, layers, ct));
+        return results;
+    }
+
+    private async Task<RuleCheck> CheckAsync(PlanningRule rule, CityHubs catalogue, CoverageCity? city, IReadOnlyList<DistrictLayerInfo> layers,
+        CancellationToken ct)
+    {
         var types = rule.HubTypes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var missing = types.Where(t => !catalogue.KnowsType(t)).ToList();
         var known = types.Where(catalogue.KnowsType).ToArray();
         var ruleHubs = known.Length == 0 ? [] : catalogue.Hubs.Where(h => CityHubs.IsOfType(h, known)).ToList();
         var byType = types.ToDictionary(t => t, t => catalogue.KnowsType(t) ? ruleHubs.Count(h => CityHubs.IsOfType(h, [t])) : 0);
 
-        var city = await coverage.GetCityAsync(rule.MunicipalityCode, ct);
         long population = city?.Placement.TotalPeople ?? 0;
-        var info = (await CoverageInputLoader.LayersAsync(db, rule.MunicipalityCode, ct))
-            .FirstOrDefault(l => l.Districts > 0 && (l.Kind == rule.DistrictKind || l.Key == rule.DistrictKind));
+        var info = layers.FirstOrDefault(l => l.Districts > 0 && (l.Kind == rule.DistrictKind || l.Key == rule.DistrictKind));
         var units = rule.DistrictKind is "町丁・字" or CoverageLayer.UnitsKey;
         var layer = city is null ? null : units ? city.UnitLayer : info is null ? null : await coverage.GetLayerAsync(city, info.Key, ct);
         string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);

@@ -24,8 +24,7 @@ namespace FukushiMap.Analysis.Finder;
 /// </summary>
 public sealed class NearestHubsIndex(IServiceScopeFactory scopes, DataVersions versions, HubCatalogue catalogue)
 {
-    private readonly VersionedCache<int, AreaIndex> _areas =
-        new(versions, 1, DataTables.Municipalities, DataTables.Networks, DataTables.ActiveNetworks);
+    private readonly VersionedCache<int, AreaIndex> _areas = new(versions, 1, DataTables.Municipalities);
     private readonly VersionedCache<string, HubSnapshot> _hubs =
         new(versions, HubCatalogue.Capacity, [DataTables.Hubs, DataTables.HubTypes, .. NetworkCatalog.Tables]);
     private readonly ConditionalWeakTable<CityNetwork, CityFinderData> _cities = new();

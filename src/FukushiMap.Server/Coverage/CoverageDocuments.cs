@@ -73,12 +73,12 @@ public static class CoverageDocuments
         run.City.Network.IsStraightLine ? ("straight-line", CityNetwork.StraightLineLabel) : f.Method switch
         {
             DistanceMethod.StraightLine => ("straight-line", CityNetwork.StraightLineLabel),
-            DistanceMethod.Mixed => ("mixed", $"道に沿って歩く距離＋{CityNetwork.StraightLineLabel}"),
-            _ => ("walking", "道に沿って歩く距離"),
+            DistanceMethod.Mixed => ("mixed", $"{CityNetwork.WalkingLabel}＋{CityNetwork.StraightLineLabel}"),
+            _ => ("walking", CityNetwork.WalkingLabel),
         };
 
     /// <summary>The <c>distance</c> label of a gap.</summary>
-    public static string DistanceOf(CoverageGap gap) => gap.StraightLine ? CityNetwork.StraightLineLabel : "道に沿って歩く距離";
+    public static string DistanceOf(CoverageGap gap) => gap.StraightLine ? CityNetwork.StraightLineLabel : CityNetwork.WalkingLabel;
 
     public const string TotalCode = "TOTAL";
 

@@ -47,14 +47,10 @@ public static class PlanningRulesApi
         var code = Parse.Municipality(municipality);
         var rules = await db.PlanningRules.AsNoTracking().Where(r => r.MunicipalityCode == code).OrderByDescending(r => r.BuiltIn).ThenBy(r => r.Id)
             .ToListAsync(ct);
-        var list = new List<RuleCheckView>();
-        foreach (var rule in rules)
-        {
-            var c = await checker.CheckAsync(db, rule, ct);
-            list.Add(new RuleCheckView(View(rule), c.Status, c.Summary, c.Layer?.Key, c.Layer?.Name, c.HubCount, c.Population, c.HubsByType,
-                c.MissingTypes, [.. c.Districts.Select(d => new RuleDistrictView(d.Code, d.Name, d.Population, d.Hubs, d.HubsByType, d.Met, d.Shortfall))]));
-        }
-        return TypedResults.Ok(list);
+        var checks = await checker.CheckAsync(db, code, rules, ct);
+        return TypedResults.Ok(checks.Select(c => new RuleCheckView(View(c.Rule), c.Status, c.Summary, c.Layer?.Key, c.Layer?.Name, c.HubCount,
+            c.Population, c.HubsByType, c.MissingTypes,
+            [.. c.Districts.Select(d => new RuleDistrictView(d.Code, d.Name, d.Population, d.Hubs, d.HubsByType, d.Met, d.Shortfall))])).ToList());
     }
 
     public sealed record RuleInput(string? MunicipalityCode, string? Name, string? Source, string? DistrictKind, int? ExpectedDistricts,

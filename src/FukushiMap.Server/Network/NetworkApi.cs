@@ -58,7 +58,7 @@ public static class NetworkApi
         {
             throw FukushiMapError.Invalid("invalid-walk-off", "walk_off は 0〜200 m で指定してください。");
         }
-        var city = await catalog.GetOrStraightLineAsync(municipality, ct);
+        var city = await RequireCityAsync(catalog, municipality, ct);
         var hubs = await HubSources.LoadAsync(hubCatalogue, municipality, query.HubTypes, Parse.Ids(query.HubIds), ct);
         if (hubs.Count > Limits.MaxHubs)
         {
@@ -126,7 +126,7 @@ public static class NetworkApi
         var maxMinutes = Parse.Minutes(query.MaxMinutes, fallback: 60, max: Limits.MaxNearestMinutes, name: "max_minutes");
         var municipality = query.Municipality is { Length: > 0 } m ? Parse.Municipality(m) : await index.MunicipalityAtAsync(lon, lat, ct);
         // Where there is no network data (a city without a network, or a point beyond every street of it) the answer is by straight line.
-        var city = await catalog.GetOrStraightLineAsync(municipality, ct);
+        var city = await RequireCityAsync(catalog, municipality, ct);
         var from = city.Snap(lon, lat);
         var snapshot = await index.HubsAsync(municipality, city, ct);
         var localTime = HubFactsView.TokyoTime(clock.GetUtcNow());
@@ -168,6 +168,11 @@ public static class NetworkApi
     /// </summary>
     private static Geometry ForDisplay(Geometry plane) =>
         NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(plane, DisplaySimplifyMetres);
+
+    /// <summary>The city's live network, or its straight-line stand-in; an unknown municipality is a 404.</summary>
+    private static async Task<CityNetwork> RequireCityAsync(NetworkCatalog catalog, string municipality, CancellationToken ct) =>
+        await catalog.GetOrStraightLineAsync(municipality, ct)
+        ?? throw FukushiMapError.NotFound("unknown-municipality", $"市区町村コード {municipality} の市区町村は取り込まれていません。");
 }
 
 public sealed record IsochroneProperties(double Minutes, double Metres, double Pace, int? HubId, string? HubName)
@@ -234,6 +239,6 @@ public static class DistanceKinds
 {
     public const string Walking = "walking";
     public const string StraightLine = "straight-line";
-    public const string WalkingLabel = "道に沿って歩く距離";
+    public const string WalkingLabel = FukushiMap.Analysis.Cities.CityNetwork.WalkingLabel;
     public const string StraightLineLabel = FukushiMap.Analysis.Cities.CityNetwork.StraightLineLabel;
 }

@@ -269,12 +269,19 @@ public sealed class UploadApiTests(WelfareFixture fixture)
     {
         using var client = await PlannerForAsync(fixture, Edogawa);
         var marker = Guid.NewGuid().ToString("N")[..6];
-        await CommitCsvAsync(client, "houkatsu", $"包括 {marker}");
+        // A hub type of this run's own: the test database outlives runs, and an earlier run's edited hub would hold the slot.
+        var type = $"test-edited-{marker}";
+        await using (var db = fixture.Database.CreateContext())
+        {
+            db.HubTypes.Add(new FukushiMap.Data.Entities.HubType { Key = type, Name = $"（テスト）編集された拠点 {marker}" });
+            await db.SaveChangesAsync();
+        }
+        await CommitCsvAsync(client, type, $"包括 {marker}");
         var hub = (await client.GetJsonAsync($"api/hub-admin/hubs?municipality={Edogawa}")).EnumerateArray().Single(h => h.GetProperty("name").GetString() == $"包括 {marker}");
         var edited = await client.SendAsync(HttpMethod.Patch, $"api/hub-admin/hubs/{hub.GetProperty("id").GetInt32()}", new { phone = "03-0000-0000" }, hub.GetProperty("version").GetString());
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
 
-        var preview = await PreviewAsync(await UploadAsync(client, Encoding.UTF8.GetBytes(Csv([$"包括（新） {marker}"])), "hubs.csv", Hubs("houkatsu")));
+        var preview = await PreviewAsync(await UploadAsync(client, Encoding.UTF8.GetBytes(Csv([$"包括（新） {marker}"])), "hubs.csv", Hubs(type)));
         var refused = await CommitAsync(client, preview.GetProperty("id").GetString()!, HttpStatusCode.Conflict);
 
         Assert.Contains("変更履歴", refused.GetProperty("detail").GetString());

@@ -13,6 +13,20 @@ export async function session() {
   return body;
 }
 
+/**
+ * The session of a signed-in 計画担当 (or 管理者), with their name shown in `nameEl`; anyone else is sent to the sign-in page
+ * and gets null.
+ */
+export async function plannerSession(nameEl) {
+  const s = await session();
+  if (!s.signedIn || !s.permissions.manageHubs) {
+    location.href = 'index.html';
+    return null;
+  }
+  nameEl.textContent = `${s.displayName}（${s.roles.join('・')}）`;
+  return s;
+}
+
 /** GET returning JSON; throws ProblemError (../../js/http.js) with the problem details. */
 export async function get(url) {
   const result = await request(url, { cache: 'no-store' });

@@ -14,12 +14,7 @@ let position = null;
 let municipality = municipalityFromUrl(); // the city whose hubs are managed (?municipality=…, chosen below)
 
 async function start() {
-  const s = await api.session();
-  if (!s.signedIn || !s.permissions.manageHubs) {
-    location.href = 'index.html';
-    return;
-  }
-  $('user-name').textContent = `${s.displayName}（${s.roles.join('・')}）`;
+  if (!await api.plannerSession($('user-name'))) return;
   ({ map } = createBaseMap('map', { municipality }));
   await citySelect($('h-city'), {
     current: municipality,

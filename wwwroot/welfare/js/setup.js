@@ -16,12 +16,7 @@ let layers = [];
 const status = (text, bad = false) => { $('status').textContent = text; $('status').classList.toggle('error', bad); };
 
 async function start() {
-  const s = await api.session();
-  if (!s.signedIn || !s.permissions.manageHubs) {
-    location.href = 'index.html';
-    return;
-  }
-  $('user-name').textContent = `${s.displayName}（${s.roles.join('・')}）`;
+  if (!await api.plannerSession($('user-name'))) return;
   const options = (await api.get('/api/setup/options')).body;
   $('u-max').textContent = `${formatNumber(options.maxBytes / 1024 / 1024)} MB`;
   if (options.municipalities.length === 0) {
