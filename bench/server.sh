@@ -16,7 +16,9 @@ bench_start() {
   url="http://127.0.0.1:$port"
   env "$@" FukushiMap__Url="$url" dotnet "$dll" serve --urls "$url" >"$log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 9000); do
+  # Up to 15 minutes: a first start on an empty database imports the reference data.
+  local deadline=$((SECONDS + 900))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     curl -sf -o /dev/null "$url/api/hub-types" 2>/dev/null && return 0
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.02

@@ -32,19 +32,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dll="$root/src/FukushiMap.Server/bin/Release/net10.0/FukushiMap.Server.dll"
-[ -f "$dll" ] || (cd "$root" && dotnet build src/FukushiMap.Server -c Release -nologo -v q -clp:ErrorsOnly)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-url="http://127.0.0.1:$port"
-echo "==> サーバーを起動中（初回は参照データの取り込みに数分かかります）: $url"
-FukushiMap__Url="$url" dotnet "$dll" serve --urls "$url" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 900); do
-  curl -sf "$url/api/hub-types" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 1
-done
-curl -sf "$url/api/hub-types" >/dev/null || { tail -20 "$work/server.log" >&2; echo "サーバーが起動しませんでした" >&2; exit 1; }
+source "$root/bench/server.sh"
+bench_publish
+echo "==> サーバーを起動中（初回は参照データの取り込みに数分かかります）"
+bench_start "$work/server.log"
+echo "    $url"
 
 # Starting points for the finder, as in bench/finder-load.
 grep -oE '"lat":[0-9.]+,"lng":[0-9.]+' "$data/geolonia-japanese-addresses/35202_"*.json \
@@ -59,7 +51,6 @@ export FINDER_POINTS="$work/points.txt"
 echo "==> 出発点: $(wc -l <"$work/points.txt") か所"
 
 finder() { wrk -t1 -c"$finder_connections" -d"$1" --timeout 5s -s "$root/bench/finder-load/nearest-hubs.lua" "$url" | grep '^RESULT'; }
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status"; }
 
 echo "==> ウォームアップ（5 秒）と、重い解析 1 件の時間"
 finder 5s >/dev/null
@@ -72,7 +63,7 @@ echo "==> 重い解析 $heavy_connections 件を途切れなく送りながら�
 wrk -t1 -c"$heavy_connections" -d"$((seconds + 15))s" --timeout 120s -s "$here/heavy.lua" "$url" >"$work/heavy.txt" 2>&1 &
 heavy_pid=$!
 peak=0
-( while kill -0 "$heavy_pid" 2>/dev/null; do r=$(rss_mb); echo "$r"; sleep 0.5; done ) >"$work/rss.txt" &
+( while kill -0 "$heavy_pid" 2>/dev/null; do r=$(bench_rss_mb); echo "$r"; sleep 0.5; done ) >"$work/rss.txt" &
 sampler=$!
 sleep 5
 loaded=$(finder "${seconds}s"); echo "    $loaded"

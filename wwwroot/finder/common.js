@@ -256,10 +256,13 @@ export async function getJson(url, signal) {
   }
 }
 
-/** Credit lines for what the finder shows (built as text nodes). */
-export function creditItems(hubCredits) {
+/**
+ * Credit lines for what the finder shows (built as text nodes). `route`: a walking distance over the OpenStreetMap roads is
+ * shown (a straight-line answer, where there is no road data, uses none).
+ */
+export function creditItems(hubCredits, { route = true } = {}) {
   const items = [
-    h('li', {}, '道のり：', h('a', { href: 'https://www.openstreetmap.org/copyright', target: '_blank', rel: 'noopener' }, '© OpenStreetMap contributors'), '（ODbL）'),
+    ...(route ? [h('li', {}, '道のり：', h('a', { href: 'https://www.openstreetmap.org/copyright', target: '_blank', rel: 'noopener' }, '© OpenStreetMap contributors'), '（ODbL）')] : []),
     h('li', {}, '住所の位置：', h('a', { href: 'https://github.com/geolonia/japanese-addresses', target: '_blank', rel: 'noopener' }, 'Geolonia 住所データ'), '（CC BY 4.0）、出典：政府統計の総合窓口(e-Stat)（平成27年国勢調査 小地域境界データ）を加工して作成'),
     h('li', {}, '背景地図：', TILE_SOURCES.base.label, '（', TILE_SOURCES.base.credit, '）または ', h('a', { href: TILE_SOURCES.gsi.info, target: '_blank', rel: 'noopener' }, '地理院タイル'), '、', h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet')),
   ];

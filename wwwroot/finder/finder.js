@@ -328,6 +328,7 @@ function render({ focusResults }) {
     els.results.append(resultItem(hub, i + 1, pace));
     addHubMarker(hub, i + 1);
   });
+  renderCredits();
   drawRoute();
   if (focusResults) els.resultsHeading.focus();
 }
@@ -495,8 +496,14 @@ function hideProblem() {
 
 async function showCredits() {
   state.credits = await hubCredits(city.code);
+  renderCredits();
+}
+
+/** The road data is credited when an answer walks over it, or before any answer when the city has a walking network. */
+function renderCredits() {
+  const route = state.hubs.length ? state.hubs.some((hub) => hub.distance !== 'straight-line') : city.walkingNetwork !== false;
   clear(els.credits);
-  els.credits.append(...creditItems(state.credits));
+  els.credits.append(...creditItems(state.credits, { route }));
 }
 
 async function init() {
@@ -513,13 +520,14 @@ async function init() {
   const cities = await citySelect(document.getElementById('city'), {
     current: city.code,
     onChange: async (code, m) => {
-      Object.assign(city, { code, name: m?.name ?? '' });
+      Object.assign(city, { code, name: m?.name ?? '', walkingNetwork: m?.walkingNetwork });
       await fitMunicipality(map, code);
       await showCredits();
     },
   }).catch(() => []);
   city.code = document.getElementById('city').value || city.code;
-  city.name = cities.find((m) => m.code === city.code)?.name ?? '';
+  const chosen = cities.find((m) => m.code === city.code);
+  Object.assign(city, { name: chosen?.name ?? '', walkingNetwork: chosen?.walkingNetwork });
   await showCredits();
   document.body.dataset.ready = '1';
 }

@@ -93,7 +93,7 @@ function render() {
   els.routeNote.textContent = state.routeProblem ? problemText(state.routeProblem) : hasStart ? '' : t('noStart');
   els.printedOn.textContent = t('printedOn', { date: new Date().toLocaleDateString('ja-JP') });
   clear(els.credits);
-  els.credits.append(...creditItems(state.credits));
+  els.credits.append(...creditItems(state.credits, { route: state.nearest?.distance !== 'straight-line' }));
   document.getElementById('map-summary').textContent = state.nearest ? `${t('routeFromStart')}：${place} → ${hub.name}` : hub.name;
   applyTexts(document);
 }

@@ -245,6 +245,8 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         var choice = page.Locator("#choices .choice", new() { HasText = "則貞" }).First;
         await choice.ClickAsync();
         await page.WaitForSelectorAsync("#results .result");
+        // Walking answers over OpenStreetMap's roads: the road data is credited.
+        Assert.Contains("道のり：© OpenStreetMap contributors", await page.Locator("#credits").InnerTextAsync());
     }
 
     [Fact]
@@ -272,6 +274,14 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
             Assert.Contains("直線距離（道路データなし）", await results.Nth(i).Locator(".walk").InnerTextAsync());
             Assert.Equal(0, await results.Nth(i).Locator(".show-route").CountAsync());
         }
+        // No answer walked over OpenStreetMap's roads, so they are not credited as the route's source.
+        Assert.DoesNotContain("道のり", await page.Locator("#credits").InnerTextAsync());
+
+        // The card of one of those hubs: a straight-line answer, credited without the road data.
+        await page.Locator(".detail-link").First.ClickAsync();
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.Contains("直線距離（道路データなし）", await page.Locator("main").InnerTextAsync());
+        Assert.DoesNotContain("道のり", await page.Locator("#credits").InnerTextAsync());
     }
 
     [Fact]
