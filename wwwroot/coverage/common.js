@@ -100,9 +100,9 @@ export function districtStyle(p) {
   return { ...base, fillColor: cls.color };
 }
 
-export const GAP_STYLE = { color: '#7f0000', weight: 1, fillColor: GAP_COLOR, fillOpacity: 0.6, pane: 'cv-gaps' };
+export const GAP_STYLE = { color: '#7f0000', weight: 1, fillColor: GAP_COLOR, fillOpacity: 0.6, pane: 'cv-gaps', className: 'cv-gap-walk' };
 /** A gap measured by straight line (no network data): a lighter fill with a dashed outline, so it never passes for a walking gap. */
-export const STRAIGHT_GAP_STYLE = { ...GAP_STYLE, fillOpacity: 0.3, dashArray: '5 4', weight: 1.5 };
+export const STRAIGHT_GAP_STYLE = { ...GAP_STYLE, fillOpacity: 0.3, dashArray: '5 4', weight: 1.5, className: 'cv-gap-straight' };
 export const gapStyle = (feature) => (feature?.properties?.distance === STRAIGHT_LABEL ? STRAIGHT_GAP_STYLE : GAP_STYLE);
 export const ISOCHRONE_STYLE = { color: ISOCHRONE_COLOR, weight: 2, dashArray: '6 4', fill: false, interactive: false, pane: 'cv-isochrones' };
 

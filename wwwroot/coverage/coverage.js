@@ -54,11 +54,15 @@ const state = { moves: initial.moves, closed: initial.closed, runToken: 0, contr
 
 const { map, base } = createMap('map');
 const districtLayer = L.geoJSON(null, { style: (f) => districtStyle(f.properties), onEachFeature: bindDistrict }).addTo(map);
-const gapLayer = L.geoJSON(null, { style: gapStyle, onEachFeature: bindGap }).addTo(map);
+// Walking gaps and straight-line gaps (where there is no road data) on two layers, each switched on and off on its own: at
+// city scale 宇部市's rural north (straight line) would otherwise cover the walking gaps of the town.
+const isStraightGap = (f) => f.properties.distance === STRAIGHT_LABEL;
+const gapLayer = L.geoJSON(null, { style: gapStyle, onEachFeature: bindGap, filter: (f) => !isStraightGap(f) }).addTo(map);
+const straightGapLayer = L.geoJSON(null, { style: gapStyle, onEachFeature: bindGap, filter: isStraightGap }).addTo(map);
 const isochroneLayer = L.geoJSON(null, { style: () => ISOCHRONE_STYLE }).addTo(map);
 const hubLayer = L.layerGroup().addTo(map);
 const credits = { update: (lines) => base.setCredits(lines) };
-base.addOverlays({ '区域の色分け': districtLayer, '空白地域': gapLayer, '徒歩圏': isochroneLayer, '拠点': hubLayer });
+base.addOverlays({ '区域の色分け': districtLayer, '空白地域（歩いて）': gapLayer, [`空白地域（${STRAIGHT_LABEL}）`]: straightGapLayer, '徒歩圏': isochroneLayer, '拠点': hubLayer });
 
 function setStatus(text) {
   els.status.textContent = text;
@@ -212,8 +216,10 @@ function showResults(p, q, fc, gaps) {
 
   districtLayer.clearLayers();
   districtLayer.addData(fc);
-  gapLayer.clearLayers();
-  gapLayer.addData(gaps);
+  for (const layer of [gapLayer, straightGapLayer]) {
+    layer.clearLayers();
+    layer.addData(gaps);
+  }
   drawHubs(fc.hubs);
   if (!state.fitted) {
     const bounds = reachableBounds(districtLayer);

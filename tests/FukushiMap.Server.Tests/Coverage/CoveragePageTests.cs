@@ -125,6 +125,18 @@ public class CoveragePageTests(ServerFixture server, BrowserFixture browser) : I
             checkedNotes++;
         }
         Assert.True(checkedNotes > 0, "some district of 宇部市 holds more than one of the first gaps (大字西岐波柳ケ瀬: 2,014 + 42)");
+
+        // Walking gaps and straight-line gaps are drawn on two layers, each switched off on its own (宇部市 has both kinds).
+        var straightGaps = gaps.Count(g => g.GetProperty("distance").GetString() == "直線距離（道路データなし）");
+        Assert.InRange(straightGaps, 1, gaps.Count - 1);
+        var walkPaths = page.Locator(".leaflet-map-pane path.cv-gap-walk");
+        var straightPaths = page.Locator(".leaflet-map-pane path.cv-gap-straight");
+        Assert.Equal(gaps.Count - straightGaps, await walkPaths.CountAsync());
+        Assert.Equal(straightGaps, await straightPaths.CountAsync());
+        await page.Locator(".leaflet-control-layers").HoverAsync();
+        await page.Locator(".leaflet-control-layers label", new() { HasText = "空白地域（直線距離（道路データなし））" }).Locator("input").UncheckAsync();
+        Assert.Equal(0, await straightPaths.CountAsync());
+        Assert.Equal(gaps.Count - straightGaps, await walkPaths.CountAsync());
         view.AssertNoConsoleErrors();
     }
 
