@@ -148,7 +148,9 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
             built = true;
             progress?.Report("候補地を集めています…");
             var candidates = await CandidatesAsync(db, city, p, ct);
-            progress?.Report($"候補地 {candidates.Candidates.Count:N0} か所から歩いて届く人を数えています…");
+            progress?.Report(straight
+                ? $"候補地 {candidates.Candidates.Count:N0} か所から{CityNetwork.StraightLineLabel}で届く人を数えています…"
+                : $"候補地 {candidates.Candidates.Count:N0} か所から歩いて届く人を数えています…");
             int? olderBand = OlderBand(city);
             await _buildGate.WaitAsync(ct);
             try
