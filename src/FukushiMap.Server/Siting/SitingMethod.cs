@@ -44,8 +44,8 @@ public static class SitingMethod
             $"{run.City.Inputs.MunicipalityName}の歩行ネットワーク（道路データ）はまだ取り込まれていません。そのため、この答えの距離はすべて{CityNetwork.StraightLineLabel}です。" +
             "道路データを取り込むと（./fukushimap import network）、道に沿って歩く距離で求め直します。",
             $"人と距離：人口は徒歩圏の人口カバーと同じく、町丁・字ごとの人口（国勢調査）をその町丁・字の代表点に置いたものです。拠点や候補地から代表点までの" +
-            $"直線距離（平面直角座標系）を測り、半径 {p.StraightMetres:N0} m " +
-            (p.StraightRadius is null ? $"（歩く時間 {p.Minutes:0.#} 分 × 毎分 {p.Pace.SpeedMetresPerMinute:0.#} m）" : "") +
+            $"直線距離（平面直角座標系）を測り、半径 {p.StraightMetres:N0} m" +
+            (p.StraightRadius is null ? $"（歩く時間 {p.Minutes:0.#} 分 × 毎分 {p.Pace.SpeedMetresPerMinute:0.#} m）" : " ") +
             "以内を「届く」とします（国土交通省『都市構造の評価に関するハンドブック』の目安は、徒歩圏 800 m、高齢者の徒歩圏 500 m）。" +
             "「届く」の数え方は人口カバーのページの直線距離と同じなので、いまの数字はそのページの数字と一致します。" +
             "実際に歩く道は直線より長いので、直線距離で「届く」人の中にも歩くと届かない人がいます。",
