@@ -300,6 +300,10 @@ function showDistanceMode(straight, name) {
   els.subtitle.textContent = straight
     ? `いまの拠点はそのままに、次の拠点をどこに置くと近くに拠点のある人がいちばん増えるかを求めます（${STRAIGHT_LABEL}）`
     : 'いまの拠点はそのままに、次の拠点をどこに置くと歩いて届く人がいちばん増えるかを求めます（道路に沿って歩いた距離）';
+  const words = document.querySelectorAll('.st-reach-word');
+  words[0].textContent = straight ? '近く（直線距離）に拠点のある人' : '歩いて届く人';
+  words[1].textContent = straight ? '近くに拠点のある人' : '届く人';
+  document.querySelector('.st-mean-word').textContent = straight ? '平均の直線距離' : '平均の歩く時間';
   if (name !== undefined) els.title.textContent = name;
 }
 
