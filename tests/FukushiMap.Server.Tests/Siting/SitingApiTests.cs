@@ -180,6 +180,8 @@ public class SitingApiTests(ServerFixture server)
     [InlineData("spacing=0&shelters=false", "no-candidates")]
     [InlineData("facilities=no-such-kind", "unknown-facilities")]
     [InlineData("facilities=Care%20Service", "invalid-facilities")]
+    [InlineData("straight_radius=20", "invalid-straight-radius")]
+    [InlineData("straight_radius=9000", "invalid-straight-radius")]
     public async Task BadRequestsGetProblemDetailsInJapanese(string query, string type)
     {
         var response = await server.Client.GetAsync($"api/siting?municipality={Ube}&{query}");
