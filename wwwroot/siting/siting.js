@@ -1,19 +1,23 @@
 // 拠点の配置を考える: ask where the next hubs should go (MCLP, LSCP, p-median; greedy or exact), see the sites, their
 // walking catchments and the newly covered places on the map, the districts side by side, print it, save and compare.
-// Data never becomes HTML: every text is a text node (h() from ../js/dom.js).
+// A city without a walking network is answered by straight-line distance, and every text, print and export says so
+// (「直線距離（道路データなし）」, the API's distanceLabel). Data never becomes HTML: every text is a text node (h() from ../js/dom.js).
 import { h, clear, formatNumber } from '../js/dom.js';
-import { percent, people, paceItems } from '../coverage/common.js';
+import { percent, people, paceItems, STRAIGHT_LABEL, STRAIGHT_RADII, isStraightOnly } from '../coverage/common.js';
 import { getJson, postJson } from '../js/http.js';
 import { createBaseMap, fitMunicipality } from '../js/basemap.js';
 import { citySelect, municipalityFromUrl } from '../js/city.js';
 
 const $ = (id) => document.getElementById(id);
 document.getElementById('pace-choices').append(...paceItems());
+document.getElementById('straight-radius').append(...STRAIGHT_RADII.map((r) => h('option', { value: r.value }, r.label)));
 
 const els = {
   form: $('siting-form'), municipality: $('municipality'), title: $('title-municipality'), add: $('add'), addField: $('add-field'),
   target: $('target'), targetField: $('target-field'), minutes: $('minutes'), spacing: $('spacing'), shelters: $('shelters'), facilityChoices: $('facility-choices'),
-  capacity: $('capacity'), run: $('run'), status: $('status'), drawHint: $('draw-hint'),
+  capacity: $('capacity'), run: $('run'), status: $('status'), drawHint: $('draw-hint'), subtitle: $('subtitle'),
+  straightField: $('straight-field'), straightRadius: $('straight-radius'), spacingLabel: $('spacing-label'), distanceNote: $('distance-note'),
+  sitesHeading: $('sites-heading'), districtsDistance: $('districts-distance'),
   placeCandidates: $('place-candidates'), drawExclusion: $('draw-exclusion'), finishExclusion: $('finish-exclusion'), clearDrawn: $('clear-drawn'),
   drawnSummary: $('drawn-summary'), candidatesFile: $('candidates-file'), exclusionsFile: $('exclusions-file'),
   resultsHeading: $('results-heading'), resultsEmpty: $('results-empty'), resultsBody: $('results-body'), banner: $('scenario-banner'),
@@ -234,6 +238,7 @@ function formBody() {
     facilities: [...els.facilityChoices.querySelectorAll('input:checked')].map((i) => i.value).join(',') || null,
     target: Number(els.target.value) / 100,
     capacity: capacity > 0 ? capacity : null,
+    straightRadius: Number(els.straightRadius.value) || null,
     candidates: candidates.length ? {
       type: 'FeatureCollection',
       features: candidates.map((c) => ({ type: 'Feature', properties: c.name ? { name: c.name } : {}, geometry: { type: 'Point', coordinates: [c.lon, c.lat] } })),
@@ -268,13 +273,38 @@ els.form.addEventListener('submit', run);
 // ---------- showing ----------
 
 const MODEL_TEXT = { mclp: '届く人を増やす（MCLP）', lscp: '目標の割合に要る最小数（LSCP）', pmedian: '平均の歩く時間を縮める（p-median）' };
-const SOURCE_TEXT = { 'network-node': '道路の点', facility: '施設', user: '指定した場所' };
+const SOURCE_TEXT = { 'network-node': '道路の点', facility: '施設', user: '指定した場所', 'unit-point': '町丁・字の代表点' };
 
-function questionText(p) {
+/** The reach asked about, in words: 「徒歩 10 分・毎分 80 m = 800 m」, or 「直線距離 800 m（道路データなし）」. */
+function reachText(report) {
+  const p = report.parameters;
+  return isStraightOnly(report)
+    ? `直線距離 ${formatNumber(Math.round(p.straightLineMetres))} m（道路データなし）`
+    : `徒歩 ${p.minutes} 分・毎分 ${p.pace} m = ${formatNumber(Math.round(p.walkMetres))} m`;
+}
+
+function questionText(report) {
+  const p = report.parameters;
+  const straight = isStraightOnly(report);
+  const reached = straight ? `半径 ${formatNumber(Math.round(p.straightLineMetres))} m の中に拠点のある人` : '歩いて届く人';
   const what = p.model === 'lscp'
-    ? `歩いて届く人を ${Math.round(p.targetShare * 100)}% にするのに要る拠点の数`
-    : p.model === 'pmedian' ? `拠点を ${p.add} か所加えて、平均の歩く時間を縮める` : `拠点を ${p.add} か所加えて、歩いて届く人を増やす`;
-  return `${what}（徒歩 ${p.minutes} 分・毎分 ${p.pace} m = ${formatNumber(Math.round(p.walkMetres))} m）`;
+    ? `${reached}を ${Math.round(p.targetShare * 100)}% にするのに要る拠点の数`
+    : p.model === 'pmedian' ? `拠点を ${p.add} か所加えて、${straight ? '平均の直線距離' : '平均の歩く時間'}を縮める` : `拠点を ${p.add} か所加えて、${reached}を増やす`;
+  return `${what}（${reachText(report)}）`;
+}
+
+/** The page's words for a city with or without a walking network (before any answer: from the city list). */
+function showDistanceMode(straight, name) {
+  els.straightField.hidden = !straight;
+  els.spacingLabel.textContent = straight ? '町丁・字の代表点の間隔（m、0 で使わない）' : '道路の点の間隔（m、0 で使わない）';
+  els.subtitle.textContent = straight
+    ? `いまの拠点はそのままに、次の拠点をどこに置くと近くに拠点のある人がいちばん増えるかを求めます（${STRAIGHT_LABEL}）`
+    : 'いまの拠点はそのままに、次の拠点をどこに置くと歩いて届く人がいちばん増えるかを求めます（道路に沿って歩いた距離）';
+  const words = document.querySelectorAll('.st-reach-word');
+  words[0].textContent = straight ? '近く（直線距離）に拠点のある人' : '歩いて届く人';
+  words[1].textContent = straight ? '近くに拠点のある人' : '届く人';
+  document.querySelector('.st-mean-word').textContent = straight ? '平均の直線距離' : '平均の歩く時間';
+  if (name !== undefined) els.title.textContent = name;
 }
 
 function render(report, scenario) {
@@ -287,7 +317,15 @@ function render(report, scenario) {
   if (scenario) {
     els.banner.textContent = `保存した案「${scenario.name}」（${scenario.createdBy}、${new Date(scenario.createdAt).toLocaleString('ja-JP')}）を、保存したときの結果のまま表示しています。`;
   }
-  els.question.textContent = questionText(p);
+  const straight = isStraightOnly(report);
+  showDistanceMode(straight);
+  els.question.textContent = questionText(report);
+  els.distanceNote.hidden = !straight;
+  els.distanceNote.textContent = straight
+    ? `${report.municipality.name}の歩行ネットワーク（道路データ）はまだありません。この結果はすべて${STRAIGHT_LABEL}です。実際に歩く道は直線より長くなります。`
+    : '';
+  els.sitesHeading.textContent = straight ? `選んだ場所（効果の大きい順、${STRAIGHT_LABEL}）` : '選んだ場所（効果の大きい順）';
+  els.districtsDistance.textContent = straight ? `（${STRAIGHT_LABEL}・半径 ${formatNumber(Math.round(p.straightLineMetres))} m）` : '';
   renderSummary(report);
   const s = report.solver;
   els.solverNote.textContent = `${s.name === 'exact' ? '厳密解法' : '貪欲法'}：${s.statusText}` +
@@ -304,9 +342,10 @@ function render(report, scenario) {
   els.credits.append(h('li', {}, '背景地図：地理院タイル（国土地理院）'));
   credits.update(report.attribution);
   clear(els.printHead);
-  els.printHead.append(h('p', {}, `${report.municipality.name}：${questionText(p)}　${new Date().toLocaleDateString('ja-JP')} 印刷`));
+  els.printHead.append(h('p', {}, `${report.municipality.name}：${questionText(report)}　${new Date().toLocaleDateString('ja-JP')} 印刷`));
   const add = report.sites.map((x) => `${x.lon.toFixed(6)},${x.lat.toFixed(6)}`).join(';');
   const coverage = new URLSearchParams({ municipality: report.municipality.code, minutes: String(p.minutes), pace: String(p.pace), add, format: 'csv' });
+  if (p.straightRadius) coverage.set('straight_radius', String(p.straightRadius));
   els.coverageLink.href = `../api/coverage?${coverage}`;
   coverage.set('format', 'gpkg');
   els.coverageGpkg.href = `../api/coverage?${coverage}`;
@@ -316,16 +355,20 @@ function render(report, scenario) {
 
 function renderSummary(report) {
   const b = report.before, a = report.after;
+  const straight = isStraightOnly(report);
   const rows = [
     ['拠点', `${b.hubs} か所`, `${a.hubs} か所`],
-    ['歩いて届く人', people(b.covered), people(a.covered)],
+    [straight ? `${STRAIGHT_LABEL}・半径 ${formatNumber(Math.round(report.parameters.straightLineMetres))} m で届く人` : '歩いて届く人', people(b.covered), people(a.covered)],
     ['届く人の割合（全人口）', percent(b.coveredShare), percent(a.coveredShare)],
   ];
   if (b.coveredOlder !== null && b.coveredOlder !== undefined) rows.push(['届く 65 歳以上', people(b.coveredOlder), people(a.coveredOlder)]);
   if (b.servedWithinCapacity !== null && b.servedWithinCapacity !== undefined) {
     rows.push([`受け入れの上限（1 か所 ${formatNumber(report.parameters.capacity)} 人）まで`, people(b.servedWithinCapacity), people(a.servedWithinCapacity)]);
   }
-  if (report.parameters.model === 'pmedian' && b.meanWalkMinutes !== null) {
+  if (report.parameters.model === 'pmedian' && straight && b.meanMetres !== null && b.meanMetres !== undefined) {
+    rows.push([`最寄りの拠点まで（${STRAIGHT_LABEL}、${formatNumber(Math.round(report.parameters.boundMetres))} m 以内の人の平均）`,
+      `${formatNumber(Math.round(b.meanMetres))} m`, `${formatNumber(Math.round(a.meanMetres))} m`]);
+  } else if (report.parameters.model === 'pmedian' && b.meanWalkMinutes !== null) {
     rows.push([`最寄りの拠点まで（${Math.round(report.parameters.boundMetres / report.parameters.pace)} 分以内の人の平均）`,
       `${b.meanWalkMinutes.toFixed(1)} 分`, `${a.meanWalkMinutes.toFixed(1)} 分`]);
   }
@@ -375,13 +418,19 @@ window.addEventListener('afterprint', () => preparePrint(false));
 
 function renderLegend(report) {
   const p = report.parameters;
+  const straight = isStraightOnly(report);
   const swatch = (style) => h('span', { class: 'st-swatch', style, 'aria-hidden': 'true' });
   clear(els.legend);
   els.legend.append(
+    straight ? h('li', {}, `距離はすべて${STRAIGHT_LABEL}`) : null,
     h('li', {}, h('span', { class: 'st-swatch st-site', style: 'width:1rem;height:1rem;border-radius:50%', 'aria-hidden': 'true' }), '新しい拠点の案（数字は順位）'),
     h('li', {}, h('span', { class: 'st-swatch st-hub', style: 'width:.9rem;height:.9rem', 'aria-hidden': 'true' }), 'いまの拠点（残します）'),
-    h('li', {}, swatch(`background:transparent;border:2px dashed ${SITE_COLOR}`), `新しい拠点から歩いて ${p.minutes} 分の範囲`),
-    h('li', {}, swatch(`background:${NEW_COLOR};opacity:.6`), '新たに届く人のいる場所（道路から 40 m）'),
+    h('li', {}, swatch(`background:transparent;border:2px dashed ${SITE_COLOR}`), straight
+      ? `新しい拠点から半径 ${formatNumber(Math.round(p.straightLineMetres))} m の円（${STRAIGHT_LABEL}）`
+      : `新しい拠点から歩いて ${p.minutes} 分の範囲`),
+    h('li', {}, swatch(`background:${NEW_COLOR};opacity:.6`), straight
+      ? '新たに届く人のいる町丁・字（代表点のまわりの推定範囲）'
+      : '新たに届く人のいる場所（道路から 40 m）'),
     h('li', {}, swatch(`background:${EXCLUDE_COLOR};opacity:.3;border-style:dashed`), '除外する範囲'),
   );
 }
@@ -447,9 +496,9 @@ const csvField = (v) => {
 els.downloadCsv.addEventListener('click', () => {
   const r = state.report;
   if (!r) return;
-  const header = ['rank', 'name', 'area', 'lon', 'lat', 'source', 'newly_covered', 'newly_covered_65plus', 'marginal_gain', 'snap_metres'];
+  const header = ['rank', 'name', 'area', 'lon', 'lat', 'source', 'newly_covered', 'newly_covered_65plus', 'marginal_gain', 'snap_metres', 'distance'];
   const lines = [header.join(',')].concat(r.sites.map((s) =>
-    [s.rank, s.name, s.area, s.lon, s.lat, s.source, s.newlyCovered, s.newlyCoveredOlder, s.marginalGain, s.snapMetres].map(csvField).join(',')));
+    [s.rank, s.name, s.area, s.lon, s.lat, s.source, s.newlyCovered, s.newlyCoveredOlder, s.marginalGain, s.snapMetres, r.distanceLabel].map(csvField).join(',')));
   download(`siting-${r.municipality.code}-${r.parameters.model}.csv`, 'text/csv', ['\uFEFF', lines.join('\r\n') + '\r\n']);
 });
 
@@ -458,11 +507,11 @@ els.downloadGeoJson.addEventListener('click', () => {
   if (!r) return;
   const features = r.sites.map((s) => ({
     type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
-    properties: { kind: 'site', rank: s.rank, name: s.name, area: s.area, source: s.source, newly_covered: s.newlyCovered, marginal_gain: s.marginalGain },
+    properties: { kind: 'site', rank: s.rank, name: s.name, area: s.area, source: s.source, newly_covered: s.newlyCovered, marginal_gain: s.marginalGain, distance: r.distanceLabel },
   }));
-  for (const s of r.sites) if (s.catchment) features.push({ type: 'Feature', geometry: s.catchment, properties: { kind: 'catchment', rank: s.rank, name: s.name } });
-  if (r.newlyCoveredArea) features.push({ type: 'Feature', geometry: r.newlyCoveredArea, properties: { kind: 'newly_covered', people: r.after.covered - r.before.covered } });
-  const doc = { type: 'FeatureCollection', features, attribution: r.attribution };
+  for (const s of r.sites) if (s.catchment) features.push({ type: 'Feature', geometry: s.catchment, properties: { kind: 'catchment', rank: s.rank, name: s.name, distance: r.distanceLabel } });
+  if (r.newlyCoveredArea) features.push({ type: 'Feature', geometry: r.newlyCoveredArea, properties: { kind: 'newly_covered', people: r.after.covered - r.before.covered, distance: r.distanceLabel } });
+  const doc = { type: 'FeatureCollection', features, distance: r.distance, distanceLabel: r.distanceLabel, attribution: r.attribution };
   download(`siting-${r.municipality.code}-${r.parameters.model}.geojson`, 'application/geo+json', [JSON.stringify(doc)]);
 });
 
@@ -552,7 +601,10 @@ function renderComparison(c) {
   head.append(h('tr', {}, h('th', { scope: 'col' }, ''), c.scenarios.map((s) => h('th', { scope: 'col' }, s.scenario.name))));
   const row = (label, f) => body.append(h('tr', {}, h('th', { scope: 'row' }, label), c.scenarios.map((s) => h('td', { class: 'num' }, f(s)))));
   row('問い', (s) => MODEL_TEXT[s.scenario.model] ?? s.scenario.model);
-  row('徒歩', (s) => `${s.parameters.minutes} 分・毎分 ${s.parameters.pace} m`);
+  const straight = isStraightOnly(state.report);
+  row(straight ? '距離' : '徒歩', (s) => straight && s.parameters.straightLineMetres
+    ? `直線 ${formatNumber(Math.round(s.parameters.straightLineMetres))} m（道路データなし）`
+    : `${s.parameters.minutes} 分・毎分 ${s.parameters.pace} m`);
   row('解き方', (s) => `${s.solver.name === 'exact' ? '厳密' : '貪欲'}（${s.solver.statusText}）`);
   row('加える拠点', (s) => `${s.scenario.addedSites} か所`);
   row('届く人（いま）', (s) => formatNumber(s.scenario.coveredBefore));
@@ -589,24 +641,36 @@ async function loadMunicipalities() {
   const list = await citySelect(els.municipality, {
     filter: (m) => m.counts.populationUnits > 0,
     onChange: async (code, m) => {
-      showFacilityChoices(m);
+      showCity(m);
       await fitMunicipality(base.map, code);
-      setStatus(m?.walkingNetwork === false
-        ? `${m.name}は歩行ネットワーク（道路データ）がまだないため、次の拠点の場所は選べません。「徒歩圏の人口カバー」で直線距離（道路データなし）の空白地域を見られます。`
-        : '条件を選んで「求める」を押してください。');
+      setStatus(readyText(m));
       await loadSession();
     },
   });
-  showFacilityChoices(list.find((m) => m.code === els.municipality.value));
+  const m = list.find((x) => x.code === els.municipality.value);
+  showCity(m);
+  return m;
+}
+
+/** The form for the chosen city: its facilities, and the straight-line radius where it has no walking network. */
+function showCity(m) {
+  showFacilityChoices(m);
+  showDistanceMode(m?.walkingNetwork === false, m?.name);
+}
+
+function readyText(m) {
+  return m?.walkingNetwork === false
+    ? `${m.name}は歩行ネットワーク（道路データ）がまだないため、${STRAIGHT_LABEL}で求めます。条件を選んで「求める」を押してください。`
+    : '条件を選んで「求める」を押してください。';
 }
 
 (async () => {
   updateModelFields();
   updateDrawnSummary();
   try {
-    await loadMunicipalities();
+    const m = await loadMunicipalities();
     await loadSession();
-    setStatus('条件を選んで「求める」を押してください。');
+    setStatus(readyText(m));
   } catch (e) {
     setStatus(`読み込めませんでした：${e.message}`);
   }

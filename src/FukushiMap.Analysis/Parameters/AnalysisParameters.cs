@@ -90,6 +90,18 @@ public static class Parse
             : throw FukushiMapError.Invalid("invalid-municipality", $"市区町村コードは5桁の数字です（「{code}」）。");
     }
 
+    /// <summary>
+    /// The straight-line radius where there is no network data (metres, <see cref="Limits.MinStraightRadius"/>–<see cref="Limits.MaxStraightRadius"/>),
+    /// or null: minutes × pace.
+    /// </summary>
+    public static double? StraightRadius(double? radius) => radius switch
+    {
+        null => null,
+        { } r when double.IsFinite(r) && r is >= Limits.MinStraightRadius and <= Limits.MaxStraightRadius => r,
+        _ => throw FukushiMapError.Invalid("invalid-straight-radius",
+            $"straight_radius（直線距離の半径）は {Limits.MinStraightRadius:N0}〜{Limits.MaxStraightRadius:N0} m で指定してください。"),
+    };
+
     /// <summary>A walking pace in m/分 (default 80).</summary>
     public static WalkingPace Pace(double? pace)
     {

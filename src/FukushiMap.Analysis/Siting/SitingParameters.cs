@@ -6,6 +6,7 @@ using FukushiMap.Analysis.Cities;
 using FukushiMap.Core;
 using FukushiMap.Analysis.Parameters;
 using System.Globalization;
+using FukushiMap.Core.Coverage;
 using FukushiMap.Core.Network;
 using FukushiMap.Core.Siting;
 using NetTopologySuite.Geometries;
@@ -61,10 +62,25 @@ public sealed record SitingParameters
     /// <summary>p-median: walking beyond this many minutes counts as this many (the search bound). Default 2 × minutes.</summary>
     public double? PMedianMaxMinutes { get; init; }
 
+    /// <summary>
+    /// Where there is no walking network: the straight-line radius (metres) within which a hub counts as near, as on the coverage
+    /// page (国土交通省『都市構造の評価に関するハンドブック』: 800 m, 高齢者 500 m); null: minutes × pace.
+    /// </summary>
+    public double? StraightRadius { get; init; }
+
     /// <summary>Exact solver's time limit.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(60);
 
     public double WalkMetres => Pace.MinutesToMetres(Minutes);
+
+    /// <summary>The straight-line radius used where there is no network data: <see cref="StraightRadius"/> or <see cref="WalkMetres"/>.</summary>
+    public double StraightMetres => StraightRadius ?? WalkMetres;
+
+    /// <summary>
+    /// Straight-line metres stored from every facility where there is no network: the radius, or for p-median its bound scaled
+    /// alike (by default twice the radius).
+    /// </summary>
+    public double StraightBoundMetres => Model == SitingModel.PMedian ? StraightMetres * BoundMetres / WalkMetres : StraightMetres;
 
     /// <summary><see cref="Facilities"/> as a sorted list of distinct keys.</summary>
     public IReadOnlyList<string> FacilityCategories =>
@@ -76,11 +92,12 @@ public sealed record SitingParameters
     /// <summary>Metres searched from every facility: the cover budget, or for p-median its own bound.</summary>
     public double BoundMetres => Model == SitingModel.PMedian ? Pace.MinutesToMetres(PMedianMaxMinutes ?? Math.Min(2 * Minutes, Limits.MaxMinutes)) : WalkMetres;
 
-    public SitingRequest ToRequest() => new()
+    /// <summary>The question for the solvers: covered within the walk, or (<paramref name="straightLine"/>) within the straight-line radius.</summary>
+    public SitingRequest ToRequest(bool straightLine = false) => new()
     {
         Model = Model,
         AddCount = Model == SitingModel.Lscp ? Math.Max(Add, 0) : Add,
-        CoverCost = WalkMetres,
+        CoverCost = straightLine ? CoverageAnalyzer.StraightReachMetres(StraightMetres) : WalkMetres,
         TargetShare = TargetShare,
         Capacity = Capacity,
     };
@@ -117,6 +134,7 @@ public sealed record SitingParameters
             throw Bad("invalid-older-weight", "older_weight（65歳以上の人の重み）は 0〜10 で指定してください。");
         if (PMedianMaxMinutes is { } m && (!double.IsFinite(m) || m < Minutes || m > Limits.MaxMinutes))
             throw Bad("invalid-max-minutes", $"max_minutes（p-median で数える最長の歩く時間）は minutes 以上 {Limits.MaxMinutes:N0} 分以下です。");
+        Parse.StraightRadius(StraightRadius);
         if (TimeLimit <= TimeSpan.Zero || TimeLimit > Limits.MaxSolverTime)
             throw Bad("invalid-time-limit", $"time_limit は 1〜{Limits.MaxSolverTime.TotalSeconds:N0} 秒です。");
         if (FacilityCategories.Any(c => c.Length > 64 || !c.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-')))
@@ -145,7 +163,7 @@ public sealed record SitingParameters
 
     /// <summary>A short key of everything the instance depends on (not the model's K, solver or target).</summary>
     internal string InstanceKey(IEnumerable<int> hubIds) => string.Create(CultureInfo.InvariantCulture,
-        $"{Municipality}|{BoundMetres:R}|{SpacingMetres:R}|{Shelters}|{string.Join(',', FacilityCategories)}|{EffectiveOlderWeight:R}|{string.Join(',', hubIds)}|" +
+        $"{Municipality}|{BoundMetres:R}|{StraightBoundMetres:R}|{SpacingMetres:R}|{Shelters}|{string.Join(',', FacilityCategories)}|{EffectiveOlderWeight:R}|{string.Join(',', hubIds)}|" +
         $"{string.Join(';', UserCandidates.Select(c => $"{c.Lon:R},{c.Lat:R},{c.Name}"))}|{string.Join(';', Exclusions.Select(g => g.ToText()))}");
 
     internal static WalkingPace ParsePace(double? pace) => Parse.Pace(pace);

@@ -60,6 +60,12 @@ public sealed class SitingRun
     public CoverageCity City { get; }
     public List<AnalysisHub> Hubs { get; }
     public CandidateSet Candidates { get; }
+
+    /// <summary>True when the city has no walking network and every distance is a straight line (「直線距離（道路データなし）」).</summary>
+    public bool StraightLine => City.Network.IsStraightLine;
+
+    /// <summary>The reach that counts as near: the walk (metres), or without a network the straight-line radius.</summary>
+    public double ReachMetres => StraightLine ? Parameters.StraightMetres : Parameters.WalkMetres;
     public NetworkSitingInstance Network { get; }
     public SitingSolution Solution { get; }
 
@@ -97,7 +103,10 @@ public sealed class SitingRun
 
 /// <summary>
 /// Runs siting questions over a municipality prepared by the coverage service (its population placement and graph are
-/// reused, so "covered" means exactly what it means on the coverage page). The demand–candidate distances of recent
+/// reused, so "covered" means exactly what it means on the coverage page). A municipality without a walking network is
+/// answered by straight-line distance from the 町丁・字's representative points (the coverage page's straight-line radius).
+/// A municipality with a partial network is answered by walking for the people the network reaches; the people without
+/// network data are counted apart, never mixed into the walking objective. The demand–candidate distances of recent
 /// questions are kept (a few), so changing only the number of sites, the model's target or the solver is fast.
 /// Exact solves run one at a time.
 /// </summary>
@@ -128,13 +137,8 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
         p.Validate();
         var city = await coverage.GetCityAsync(p.Municipality, ct, progress)
             ?? throw FukushiMapError.NotFound("unknown-municipality", $"市区町村コード {p.Municipality} の市区町村は取り込まれていません。");
-        if (city.Network.IsStraightLine)
-        {
-            throw FukushiMapError.NotFound("no-network",
-                $"{city.Inputs.MunicipalityName}の歩行ネットワーク（道路データ）がまだ取り込まれていないため、次の拠点の場所は選べません。" +
-                "拠点に届かない人と地域は「徒歩圏の人口カバー」で直線距離（道路データなし）として見られます。");
-        }
-
+        // Without a walking network the same questions are answered by straight-line distance (「直線距離（道路データなし）」).
+        bool straight = city.Network.IsStraightLine;
         var current = await CoverageAnalysis.RunAsync(db, coverage, Coverage(p, []), ct);
         var hubs = current.Hubs;
         var instanceClock = Stopwatch.StartNew();
@@ -144,14 +148,20 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
             built = true;
             progress?.Report("候補地を集めています…");
             var candidates = await CandidatesAsync(db, city, p, ct);
-            progress?.Report($"候補地 {candidates.Candidates.Count:N0} か所から歩いて届く人を数えています…");
+            progress?.Report(straight
+                ? $"候補地 {candidates.Candidates.Count:N0} か所から{CityNetwork.StraightLineLabel}で届く人を数えています…"
+                : $"候補地 {candidates.Candidates.Count:N0} か所から歩いて届く人を数えています…");
             int? olderBand = OlderBand(city);
             await _buildGate.WaitAsync(ct);
             try
             {
-                var (hubSnaps, candidateSnaps) = (hubs.Select(h => h.Snap).ToList(), candidates.Candidates.Select(c => c.Snap).ToList());
-                var network = await Task.Run(() => NetworkSitingBuilder.Build(city.Graph, city.Placement, hubSnaps, candidateSnaps, p.BoundMetres,
-                    olderBand, olderBand is null ? 0 : p.EffectiveOlderWeight, ct, MaxPairs), ct);
+                double olderWeight = olderBand is null ? 0 : p.EffectiveOlderWeight;
+                var network = straight
+                    ? await Task.Run(() => StraightLineSitingBuilder.Build(city.Placement, hubs.Select(h => h.Plane).ToList(),
+                        candidates.Candidates.Select(c => c.Site.Point).ToList(), CoverageAnalyzer.StraightReachMetres(p.StraightBoundMetres),
+                        olderBand, olderWeight, ct, MaxPairs), ct)
+                    : await Task.Run(() => NetworkSitingBuilder.Build(city.Graph, city.Placement, hubs.Select(h => h.Snap).ToList(),
+                        candidates.Candidates.Select(c => c.Snap).ToList(), p.BoundMetres, olderBand, olderWeight, ct, MaxPairs), ct);
                 return (network, candidates);
             }
             catch (SitingInstanceTooLargeException)
@@ -169,10 +179,12 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
         instanceClock.Stop();
         if (candidates.Candidates.Count == 0)
         {
-            throw FukushiMapError.Invalid("no-candidates", "道路の近く（500 m 以内）で除外範囲の外にある候補地がありません。");
+            throw FukushiMapError.Invalid("no-candidates", straight
+                ? "除外範囲の外にある候補地がありません。"
+                : "道路の近く（500 m 以内）で除外範囲の外にある候補地がありません。");
         }
         var instance = network.Instance;
-        var request = p.ToRequest();
+        var request = p.ToRequest(straight);
         if (p.Model == SitingModel.Lscp)
         {
             // The target is a share of everybody, as the coverage page shows it; people without network data can never count.
@@ -243,7 +255,11 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
     }
 
     private static CoverageRequest Coverage(SitingParameters p, List<HubAddition> additions) =>
-        new(p.Municipality, p.Minutes, p.Pace, p.HubTypes, null, null, CoverageSummary.DefaultResidentsPerHub) { Additions = additions };
+        new(p.Municipality, p.Minutes, p.Pace, p.HubTypes, null, null, CoverageSummary.DefaultResidentsPerHub)
+        {
+            Additions = additions,
+            StraightRadius = p.StraightRadius,
+        };
 
     private static int? OlderBand(CoverageCity city)
     {
@@ -251,7 +267,10 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
         return band >= 0 ? band : null;
     }
 
-    /// <summary>Sampled network nodes, shelters, existing facilities and the user's places, minus the exclusion areas, snapped.</summary>
+    /// <summary>
+    /// Sampled network nodes (without a network: the 町丁・字's representative points), shelters, existing facilities and the
+    /// user's places, minus the exclusion areas, snapped (without a network nothing is dropped for being far from a street).
+    /// </summary>
     private static async Task<CandidateSet> CandidatesAsync(FukushiMapDbContext db, CoverageCity city, SitingParameters p, CancellationToken ct)
     {
         var projector = city.Network.Loaded.Projector;
@@ -259,7 +278,9 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
         int nodes = 0, facilities = 0, user = 0;
         if (p.SpacingMetres > 0)
         {
-            var sampled = CandidateSites.SampleNodes(city.Network.Graph, p.SpacingMetres);
+            var sampled = city.Network.IsStraightLine
+                ? CandidateSites.SampleUnitPoints(city.Placement.Units, p.SpacingMetres)
+                : CandidateSites.SampleNodes(city.Network.Graph, p.SpacingMetres);
             nodes = sampled.Count;
             all.AddRange(sampled);
         }
@@ -306,7 +327,7 @@ public sealed class SitingService(CoverageService coverage, DataVersions version
         foreach (var site in kept)
         {
             var snap = city.Network.Snapper.Snap(site.Point);
-            if (!snap.IsOnNetwork) { offNetwork++; continue; }
+            if (!snap.IsOnNetwork && !city.Network.IsStraightLine) { offNetwork++; continue; }
             var (lon, lat) = projector.ToLonLat(site.Point.X, site.Point.Y);
             placed.Add(new PlacedCandidate(site, lon, lat, snap));
         }

@@ -98,6 +98,12 @@ public sealed class CoverageAnalyzer
     /// <summary>Straight-line distances get this much slack (metres) for float rounding of walked sums.</summary>
     public const double StraightLineToleranceMetres = 0.01;
 
+    /// <summary>
+    /// The straight-line distance (metres) up to which a place counts as within <paramref name="radiusMetres"/>: the radius and
+    /// <see cref="StraightLineToleranceMetres"/>. One rule for coverage and siting, so "covered" means the same in both.
+    /// </summary>
+    public static double StraightReachMetres(double radiusMetres) => radiusMetres + StraightLineToleranceMetres;
+
     private readonly WalkingGraph _graph;
     private readonly PopulationPlacement _placement;
     private readonly int[] _firstOnEdge;    // CSR: placements on edge e are _onEdge[_firstOnEdge[e] .. _firstOnEdge[e+1])
@@ -229,7 +235,7 @@ public sealed class CoverageAnalyzer
         }
 
         // Straight line, from every hub (on the network or not) to where the people are.
-        double r = straightRadiusMetres + StraightLineToleranceMetres, r2 = r * r;
+        double r = StraightReachMetres(straightRadiusMetres), r2 = r * r;
         var hubXs = hubs.Select(h => h.Point.X).ToArray();
         var hubYs = hubs.Select(h => h.Point.Y).ToArray();
         for (int i = 0; i < p.Count; i++)

@@ -1,3 +1,4 @@
+using FukushiMap.Core.Coverage;
 using FukushiMap.Core.Network;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
@@ -15,6 +16,9 @@ public enum CandidateSource
 
     /// <summary>A place the user listed (uploaded) or drew on the map.</summary>
     User,
+
+    /// <summary>The representative point of a 町丁・字 where people live (the candidates where there is no network data).</summary>
+    UnitPoint,
 }
 
 /// <summary>A candidate site, plane metres.</summary>
@@ -27,31 +31,59 @@ public sealed record CandidateSite(Coordinate Point, CandidateSource Source, str
 public static class CandidateSites
 {
     /// <summary>
-    /// Network nodes thinned to about one per <paramref name="spacingMetres"/> square: the plane is cut into cells of that
-    /// size and each cell keeps the node nearest its centre. Only nodes with at least one walkable arc are used, and
-    /// (when <paramref name="largestComponentOnly"/>) only nodes of the largest connected part of the network, so that
-    /// no candidate sits on an isolated fragment of street.
+    /// Network nodes thinned to about one per <paramref name="spacingMetres"/> square (<see cref="Thin"/>). Only nodes with at
+    /// least one walkable arc are used, and (when <paramref name="largestComponentOnly"/>) only nodes of the largest connected
+    /// part of the network, so that no candidate sits on an isolated fragment of street.
     /// </summary>
     public static List<CandidateSite> SampleNodes(WalkingGraph graph, double spacingMetres, bool largestComponentOnly = true)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        if (!(spacingMetres > 0) || !double.IsFinite(spacingMetres)) throw new ArgumentOutOfRangeException(nameof(spacingMetres));
+        CheckSpacing(spacingMetres);
         var components = largestComponentOnly ? graph.LabelComponents(out _) : null;
-        var best = new Dictionary<(long, long), (int Node, double Distance)>();
-        for (int n = 0; n < graph.NodeCount; n++)
+        var nodes = Enumerable.Range(0, graph.NodeCount)
+            .Where(n => graph.FirstArcs[n] != graph.FirstArcs[n + 1] && (components is null || components[n] == 0)).ToList();
+        return Thin(nodes.Select(n => new Coordinate(graph.NodeXs[n], graph.NodeYs[n])).ToList(), spacingMetres)
+            .Select(k => new CandidateSite(new Coordinate(graph.NodeXs[nodes[k]], graph.NodeYs[nodes[k]]), CandidateSource.NetworkNode, null))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The representative points of the 町丁・字 where people live (population &gt; 0), thinned like the network nodes
+    /// (<see cref="Thin"/>): the candidates where there is no network data, named after their 町丁・字 by the caller.
+    /// Units sharing a point give one candidate.
+    /// </summary>
+    public static List<CandidateSite> SampleUnitPoints(IReadOnlyList<PopulationUnitInput> units, double spacingMetres)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        CheckSpacing(spacingMetres);
+        var points = units.Where(u => u.Population > 0).Select(u => u.Point).Distinct().ToList();
+        return Thin(points, spacingMetres).Select(k => new CandidateSite(points[k].Copy(), CandidateSource.UnitPoint, null)).ToList();
+    }
+
+    /// <summary>
+    /// Points thinned to about one per <paramref name="spacingMetres"/> square: the plane is cut into cells of that size and
+    /// each cell keeps the point nearest its centre (the first of equals). Returns the kept indices, ascending.
+    /// </summary>
+    public static List<int> Thin(IReadOnlyList<Coordinate> points, double spacingMetres)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        CheckSpacing(spacingMetres);
+        var best = new Dictionary<(long, long), (int Index, double Distance)>();
+        for (int n = 0; n < points.Count; n++)
         {
-            if (graph.FirstArcs[n] == graph.FirstArcs[n + 1]) continue;
-            if (components is not null && components[n] != 0) continue;
-            double x = graph.NodeXs[n], y = graph.NodeYs[n];
+            double x = points[n].X, y = points[n].Y;
             long cx = (long)Math.Floor(x / spacingMetres), cy = (long)Math.Floor(y / spacingMetres);
             double dx = x - (cx + 0.5) * spacingMetres, dy = y - (cy + 0.5) * spacingMetres;
             double d = dx * dx + dy * dy;
-            if (!best.TryGetValue((cx, cy), out var current) || d < current.Distance || (d == current.Distance && n < current.Node))
+            if (!best.TryGetValue((cx, cy), out var current) || d < current.Distance || (d == current.Distance && n < current.Index))
                 best[(cx, cy)] = (n, d);
         }
-        return best.Values.Select(v => v.Node).Order()
-            .Select(n => new CandidateSite(new Coordinate(graph.NodeXs[n], graph.NodeYs[n]), CandidateSource.NetworkNode, null))
-            .ToList();
+        return best.Values.Select(v => v.Index).Order().ToList();
+    }
+
+    private static void CheckSpacing(double spacingMetres)
+    {
+        if (!(spacingMetres > 0) || !double.IsFinite(spacingMetres)) throw new ArgumentOutOfRangeException(nameof(spacingMetres));
     }
 
     /// <summary>

@@ -3,10 +3,14 @@ using FukushiMap.Core.Network;
 
 namespace FukushiMap.Core.Siting;
 
-/// <summary>A siting instance on a walking network: the instance, and which placement each demand point is.</summary>
-/// <param name="Instance">Demand points are the on-network placements; facilities the existing hubs, then the candidates.</param>
+/// <summary>
+/// A siting instance over placed people: the instance, and which placement each demand point is. Built on a walking network
+/// (<see cref="NetworkSitingBuilder"/>: walking metres, on-network placements) or, where there is none, by straight line
+/// (<see cref="StraightLineSitingBuilder"/>: straight-line metres, placements without network data) — never both in one instance.
+/// </summary>
+/// <param name="Instance">Demand points are the placements; facilities the existing hubs, then the candidates.</param>
 /// <param name="PlacementOfDemand">Index into the placement of each demand point.</param>
-/// <param name="BoundMetres">Walking metres searched from each facility (pairs beyond are not stored).</param>
+/// <param name="BoundMetres">Metres searched from each facility (pairs beyond are not stored).</param>
 public sealed record NetworkSitingInstance(SitingInstance Instance, int[] PlacementOfDemand, double BoundMetres);
 
 /// <summary>

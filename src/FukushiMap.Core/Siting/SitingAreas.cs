@@ -24,4 +24,17 @@ public static class SitingAreas
         }).ToList();
         return RasterBuffer.Buffer(factory, points, radiusMetres, cellMetres);
     }
+
+    /// <summary>
+    /// The cells (estimated areas) of the 町丁・字 of the given placements, dissolved — where people are known only by their
+    /// unit's representative point (no network data), the honest picture of where they live.
+    /// </summary>
+    public static Geometry Cells(PopulationPlacement placement, IEnumerable<int> placements, GeometryFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(placement);
+        ArgumentNullException.ThrowIfNull(placements);
+        ArgumentNullException.ThrowIfNull(factory);
+        var cells = placements.Select(i => placement.UnitIndex[i]).Distinct().Select(u => placement.Cells[u].Area).Where(a => !a.IsEmpty).ToList();
+        return cells.Count == 0 ? factory.CreatePolygon() : NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(cells);
+    }
 }

@@ -126,12 +126,7 @@ public static class CoverageApi
             Moves = Moves(q.Move),
             Additions = Additions(q.Add),
             Closed = Parse.Ids(q.Close, "close") ?? [],
-            StraightRadius = q.StraightRadius is { } radius
-                ? double.IsFinite(radius) && radius is >= Limits.MinStraightRadius and <= Limits.MaxStraightRadius
-                    ? radius
-                    : throw FukushiMapError.Invalid("invalid-straight-radius",
-                        $"straight_radius（直線距離の半径）は {Limits.MinStraightRadius:N0}〜{Limits.MaxStraightRadius:N0} m で指定してください。")
-                : null,
+            StraightRadius = Parse.StraightRadius(q.StraightRadius),
         };
         if (request.Moves.Count + request.Additions.Count + request.Closed.Count > Limits.MaxWhatIf)
         {

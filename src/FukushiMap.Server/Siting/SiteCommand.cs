@@ -29,7 +29,7 @@ public static class SiteCommand
     public const string Usage =
         "使い方: ./fukushimap site --municipality 35202 --add 6 --minutes 10 --pace 80 [--model mclp|lscp|pmedian] [--solver greedy|exact] " +
         "[--format text|json|csv|geojson] [--spacing 60] [--no-shelters] [--facilities care-service] [--candidates 候補地.geojson] [--exclude 除外範囲.geojson] " +
-        "[--target 0.5] [--capacity 20000] [--older-weight 1] [--max-minutes 20] [--time-limit 60] [--hub-types fureai-center] [--output ファイル]\n" +
+        "[--straight-radius 800] [--target 0.5] [--capacity 20000] [--older-weight 1] [--max-minutes 20] [--time-limit 60] [--hub-types fureai-center] [--output ファイル]\n" +
         "       ./fukushimap site --orlib pmed1.txt [--solver exact|greedy] [--format json|text] [--time-limit 60]";
 
     public static async Task<int> RunAsync(CliArgs args, IServiceProvider services, TextWriter output, CancellationToken ct,
@@ -173,6 +173,7 @@ public static class SiteCommand
             Capacity = args.GetDouble("capacity"),
             OlderWeight = args.GetDouble("older-weight") ?? 0,
             PMedianMaxMinutes = args.GetDouble("max-minutes"),
+            StraightRadius = Parse.StraightRadius(args.GetDouble("straight-radius")),
             TimeLimit = TimeLimit(args),
         }.Validate();
     }

@@ -69,12 +69,14 @@ public static class SitingApi
         [property: Description("pmedian：数える最長の歩く時間（分）")] [property: FromQuery(Name = "max_minutes")] double? MaxMinutes,
         [property: Description("exact の時間の上限（秒、1〜120）")] [property: FromQuery(Name = "time_limit")] double? TimeLimit,
         [property: Description("json, csv（選んだ場所）, geojson（場所と徒歩圏）")] [property: DefaultValue("json")] string? Format,
-        [property: Description("json に徒歩圏と新たに届く範囲の形を含める")] [property: DefaultValue(true)] bool? Areas);
+        [property: Description("json に徒歩圏と新たに届く範囲の形を含める")] [property: DefaultValue(true)] bool? Areas,
+        [property: Description("歩行ネットワークのない市区町村で「届く」とする直線距離の半径（m、50〜5000。例 800、高齢者 500）。省略時は歩く時間 × 速さ")]
+        [property: FromQuery(Name = "straight_radius")] double? StraightRadius = null);
 
     /// <summary>The same as <see cref="SitingQuery"/>, as a JSON body, with GeoJSON candidates and exclusion areas.</summary>
     public sealed record SitingBody(string? Municipality, string? Model, string? Solver, int? Add, double? Minutes, double? Pace, double? Spacing,
         bool? Shelters, string? HubTypes, double? Target, double? Capacity, double? OlderWeight, double? MaxMinutes, double? TimeLimit,
-        JsonElement? Candidates, JsonElement? Exclusions, bool? Areas, string? Facilities = null);
+        JsonElement? Candidates, JsonElement? Exclusions, bool? Areas, string? Facilities = null, double? StraightRadius = null);
 
     internal static async Task<Results<Ok<SitingReportView>, JsonHttpResult<object>, FileContentHttpResult>> GetAsync(
         [AsParameters] SitingQuery q, FukushiMapDbContext db, SitingService service, CancellationToken ct)
@@ -83,7 +85,7 @@ public static class SitingApi
         if (format is not ("json" or "csv" or "geojson"))
             throw FukushiMapError.Invalid("invalid-format", "format は json・csv・geojson のどれかです。");
         var body = new SitingBody(q.Municipality, q.Model, q.Solver, q.Add, q.Minutes, q.Pace, q.Spacing, q.Shelters, q.HubTypes, q.Target,
-            q.Capacity, q.OlderWeight, q.MaxMinutes, q.TimeLimit, null, null, q.Areas, q.Facilities);
+            q.Capacity, q.OlderWeight, q.MaxMinutes, q.TimeLimit, null, null, q.Areas, q.Facilities, q.StraightRadius);
         var run = await service.RunAsync(db, Parameters(body), ct);
         return format switch
         {
@@ -243,6 +245,7 @@ public static class SitingApi
             Capacity = b.Capacity,
             OlderWeight = b.OlderWeight ?? 0,
             PMedianMaxMinutes = b.MaxMinutes,
+            StraightRadius = FukushiMap.Analysis.Parameters.Parse.StraightRadius(b.StraightRadius),
             TimeLimit = TimeSpan.FromSeconds(limit),
         }.Validate();
     }

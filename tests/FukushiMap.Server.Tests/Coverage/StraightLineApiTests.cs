@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using FukushiMap.Core.Geodesy;
 using FukushiMap.Data.Entities;
@@ -11,7 +10,8 @@ namespace FukushiMap.Server.Tests.Coverage;
 
 /// <summary>
 /// 福津市 has no walking network: coverage, gaps, walking ranges and the finder answer by straight line, labelled
-/// 「直線距離（道路データなし）」 everywhere, with figures recomputed here from the census points and the hubs.
+/// 「直線距離（道路データなし）」 everywhere, with figures recomputed here from the census points and the hubs
+/// (siting: <see cref="FukushiMap.Server.Tests.Siting.StraightLineSitingTests"/>).
 /// </summary>
 [Collection(ServerCollection.Name)]
 public class StraightLineApiTests(ServerFixture server)
@@ -130,15 +130,5 @@ public class StraightLineApiTests(ServerFixture server)
             Assert.Equal(Label, found[i].GetProperty("distanceLabel").GetString());
             Assert.Equal(JsonValueKind.Null, found[i].GetProperty("route").ValueKind);
         }
-    }
-
-    [Fact]
-    public async Task SitingSaysWhyItCannotChooseWithoutNetworkData()
-    {
-        using var response = await server.Client.GetAsync($"/api/siting?municipality={Fukutsu}&add=2&minutes=10");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.EndsWith("/no-network", problem.GetProperty("type").GetString());
-        Assert.Contains("福津市", problem.GetProperty("detail").GetString());
     }
 }

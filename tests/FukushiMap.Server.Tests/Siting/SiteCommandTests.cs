@@ -24,12 +24,28 @@ public class SiteCommandTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task ForACityWithoutANetworkTheAnswerSaysItIsStraightLineAtTheChosenRadius()
+    {
+        var answer = await JsonAsync("--municipality", "40224", "--add", "2", "--straight-radius", "500");
+        Assert.Equal("直線距離（道路データなし）", answer.GetProperty("distance").GetString());
+        var coverage = await GetJsonAsync(server.Client, "api/coverage?municipality=40224&minutes=10&pace=80&straight_radius=500");
+        Assert.Equal(coverage.GetProperty("totals").GetProperty("noNetworkStraightLineCovered").GetInt64(),
+            answer.GetProperty("before").GetProperty("covered").GetInt64());
+
+        var (exit, text, progress) = await RunAsync("--municipality", "40224", "--add", "2", "--straight-radius", "500");
+        Assert.True(exit == 0, progress);
+        Assert.Contains("直線距離 500 m（道路データなし）", text);
+        Assert.Contains("直線距離（道路データなし）で届く人", text);
+    }
+
+    [Fact]
     public async Task TheJsonAnswerIsOneObjectWithTheCoverageBeforeAndAfterAndTheSites()
     {
         var answer = await JsonAsync("--municipality", Ube, "--add", "6", "--minutes", "10", "--pace", "80");
 
-        Assert.Equal(["model", "solver", "before", "after", "gap", "sites"], answer.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["model", "solver", "distance", "before", "after", "gap", "sites"], answer.EnumerateObject().Select(p => p.Name));
         Assert.Equal("mclp", answer.GetProperty("model").GetString());
+        Assert.Equal("道に沿って歩く距離", answer.GetProperty("distance").GetString());
         Assert.Equal("greedy", answer.GetProperty("solver").GetString());
         var before = answer.GetProperty("before");
         var after = answer.GetProperty("after");

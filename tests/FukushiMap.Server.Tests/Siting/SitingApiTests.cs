@@ -69,7 +69,8 @@ public class SitingApiTests(ServerFixture server)
     public async Task TheSitesExportAsCsvForExcelAndAsGeoJson()
     {
         var csv = ParseCsv(await GetBytesAsync(server.Client, $"api/siting?municipality={Ube}&add=4&format=csv", "text/csv"), out var header);
-        Assert.Equal(["rank", "name", "area", "lon", "lat", "source", "newly_covered", "newly_covered_65plus", "marginal_gain", "snap_metres"], header);
+        Assert.Equal(["rank", "name", "area", "lon", "lat", "source", "newly_covered", "newly_covered_65plus", "marginal_gain", "snap_metres", "distance"], header);
+        Assert.All(csv, r => Assert.Equal("道に沿って歩く距離", r["distance"]));
         Assert.Equal(4, csv.Count);
 
         var geojson = await GetJsonAsync(server.Client, $"api/siting?municipality={Ube}&add=4&format=geojson", "application/geo+json");
@@ -179,6 +180,8 @@ public class SitingApiTests(ServerFixture server)
     [InlineData("spacing=0&shelters=false", "no-candidates")]
     [InlineData("facilities=no-such-kind", "unknown-facilities")]
     [InlineData("facilities=Care%20Service", "invalid-facilities")]
+    [InlineData("straight_radius=20", "invalid-straight-radius")]
+    [InlineData("straight_radius=9000", "invalid-straight-radius")]
     public async Task BadRequestsGetProblemDetailsInJapanese(string query, string type)
     {
         var response = await server.Client.GetAsync($"api/siting?municipality={Ube}&{query}");

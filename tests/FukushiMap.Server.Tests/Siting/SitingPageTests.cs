@@ -121,9 +121,45 @@ public class SitingPageTests(ServerFixture server, BrowserFixture browser) : ICl
         view.AssertNoConsoleErrors();
     }
 
-    private async Task<BrowserPage> OpenAsync()
+    [Fact]
+    public async Task ForACityWithoutAWalkingNetworkThePageSaysEverywhereThatItIsStraightLine()
     {
-        var view = await BrowserPage.OpenAsync(browser.Browser, server.BaseUrl + "/siting/");
+        const string label = "直線距離（道路データなし）";
+        await using var view = await OpenAsync("?municipality=40224");
+        var page = view.Page;
+        Assert.True(await page.Locator("#straight-field").IsVisibleAsync());
+        Assert.Contains(label, await page.Locator("#subtitle").InnerTextAsync());
+        await page.Locator("#straight-radius").SelectOptionAsync("500");
+        await page.Locator("#add").FillAsync("3");
+        await page.Locator("#run").ClickAsync();
+        await view.WaitForRunsAsync(1);
+
+        var report = await GetJsonAsync(server.Client, "api/siting?municipality=40224&add=3&minutes=10&pace=80&straight_radius=500&areas=false");
+        var summary = await page.Locator("#summary").InnerTextAsync();
+        Assert.Contains(label, summary);
+        Assert.Contains(N(report.GetProperty("before").GetProperty("covered").GetInt64()), summary);
+        Assert.Contains(N(report.GetProperty("after").GetProperty("covered").GetInt64()), summary);
+        Assert.Contains(label, await page.Locator("#distance-note").InnerTextAsync());
+        Assert.Contains("直線距離 500 m（道路データなし）", await page.Locator("#question").InnerTextAsync());
+        Assert.Contains(label, await page.Locator("#legend").InnerTextAsync());
+        Assert.Contains(label, await page.Locator("#sites-heading").InnerTextAsync());
+        Assert.Contains(label, await page.Locator("#districts-heading").InnerTextAsync());
+        Assert.Contains(label, await page.Locator("#method").InnerTextAsync());
+        Assert.Equal(3, await page.Locator("#site-table tbody tr").CountAsync());
+        Assert.Equal(3, await page.Locator(".leaflet-st-catchments-pane path").CountAsync());
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await page.WaitForSelectorAsync("body[data-fit='print']", new() { State = WaitForSelectorState.Attached });
+        Assert.Contains("直線距離 500 m（道路データなし）", await page.Locator("#print-head").InnerTextAsync());
+        Assert.True(await page.Locator("#distance-note").IsVisibleAsync());
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "fukushimap-siting-fukutsu.png"), FullPage = true });
+        view.AssertNoConsoleErrors();
+    }
+
+    private async Task<BrowserPage> OpenAsync(string query = "")
+    {
+        var view = await BrowserPage.OpenAsync(browser.Browser, server.BaseUrl + "/siting/" + query);
         await view.Page.WaitForSelectorAsync("body[data-ready='true']", new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         return view;
     }
