@@ -65,6 +65,17 @@ internal sealed class RadixHeap
         node = (int)(uint)entry;
     }
 
+    /// <summary>
+    /// The node of the entry <paramref name="ahead"/> places behind the next one to pop, when it is already known (waiting in
+    /// bucket 0, so it will be popped in that order), else -1: lets a caller start loading what that node will need.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int PeekAhead(int ahead)
+    {
+        int i = _head0 + ahead;
+        return i < _counts[0] ? (int)(uint)_buckets[0][i] : -1;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Bucket(uint bits) => bits == _last ? 0 : 32 - BitOperations.LeadingZeroCount(bits ^ _last);
 
@@ -85,6 +96,7 @@ internal sealed class RadixHeap
 
     // Bucket 0 is empty: take the lowest non-empty bucket, make its minimum the last key, and spread its entries over the
     // buckets below (each now differs from the new last in a lower bit, or not at all).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Refill()
     {
         int b = BitOperations.TrailingZeroCount(_nonEmpty & ~1UL); // Count > 0, so some bucket holds an entry
