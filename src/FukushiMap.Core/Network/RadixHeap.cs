@@ -12,6 +12,8 @@ namespace FukushiMap.Core.Network;
 /// binary heap it replaced: somewhat faster on 宇部市, where float keys are nearly all distinct; several times faster on the
 /// generated grids, where many keys are equal (with MultiSourceDijkstra's packed node state: bounded coverage of a 10⁶-node grid
 /// from 100 hubs, 34 → 15 ms; the unbounded search, 290 → 100 ms).
+/// Since the bucket queue (<see cref="BucketQueue"/>), MultiSourceDijkstra uses this heap only for unbounded searches and bounds
+/// beyond <see cref="BucketQueue.MaxBoundMetres"/>.
 /// Entries equal to the last key come out first in, first out, so over a zero-cost arc a node labelled earlier at the same cost
 /// is settled first (as with any heap, equal keys are otherwise in no promised order). A node may be pushed more than once
 /// (lazy deletion: the caller skips stale entries).
