@@ -181,7 +181,7 @@ public sealed class PlaneProjector
     public (double Lon, double Lat) ToLonLat(double x, double y) => _toLonLat.ToLonLat(x, y);
 
     /// <summary>A copy of a lon/lat geometry in plane metres.</summary>
-    public Geometry ToPlane(Geometry lonLat) => Transform(lonLat, new TransformFilter(_toPlane), PlaneSrid);
+    public Geometry ToPlane(Geometry lonLat) => Transform(lonLat, new PointFilter(ToPlane), PlaneSrid);
 
     /// <summary>A copy of a plane geometry in JGD2011 lon/lat (SRID 6668).</summary>
     public Geometry ToLonLat(Geometry plane)
@@ -194,7 +194,7 @@ public sealed class PlaneProjector
             Polygon polygon => ToLonLat(polygon),
             MultiPolygon multi => s_lonLatFactory.CreateMultiPolygon(
                 Enumerable.Range(0, multi.NumGeometries).Select(i => ToLonLat((Polygon)multi.GetGeometryN(i))).ToArray()),
-            _ => Transform(plane, new LonLatFilter(_toLonLat), PlaneRectangularZones.Jgd2011Srid),
+            _ => Transform(plane, new PointFilter(_toLonLat.ToLonLat), PlaneRectangularZones.Jgd2011Srid),
         };
         lonLat.UserData ??= plane.UserData;
         return lonLat;
@@ -237,27 +237,14 @@ public sealed class PlaneProjector
         return copy;
     }
 
-    private sealed class LonLatFilter(GaussKruger toLonLat) : ICoordinateSequenceFilter
+    private sealed class PointFilter(Func<double, double, (double, double)> transform) : ICoordinateSequenceFilter
     {
         public bool Done => false;
         public bool GeometryChanged => true;
 
         public void Filter(CoordinateSequence seq, int i)
         {
-            var (lon, lat) = toLonLat.ToLonLat(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, lon);
-            seq.SetY(i, lat);
-        }
-    }
-
-    private sealed class TransformFilter(MathTransform transform) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var (x, y) = transform.Transform(seq.GetX(i), seq.GetY(i));
+            var (x, y) = transform(seq.GetX(i), seq.GetY(i));
             seq.SetX(i, x);
             seq.SetY(i, y);
         }
