@@ -32,7 +32,7 @@ public static class CoverageGraph
             arcCosts[a] = (graph.ArcEdgeDirs[a] & 1) == 0 ? forward[e] : reverse[e];
         }
         return new WalkingGraph(graph.NodeIds, graph.NodeXs, graph.NodeYs, SortedIds(graph), SortedIdNodes(graph), graph.FirstArcs,
-            graph.ArcTargets, arcCosts, graph.ArcEdgeDirs, graph.EdgeSources, graph.EdgeTargets, graph.EdgeLengths,
+            graph.CopyArcTargets(), arcCosts, graph.ArcEdgeDirs, graph.EdgeSources, graph.EdgeTargets, graph.EdgeLengths,
             graph.EdgeInputForward, graph.EdgeInputReverse, forward, reverse, graph.EdgeSteps, graph.GeometryOffsets,
             graph.GeometryXs, graph.GeometryYs, graph.CostProfile);
     }

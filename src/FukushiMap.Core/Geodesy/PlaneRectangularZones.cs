@@ -134,7 +134,10 @@ public static class PlaneRectangularZones
 public sealed class PlaneProjector
 {
     private readonly MathTransform _toPlane;
-    private readonly MathTransform _toLonLat;
+    // Plane → lon/lat by Krüger's series (every plane here is a transverse Mercator on GRS80): the direction every answer
+    // takes on its way out, so the one that must be quick.
+    private readonly GaussKruger _toLonLat;
+    private static readonly GeometryFactory s_lonLatFactory = new(new PrecisionModel(), PlaneRectangularZones.Jgd2011Srid);
 
     /// <summary>Creates a projector for a zone SRID (6669–6687).</summary>
     public PlaneProjector(int planeSrid)
@@ -147,7 +150,9 @@ public sealed class PlaneProjector
         PlaneSrid = planeSrid;
         var factory = new CoordinateTransformationFactory();
         _toPlane = factory.CreateFromCoordinateSystems(PlaneRectangularZones.Jgd2011, plane).MathTransform;
-        _toLonLat = factory.CreateFromCoordinateSystems(plane, PlaneRectangularZones.Jgd2011).MathTransform;
+        var projection = plane.Projection;
+        _toLonLat = new GaussKruger(projection.GetParameter("latitude_of_origin").Value,
+            projection.GetParameter("central_meridian").Value, projection.GetParameter("scale_factor").Value);
         PlaneFactory = new GeometryFactory(new PrecisionModel(), planeSrid);
     }
 
@@ -173,17 +178,49 @@ public sealed class PlaneProjector
     }
 
     /// <summary>Unprojects plane metres to lon/lat degrees.</summary>
-    public (double Lon, double Lat) ToLonLat(double x, double y)
-    {
-        var (lon, lat) = _toLonLat.Transform(x, y);
-        return (lon, lat);
-    }
+    public (double Lon, double Lat) ToLonLat(double x, double y) => _toLonLat.ToLonLat(x, y);
 
     /// <summary>A copy of a lon/lat geometry in plane metres.</summary>
-    public Geometry ToPlane(Geometry lonLat) => Transform(lonLat, _toPlane, PlaneSrid);
+    public Geometry ToPlane(Geometry lonLat) => Transform(lonLat, new PointFilter(ToPlane), PlaneSrid);
 
     /// <summary>A copy of a plane geometry in JGD2011 lon/lat (SRID 6668).</summary>
-    public Geometry ToLonLat(Geometry plane) => Transform(plane, _toLonLat, PlaneRectangularZones.Jgd2011Srid);
+    public Geometry ToLonLat(Geometry plane)
+    {
+        ArgumentNullException.ThrowIfNull(plane);
+        // Polygons (an isochrone with its holes, coverage areas) are rebuilt straight from transformed coordinate arrays;
+        // anything else is copied and transformed in place.
+        Geometry lonLat = plane switch
+        {
+            Polygon polygon => ToLonLat(polygon),
+            MultiPolygon multi => s_lonLatFactory.CreateMultiPolygon(
+                Enumerable.Range(0, multi.NumGeometries).Select(i => ToLonLat((Polygon)multi.GetGeometryN(i))).ToArray()),
+            _ => Transform(plane, new PointFilter(_toLonLat.ToLonLat), PlaneRectangularZones.Jgd2011Srid),
+        };
+        lonLat.UserData ??= plane.UserData;
+        return lonLat;
+    }
+
+    private Polygon ToLonLat(Polygon polygon)
+    {
+        if (polygon.IsEmpty) return s_lonLatFactory.CreatePolygon();
+        var shell = s_lonLatFactory.CreateLinearRing(ToLonLat(polygon.ExteriorRing.CoordinateSequence));
+        var holes = new LinearRing[polygon.NumInteriorRings];
+        for (int i = 0; i < holes.Length; i++)
+            holes[i] = s_lonLatFactory.CreateLinearRing(ToLonLat(polygon.GetInteriorRingN(i).CoordinateSequence));
+        return s_lonLatFactory.CreatePolygon(shell, holes);
+    }
+
+    private Coordinate[] ToLonLat(CoordinateSequence plane)
+    {
+        var points = new Coordinate[plane.Count];
+        bool hasZ = plane.HasZ;
+        for (int i = 0; i < points.Length; i++)
+        {
+            var (lon, lat) = _toLonLat.ToLonLat(plane.GetX(i), plane.GetY(i));
+            points[i] = hasZ ? new CoordinateZ(lon, lat, plane.GetZ(i)) : new Coordinate(lon, lat);
+        }
+        return points;
+    }
 
     /// <summary>Length in metres of a lon/lat geometry, measured in the plane zone.</summary>
     public double LengthMetres(Geometry lonLat) => ToPlane(lonLat).Length;
@@ -191,23 +228,23 @@ public sealed class PlaneProjector
     /// <summary>Area in square metres of a lon/lat geometry, measured in the plane zone.</summary>
     public double AreaSquareMetres(Geometry lonLat) => ToPlane(lonLat).Area;
 
-    private static Geometry Transform(Geometry source, MathTransform transform, int srid)
+    private static Geometry Transform(Geometry source, ICoordinateSequenceFilter filter, int srid)
     {
         var copy = source.Copy();
-        copy.Apply(new TransformFilter(transform));
+        copy.Apply(filter);
         copy.SRID = srid;
         copy.GeometryChanged();
         return copy;
     }
 
-    private sealed class TransformFilter(MathTransform transform) : ICoordinateSequenceFilter
+    private sealed class PointFilter(Func<double, double, (double, double)> transform) : ICoordinateSequenceFilter
     {
         public bool Done => false;
         public bool GeometryChanged => true;
 
         public void Filter(CoordinateSequence seq, int i)
         {
-            var (x, y) = transform.Transform(seq.GetX(i), seq.GetY(i));
+            var (x, y) = transform(seq.GetX(i), seq.GetY(i));
             seq.SetX(i, x);
             seq.SetY(i, y);
         }

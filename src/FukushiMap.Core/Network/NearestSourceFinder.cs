@@ -92,7 +92,7 @@ public sealed class NearestSourceFinder
                     foreach (int j in _sourcesByEdge[e])
                     {
                         var s = _sources[j];
-                        double along = g.ArcCosts[a] * (reverse ? 1 - s.Fraction : s.Fraction);
+                        double along = g.PackedArcs[a].Cost * (reverse ? 1 - s.Fraction : s.Fraction);
                         Offer(j, metres + along + s.SnapMetres, u, a);
                     }
                 }

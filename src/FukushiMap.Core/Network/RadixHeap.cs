@@ -12,6 +12,8 @@ namespace FukushiMap.Core.Network;
 /// binary heap it replaced: somewhat faster on 宇部市, where float keys are nearly all distinct; several times faster on the
 /// generated grids, where many keys are equal (with MultiSourceDijkstra's packed node state: bounded coverage of a 10⁶-node grid
 /// from 100 hubs, 34 → 15 ms; the unbounded search, 290 → 100 ms).
+/// Since the bucket queue (<see cref="BucketQueue"/>), MultiSourceDijkstra uses this heap only for unbounded searches and bounds
+/// beyond <see cref="BucketQueue.MaxBoundMetres"/>.
 /// Entries equal to the last key come out first in, first out, so over a zero-cost arc a node labelled earlier at the same cost
 /// is settled first (as with any heap, equal keys are otherwise in no promised order). A node may be pushed more than once
 /// (lazy deletion: the caller skips stale entries).
@@ -65,6 +67,17 @@ internal sealed class RadixHeap
         node = (int)(uint)entry;
     }
 
+    /// <summary>
+    /// The node of the entry <paramref name="ahead"/> places behind the next one to pop, when it is already known (waiting in
+    /// bucket 0, so it will be popped in that order), else -1: lets a caller start loading what that node will need.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int PeekAhead(int ahead)
+    {
+        int i = _head0 + ahead;
+        return i < _counts[0] ? (int)(uint)_buckets[0][i] : -1;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Bucket(uint bits) => bits == _last ? 0 : 32 - BitOperations.LeadingZeroCount(bits ^ _last);
 
@@ -85,6 +98,7 @@ internal sealed class RadixHeap
 
     // Bucket 0 is empty: take the lowest non-empty bucket, make its minimum the last key, and spread its entries over the
     // buckets below (each now differs from the new last in a lower bit, or not at all).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Refill()
     {
         int b = BitOperations.TrailingZeroCount(_nonEmpty & ~1UL); // Count > 0, so some bucket holds an entry

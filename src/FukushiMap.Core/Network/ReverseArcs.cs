@@ -11,32 +11,29 @@ internal sealed class ReverseArcs
     /// <summary>First position of each node's arriving arcs; NodeCount + 1 entries.</summary>
     public readonly int[] FirstArcs;
 
-    /// <summary>The node each arriving arc leaves (the tail, where a backward search goes next).</summary>
-    public readonly int[] Sources;
-
-    /// <summary>The arc's cost in metre-equivalents (the graph's arc cost).</summary>
-    public readonly float[] Costs;
-
     /// <summary>The graph's arc at each position.</summary>
     public readonly int[] Arcs;
+
+    /// <summary>Each arriving arc as a backward search reads it: the node it leaves (the tail, where a backward search goes
+    /// next) and its cost in metre-equivalents (the graph's arc cost), side by side.</summary>
+    public readonly SearchArc[] Packed;
 
     public ReverseArcs(WalkingGraph graph)
     {
         int n = graph.NodeCount, m = graph.ArcCount;
         var first = new int[n + 1];
-        for (int a = 0; a < m; a++) first[graph.ArcTargets[a] + 1]++;
+        var arcs = graph.PackedArcs;
+        for (int a = 0; a < m; a++) first[arcs[a].Target + 1]++;
         for (int i = 0; i < n; i++) first[i + 1] += first[i];
         var fill = first.AsSpan(0, n).ToArray();
-        Sources = new int[m];
-        Costs = new float[m];
+        Packed = new SearchArc[m];
         Arcs = new int[m];
         for (int u = 0; u < n; u++)
         {
             for (int a = graph.FirstArcs[u], end = graph.FirstArcs[u + 1]; a < end; a++)
             {
-                int i = fill[graph.ArcTargets[a]]++;
-                Sources[i] = u;
-                Costs[i] = graph.ArcCosts[a];
+                int i = fill[arcs[a].Target]++;
+                Packed[i] = new SearchArc(u, arcs[a].Cost);
                 Arcs[i] = a;
             }
         }

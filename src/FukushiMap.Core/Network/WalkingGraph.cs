@@ -25,8 +25,8 @@ public sealed class WalkingGraph
 
     // CSR arcs.
     internal readonly int[] FirstArcs;      // NodeCount + 1
-    internal readonly int[] ArcTargets;
-    internal readonly float[] ArcCosts;
+    // Target and cost of each arc side by side: what a search reads per arc, one load instead of two arrays' worth.
+    internal readonly SearchArc[] PackedArcs;
     internal readonly int[] ArcEdgeDirs;    // edge << 1 | 1 when the arc walks the edge from target to source
 
     // Edges (input order).
@@ -55,7 +55,7 @@ public sealed class WalkingGraph
         int[] geometryOffsets, double[] geometryXs, double[] geometryYs, WalkingCostProfile profile)
     {
         NodeIds = nodeIds; NodeXs = nodeXs; NodeYs = nodeYs; _sortedIds = sortedIds; _sortedIdNodes = sortedIdNodes;
-        FirstArcs = firstArcs; ArcTargets = arcTargets; ArcCosts = arcCosts; ArcEdgeDirs = arcEdgeDirs;
+        FirstArcs = firstArcs; PackedArcs = SearchArc.Pack(arcTargets, arcCosts); ArcEdgeDirs = arcEdgeDirs;
         EdgeSources = edgeSources; EdgeTargets = edgeTargets; EdgeLengths = edgeLengths;
         EdgeInputForward = edgeInputForward; EdgeInputReverse = edgeInputReverse;
         EdgeForward = edgeForward; EdgeReverse = edgeReverse; EdgeSteps = edgeSteps;
@@ -70,7 +70,7 @@ public sealed class WalkingGraph
     public int EdgeCount => EdgeSources.Length;
 
     /// <summary>Number of arcs, i.e. walkable directed edges.</summary>
-    public int ArcCount => ArcTargets.Length;
+    public int ArcCount => PackedArcs.Length;
 
     /// <summary>The cost profile the arc costs were computed with.</summary>
     public WalkingCostProfile CostProfile { get; }
@@ -96,10 +96,26 @@ public sealed class WalkingGraph
     public int FirstArc(int node) => FirstArcs[node];
 
     /// <summary>Node an arc leads to.</summary>
-    public int ArcTarget(int arc) => ArcTargets[arc];
+    public int ArcTarget(int arc) => PackedArcs[arc].Target;
 
     /// <summary>Search cost of an arc, in metre-equivalents (profile applied).</summary>
-    public float ArcCostMetres(int arc) => ArcCosts[arc];
+    public float ArcCostMetres(int arc) => PackedArcs[arc].Cost;
+
+    /// <summary>The target of every arc, in arc order (a new array).</summary>
+    internal int[] CopyArcTargets()
+    {
+        var targets = new int[PackedArcs.Length];
+        for (int a = 0; a < targets.Length; a++) targets[a] = PackedArcs[a].Target;
+        return targets;
+    }
+
+    /// <summary>The cost of every arc, in arc order (a new array).</summary>
+    internal float[] CopyArcCosts()
+    {
+        var costs = new float[PackedArcs.Length];
+        for (int a = 0; a < costs.Length; a++) costs[a] = PackedArcs[a].Cost;
+        return costs;
+    }
 
     /// <summary>The edge an arc walks.</summary>
     public int ArcEdge(int arc) => ArcEdgeDirs[arc] >> 1;
@@ -207,7 +223,7 @@ public sealed class WalkingGraph
     /// </summary>
     public long EstimatedBytes =>
         (long)NodeIds.Length * (8 + 8 + 8) + (long)_sortedIds.Length * (8 + 4) + (long)FirstArcs.Length * 4
-        + (long)ArcTargets.Length * (4 + 4 + 4)
+        + (long)PackedArcs.Length * (4 + 4 + 4)
         + (long)EdgeSources.Length * (4 + 4 + 4 + 4 + 4 + 4 + 4 + 1);
 
     /// <summary>Estimated bytes held by the reverse-arc view: 0 until a backward search has built it.</summary>
@@ -241,7 +257,7 @@ public sealed class WalkingGraph
             arcCosts[a] = (ArcEdgeDirs[a] & 1) == 0 ? forward[e] : reverse[e];
         }
         // An arc whose penalised cost became infinite stays in the CSR but is never relaxed.
-        return new WalkingGraph(NodeIds, NodeXs, NodeYs, _sortedIds, _sortedIdNodes, FirstArcs, ArcTargets, arcCosts,
+        return new WalkingGraph(NodeIds, NodeXs, NodeYs, _sortedIds, _sortedIdNodes, FirstArcs, CopyArcTargets(), arcCosts,
             ArcEdgeDirs, EdgeSources, EdgeTargets, EdgeLengths, EdgeInputForward, EdgeInputReverse, forward, reverse,
             EdgeSteps, GeometryOffsets, GeometryXs, GeometryYs, profile);
     }
@@ -274,5 +290,19 @@ public sealed class WalkingGraph
         for (int i = 0; i < n; i++) labels[i] = rank[Find(i)];
         componentCount = order.Length;
         return labels;
+    }
+}
+
+/// <summary>An arc as a search reads it: the node it leads to and its cost, side by side (8 bytes).</summary>
+internal readonly struct SearchArc(int target, float cost)
+{
+    public readonly int Target = target;
+    public readonly float Cost = cost;
+
+    public static SearchArc[] Pack(int[] targets, float[] costs)
+    {
+        var packed = new SearchArc[targets.Length];
+        for (int a = 0; a < packed.Length; a++) packed[a] = new SearchArc(targets[a], costs[a]);
+        return packed;
     }
 }
