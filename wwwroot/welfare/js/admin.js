@@ -70,7 +70,7 @@ async function changeCity(user, code, grant) {
   await Promise.all([loadUsers(), loadAudit()]);
   // The button pressed is gone with the redrawn table: keyboard focus goes back to the same person's row.
   const row = [...$('planners').querySelectorAll('tbody tr')].find((tr) => tr.dataset.user === user.userName);
-  row?.querySelector('select, button')?.focus();
+  (row?.querySelector('select') ?? row?.querySelector('button'))?.focus();
 }
 
 async function revoke(id) {
