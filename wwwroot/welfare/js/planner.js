@@ -25,9 +25,10 @@ async function start() {
   });
   municipality = $('h-city').value || municipality;
   if (offered.length === 0) {
-    $('h-city').disabled = true;
-    for (const el of $('hub-form').elements) el.disabled = true;
-    $('h-result').textContent = '担当の市区町村がないため、拠点を変えられません。管理者に担当の市区町村を登録してもらってください。';
+    // Nothing this person may change: the form goes, and the reason is said where the form was.
+    $('h-city-row').hidden = true;
+    $('hub-form').hidden = true;
+    $('h-none').hidden = false;
   }
   ({ map } = createBaseMap('map', { municipality }));
   hubLayer = L.layerGroup().addTo(map);
