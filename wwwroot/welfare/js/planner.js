@@ -29,6 +29,7 @@ async function start() {
     $('h-city-row').hidden = true;
     $('hub-form').hidden = true;
     $('h-none').hidden = false;
+    $('history-heading').hidden = true;
   }
   ({ map } = createBaseMap('map', { municipality }));
   hubLayer = L.layerGroup().addTo(map);
