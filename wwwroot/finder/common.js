@@ -22,7 +22,7 @@ const TEXTS = {
   skip: ['結果へ移動', 'けっかへ いく'],
   whereHeading: ['1. いまいる場所', '1. いま いる ところ'],
   qLabel: ['住所（町の名前と丁目）', 'じゅうしょ（まちの なまえと ちょうめ）'],
-  qHint: ['例：則貞2丁目、則貞二丁目。「、ゆっくり」と続けると歩く速さも選べます。', 'れい：則貞2丁目。「、ゆっくり」と かくと、あるく はやさも えらべます。'],
+  qHint: ['{eg}「、ゆっくり」と続けると歩く速さも選べます。', '{eg}「、ゆっくり」と かくと、あるく はやさも えらべます。'],
   search: ['探す', 'さがす'],
   locate: ['現在地を使う', 'いま いる ところを つかう'],
   tapHint: ['地図をタップ（クリック）して場所を選ぶこともできます。', 'ちずを さわって（クリックして）ばしょを えらぶ ことも できます。'],
@@ -84,7 +84,7 @@ const TEXTS = {
   myLocation: ['現在地', 'いま いる ところ'],
   locateFailed: ['現在地が分かりませんでした。住所を入れるか、地図をタップしてください。', 'いま いる ところが わかりませんでした。じゅうしょを いれるか、ちずを さわって ください。'],
   locateUnsupported: ['この端末では現在地を使えません。住所を入れてください。', 'この きかいでは つかえません。じゅうしょを いれて ください。'],
-  emptyQuery: ['住所を入れてください（例：則貞2丁目）。', 'じゅうしょを いれて ください（れい：則貞2丁目）。'],
+  emptyQuery: ['住所を入れてください{egShort}。', 'じゅうしょを いれて ください{egShort}。'],
   serverError: ['サーバーにつながりませんでした。時間をおいてもう一度お試しください。', 'つながりませんでした。すこし まって から もう いちど して ください。'],
   markerLabel: ['{rank}番 {name}、歩いて約{min}分', '{rank}ばん {name}、あるいて やく {min}ぷん'],
   startMarker: ['出発する場所：{place}', 'でる ところ：{place}'],
@@ -135,11 +135,11 @@ const TEXTS = {
   backToSteps: ['道順の説明にもどる', 'みちの せつめいに もどる'],
   resultsCleared: ['前の結果は消しました。', 'まえの けっかは けしました。'],
   // the server's problems in やさしい日本語, by problem type (ふつう mode shows the server's own sentence)
-  'problem_no-address-match': ['', 'その じゅうしょは みつかりませんでした。まちの なまえを かんじで いれて ください（れい：則貞2丁目）。'],
+  'problem_no-address-match': ['', 'その じゅうしょは みつかりませんでした。まちの なまえを かんじで いれて ください{egShort}。'],
   'problem_no-address-match-suggest': ['', 'その じゅうしょは みつかりませんでした。したの なまえから えらんで ください。'],
   'problem_outside-service-area': ['', 'その ばしょは、さがせる ちいきの そとです。ちずで ばしょを えらんで ください。'],
   'problem_off-network': ['', 'その ばしょは、あるける みちから とおすぎます。みちの ちかくを えらんで ください。'],
-  'problem_missing-query': ['', 'じゅうしょを いれて ください（れい：則貞2丁目）。'],
+  'problem_missing-query': ['', 'じゅうしょを いれて ください{egShort}。'],
   'problem_query-too-long': ['', 'じゅうしょが ながすぎます。みじかく して ください。'],
   'problem_no-network': ['', 'この まちの みちの じょうほうが まだ ありません。'],
   'problem_hub-not-found': ['', 'この ばしょは みつかりませんでした。'],
@@ -157,11 +157,30 @@ export function setEasy(value) {
   applyTexts(document);
 }
 
+// The address example of the chosen city ({ typed: '則貞2丁目', written: '則貞二丁目' }, from /api/geocode/example): a real
+// place of that city's address table, never one written here. Until it is known the texts go without an example.
+let example = null;
+
+/** Sets the chosen city's address example (null: none) and redraws the page's texts. */
+export function setExample(value) {
+  example = value;
+  applyTexts(document);
+}
+
+/** {eg}: 「例：則貞2丁目、則貞二丁目。」 (やさしい日本語: one way of writing); {egShort}: 「（例：則貞2丁目）」. */
+function exampleParams() {
+  if (!example) return { eg: '', egShort: '' };
+  const both = example.written && example.written !== example.typed ? `${example.typed}、${example.written}` : example.typed;
+  return easy
+    ? { eg: `れい：${example.typed}。`, egShort: `（れい：${example.typed}）` }
+    : { eg: `例：${both}。`, egShort: `（例：${example.typed}）` };
+}
+
 /** A text of the page in the current mode, with {name} placeholders filled (values become text, never markup). */
 export function t(key, params) {
   const pair = TEXTS[key];
   let text = pair ? pair[easy ? 1 : 0] : key;
-  for (const [k, v] of Object.entries(params ?? {})) text = text.split(`{${k}}`).join(String(v));
+  for (const [k, v] of Object.entries({ ...exampleParams(), ...params })) text = text.split(`{${k}}`).join(String(v));
   return text;
 }
 

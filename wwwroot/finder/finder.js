@@ -3,7 +3,7 @@
 import { h, clear } from '../js/dom.js';
 import { createBaseMap } from '../js/basemap.js';
 import {
-  FUNCTIONS, TARGETS, t, word, applyTexts, isEasy, setEasy, paceByMetres, paceName, splitPace, formatMetres, walkMinutes,
+  FUNCTIONS, TARGETS, t, word, applyTexts, isEasy, setEasy, setExample, paceByMetres, paceName, splitPace, formatMetres, walkMinutes,
   openingLines, openNowBadge, getJson, ProblemError, problemText, creditItems, hubCredits, PACES,
 } from './common.js';
 import { citySelect, municipalityFromUrl } from '../js/city.js';
@@ -494,6 +494,15 @@ function hideProblem() {
 
 // ---------- start ----------
 
+/** The address example of the chosen city (a real 町丁目 of its address table) in the hint and the messages. */
+async function showExample() {
+  const code = city.code;
+  const example = await getJson(`../api/geocode/example?municipality=${encodeURIComponent(code)}`).catch(() => null);
+  if (code !== city.code) return; // another city was chosen meanwhile
+  setExample(example);
+  if (state.problem?.key) showProblem(state.problem);
+}
+
 async function showCredits() {
   state.credits = await hubCredits(city.code);
   renderCredits();
@@ -521,14 +530,13 @@ async function init() {
     current: city.code,
     onChange: async (code, m) => {
       Object.assign(city, { code, name: m?.name ?? '', walkingNetwork: m?.walkingNetwork });
-      await fitMunicipality(map, code);
-      await showCredits();
+      await Promise.all([fitMunicipality(map, code), showExample(), showCredits()]);
     },
   }).catch(() => []);
   city.code = document.getElementById('city').value || city.code;
   const chosen = cities.find((m) => m.code === city.code);
   Object.assign(city, { name: chosen?.name ?? '', walkingNetwork: chosen?.walkingNetwork });
-  await showCredits();
+  await Promise.all([showExample(), showCredits()]);
   document.body.dataset.ready = '1';
 }
 

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace FukushiMap.Analysis.Finder;
 
@@ -22,6 +24,12 @@ public sealed record GazetteerEntry(
     public string Label => Municipality + Town + (string.IsNullOrEmpty(Koaza) ? "" : " " + Koaza);
 }
 
+/// <summary>
+/// A real place of a city to show as an example of what to type: <paramref name="Typed"/> as people type it (「則貞2丁目」),
+/// <see cref="GazetteerEntry.Town"/> as the table writes it (「則貞二丁目」).
+/// </summary>
+public sealed record AddressExample(GazetteerEntry Entry, string Typed);
+
 /// <summary>A ranked match (score 0–1; 1 = the name and 丁目 as typed).</summary>
 public sealed record GazetteerMatch(GazetteerEntry Entry, double Score);
 
@@ -29,7 +37,7 @@ public sealed record GazetteerMatch(GazetteerEntry Entry, double Score);
 /// The offline address table and its ranking: exact name and 丁目 first, then the right town with another 丁目, then names the
 /// query starts (typing), then names that merely resemble it (bigram similarity, for suggestions).
 /// </summary>
-public sealed class Gazetteer
+public sealed partial class Gazetteer
 {
     /// <summary>A match must score at least this to be offered as the place; lower scores are only suggestions.</summary>
     public const double MatchThreshold = 0.55;
@@ -69,6 +77,52 @@ public sealed class Gazetteer
 
     /// <summary>Names of the municipalities the walking finder serves (宇部市).</summary>
     public IReadOnlyList<string> ServedNames { get; }
+
+    private readonly ConcurrentDictionary<string, AddressExample?> _examples = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// An example address of municipality <paramref name="municipalityCode"/> (see <see cref="Example(Func{GazetteerEntry, bool})"/>);
+    /// null when the table has no place of it.
+    /// </summary>
+    public AddressExample? Example(string municipalityCode) =>
+        _examples.GetOrAdd("code:" + municipalityCode, _ => Example(e => e.MunicipalityCode == municipalityCode));
+
+    /// <summary>An example address of the municipality named <paramref name="municipality"/> (「福津市」), else null.</summary>
+    public AddressExample? ExampleNamed(string municipality) =>
+        _examples.GetOrAdd("name:" + municipality, _ => Example(e => e.Municipality == municipality));
+
+    /// <summary>
+    /// The example of the places <paramref name="inCity"/> keeps: a 町丁目 of the address data with a 丁目 and no 小字 when
+    /// the city has one (people then see both ways of writing the 丁目), else any of its places; of those, the one nearest
+    /// the middle of the city's places (the mean of their points), so the choice follows the data and stays the same
+    /// between runs. Null when no place passes.
+    /// </summary>
+    public AddressExample? Example(Func<GazetteerEntry, bool> inCity)
+    {
+        var places = _entries.Where(e => inCity(e.Entry)).ToList();
+        if (places.Count == 0)
+        {
+            return null;
+        }
+        var lat = places.Average(e => e.Entry.Lat);
+        var lon = places.Average(e => e.Entry.Lon);
+        var cos = Math.Cos(lat * Math.PI / 180);
+        var best = places
+            .OrderBy(e => e.Address.Chome is not null && string.IsNullOrEmpty(e.Entry.Koaza) && ChomeSuffix().IsMatch(e.Entry.Town) ? 0 : 1)
+            .ThenBy(e => e.Entry.Source == GazetteerSources.Geolonia ? 0 : 1)
+            .ThenBy(e => Math.Pow((e.Entry.Lon - lon) * cos, 2) + Math.Pow(e.Entry.Lat - lat, 2))
+            .ThenBy(e => e.Entry.Label, StringComparer.Ordinal)
+            .First();
+        var town = best.Entry.Town + (string.IsNullOrEmpty(best.Entry.Koaza) ? "" : best.Entry.Koaza);
+        var typed = best.Address.Chome is { } chome && ChomeSuffix().Match(best.Entry.Town) is { Success: true } m && string.IsNullOrEmpty(best.Entry.Koaza)
+            ? best.Entry.Town[..m.Index] + chome.ToString(CultureInfo.InvariantCulture) + "丁目"
+            : town;
+        return new AddressExample(best.Entry, typed);
+    }
+
+    /// <summary>The 丁目 at the end of a town name, in 漢数字 or digits (「二丁目」「2丁目」).</summary>
+    [GeneratedRegex("[〇一二三四五六七八九十百0-9０-９]+丁目$")]
+    private static partial Regex ChomeSuffix();
 
     /// <summary>Whether a town name of the table starts with <paramref name="canonicalPrefix"/> (canonical form).</summary>
     public bool HasTownStartingWith(string canonicalPrefix) =>

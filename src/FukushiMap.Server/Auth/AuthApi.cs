@@ -37,7 +37,11 @@ public static class AuthApi
         bool SeesSensitive, bool SetConsent, bool ManageHubs, bool Aggregates, bool Admin);
 
     public sealed record SessionView(bool SignedIn, string? UserName, string? DisplayName, string[] Roles, GrantView[] Grants,
-        Permissions? Permissions, string CsrfToken, string CsrfHeader);
+        Permissions? Permissions, string CsrfToken, string CsrfHeader)
+    {
+        /// <summary>The municipality codes whose data, hubs and rules the caller may change (<see cref="PlannerCities"/>); null for a 管理者 (every one).</summary>
+        public string[]? Municipalities { get; init; } = [];
+    }
 
     internal static async Task<Ok<SessionView>> GetSessionAsync(HttpContext context, IAntiforgery antiforgery, FukushiMapDbContext db, CancellationToken ct)
     {
@@ -56,8 +60,9 @@ public static class AuthApi
         var planner = caller.IsIn(WelfareRoles.Planner) || caller.IsIn(WelfareRoles.Admin);
         var permissions = new Permissions(caller.CanRead, caller.CanCreate, caller.CanUpdate, caller.CanDelete, caller.CanExport, caller.CanReview,
             caller.SeesRegister, caller.SeesSensitive, caller.CanSetConsent, planner, planner, caller.IsIn(WelfareRoles.Admin));
+        var cities = planner ? await PlannerCities.HeldAsync(caller, db, ct) : [];
         return TypedResults.Ok(new SessionView(true, caller.UserName, caller.DisplayName, [.. caller.Roles.Order()], grants, permissions,
-            tokens.RequestToken!, WelfareAuth.CsrfHeader));
+            tokens.RequestToken!, WelfareAuth.CsrfHeader) { Municipalities = cities?.ToArray() });
     }
 
     private static readonly WelfareUser s_timingUser = new() { DisplayName = "-", UserName = "-" };

@@ -38,6 +38,7 @@ public static class CommandLine
                 ["migrate", ..] => await MigrateAsync(services, ct),
                 ["demo-welfare", ..] => await WelfareMap.WelfareCommands.DemoWelfareAsync(services, ct),
                 ["demo-users", ..] => await WelfareMap.WelfareCommands.DemoUsersAsync(services, ct),
+                ["planner-cities", .. var rest] => await WelfareMap.WelfareCommands.PlannerCitiesAsync(CliArgs.Parse(rest), services, Console.Out, ct),
                 ["coverage", .. var rest] => await Coverage.CoverageCommand.RunAsync(CliArgs.Parse(rest), services, Console.Out, ct),
                 _ => Unknown(args),
             };

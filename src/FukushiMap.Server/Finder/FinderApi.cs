@@ -24,6 +24,10 @@ public static partial class FinderApi
                 + "対象地域の外の市区町村名のときは 404（type outside-service-area）。")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/geocode/example", ExampleAsync).WithName("GetAddressExample")
+            .WithSummary("市区町村の住所の入力例（住所の表にある実際の町丁目。例: 則貞2丁目・則貞二丁目）")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/finder/hubs/{id:int}", GetHubAsync).WithName("GetFinderHub")
             .WithSummary("拠点の詳しい情報（機能・対象・開館時間・連絡先）")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -42,13 +46,45 @@ public static partial class FinderApi
         [property: Description("住所（例: 宇部市則貞2丁目、則貞二丁目）")] string? Q,
         [property: Description("件数（1〜20）")] [property: DefaultValue(5)] int? Limit);
 
+    /// <summary>An example of what to type for a city: a real 町丁目 of the address table.</summary>
+    /// <param name="Typed">As people type it (「則貞2丁目」).</param>
+    /// <param name="Written">As the table writes it (「則貞二丁目」); the same as <paramref name="Typed"/> for a place without 丁目.</param>
+    public sealed record AddressExampleView(string MunicipalityCode, string Municipality, string Typed, string Written, double Lat, double Lon);
+
+    internal static async Task<Results<Ok<AddressExampleView>, ProblemHttpResult>> ExampleAsync(
+        [Description("市区町村コード（5桁、例: 40224）")] string? municipality, GazetteerProvider provider, CancellationToken ct)
+    {
+        var code = string.IsNullOrWhiteSpace(municipality)
+            ? throw FukushiMapError.Invalid("invalid-municipality", "市区町村コード（municipality、5 桁の数字）を指定してください。")
+            : FukushiMap.Analysis.Parameters.Parse.Municipality(municipality.Trim());
+        var gazetteer = await provider.GetAsync(ct);
+        if (gazetteer.Example(code) is not { } example)
+        {
+            return Problems.NotFound("no-addresses", $"市区町村 {code} の住所は住所の表にありません。");
+        }
+        var e = example.Entry;
+        return TypedResults.Ok(new AddressExampleView(e.MunicipalityCode, e.Municipality, example.Typed,
+            e.Town + (string.IsNullOrEmpty(e.Koaza) ? "" : e.Koaza), e.Lat, e.Lon));
+    }
+
+    /// <summary>
+    /// 「（例: 則貞2丁目）」 for the problems below: a place of the municipality the query named, else of the first served one;
+    /// empty when the table has neither.
+    /// </summary>
+    private static string ExampleNote(Gazetteer g, string? municipality)
+    {
+        var example = (municipality is null ? null : g.ExampleNamed(municipality))
+            ?? g.Served.Order(StringComparer.Ordinal).Select(g.Example).FirstOrDefault(x => x is not null);
+        return example is null ? "" : $"（例: {example.Typed}）";
+    }
+
     internal static async Task<Results<Ok<List<GeocodeMatch>>, ProblemHttpResult>> GeocodeAsync([AsParameters] GeocodeQuery query, GazetteerProvider provider,
         CancellationToken ct)
     {
         var q = query.Q?.Trim() ?? "";
         if (q.Length == 0)
         {
-            throw FukushiMapError.Invalid("missing-query", "住所を入力してください（例: 則貞2丁目）。");
+            throw FukushiMapError.Invalid("missing-query", $"住所を入力してください{ExampleNote(await provider.GetAsync(ct), null)}。");
         }
         if (q.Length > Limits.MaxAddressLength)
         {
@@ -74,11 +110,11 @@ public static partial class FinderApi
         }
         if (Gazetteer.IsKanaOnly(reading.Address.Name) && !gazetteer.HasReadings)
         {
-            return NoAddressMatch("住所の表に読みがながないため、ひらがな・カタカナだけでは探せません。漢字で入力するか（例: 則貞2丁目）、地図をタップするか、現在地を使ってください。", []);
+            return NoAddressMatch($"住所の表に読みがながないため、ひらがな・カタカナだけでは探せません。漢字で入力するか{ExampleNote(gazetteer, reading.Municipality)}、地図をタップするか、現在地を使ってください。", []);
         }
         var suggestions = gazetteer.Suggest(q, 5).Select(e => ToMatch(e, 0, gazetteer)).ToList();
         var detail = reading.Address.Name.Length == 0
-            ? "町や字の名前が読み取れませんでした。町名から入力してください（例: 則貞2丁目）。"
+            ? $"町や字の名前が読み取れませんでした。町名から入力してください{ExampleNote(gazetteer, reading.Municipality)}。"
             : suggestions.Count > 0
                 ? $"「{Shorten(q)}」に合う住所が見つかりませんでした。近い名前: {string.Join("、", suggestions.Select(s => s.Town))}。"
                 : $"「{Shorten(q)}」に合う住所が見つかりませんでした。{coverage}";

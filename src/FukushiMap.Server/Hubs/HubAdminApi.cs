@@ -18,7 +18,8 @@ namespace FukushiMap.Server.Hubs;
 
 /// <summary>
 /// Hub management for 計画担当 (and 管理者): add by map click or address, edit type, functions, target groups and opening
-/// hours, retire and reopen. Every change is kept in hub_changes with who and when. The public layers, isochrones and
+/// hours, retire and reopen — a planner only in the municipalities they hold (<see cref="PlannerCities"/>; a refusal is
+/// audited). Every change is kept in hub_changes with who and when. The public layers, isochrones and
 /// coverage read hubs through the hub catalogue, which follows every change.
 /// </summary>
 public static class HubAdminApi
@@ -86,12 +87,16 @@ public static class HubAdminApi
         string? AccessibilityNotes);
 
     internal static async Task<Results<Created<ManagedHub>, ProblemHttpResult>> CreateAsync(HubInput input, WelfareCaller caller,
-        FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct)
+        FukushiMapDbContext db, WelfareAudit audit, TimeProvider clock, HttpContext context, CancellationToken ct)
     {
         var code = Parse.Municipality(input.MunicipalityCode);
         if (!await db.Municipalities.AnyAsync(m => m.Code == code, ct))
         {
             return Problems.NotFound("not-found", $"市区町村 {code} はありません。");
+        }
+        if (await DenyAsync(caller, code, "create", null, db, audit, ct) is { } denied)
+        {
+            return denied;
         }
         if (string.IsNullOrWhiteSpace(input.Name) || string.IsNullOrWhiteSpace(input.TypeKey) || input.Lon is null || input.Lat is null)
         {
@@ -116,26 +121,27 @@ public static class HubAdminApi
     }
 
     internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> UpdateAsync(int id, HubInput input, WelfareCaller caller,
-        FukushiMapDbContext db, TimeProvider clock, HttpContext context, CancellationToken ct) =>
-        EditAsync(id, "update", caller, db, clock, context, async (hub, _) =>
+        FukushiMapDbContext db, WelfareAudit audit, TimeProvider clock, HttpContext context, CancellationToken ct) =>
+        EditAsync(id, "update", caller, db, audit, clock, context, async (hub, _) =>
             input.MunicipalityCode is { } m && m != hub.MunicipalityCode
                 ? Problems.Invalid("invalid-hub", "拠点の市区町村は変えられません。")
                 : await ApplyAsync(db, hub, input, ct), ct);
 
-    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> RetireAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
-        HttpContext context, CancellationToken ct) =>
-        EditAsync(id, "retire", caller, db, clock, context, (hub, now) => { hub.RetiredAt = now; return Task.FromResult<ProblemHttpResult?>(null); }, ct);
+    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> RetireAsync(int id, WelfareCaller caller, FukushiMapDbContext db, WelfareAudit audit,
+        TimeProvider clock, HttpContext context, CancellationToken ct) =>
+        EditAsync(id, "retire", caller, db, audit, clock, context, (hub, now) => { hub.RetiredAt = now; return Task.FromResult<ProblemHttpResult?>(null); }, ct);
 
-    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> ReopenAsync(int id, WelfareCaller caller, FukushiMapDbContext db, TimeProvider clock,
-        HttpContext context, CancellationToken ct) =>
-        EditAsync(id, "reopen", caller, db, clock, context, (hub, _) => { hub.RetiredAt = null; return Task.FromResult<ProblemHttpResult?>(null); }, ct);
+    internal static Task<Results<Ok<ManagedHub>, ProblemHttpResult>> ReopenAsync(int id, WelfareCaller caller, FukushiMapDbContext db, WelfareAudit audit,
+        TimeProvider clock, HttpContext context, CancellationToken ct) =>
+        EditAsync(id, "reopen", caller, db, audit, clock, context, (hub, _) => { hub.RetiredAt = null; return Task.FromResult<ProblemHttpResult?>(null); }, ct);
 
     /// <summary>
-    /// One edit of a hub: the row locked, the caller's If-Match checked against its version, <paramref name="change"/> applied
+    /// One edit of a hub: the row locked, the caller's hold on its municipality checked (a refusal audited and nothing
+    /// changed), the caller's If-Match checked against its version, <paramref name="change"/> applied
     /// (a problem from it changes nothing), the change recorded in the hub's history, the new version returned as the ETag.
     /// </summary>
     private static async Task<Results<Ok<ManagedHub>, ProblemHttpResult>> EditAsync(int id, string action, WelfareCaller caller,
-        FukushiMapDbContext db, TimeProvider clock, HttpContext context, Func<Hub, DateTimeOffset, Task<ProblemHttpResult?>> change,
+        FukushiMapDbContext db, WelfareAudit audit, TimeProvider clock, HttpContext context, Func<Hub, DateTimeOffset, Task<ProblemHttpResult?>> change,
         CancellationToken ct)
     {
         await FukushiMapDb.OpenCheckedConnectionAsync(db, ct);
@@ -145,6 +151,10 @@ public static class HubAdminApi
         if (hub is null || current is null)
         {
             return Problems.NotFound("not-found", "その拠点は見つかりません。");
+        }
+        if (await DenyAsync(caller, hub.MunicipalityCode, action, hub.Id, db, audit, ct) is { } denied)
+        {
+            return denied;
         }
         if (CheckIfMatch(current, context) is { } precondition)
         {
@@ -162,6 +172,23 @@ public static class HubAdminApi
         var version = await VersionAsync(db, id, false, ct) ?? "";
         context.Response.Headers.ETag = version;
         return TypedResults.Ok(View(hub, version));
+    }
+
+    /// <summary>
+    /// Null when the caller may change hubs of municipality <paramref name="code"/> (a 計画担当 holding it, or a 管理者);
+    /// otherwise the refusal, written to the audit log at once (action <c>hub-…</c>, outcome denied, the code as purpose).
+    /// </summary>
+    private static async Task<ProblemHttpResult?> DenyAsync(WelfareCaller caller, string code, string action, int? hubId, FukushiMapDbContext db,
+        WelfareAudit audit, CancellationToken ct)
+    {
+        if (await PlannerCities.HoldsAsync(caller, db, code, ct))
+        {
+            return null;
+        }
+        await audit.WriteAsync(caller, $"hub-{action}", "hub", hubId is { } id ? [id] : [], null, "denied", code, ct);
+        var name = await db.Municipalities.Where(m => m.Code == code).Select(m => m.Name).FirstOrDefaultAsync(ct) ?? code;
+        return Problems.Forbidden("hub-forbidden",
+            $"{name}（{code}）の拠点を変える権限がありません。担当の市区町村の拠点だけを変えられます（担当は管理者が管理の画面で登録します）。");
     }
 
     private static ProblemHttpResult? CheckIfMatch(string current, HttpContext context)

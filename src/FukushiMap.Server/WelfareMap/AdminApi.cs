@@ -1,4 +1,5 @@
 using FukushiMap.Analysis.Parameters;
+using FukushiMap.Core;
 using System.Text.Json.Serialization;
 using FukushiMap.Data;
 using FukushiMap.Data.Welfare;
@@ -9,7 +10,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FukushiMap.Server.WelfareMap;
 
-/// <summary>管理者: accounts, roles, district grants (named, with an expiry) and the audit log.</summary>
+/// <summary>
+/// 管理者: accounts, roles, district grants (named, with an expiry), the municipalities each 計画担当 may set up
+/// (<see cref="PlannerCities"/>) and the audit log.
+/// </summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapWelfareAdmin(this IEndpointRouteBuilder app)
@@ -19,6 +23,10 @@ public static class AdminApi
         api.MapPost("/users", CreateUserAsync).WithName("CreateUser").WithSummary("アカウントを作る");
         api.MapPost("/grants", CreateGrantAsync).WithName("CreateGrant").WithSummary("区域の担当を付与する（名前と期限つき）");
         api.MapPost("/grants/{id:int}/revoke", RevokeGrantAsync).WithName("RevokeGrant").WithSummary("担当を取り消す（その人のセッションは終わる）");
+        api.MapPost("/users/{id}/municipalities", GrantMunicipalityAsync).WithName("GrantPlannerMunicipality")
+            .WithSummary("計画担当に市区町村を担当させる（その市区町村のデータ・拠点・目安を変えられるようになる）");
+        api.MapDelete("/users/{id}/municipalities/{code}", RevokeMunicipalityAsync).WithName("RevokePlannerMunicipality")
+            .WithSummary("計画担当から市区町村の担当を外す（次の操作から断られる）");
         api.MapGet("/districts", ListDistrictsAsync).WithName("ListGrantableDistricts").WithSummary("担当を付与できる区域");
         api.MapGet("/audit", ListAuditAsync).WithName("ListAudit").WithSummary("監査ログ（新しい順）");
         return app;
@@ -26,7 +34,9 @@ public static class AdminApi
 
     public sealed record GrantRow(int Id, int DistrictId, string DistrictName, string Name, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, bool Active);
 
-    public sealed record UserRow(string Id, string UserName, string DisplayName, string[] Roles, bool LockedOut, bool Demo, List<GrantRow> Grants);
+    /// <param name="Municipalities">The municipality codes a 計画担当 holds (<see cref="PlannerCities"/>); empty for other roles.</param>
+    public sealed record UserRow(string Id, string UserName, string DisplayName, string[] Roles, bool LockedOut, bool Demo, List<GrantRow> Grants,
+        string[] Municipalities);
 
     internal static async Task<Ok<List<UserRow>>> ListUsersAsync(FukushiMapDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -34,9 +44,11 @@ public static class AdminApi
         var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
         var roles = await db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name }).ToListAsync(ct);
         var grants = await db.DistrictGrants.AsNoTracking().Include(g => g.District).OrderBy(g => g.Id).ToListAsync(ct);
+        var cities = await PlannerCities.HeldByUserAsync(db, ct);
         return TypedResults.Ok(users.Select(u => new UserRow(u.Id, u.UserName!, u.DisplayName,
             [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!)], u.LockoutEnd > now, u.IsDemo,
-            grants.Where(g => g.UserId == u.Id).Select(g => new GrantRow(g.Id, g.DistrictId, g.District!.Name, g.Name, g.ExpiresAt, g.RevokedAt, g.IsActiveAt(now))).ToList()))
+            grants.Where(g => g.UserId == u.Id).Select(g => new GrantRow(g.Id, g.DistrictId, g.District!.Name, g.Name, g.ExpiresAt, g.RevokedAt, g.IsActiveAt(now))).ToList(),
+            cities.GetValueOrDefault(u.Id, [])))
             .ToList());
     }
 
@@ -58,7 +70,7 @@ public static class AdminApi
         }
         await audit.WriteAsync(caller, "create", "user", [], null, "success", ct: ct);
         var u = result.User;
-        return TypedResults.Created($"/api/welfare-admin/users/{u.Id}", new UserRow(u.Id, u.UserName!, u.DisplayName, [input.Role], false, false, []));
+        return TypedResults.Created($"/api/welfare-admin/users/{u.Id}", new UserRow(u.Id, u.UserName!, u.DisplayName, [input.Role], false, false, [], []));
     }
 
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -105,6 +117,50 @@ public static class AdminApi
         await SessionStore.EndAllAsync(db, grant.UserId, now, "grant", ct);
         return TypedResults.NoContent();
     }
+
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+    public sealed record MunicipalityGrant(string? MunicipalityCode);
+
+    /// <summary>The municipalities a 計画担当 holds after a change.</summary>
+    public sealed record PlannerMunicipalities(string UserId, string UserName, string[] Municipalities);
+
+    internal static async Task<Results<Ok<PlannerMunicipalities>, ProblemHttpResult>> GrantMunicipalityAsync(string id, MunicipalityGrant input,
+        WelfareCaller caller, FukushiMapDbContext db, WelfareAudit audit, CancellationToken ct)
+    {
+        try
+        {
+            if (await PlannerCities.GrantAsync(db, id, input.MunicipalityCode, ct))
+            {
+                audit.Add(db, caller, "grant-municipality", "planner-municipality", [], null, "success", await PurposeAsync(db, id, input.MunicipalityCode!, ct));
+                await db.SaveChangesAsync(ct);
+            }
+            return TypedResults.Ok(new PlannerMunicipalities(id, await PlannerCities.UserNameAsync(db, id, ct), [.. await PlannerCities.HeldAsync(db, id, ct)]));
+        }
+        catch (FukushiMapError e)
+        {
+            return Problems.Result(e);
+        }
+    }
+
+    internal static async Task<Results<Ok<PlannerMunicipalities>, ProblemHttpResult>> RevokeMunicipalityAsync(string id, string code,
+        WelfareCaller caller, FukushiMapDbContext db, WelfareAudit audit, CancellationToken ct)
+    {
+        try
+        {
+            await PlannerCities.RevokeAsync(db, id, code, ct);
+            audit.Add(db, caller, "revoke-municipality", "planner-municipality", [], null, "success", await PurposeAsync(db, id, code, ct));
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(new PlannerMunicipalities(id, await PlannerCities.UserNameAsync(db, id, ct), [.. await PlannerCities.HeldAsync(db, id, ct)]));
+        }
+        catch (FukushiMapError e)
+        {
+            return Problems.Result(e);
+        }
+    }
+
+    /// <summary>What the audit log keeps of a change of a planner's cities: the code and the account name (no personal values).</summary>
+    private static async Task<string> PurposeAsync(FukushiMapDbContext db, string userId, string code, CancellationToken ct) =>
+        $"{code.Trim()} {await PlannerCities.UserNameAsync(db, userId, ct)}";
 
     public sealed record DistrictRow(int Id, string Name, string LayerKey, string LayerKind);
 

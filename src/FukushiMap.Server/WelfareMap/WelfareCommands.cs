@@ -12,6 +12,8 @@ namespace FukushiMap.Server.WelfareMap;
 /// <c>./fukushimap demo-welfare</c>: demo district layers and fictitious households for 宇部市.
 /// <c>./fukushimap demo-users</c>: one demo account per role with a grant, passwords generated and printed once
 /// (never stored in the repository); running it again gives new passwords.
+/// <c>./fukushimap planner-cities [ユーザー名 [--grant 35202,40224] [--revoke 13123]]</c>: the municipalities each 計画担当
+/// may set up, the same change (and audit entry) as on /welfare/admin.html.
 /// </summary>
 public static class WelfareCommands
 {
@@ -74,18 +76,65 @@ public static class WelfareCommands
             if (role == WelfareRoles.Planner)
             {
                 // The demo planner may set up every municipality loaded (uploads in the browser: /welfare/setup.html).
-                var held = (await users.GetClaimsAsync(user)).Where(c => c.Type == Setup.UploadApi.MunicipalityClaim).Select(c => c.Value).ToHashSet();
                 foreach (var code in await db.Municipalities.AsNoTracking().Select(m => m.Code).ToListAsync(ct))
                 {
-                    if (!held.Contains(code))
-                    {
-                        await users.AddClaimAsync(user, new System.Security.Claims.Claim(Setup.UploadApi.MunicipalityClaim, code));
-                    }
+                    await PlannerCities.GrantAsync(db, user.Id, code, ct);
                 }
+                await db.SaveChangesAsync(ct);
             }
             Console.WriteLine($"  {role,-10} {userName,-16} {password}{(district is null ? "" : $"  担当: {(district == main.Id ? main.Name : other.Name)}")}");
         }
         Console.WriteLine("ログイン: ./fukushimap serve のあと http://127.0.0.1:5080/welfare/");
+        return 0;
+    }
+
+    /// <summary>
+    /// Lists every 計画担当 with the municipalities they hold, or gives (<c>--grant</c>) and takes (<c>--revoke</c>) municipalities
+    /// of one of them: all or nothing, audited as on the administration page (action grant-municipality / revoke-municipality).
+    /// </summary>
+    public static async Task<int> PlannerCitiesAsync(CliArgs args, IServiceProvider services, TextWriter output, CancellationToken ct)
+    {
+        await using var scope = await CommandScope.OpenAsync(services, ct);
+        var db = scope.Db;
+        var names = await db.Municipalities.AsNoTracking().ToDictionaryAsync(m => m.Code, m => m.Name, ct);
+        string Cities(IEnumerable<string> codes) => codes.Any() ? string.Join("、", codes.Select(c => $"{names.GetValueOrDefault(c, "?")}（{c}）")) : "（なし）";
+        static string[] Codes(string? list) => (list ?? "").Split([',', '、', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (args.Positional.Count == 0)
+        {
+            if (args.Has("grant") || args.Has("revoke"))
+            {
+                throw new CliException("担当を変える計画担当のユーザー名を指定してください（例: ./fukushimap planner-cities yamada --grant 40224）。");
+            }
+            var planners = await db.UserRoles.Join(db.Roles.Where(r => r.Name == WelfareRoles.Planner), ur => ur.RoleId, r => r.Id, (ur, r) => ur.UserId)
+                .Join(db.Users, id => id, u => u.Id, (id, u) => new { u.Id, u.UserName, u.DisplayName }).OrderBy(u => u.UserName).ToListAsync(ct);
+            var held = await PlannerCities.HeldByUserAsync(db, ct);
+            output.WriteLine(planners.Count == 0 ? "計画担当のアカウントはありません。" : "計画担当と担当の市区町村:");
+            foreach (var p in planners)
+            {
+                output.WriteLine($"  {p.UserName,-16} {p.DisplayName}: {Cities(held.GetValueOrDefault(p.Id, []))}");
+            }
+            return 0;
+        }
+        var userName = args.Positional[0];
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName, ct)
+            ?? throw new CliException($"アカウント「{userName}」はありません。");
+        var audit = new WelfareAudit(TimeProvider.System, scope.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FukushiMapOptions>>(),
+            new HttpContextAccessor());
+        const string by = "./fukushimap planner-cities";
+        foreach (var code in Codes(args.Get("grant")))
+        {
+            if (await PlannerCities.GrantAsync(db, user.Id, code, ct))
+            {
+                db.AuditLog.Add(audit.Entry(null, by, "grant-municipality", "planner-municipality", [], null, "success", $"{code} {userName}"));
+            }
+        }
+        foreach (var code in Codes(args.Get("revoke")))
+        {
+            await PlannerCities.RevokeAsync(db, user.Id, code, ct);
+            db.AuditLog.Add(audit.Entry(null, by, "revoke-municipality", "planner-municipality", [], null, "success", $"{code} {userName}"));
+        }
+        await db.SaveChangesAsync(ct);
+        output.WriteLine($"{userName} さんの担当の市区町村: {Cities(await PlannerCities.HeldAsync(db, user.Id, ct))}");
         return 0;
     }
 

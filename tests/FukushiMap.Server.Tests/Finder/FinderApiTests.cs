@@ -199,4 +199,64 @@ public class FinderApiTests(ServerFixture server)
         Assert.Equal(JsonValueKind.Array, detail.GetProperty("facts").GetProperty("functions").ValueKind);
         Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("/api/finder/hubs/999999")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("宇部市")]
+    [InlineData("福津市")]
+    [InlineData("江戸川区")]
+    public async Task TheAddressExampleOfACityIsARealPlaceOfThatCityThatTypedAsShownIsFound(string name)
+    {
+        await using var db = server.Database.CreateContext();
+        var code = await db.Municipalities.Where(m => m.Name == name).Select(m => m.Code).SingleAsync();
+
+        var example = await server.Client.GetFromJsonAsync<JsonElement>($"/api/geocode/example?municipality={code}");
+
+        Assert.Equal(code, example.GetProperty("municipalityCode").GetString());
+        var written = example.GetProperty("written").GetString()!;
+        var typed = example.GetProperty("typed").GetString()!;
+        // A 町丁目 of the city's own address data, and people's way of typing it differs only in the 丁目 number.
+        var file = Directory.GetFiles(Path.Combine(TestDatabase.RequireDataPath(), GazetteerProvider.GeoloniaFolder), $"{code}_*.json").Single();
+        Assert.Contains(GazetteerProvider.ReadGeolonia(file), e => e.Town == written);
+        Assert.EndsWith("丁目", typed);
+        Assert.Matches("[0-9]+丁目$", typed);
+        var first = (await server.Client.GetFromJsonAsync<JsonElement>(Geocode(name + typed)))[0];
+        Assert.Equal(name + written, first.GetProperty("label").GetString());
+        Assert.Equal(code, first.GetProperty("municipalityCode").GetString());
+    }
+
+    [Fact]
+    public async Task EachCitysExampleIsItsOwnAndAnUnknownCityIsAProblem()
+    {
+        await using var db = server.Database.CreateContext();
+        var codes = await db.Municipalities.Select(m => m.Code).ToListAsync();
+        var examples = new List<string>();
+        foreach (var code in codes)
+        {
+            var response = await server.Client.GetAsync($"/api/geocode/example?municipality={code}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                examples.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("written").GetString()!);
+            }
+        }
+        Assert.True(examples.Count >= 2);
+        Assert.Equal(examples.Count, examples.Distinct().Count());
+
+        var unknown = await server.Client.GetAsync("/api/geocode/example?municipality=00000");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("00000", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var bad = await server.Client.GetAsync("/api/geocode/example?municipality=ube");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AnEmptyNameInAnotherCityIsAnsweredWithAnExampleOfThatCity()
+    {
+        await using var db = server.Database.CreateContext();
+        var fukutsu = await db.Municipalities.Where(m => m.Name == "福津市").Select(m => m.Code).SingleAsync();
+        var example = await server.Client.GetFromJsonAsync<JsonElement>($"/api/geocode/example?municipality={fukutsu}");
+        var problem = await (await server.Client.GetAsync(Geocode("福津市 1-2-3"))).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Contains($"（例: {example.GetProperty("typed").GetString()}）", problem.GetProperty("detail").GetString());
+    }
 }

@@ -444,6 +444,39 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
         return view;
     }
 
+    [Fact]
+    public async Task TheAddressExampleFollowsTheChosenCity()
+    {
+        async Task<string> TypedAsync(string code) =>
+            (await server.Client.GetFromJsonAsync<JsonElement>($"/api/geocode/example?municipality={code}")).GetProperty("typed").GetString()!;
+        var cities = (await server.Client.GetFromJsonAsync<JsonElement>("/api/municipalities")).EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("code").GetString()!);
+        var (fukutsu, ube) = (cities["福津市"], cities["宇部市"]);
+        var (fukutsuExample, ubeExample) = (await TypedAsync(fukutsu), await TypedAsync(ube));
+        Assert.NotEqual(fukutsuExample, ubeExample);
+
+        await using var view = await OpenAsync($"finder/?municipality={fukutsu}");
+        var page = view.Page;
+
+        Assert.Contains($"例：{fukutsuExample}", await page.InnerTextAsync("#q-hint"));
+        Assert.DoesNotContain(ubeExample, await page.InnerTextAsync("#q-hint"));
+        // An empty search names the same city's example; typed as shown, it is found there.
+        await page.ClickAsync("#search-form button[type=submit]");
+        Assert.Contains(fukutsuExample, await page.InnerTextAsync("#problem"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserPage.Artifacts("finder"), "finder-example-fukutsu.png"), FullPage = true });
+        await page.FillAsync("#q", fukutsuExample);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#results .result");
+
+        await page.SelectOptionAsync("#city", ube);
+        await page.WaitForFunctionAsync($"() => document.querySelector('#q-hint').textContent.includes({JsonSerializer.Serialize(ubeExample)})");
+        Assert.DoesNotContain(fukutsuExample, await page.InnerTextAsync("#q-hint"));
+        // やさしい日本語 keeps the city's example.
+        await page.ClickAsync("#easy-toggle");
+        Assert.Contains($"れい：{ubeExample}", await page.InnerTextAsync("#q-hint"));
+        await page.ClickAsync("#easy-toggle");
+    }
+
     private static Task<bool> NoSidewaysScrollAsync(IPage page) =>
         page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1");
 

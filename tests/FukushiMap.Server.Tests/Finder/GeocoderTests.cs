@@ -175,4 +175,46 @@ public class GeocoderTests
         Assert.Equal((expected.Lat, expected.Lon), (best.Entry.Lat, best.Entry.Lon));
         Assert.Equal(6, gazetteer.Search("則貞", 10).Count);
     }
+
+    // Situation (one city, 40999, points in degrees):
+    //
+    //      北町一丁目 (33.96, 131.20)          — far from the middle
+    //
+    //      大字中 (33.9500, 131.2500)           — the middle, but no 丁目
+    //      南町三丁目 census (33.9501, 131.2501) — the middle, but only a census point
+    //      西町二丁目 (33.9505, 131.2495)       — near the middle, address data, with 丁目  → the example
+    //
+    //      東町四丁目 (33.94, 131.30)
+    [Fact]
+    public void TheAddressExampleIsTheCitysAddressDataPlaceWithA丁目NearestItsMiddle()
+    {
+        static GazetteerEntry Fictional(string town, double lat, double lon, string source = GazetteerSources.Geolonia) =>
+            new("40999", "福岡県", "架空市", town, null, lat, lon, source);
+        var table = new Gazetteer(
+        [
+            Fictional("北町一丁目", 33.96, 131.20), Fictional("大字中", 33.9500, 131.2500), Fictional("南町三丁目", 33.9501, 131.2501, GazetteerSources.Census),
+            Fictional("西町二丁目", 33.9505, 131.2495), Fictional("東町四丁目", 33.94, 131.30), .. Table,
+        ], ["35202"]);
+
+        var example = table.Example("40999");
+
+        Assert.NotNull(example);
+        Assert.Equal("西町二丁目", example.Entry.Town);
+        Assert.Equal("西町2丁目", example.Typed);
+        // Typed as shown, it finds that very place.
+        Assert.Equal("架空市西町二丁目", table.Search("架空市" + example.Typed, 1).Single().Entry.Label);
+        Assert.Equal(example, table.ExampleNamed("架空市"));
+        Assert.Null(table.Example("40998"));
+    }
+
+    [Fact]
+    public void ACityWithout丁目IsExampledByAPlaceAsItIsWritten()
+    {
+        var table = new Gazetteer([new("40999", "福岡県", "架空町", "大字中", null, 33.95, 131.25, GazetteerSources.Geolonia)]);
+
+        var example = table.Example("40999");
+
+        Assert.NotNull(example);
+        Assert.Equal("大字中", example.Typed);
+    }
 }

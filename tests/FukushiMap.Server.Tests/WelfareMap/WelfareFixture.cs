@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FukushiMap.Data;
+using FukushiMap.Server.Auth;
 using FukushiMap.Data.Entities;
 using FukushiMap.Data.Welfare;
 using FukushiMap.Server.WelfareMap;
@@ -193,6 +194,32 @@ public sealed class WelfareFixture : IAsyncLifetime
         await db.SaveChangesAsync();
         return h;
     }
+
+    /// <summary>
+    /// Lets 計画担当 <paramref name="userId"/> change <paramref name="municipalities"/> through <see cref="PlannerCities.GrantAsync"/>,
+    /// the call behind the administration page and <c>./fukushimap planner-cities</c>.
+    /// </summary>
+    public async Task GiveCitiesAsync(string userId, params string[] municipalities)
+    {
+        using var scope = Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FukushiMapDbContext>();
+        foreach (var code in municipalities)
+        {
+            await PlannerCities.GrantAsync(db, userId, code, CancellationToken.None);
+        }
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>A new 計画担当 holding <paramref name="municipalities"/>.</summary>
+    public async Task<TestUser> CreatePlannerAsync(params string[] municipalities)
+    {
+        var user = await CreateUserAsync(WelfareRoles.Planner);
+        await GiveCitiesAsync(user.Id, municipalities);
+        return user;
+    }
+
+    /// <summary>A client signed in as a new 計画担当 holding <paramref name="municipalities"/>.</summary>
+    public async Task<WelfareClient> SignInAsPlannerAsync(params string[] municipalities) => await SignInAsync(await CreatePlannerAsync(municipalities));
 
     /// <summary>A client signed in as a new user with <paramref name="role"/> and a one-year grant for each district.</summary>
     public async Task<WelfareClient> SignInAsNewUserAsync(string role, params int[] districts) => await SignInAsync(await CreateUserAsync(role, districts));

@@ -1,10 +1,13 @@
-// 管理者: accounts, named grants with an expiry, and the audit log.
+// 管理者: accounts, named grants with an expiry, the municipalities each 計画担当 may set up, and the audit log.
 import { h, clear } from '../../js/dom.js';
 import * as api from './api.js';
 import { DEFAULT_MUNICIPALITY } from '../../js/constants.js';
+import { loadMunicipalities, municipalityLabel } from '../../js/city.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['管理者', '計画担当', '民生委員・児童委員', '町内会役員', '福祉協力員'];
+const PLANNER = '計画担当';
+let cities = []; // the loaded municipalities (/api/municipalities)
 
 async function start() {
   const s = await api.session();
@@ -13,6 +16,7 @@ async function start() {
   for (const r of ROLES) $('role').append(h('option', { value: r }, r));
   const districts = (await api.get(`/api/welfare-admin/districts?municipality=${DEFAULT_MUNICIPALITY}`)).body;
   for (const d of districts) $('grant-district').append(h('option', { value: d.id }, `${d.name}（${d.layerKind}）`));
+  cities = await loadMunicipalities();
   await Promise.all([loadUsers(), loadAudit()]);
 }
 
@@ -27,6 +31,46 @@ async function loadUsers() {
       h('td', null, h('ul', null, u.grants.map((g) => h('li', null, `${g.districtName}: ${g.name}（${api.jst(g.expiresAt).slice(0, 10)}まで）`,
         g.active ? h('button', { type: 'button', onclick: () => revoke(g.id) }, '取り消す') : '（終了）'))))));
   }
+  showPlanners(users.filter((u) => u.roles.includes(PLANNER)));
+}
+
+const cityName = (code) => {
+  const m = cities.find((c) => c.code === code);
+  return m ? `${m.name}（${code}）` : code;
+};
+
+/** One row per 計画担当: the cities they hold (each with a button to take it) and a choice of the others to give. */
+function showPlanners(planners) {
+  const tbody = clear($('planners').querySelector('tbody'));
+  $('no-planners').hidden = planners.length > 0;
+  for (const u of planners) {
+    const who = `${u.displayName}（${u.userName}）`;
+    const held = u.municipalities.length === 0
+      ? h('span', null, 'なし（どの市区町村も変えられません）')
+      : h('ul', { class: 'city-list' }, u.municipalities.map((code) => h('li', null, cityName(code), ' ',
+        h('button', { type: 'button', 'aria-label': `${who}から${cityName(code)}の担当を外す`, onclick: () => changeCity(u, code, false) }, '外す'))));
+    const others = cities.filter((m) => !u.municipalities.includes(m.code));
+    const select = h('select', { 'aria-label': `${who}に付与する市区町村` }, others.map((m) => h('option', { value: m.code }, municipalityLabel(m))));
+    const give = others.length === 0 ? h('span', null, '（すべて担当）')
+      : h('span', { class: 'checks' }, select, h('button', { type: 'button', onclick: () => changeCity(u, select.value, true) }, '付与'));
+    tbody.append(h('tr', { 'data-user': u.userName }, h('th', { scope: 'row' }, who), h('td', null, held), h('td', null, give)));
+  }
+}
+
+async function changeCity(user, code, grant) {
+  const who = `${user.displayName}（${user.userName}）`;
+  if (!grant && !confirm(`${who}から${cityName(code)}の担当を外しますか？ その市区町村のデータと拠点を変えられなくなります。`)) return;
+  const id = encodeURIComponent(user.id);
+  const r = grant
+    ? await api.send('POST', `/api/welfare-admin/users/${id}/municipalities`, { municipalityCode: code })
+    : await api.send('DELETE', `/api/welfare-admin/users/${id}/municipalities/${encodeURIComponent(code)}`);
+  $('status').textContent = r.ok
+    ? `${who}${grant ? 'に' : 'から'}${cityName(code)}の担当を${grant ? '付与しました' : '外しました'}。`
+    : r.message;
+  await Promise.all([loadUsers(), loadAudit()]);
+  // The button pressed is gone with the redrawn table: keyboard focus goes back to the same person's row.
+  const row = [...$('planners').querySelectorAll('tbody tr')].find((tr) => tr.dataset.user === user.userName);
+  (row?.querySelector('select') ?? row?.querySelector('button'))?.focus();
 }
 
 async function revoke(id) {

@@ -14,13 +14,24 @@ let position = null;
 let municipality = municipalityFromUrl(); // the city whose hubs are managed (?municipality=…, chosen below)
 
 async function start() {
-  if (!await api.plannerSession($('user-name'))) return;
-  ({ map } = createBaseMap('map', { municipality }));
-  await citySelect($('h-city'), {
+  const session = await api.plannerSession($('user-name'));
+  if (!session) return;
+  // Only the cities whose hubs this person may change (a 管理者: every one; null).
+  const held = session.municipalities;
+  const offered = await citySelect($('h-city'), {
     current: municipality,
+    filter: (m) => held == null || held.includes(m.code),
     onChange: async (code) => { municipality = code; await fitMunicipality(map, code); await loadHubs(); },
   });
   municipality = $('h-city').value || municipality;
+  if (offered.length === 0) {
+    // Nothing this person may change: the form goes, and the reason is said where the form was.
+    $('h-city-row').hidden = true;
+    $('hub-form').hidden = true;
+    $('h-none').hidden = false;
+    $('history-heading').hidden = true;
+  }
+  ({ map } = createBaseMap('map', { municipality }));
   hubLayer = L.layerGroup().addTo(map);
   map.on('click', (e) => setPosition(e.latlng.lng, e.latlng.lat, '地図で指定'));
   const types = (await api.get('/api/hub-types')).body;
