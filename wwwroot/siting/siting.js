@@ -422,7 +422,7 @@ function renderLegend(report) {
   const swatch = (style) => h('span', { class: 'st-swatch', style, 'aria-hidden': 'true' });
   clear(els.legend);
   els.legend.append(
-    straight ? h('li', {}, `距離はすべて${STRAIGHT_LABEL}`) : null,
+    ...(straight ? [h('li', {}, `距離はすべて${STRAIGHT_LABEL}`)] : []),
     h('li', {}, h('span', { class: 'st-swatch st-site', style: 'width:1rem;height:1rem;border-radius:50%', 'aria-hidden': 'true' }), '新しい拠点の案（数字は順位）'),
     h('li', {}, h('span', { class: 'st-swatch st-hub', style: 'width:.9rem;height:.9rem', 'aria-hidden': 'true' }), 'いまの拠点（残します）'),
     h('li', {}, swatch(`background:transparent;border:2px dashed ${SITE_COLOR}`), straight
