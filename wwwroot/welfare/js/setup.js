@@ -205,13 +205,16 @@ async function loadVersions() {
     const state = v.isCurrent ? h('span', { class: 'ok-text' }, '使用中')
       : h('button', { type: 'button', onclick: () => restore(v) }, `版 ${v.id} に戻す`);
     body.append(h('tr', null, h('td', null, String(v.id)), h('td', null, `${KIND_NAMES[v.kind] ?? v.kind}${v.target ? `（${v.target}）` : ''}`),
-      h('td', null, v.fileName), h('td', null, `${formatNumber(v.featureCount)} 件`),
-      h('td', null, `${v.createdByName ?? ''} ${api.jst(v.createdAt)}${v.restoredAt ? `（${api.jst(v.restoredAt)} に戻した）` : ''}`), h('td', null, state)));
+      // The data a first upload replaced (census, reference hubs …) is named by its label and keeps its own credit.
+      h('td', null, v.label ?? v.fileName, v.attribution ? h('span', { class: 'note version-credit' }, `出典: ${v.attribution}`) : null),
+      h('td', null, `${formatNumber(v.featureCount)} 件`),
+      h('td', null, v.label ? `${api.jst(v.createdAt)} に読み込んだデータ${v.restoredAt ? `（${api.jst(v.restoredAt)} に戻した）` : ''}`
+        : `${v.createdByName ?? ''} ${api.jst(v.createdAt)}${v.restoredAt ? `（${api.jst(v.restoredAt)} に戻した）` : ''}`), h('td', null, state)));
   }
 }
 
 async function restore(v) {
-  if (!window.confirm(`版 ${v.id}（${v.fileName}）に戻しますか？ いまの版は一覧に残ります。`)) return;
+  if (!window.confirm(`版 ${v.id}（${v.label ?? v.fileName}）に戻しますか？ いまの版は一覧に残ります。`)) return;
   $('versions-result').textContent = `版 ${v.id} に戻しています…`;
   const result = await api.send('POST', `/api/setup/versions/${v.id}/restore`);
   $('versions-result').textContent = result.ok ? `版 ${v.id} に戻しました。` : result.message;
