@@ -54,7 +54,8 @@ public static class UploadApi
 
     public sealed record UploadPreview(Guid Id, string FileName, string? Encoding, UploadMapping Mapping, IReadOnlyList<string> Fields,
         IReadOnlyDictionary<string, string> Columns, int Rows, int Valid, List<UploadProblem> Problems, List<GeocodeView> Geocoded,
-        List<GeocodeView> Unmatched, IReadOnlyList<string> Notes, bool Tabular, bool CanCommit, FeatureCollection Features, int FeaturesShown);
+        List<GeocodeView> Unmatched, IReadOnlyList<string> Notes, bool Tabular, bool CanCommit, FeatureCollection Features, int FeaturesShown,
+        int HeaderLine = 1);
 
     public sealed record CommitResult(int Version, string DatasetKey, IReadOnlyDictionary<string, int> Written, IReadOnlyList<string> Notes);
 
@@ -538,7 +539,8 @@ public static class UploadApi
             prepared?.Columns ?? new Dictionary<string, string>(), prepared?.File.Features.Count ?? 0, prepared?.Features.Count ?? 0,
             problems.Select(p => new UploadProblem(p.Row, p.Field, p.Reason)).ToList(),
             geocoded.Where(a => a.Match is not null).Select(View).ToList(), geocoded.Where(a => a.Match is null).Select(View).ToList(),
-            prepared?.Notes ?? [], tabular, prepared is not null && problems.Count == 0 && prepared.Features.Count > 0, features, features.Count);
+            prepared?.Notes ?? [], tabular, prepared is not null && problems.Count == 0 && prepared.Features.Count > 0, features, features.Count,
+            prepared?.File.HeaderLine ?? 1);
     }
 
     /// <summary>The file's columns when the mapping could not be applied (so the page can still offer them).</summary>

@@ -103,7 +103,8 @@ $('mapping-form').addEventListener('submit', async (e) => {
 
 function rowLabel(row) {
   if (row == null) return 'ファイル全体';
-  return preview?.tabular ? `${row}件目（表の ${row + 1} 行目）` : `${row}件目`;
+  // The header is the table's first line unless title lines (表題・基準日) stand above it.
+  return preview?.tabular ? `${row}件目（表の ${row + (preview.headerLine ?? 1)} 行目）` : `${row}件目`;
 }
 
 /** Shows a preview: summary, column selects, the problem table, the addresses placed, the features on the map. */

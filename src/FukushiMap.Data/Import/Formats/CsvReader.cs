@@ -72,6 +72,7 @@ public static class CsvReader
         {
             throw problems.Fatal(null, null, $"{what} が空です（見出し行がありません）。");
         }
+        var headerLine = rows.Current.Line;
         var header = rows.Current.Cells.Select(h => h.Trim()).ToList();
         var duplicates = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
@@ -134,7 +135,7 @@ public static class CsvReader
             }
             features.Add(new SourceFeature(row, geometry, values));
         }
-        var file = new FeatureFile { FileName = fileName, Crs = crs, Features = features, FieldNames = header, EncodingName = encodingName };
+        var file = new FeatureFile { FileName = fileName, Crs = crs, Features = features, FieldNames = header, EncodingName = encodingName, HeaderLine = headerLine };
         if (titles.Count > 0)
         {
             file.Notes.Add($"見出しの前の {titles.Count} 行を表題として読み飛ばしました（{string.Join(" / ", titles)}）。");
@@ -156,11 +157,25 @@ public static class CsvReader
         {
             head.Add(e.Current);
         }
-        static int Filled((int Line, List<string> Cells) r) => r.Cells.Count(c => c.Trim().Length > 0);
-        var headerAt = head.FindIndex(r => Filled(r) >= 3);
-        var skip = headerAt > 0 && head.Take(headerAt).All(r => Filled(r) <= 1) ? headerAt : 0;
+        var skip = TitleLineCount(head);
         var titles = head.Take(skip).Select(r => r.Cells.FirstOrDefault(c => c.Trim().Length > 0)?.Trim()).OfType<string>().ToList();
         return (titles, head.Skip(skip).Concat(Remaining(e)).ToList());
+    }
+
+    /// <summary>How many of <paramref name="head"/>'s first records are title lines above the header (0 when the first is the header).</summary>
+    internal static int TitleLineCount(IReadOnlyList<(int Line, List<string> Cells)> head)
+    {
+        static int Filled((int Line, List<string> Cells) r) => r.Cells.Count(c => c.Trim().Length > 0);
+        var headerAt = -1;
+        for (var i = 0; i < Math.Min(head.Count, 10); i++)
+        {
+            if (Filled(head[i]) >= 3)
+            {
+                headerAt = i;
+                break;
+            }
+        }
+        return headerAt > 0 && head.Take(headerAt).All(r => Filled(r) <= 1) ? headerAt : 0;
     }
 
     private static IEnumerable<T> Remaining<T>(IEnumerator<T> e)
