@@ -10,6 +10,9 @@ internal readonly record struct AgeRange(int From, int? To)
 {
     public bool Within(int from, int? to) => From >= from && (to is null ? true : To is { } t && t <= to);
 
+    /// <summary>The range has ages both below and from <paramref name="edge"/>.</summary>
+    public bool Straddles(int edge) => From < edge && (To is null || To >= edge);
+
     public override string ToString() => To is null ? $"{From}歳以上" : To == From ? $"{From}歳" : $"{From}～{To}歳";
 }
 
@@ -17,7 +20,8 @@ internal readonly record struct AgeRange(int From, int? To)
 internal sealed record ResidentRow(int Row, string Name, int Population, string PopulationField, AgeBands? Ages, int? Households);
 
 /// <summary>Population of a 町丁 by the four bands <see cref="Entities.PopulationUnit"/> keeps.</summary>
-internal sealed record AgeBands(int Age0To14, int Age15To64, int Age65Plus, int Age75Plus);
+/// <remarks>A band is null when the file's age ranges straddle its edge (「0～64歳」 gives no 0–14, 「65歳以上」 no 75+).</remarks>
+internal sealed record AgeBands(int? Age0To14, int? Age15To64, int? Age65Plus, int? Age75Plus);
 
 /// <summary>
 /// 住民基本台帳 町丁別年齢別人口 as cities publish it (CSV or Excel, Shift_JIS or UTF-8): no KEY_CODE, no coordinates; one row per
@@ -67,15 +71,15 @@ internal static partial class ResidentRegisterTable
         List<ResidentRow> rows = [];
         if (ageField is not null && fields.All(f => ParseAge(f) is null))
         {
-            rows = ReadLong(file, nameField, ageField, totalField, male, female, problems, skippedTotals);
+            rows = ReadLong(file, nameField, ageField, totalField, male, female, problems, skippedTotals, notes);
             notes.Add($"住民基本台帳の町丁別年齢別人口（縦長の形: {nameField}・{ageField}・{totalField ?? $"{male}＋{female}"}）として読みました。");
         }
         else
         {
             var ageColumns = AgeColumns(fields, notes);
-            if (ageColumns is not null && CheckBands(ageColumns.Select(c => c.Range), problems, ageColumns[0].Field) is false)
+            if (ageColumns is not null)
             {
-                ageColumns = null;
+                NoteStraddles(ageColumns.Select(c => c.Range), notes);
             }
             if (totalField is null && ageColumns is null)
             {
@@ -134,7 +138,7 @@ internal static partial class ResidentRegisterTable
 
     /// <summary>Long layout: one row per 町丁 and age, grouped by 町丁 in file order.</summary>
     private static List<ResidentRow> ReadLong(FeatureFile file, string nameField, string ageField, string? totalField, string? male, string? female,
-        ProblemList problems, List<string> skippedTotals)
+        ProblemList problems, List<string> skippedTotals, List<string> notes)
     {
         if (totalField is null && (male is null || female is null))
         {
@@ -195,8 +199,10 @@ internal static partial class ResidentRegisterTable
         var rows = new List<ResidentRow>();
         foreach (var g in groups.Where(g => !g.Bad))
         {
-            if (CheckBands(g.Ages.Select(a => a.Range), problems, ageField, g.Row) is false)
+            if (!Covers(g.Ages.Select(a => a.Range)))
             {
+                problems.Add(g.Row, ageField,
+                    $"「{g.Name}」の年齢が 0 歳から「○歳以上」まで重なりも切れ目もなくそろっていません（{string.Join("、", g.Ages.Select(a => a.Range).OrderBy(r => r.From))}）。");
                 continue;
             }
             var sum = g.Ages.Sum(a => a.Count);
@@ -207,6 +213,7 @@ internal static partial class ResidentRegisterTable
             }
             rows.Add(new ResidentRow(g.Row, g.Name, sum, totalField ?? $"{male}＋{female}", Bands(g.Ages), null));
         }
+        NoteStraddles(groups.SelectMany(g => g.Ages.Select(a => a.Range)).Distinct(), notes);
         return rows;
     }
 
@@ -258,27 +265,36 @@ internal static partial class ResidentRegisterTable
         return false;
     }
 
-    /// <summary>Ranges can be summed into 0–14, 15–64, 65+ and 75+ (none straddles 15, 65 or 75, and they cover every age once).</summary>
-    private static bool CheckBands(IEnumerable<AgeRange> ranges, ProblemList problems, string field, int? row = null)
+    /// <summary>Says which of the four bands the ranges cannot give (a range straddles 15, 65 or 75): those stay empty.</summary>
+    private static void NoteStraddles(IEnumerable<AgeRange> ranges, List<string> notes)
     {
         var list = ranges.ToList();
-        if (!Covers(list))
+        var missing = new List<string>();
+        if (list.Any(r => r.Straddles(15)))
         {
-            problems.Add(row, field, $"年齢が 0 歳から「○歳以上」まで重なりも切れ目もなくそろっていません（{string.Join("、", list.OrderBy(r => r.From))}）。");
-            return false;
+            missing.Add("0～14 歳・15～64 歳");
         }
-        var straddles = list.Where(r => !(r.Within(0, 14) || r.Within(15, 64) || r.Within(65, 74) || r.Within(75, null))).ToList();
-        if (straddles.Count > 0)
+        if (list.Any(r => r.Straddles(65)))
         {
-            problems.Add(row, field, $"年齢の区切り（{string.Join("、", straddles)}）が 15 歳・65 歳・75 歳をまたぐため、65 歳以上・75 歳以上の人口を計算できません。");
-            return false;
+            missing.Add("15～64 歳・65 歳以上");
         }
-        return true;
+        if (list.Any(r => r.Straddles(75)))
+        {
+            missing.Add("75 歳以上");
+        }
+        if (missing.Count > 0)
+        {
+            var straddling = list.Where(r => r.Straddles(15) || r.Straddles(65) || r.Straddles(75)).OrderBy(r => r.From);
+            notes.Add($"年齢の区切り（{string.Join("、", straddling)}）が 15・65・75 歳をまたぐため、{string.Join("・", missing.Distinct())}の人口は空にします（分からない値を推し量りません）。");
+        }
     }
 
     private static AgeBands Bands(IReadOnlyList<(AgeRange Range, int Count)> ages)
     {
-        int Sum(int from, int? to) => ages.Where(a => a.Range.Within(from, to)).Sum(a => a.Count);
+        // A band is known when no range crosses its edges; then its ranges are exactly those within it.
+        int? Sum(int from, int? to) =>
+            ages.Any(a => a.Range.Straddles(from) || (to is not null && a.Range.Straddles(to.Value + 1))) ? null
+            : ages.Where(a => a.Range.Within(from, to)).Sum(a => a.Count);
         return new AgeBands(Sum(0, 14), Sum(15, 64), Sum(65, null), Sum(75, null));
     }
 
