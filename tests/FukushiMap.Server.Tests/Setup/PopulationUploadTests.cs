@@ -22,9 +22,9 @@ public sealed partial class PopulationUploadTests(WelfareFixture fixture)
     private const string Toyonaka = "27203";
 
     /// <summary>A 町丁・字 of the reference census CSV: one per KEY_CODE (the E1 part), without 水面 and empty 抜け地.</summary>
-    private sealed record CensusUnit(string KeyCode, string Name, int Population, double Lon, double Lat);
+    internal sealed record CensusUnit(string KeyCode, string Name, int Population, double Lon, double Lat);
 
-    private static List<CensusUnit> Census(string code)
+    internal static List<CensusUnit> Census(string code)
     {
         var lines = File.ReadAllLines(Path.Combine(TestDatabase.RequireDataPath(), "estat-2015-chome-population", "estat2015_chome_population_refcities.csv"));
         var h = lines[0].Split(',').Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
@@ -47,16 +47,16 @@ public sealed partial class PopulationUploadTests(WelfareFixture fixture)
 
     private async Task<long> TotalAsync(string code) => (await UnitsAsync(code)).Sum(p => p.GetProperty("population").GetInt64());
 
-    private static async Task<List<JsonElement>> VersionsAsync(WelfareClient client, string code) =>
+    internal static async Task<List<JsonElement>> VersionsAsync(WelfareClient client, string code) =>
         (await client.GetJsonAsync($"api/setup/versions?municipality={code}&kind=population")).EnumerateArray().ToList();
 
     /// <summary>The version holding what the first population upload of <paramref name="code"/> replaced (null before any upload).</summary>
-    private static async Task<JsonElement?> PreUploadVersionAsync(WelfareClient client, string code) =>
+    internal static async Task<JsonElement?> PreUploadVersionAsync(WelfareClient client, string code) =>
         (await VersionsAsync(client, code)).Where(v => v.GetProperty("label").GetString()?.StartsWith("取り込み前のデータ（", StringComparison.Ordinal) == true)
             .OrderByDescending(v => v.GetProperty("id").GetInt32()).Cast<JsonElement?>().FirstOrDefault();
 
     /// <summary>Puts the census back when a test (this run's or an earlier one's) left an upload current.</summary>
-    private static async Task RestoreCensusAsync(WelfareClient client, string code)
+    internal static async Task RestoreCensusAsync(WelfareClient client, string code)
     {
         if (await PreUploadVersionAsync(client, code) is { } v && !v.GetProperty("isCurrent").GetBoolean())
         {
@@ -65,7 +65,7 @@ public sealed partial class PopulationUploadTests(WelfareFixture fixture)
         }
     }
 
-    private static async Task<JsonElement> PreviewAsync(WelfareClient client, byte[] bytes, string fileName, string code)
+    internal static async Task<JsonElement> PreviewAsync(WelfareClient client, byte[] bytes, string fileName, string code)
     {
         var response = await UploadApiTests.UploadAsync(client, bytes, fileName, new() { ["kind"] = "population", ["municipality"] = code });
         var body = await response.Content.ReadAsStringAsync();
@@ -73,7 +73,7 @@ public sealed partial class PopulationUploadTests(WelfareFixture fixture)
         return JsonDocument.Parse(body).RootElement;
     }
 
-    private static async Task<HttpResponseMessage> CommitAsync(WelfareClient client, JsonElement preview) =>
+    internal static async Task<HttpResponseMessage> CommitAsync(WelfareClient client, JsonElement preview) =>
         await client.SendAsync(HttpMethod.Post, $"api/setup/uploads/{preview.GetProperty("id").GetString()}/commit");
 
     private static List<(int? Row, string? Field, string Reason)> ProblemsOf(JsonElement e) =>
