@@ -48,15 +48,16 @@ public sealed class PopulationVersionPageTests(WelfareFixture fixture, BrowserFi
             await kept.WaitForAsync(new() { Timeout = 20_000 });
             var text = await kept.InnerTextAsync();
             Assert.Contains("国勢調査", text);
-            Assert.Contains("出典: 出典：政府統計の総合窓口(e-Stat)", text);
+            Assert.Contains("出典：政府統計の総合窓口(e-Stat)", text);
             Assert.Contains($"{census.Count} 件", text);
             Assert.Contains("福津市人口.csv", await page.Locator("#versions tbody tr", new() { HasTextString = "使用中" }).InnerTextAsync());
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "population-pre-upload-version.png"), FullPage = true });
+            await kept.ScrollIntoViewIfNeededAsync();
+            await page.Locator("#versions").ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "population-pre-upload-version.png") });
 
             await kept.Locator("button").ClickAsync();
             await page.WaitForSelectorAsync("#versions tbody tr:has-text('取り込み前のデータ（') .ok-text");
             Assert.Contains("に戻しました", await page.InnerTextAsync("#versions-result"));
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "population-census-restored.png"), FullPage = true });
+            await page.Locator("#versions").ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "population-census-restored.png") });
             var current = await PopulationUploadTests.PreUploadVersionAsync(client, Fukutsu);
             Assert.True(current!.Value.GetProperty("isCurrent").GetBoolean());
         }

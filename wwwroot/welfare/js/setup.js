@@ -207,7 +207,7 @@ async function loadVersions() {
       : h('button', { type: 'button', onclick: () => restore(v) }, `版 ${v.id} に戻す`);
     body.append(h('tr', null, h('td', null, String(v.id)), h('td', null, `${KIND_NAMES[v.kind] ?? v.kind}${v.target ? `（${v.target}）` : ''}`),
       // The data a first upload replaced (census, reference hubs …) is named by its label and keeps its own credit.
-      h('td', null, v.label ?? v.fileName, v.attribution ? h('span', { class: 'note version-credit' }, `出典: ${v.attribution}`) : null),
+      h('td', null, v.label ?? v.fileName, v.attribution ? h('span', { class: 'note version-credit' }, v.attribution.startsWith('出典') ? v.attribution : `出典: ${v.attribution}`) : null),
       h('td', null, `${formatNumber(v.featureCount)} 件`),
       h('td', null, v.label ? `${api.jst(v.createdAt)} に読み込んだデータ${v.restoredAt ? `（${api.jst(v.restoredAt)} に戻した）` : ''}`
         : `${v.createdByName ?? ''} ${api.jst(v.createdAt)}${v.restoredAt ? `（${api.jst(v.restoredAt)} に戻した）` : ''}`), h('td', null, state)));
