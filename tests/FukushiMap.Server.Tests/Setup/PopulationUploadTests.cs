@@ -76,10 +76,7 @@ public sealed partial class PopulationUploadTests(WelfareFixture fixture)
     internal static async Task<HttpResponseMessage> CommitAsync(WelfareClient client, JsonElement preview) =>
         await client.SendAsync(HttpMethod.Post, $"api/setup/uploads/{preview.GetProperty("id").GetString()}/commit");
 
-    private static List<(int? Row, string? Field, string Reason)> ProblemsOf(JsonElement e) =>
-        e.GetProperty("problems").EnumerateArray().Select(p => (
-            p.GetProperty("row").ValueKind == JsonValueKind.Number ? p.GetProperty("row").GetInt32() : (int?)null,
-            p.GetProperty("field").GetString(), p.GetProperty("reason").GetString()!)).ToList();
+    private static List<(int? Row, string? Field, string Reason)> ProblemsOf(JsonElement e) => UploadApiTests.ProblemsOf(e);
 
     [Fact]
     public async Task TheCensusAPopulationUploadReplacedIsKeptAsAVersionAndRestoresWithItsECredit()
@@ -134,6 +131,58 @@ public sealed partial class PopulationUploadTests(WelfareFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task ReferenceHubsOfATypeAnUploadReplacedAreKeptAndRestoredWithTheirCredit()
+    {
+        const string type = "chiku-fukutsu";
+        using var client = await UploadApiTests.PlannerForAsync(fixture, Fukutsu);
+        async Task<List<JsonElement>> HubsAsync()
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl + "/") };
+            var doc = JsonDocument.Parse(await http.GetStringAsync($"collections/hubs/items?limit=10000&municipality_code={Fukutsu}")).RootElement;
+            return doc.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").Clone())
+                .Where(p => p.GetProperty("type").GetString() == type).ToList();
+        }
+        async Task<JsonElement?> KeptAsync() =>
+            (await client.GetJsonAsync($"api/setup/versions?municipality={Fukutsu}&kind=hubs")).EnumerateArray()
+                .Where(v => v.GetProperty("target").GetString() == type && v.GetProperty("label").GetString() is not null)
+                .OrderByDescending(v => v.GetProperty("id").GetInt32()).Cast<JsonElement?>().FirstOrDefault();
+        async Task RestoreAsync()
+        {
+            if (await KeptAsync() is { } v && !v.GetProperty("isCurrent").GetBoolean())
+            {
+                Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(HttpMethod.Post, $"api/setup/versions/{v.GetProperty("id").GetInt32()}/restore")).StatusCode);
+            }
+        }
+        await RestoreAsync();
+        var reference = await HubsAsync();
+        Assert.NotEmpty(reference);
+        try
+        {
+            var first = Census(Fukutsu)[0];
+            var csv = string.Create(CultureInfo.InvariantCulture, $"name,lon,lat\n市の地区拠点,{first.Lon},{first.Lat}\n");
+            var response = await UploadApiTests.UploadAsync(client, Encoding.UTF8.GetBytes(csv), "hubs.csv",
+                new() { ["kind"] = "hubs", ["municipality"] = Fukutsu, ["hubType"] = type });
+            var preview = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Empty(ProblemsOf(preview));
+            Assert.Equal(HttpStatusCode.OK, (await CommitAsync(client, preview)).StatusCode);
+            Assert.Equal(["市の地区拠点"], (await HubsAsync()).Select(h => h.GetProperty("name").GetString()));
+
+            var kept = await KeptAsync();
+            Assert.Equal(reference.Count, kept!.Value.GetProperty("featureCount").GetInt32());
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(HttpMethod.Post, $"api/setup/versions/{kept.Value.GetProperty("id").GetInt32()}/restore")).StatusCode);
+
+            var restored = await HubsAsync();
+            string[] keys = ["name", "address", "phone", "operator", "functions", "target_groups", "opening_hours", "email", "website", "accessibility", "attribution"];
+            string Row(JsonElement h) => string.Join("|", keys.Select(k => h.TryGetProperty(k, out var v) ? v.ToString() : ""));
+            Assert.Equal(reference.Select(Row).Order(), restored.Select(Row).Order());
+        }
+        finally
+        {
+            await RestoreAsync();
+        }
+    }
+
     /// <summary>
     /// A 住民基本台帳 table as a city publishes it: title and 基準日 lines, then 町丁名, 総数, 男, 女 and single years 0歳 … 100歳以上;
     /// the names written the register's way (漢数字 丁目, 半角 digits, a space); a 合計 row at the end. Ages invented per 町丁.
@@ -181,11 +230,7 @@ public sealed partial class PopulationUploadTests(WelfareFixture fixture)
     [GeneratedRegex("([０-９0-9]+)丁目")]
     private static partial Regex ChomeNumber();
 
-    private static byte[] ShiftJis(string text)
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(932).GetBytes(text);
-    }
+    private static byte[] ShiftJis(string text) => UploadApiTests.CodePages().GetBytes(text);
 
     [Fact]
     public async Task AResidentRegisterTableIsJoinedByChomeNameAndAnUnknownChomeIsNamedWithNothingWritten()
