@@ -44,7 +44,7 @@ public sealed class PopulationVersionPageTests(WelfareFixture fixture, BrowserFi
             await page.WaitForSelectorAsync($"#u-city option[value='{Fukutsu}']", new() { State = WaitForSelectorState.Attached });
             await page.SelectOptionAsync("#u-kind", "population");
 
-            var kept = page.Locator("#versions tbody tr", new() { HasTextString = "取り込み前のデータ（" });
+            var kept = page.Locator("#versions tbody tr", new() { HasTextString = "取り込み前のデータ（平成27年国勢調査" });
             await kept.WaitForAsync(new() { Timeout = 20_000 });
             var text = await kept.InnerTextAsync();
             Assert.Contains("国勢調査", text);
@@ -55,7 +55,7 @@ public sealed class PopulationVersionPageTests(WelfareFixture fixture, BrowserFi
             await page.Locator("#versions").ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "population-pre-upload-version.png") });
 
             await kept.Locator("button").ClickAsync();
-            await page.WaitForSelectorAsync("#versions tbody tr:has-text('取り込み前のデータ（') .ok-text");
+            await page.WaitForSelectorAsync("#versions tbody tr:has-text('取り込み前のデータ（平成27年国勢調査') .ok-text");
             Assert.Contains("に戻しました", await page.InnerTextAsync("#versions-result"));
             await page.Locator("#versions").ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "population-census-restored.png") });
             var current = await PopulationUploadTests.PreUploadVersionAsync(client, Fukutsu);

@@ -195,11 +195,15 @@ $('commit').addEventListener('click', async () => {
   await loadVersions();
 });
 
+let versionsAsked = 0;
+
 async function loadVersions() {
   const code = $('u-city').value;
   if (!code) return;
   const kind = $('u-kind').value;
+  const asked = ++versionsAsked;
   const versions = (await api.get(`/api/setup/versions?municipality=${encodeURIComponent(code)}&kind=${encodeURIComponent(kind)}`)).body;
+  if (asked !== versionsAsked) return; // the city or kind changed meanwhile: a later answer draws the list
   const body = clear($('versions').querySelector('tbody'));
   if (versions.length === 0) body.append(h('tr', null, h('td', { colspan: '6' }, `${KIND_NAMES[kind]}はまだ画面から取り込まれていません。`)));
   for (const v of versions) {
