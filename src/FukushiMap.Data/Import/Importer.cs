@@ -108,12 +108,13 @@ public static class Importer
 
     /// <summary>
     /// Writes a prepared import as a new dataset in one transaction, after deleting the datasets <paramref name="replaces"/>
-    /// names (an earlier version); <paramref name="alongside"/> adds its own rows (version record, audit) to the same
-    /// transaction. Refuses (throws <see cref="ImportException"/>) when the preparation found any problem; a failure on the
+    /// names (an earlier version) and running <paramref name="beforeWrite"/> (an upload clears its slot: <see cref="UploadSlot.DeleteAsync"/>);
+    /// <paramref name="alongside"/> adds its own rows (version record, audit) to the same transaction. Refuses (throws <see cref="ImportException"/>) when the preparation found any problem; a failure on the
     /// way leaves the database as it was.
     /// </summary>
     public static async Task<ImportResult> CommitAsync(FukushiMapDbContext db, PreparedImport prepared, IReadOnlyCollection<string> replaces,
-        Func<FukushiMapDbContext, Dataset, CancellationToken, Task>? alongside, IProgress<ImportProgress>? progress, CancellationToken ct)
+        Func<FukushiMapDbContext, Dataset, CancellationToken, Task>? alongside, IProgress<ImportProgress>? progress, CancellationToken ct,
+        Func<FukushiMapDbContext, CancellationToken, Task>? beforeWrite = null)
     {
         var (request, file, problems, importer, municipality, key, credit) =
             (prepared.Request, prepared.File, prepared.ProblemList, prepared.Importer, prepared.Municipality, prepared.DatasetKey, prepared.Credit);
@@ -132,6 +133,10 @@ public static class Importer
                 foreach (var old in replaces)
                 {
                     await DeleteDatasetAsync(db, old, ct);
+                }
+                if (beforeWrite is not null)
+                {
+                    await beforeWrite(db, ct);
                 }
                 var written = new Dictionary<string, int>();
                 if (municipality is null)

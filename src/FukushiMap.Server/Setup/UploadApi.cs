@@ -54,14 +54,22 @@ public static class UploadApi
 
     public sealed record UploadPreview(Guid Id, string FileName, string? Encoding, UploadMapping Mapping, IReadOnlyList<string> Fields,
         IReadOnlyDictionary<string, string> Columns, int Rows, int Valid, List<UploadProblem> Problems, List<GeocodeView> Geocoded,
-        List<GeocodeView> Unmatched, IReadOnlyList<string> Notes, bool Tabular, bool CanCommit, FeatureCollection Features, int FeaturesShown);
+        List<GeocodeView> Unmatched, IReadOnlyList<string> Notes, bool Tabular, bool CanCommit, FeatureCollection Features, int FeaturesShown,
+        int HeaderLine = 1);
 
     public sealed record CommitResult(int Version, string DatasetKey, IReadOnlyDictionary<string, int> Written, IReadOnlyList<string> Notes);
 
     public sealed record ProgressView(int Step, int Steps, string Message, bool Done);
 
+    /// <summary>
+    /// One version of a (municipality, kind, target). <paramref name="Label"/> names the data a first upload replaced
+    /// (「取り込み前のデータ（…）」), whose <paramref name="Attribution"/> is that of its original datasets; both null for an uploaded file.
+    /// </summary>
     public sealed record VersionView(int Id, string MunicipalityCode, string Kind, string Target, string FileName, int FeatureCount,
-        string? CreatedByName, DateTimeOffset CreatedAt, bool IsCurrent, DateTimeOffset? RestoredAt);
+        string? CreatedByName, DateTimeOffset CreatedAt, bool IsCurrent, DateTimeOffset? RestoredAt, string? Label, string? Attribution);
+
+    /// <summary>The credit and dataset keys of the data a first upload replaced (<c>upload_versions.origin</c>).</summary>
+    public sealed record VersionOrigin(DatasetInfo Credit, IReadOnlyList<string> DatasetKeys);
 
     private static readonly string[] Kinds = ["hubs", "districts", "population", "shelters"];
 
@@ -211,8 +219,9 @@ public static class UploadApi
         }
         var k = kind ?? "";
         var rows = await db.Database.SqlQuery<VersionView>($"""
-            SELECT id, municipality_code, kind, target, file_name, feature_count, created_by_name, created_at, is_current, restored_at
-            FROM upload_versions WHERE municipality_code = {code} AND ({k} = '' OR kind = {k}) ORDER BY id DESC LIMIT 200
+            SELECT id, municipality_code, kind, target, file_name, feature_count, created_by_name, created_at, is_current, restored_at,
+                label, origin->'credit'->>'attribution' AS attribution
+            FROM upload_versions WHERE municipality_code = {code} AND ({k} = '' OR kind = {k}) ORDER BY created_at DESC, id DESC LIMIT 200
             """).ToListAsync(ct);
         return TypedResults.Ok(rows);
     }
@@ -221,7 +230,7 @@ public static class UploadApi
         GazetteerProvider gazetteers, WelfareAudit audit, DataVersions versions, TimeProvider clock, CancellationToken ct)
     {
         var stored = await db.Database.SqlQuery<StoredVersion>($"""
-            SELECT municipality_code, file_name, content, request::text AS request, is_current
+            SELECT municipality_code, file_name, content, request::text AS request, is_current, origin::text AS origin
             FROM upload_versions WHERE id = {id}
             """).FirstOrDefaultAsync(ct);
         if (stored is null)
@@ -237,7 +246,9 @@ public static class UploadApi
             return Problems.Result(Core.ErrorKind.Conflict, "version-current", "その版はいま使われている版です。");
         }
         var mapping = JsonSerializer.Deserialize<UploadMapping>(stored.Request, MappingJson)!;
-        var outcome = await ImportVersionAsync(db, caller, gazetteers, audit, clock, id, mapping, stored.FileName, stored.Content, restoring: true, null, ct);
+        // The data a first upload replaced comes back with its own credit (a restored census credits e-Stat, not the city).
+        var credit = stored.Origin is null ? null : JsonSerializer.Deserialize<VersionOrigin>(stored.Origin, MappingJson)?.Credit;
+        var outcome = await ImportVersionAsync(db, caller, gazetteers, audit, clock, id, mapping, stored.FileName, stored.Content, restoring: true, null, ct, credit);
         if (outcome.Result is { } result)
         {
             await versions.RefreshAsync(ct);
@@ -246,23 +257,26 @@ public static class UploadApi
         return outcome.Problem!;
     }
 
-    public sealed record StoredVersion(string MunicipalityCode, string FileName, byte[] Content, string Request, bool IsCurrent);
+    public sealed record StoredVersion(string MunicipalityCode, string FileName, byte[] Content, string Request, bool IsCurrent, string? Origin);
 
     private sealed record Outcome(ImportResult? Result, ProblemHttpResult? Problem);
 
     /// <summary>
     /// Imports a version's file as the current one of its (municipality, kind, target): read and checked again against the
-    /// data as it is now; the current version's rows deleted, the new rows written, the version marked current and the
-    /// audit entry added — one transaction, so a failure anywhere leaves the previous version in place.
+    /// data as it is now; the slot's rows that belong to no version (the census, reference hubs, a CLI import) first kept as
+    /// a version of their own (<see cref="UploadSlot.SnapshotAsync"/>, 「取り込み前のデータ」, with their credit); every row of
+    /// the slot deleted, the new rows written, the version marked current and the audit entries added — one transaction, so a
+    /// failure anywhere leaves the previous version in place. <paramref name="credit"/> is the credit to write (a restored
+    /// snapshot's own); null = the uploading city's.
     /// </summary>
     private static async Task<Outcome> ImportVersionAsync(FukushiMapDbContext db, WelfareCaller caller, GazetteerProvider gazetteers, WelfareAudit audit,
         TimeProvider clock, int versionId, UploadMapping mapping, string fileName, byte[] content, bool restoring, IProgress<ImportProgress>? progress,
-        CancellationToken ct)
+        CancellationToken ct, DatasetInfo? credit = null)
     {
         var action = restoring ? "upload-restore" : "upload-commit";
         var purpose = Purpose(mapping, fileName);
         progress?.Report(new ImportProgress(1, 4, $"{fileName} を読み込み、確認しています…"));
-        var (request, invalid) = await RequestForAsync(db, mapping, fileName, $"upload-{versionId}", ct);
+        var (request, invalid) = await RequestForAsync(db, mapping, fileName, $"upload-{versionId}", ct, credit);
         if (invalid is not null)
         {
             await audit.WriteAsync(caller, action, "upload", [versionId], null, "refused", purpose, ct);
@@ -288,6 +302,9 @@ public static class UploadApi
         var current = await db.Database.SqlQuery<string>($"""
             SELECT dataset_key AS "Value" FROM upload_versions WHERE municipality_code = {code} AND kind = {kind} AND target = {target} AND is_current
             """).ToListAsync(ct);
+        var slot = new UploadSlot(request.Kind, code, target);
+        var previous = await slot.SnapshotAsync(db, current.FirstOrDefault(), ct);
+        var previousId = previous is null ? (int?)null : await NextVersionIdAsync(db, ct);
         progress?.Report(new ImportProgress(2, 4, $"{prepared.Features.Count:N0} 件を書き込んでいます（前の版は取り込みが終わるまでそのままです）…"));
         var now = clock.GetUtcNow();
         try
@@ -295,6 +312,10 @@ public static class UploadApi
             var result = await Importer.CommitAsync(db, prepared, current, async (tx, dataset, token) =>
             {
                 progress?.Report(new ImportProgress(3, 4, "版を記録しています…"));
+                if (previous is not null)
+                {
+                    await KeepPreviousAsync(tx, caller, audit, previousId!.Value, mapping, code, kind, target, previous, now, token);
+                }
                 await tx.Database.ExecuteSqlAsync($"""
                     UPDATE upload_versions SET is_current = false WHERE municipality_code = {code} AND kind = {kind} AND target = {target} AND is_current
                     """, token);
@@ -317,7 +338,7 @@ public static class UploadApi
                 }
                 audit.Add(tx, caller, action, "upload", [versionId], null, "ok", purpose);
                 await tx.SaveChangesAsync(token);
-            }, null, ct);
+            }, null, ct, slot.DeleteAsync);
             return new Outcome(result, null);
         }
         catch (ImportException e)
@@ -338,6 +359,36 @@ public static class UploadApi
             return new Outcome(null, Problems.Result(new Core.FukushiMapError(Core.ErrorKind.Unavailable, "upload-failed",
                 "データベースへの書き込みの途中で失敗したため、何も変えていません（前の版のままです）。しばらくしてからもう一度お試しください。")));
         }
+    }
+
+    /// <summary>
+    /// Records the rows a first upload replaces as a version that is not current: their GeoJSON, the mapping that reads it
+    /// back, 「取り込み前のデータ（…）」 as its label and the original credit — inside the upload's transaction, audited.
+    /// </summary>
+    private static async Task KeepPreviousAsync(FukushiMapDbContext tx, WelfareCaller caller, WelfareAudit audit, int id, UploadMapping mapping, string code,
+        string kind, string target, SlotSnapshot previous, DateTimeOffset now, CancellationToken ct)
+    {
+        var request = new UploadMapping
+        {
+            Kind = kind, Municipality = code,
+            HubType = kind == "hubs" ? target : null,
+            LayerKey = kind == "districts" ? target : null, LayerKind = previous.LayerKind, LayerName = previous.LayerName,
+            ShelterKind = kind == "shelters" && target.Length > 0 ? target : null,
+        };
+        var fileName = $"pre-upload-{kind}-{code}{(target.Length > 0 ? "-" + target : "")}.geojson";
+        var label = $"取り込み前のデータ（{previous.Credit.Title ?? "出典不明"}）";
+        var origin = JsonSerializer.Serialize(new VersionOrigin(previous.Credit, previous.DatasetKeys), MappingJson);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(previous.GeoJson));
+        var json = JsonSerializer.Serialize(request, MappingJson);
+        var datasetKey = previous.DatasetKeys.FirstOrDefault() ?? "";
+        var createdAt = previous.LoadedAt ?? now;
+        await tx.Database.ExecuteSqlAsync($"""
+            INSERT INTO upload_versions (id, municipality_code, kind, target, file_name, content, content_sha256, request, dataset_key,
+                feature_count, created_by, created_by_name, created_at, is_current, label, origin)
+            VALUES ({id}, {code}, {kind}, {target}, {fileName}, {previous.GeoJson}, {sha}, {json}::jsonb, {datasetKey},
+                {previous.FeatureCount}, NULL, NULL, {createdAt}, false, {label}, {origin}::jsonb)
+            """, ct);
+        audit.Add(tx, caller, "upload-keep-previous", "upload", [id], null, "ok", $"{Purpose(mapping, fileName)} {label}");
     }
 
     private static bool ForeignKeyViolation(Exception e) =>
@@ -375,7 +426,7 @@ public static class UploadApi
 
     /// <summary>The import request for a mapping, or the problem that makes one impossible (kind, hub type, layer missing).</summary>
     private static async Task<(ImportRequest? Request, ImportProblem? Problem)> RequestForAsync(FukushiMapDbContext db, UploadMapping m, string fileName,
-        string? datasetKey, CancellationToken ct)
+        string? datasetKey, CancellationToken ct, DatasetInfo? credit = null)
     {
         var code = Parse.Municipality(m.Municipality);
         ImportProblem Problem(string reason) => new(fileName, null, null, reason);
@@ -427,7 +478,7 @@ public static class UploadApi
             Encoding = m.Encoding,
             Replace = true,
             Limits = ImportLimits.Default with { MaxFileBytes = Limits.MaxUploadBytes },
-            Dataset = new DatasetInfo
+            Dataset = credit is not null ? credit with { Key = datasetKey } : new DatasetInfo
             {
                 Key = datasetKey,
                 Title = $"{city} {noun}（{fileName}）",
@@ -488,7 +539,8 @@ public static class UploadApi
             prepared?.Columns ?? new Dictionary<string, string>(), prepared?.File.Features.Count ?? 0, prepared?.Features.Count ?? 0,
             problems.Select(p => new UploadProblem(p.Row, p.Field, p.Reason)).ToList(),
             geocoded.Where(a => a.Match is not null).Select(View).ToList(), geocoded.Where(a => a.Match is null).Select(View).ToList(),
-            prepared?.Notes ?? [], tabular, prepared is not null && problems.Count == 0 && prepared.Features.Count > 0, features, features.Count);
+            prepared?.Notes ?? [], tabular, prepared is not null && problems.Count == 0 && prepared.Features.Count > 0, features, features.Count,
+            prepared?.File.HeaderLine ?? 1);
     }
 
     /// <summary>The file's columns when the mapping could not be applied (so the page can still offer them).</summary>

@@ -103,7 +103,7 @@ public sealed class UploadApiTests(WelfareFixture fixture)
         return JsonDocument.Parse(body).RootElement;
     }
 
-    private static List<(int? Row, string? Field, string Reason)> ProblemsOf(JsonElement e) =>
+    internal static List<(int? Row, string? Field, string Reason)> ProblemsOf(JsonElement e) =>
         e.GetProperty("problems").EnumerateArray().Select(p => (
             p.GetProperty("row").ValueKind == JsonValueKind.Number ? p.GetProperty("row").GetInt32() : (int?)null,
             p.GetProperty("field").GetString(), p.GetProperty("reason").GetString()!)).ToList();
@@ -208,7 +208,7 @@ public sealed class UploadApiTests(WelfareFixture fixture)
         "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", names.Select((n, i) => string.Create(CultureInfo.InvariantCulture,
             $"{{\"type\":\"Feature\",\"properties\":{{\"name\":\"{n}\"}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{Places[i].Lon},{Places[i].Lat}]}}}}"))) + "]}";
 
-    private static Encoding CodePages()
+    internal static Encoding CodePages()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         return Encoding.GetEncoding(932);

@@ -103,7 +103,8 @@ $('mapping-form').addEventListener('submit', async (e) => {
 
 function rowLabel(row) {
   if (row == null) return 'ファイル全体';
-  return preview?.tabular ? `${row}件目（表の ${row + 1} 行目）` : `${row}件目`;
+  // The header is the table's first line unless title lines (表題・基準日) stand above it.
+  return preview?.tabular ? `${row}件目（表の ${row + (preview.headerLine ?? 1)} 行目）` : `${row}件目`;
 }
 
 /** Shows a preview: summary, column selects, the problem table, the addresses placed, the features on the map. */
@@ -194,24 +195,31 @@ $('commit').addEventListener('click', async () => {
   await loadVersions();
 });
 
+let versionsAsked = 0;
+
 async function loadVersions() {
   const code = $('u-city').value;
   if (!code) return;
   const kind = $('u-kind').value;
+  const asked = ++versionsAsked;
   const versions = (await api.get(`/api/setup/versions?municipality=${encodeURIComponent(code)}&kind=${encodeURIComponent(kind)}`)).body;
+  if (asked !== versionsAsked) return; // the city or kind changed meanwhile: a later answer draws the list
   const body = clear($('versions').querySelector('tbody'));
   if (versions.length === 0) body.append(h('tr', null, h('td', { colspan: '6' }, `${KIND_NAMES[kind]}はまだ画面から取り込まれていません。`)));
   for (const v of versions) {
     const state = v.isCurrent ? h('span', { class: 'ok-text' }, '使用中')
       : h('button', { type: 'button', onclick: () => restore(v) }, `版 ${v.id} に戻す`);
     body.append(h('tr', null, h('td', null, String(v.id)), h('td', null, `${KIND_NAMES[v.kind] ?? v.kind}${v.target ? `（${v.target}）` : ''}`),
-      h('td', null, v.fileName), h('td', null, `${formatNumber(v.featureCount)} 件`),
-      h('td', null, `${v.createdByName ?? ''} ${api.jst(v.createdAt)}${v.restoredAt ? `（${api.jst(v.restoredAt)} に戻した）` : ''}`), h('td', null, state)));
+      // The data a first upload replaced (census, reference hubs …) is named by its label and keeps its own credit.
+      h('td', null, v.label ?? v.fileName, v.attribution ? h('span', { class: 'note version-credit' }, v.attribution.startsWith('出典') ? v.attribution : `出典: ${v.attribution}`) : null),
+      h('td', null, `${formatNumber(v.featureCount)} 件`),
+      h('td', null, v.label ? `${api.jst(v.createdAt)} に読み込んだデータ${v.restoredAt ? `（${api.jst(v.restoredAt)} に戻した）` : ''}`
+        : `${v.createdByName ?? ''} ${api.jst(v.createdAt)}${v.restoredAt ? `（${api.jst(v.restoredAt)} に戻した）` : ''}`), h('td', null, state)));
   }
 }
 
 async function restore(v) {
-  if (!window.confirm(`版 ${v.id}（${v.fileName}）に戻しますか？ いまの版は一覧に残ります。`)) return;
+  if (!window.confirm(`版 ${v.id}（${v.label ?? v.fileName}）に戻しますか？ いまの版は一覧に残ります。`)) return;
   $('versions-result').textContent = `版 ${v.id} に戻しています…`;
   const result = await api.send('POST', `/api/setup/versions/${v.id}/restore`);
   $('versions-result').textContent = result.ok ? `版 ${v.id} に戻しました。` : result.message;

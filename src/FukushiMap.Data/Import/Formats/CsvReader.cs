@@ -66,11 +66,13 @@ public static class CsvReader
     internal static FeatureFile FromRecords(IEnumerable<(int Line, List<string> Cells)> records, string fileName, string? encodingName, string what,
         ImportRequest request, ProblemList problems, CancellationToken ct, IProgress<ImportProgress>? progress)
     {
-        using var rows = records.GetEnumerator();
+        var (titles, fromHeader) = SkipTitleLines(records);
+        using var rows = fromHeader.GetEnumerator();
         if (!rows.MoveNext())
         {
             throw problems.Fatal(null, null, $"{what} が空です（見出し行がありません）。");
         }
+        var headerLine = rows.Current.Line;
         var header = rows.Current.Cells.Select(h => h.Trim()).ToList();
         var duplicates = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
@@ -133,7 +135,55 @@ public static class CsvReader
             }
             features.Add(new SourceFeature(row, geometry, values));
         }
-        return new FeatureFile { FileName = fileName, Crs = crs, Features = features, FieldNames = header, EncodingName = encodingName };
+        var file = new FeatureFile { FileName = fileName, Crs = crs, Features = features, FieldNames = header, EncodingName = encodingName, HeaderLine = headerLine };
+        if (titles.Count > 0)
+        {
+            file.Notes.Add($"見出しの前の {titles.Count} 行を表題として読み飛ばしました（{string.Join(" / ", titles)}）。");
+        }
+        return file;
+    }
+
+    /// <summary>
+    /// Title lines above the header, as cities' statistics tables have them (「町丁別年齢別人口」, 「令和6年3月31日現在」): leading
+    /// records of at most one non-empty cell, when one of the next ten records has three or more (the header). Returns their
+    /// text and the records from the header on.
+    /// </summary>
+    private static (List<string> Titles, IEnumerable<(int Line, List<string> Cells)> Records) SkipTitleLines(IEnumerable<(int Line, List<string> Cells)> records)
+    {
+        const int lookAhead = 10;
+        using var e = records.GetEnumerator();
+        var head = new List<(int Line, List<string> Cells)>();
+        while (head.Count < lookAhead && e.MoveNext())
+        {
+            head.Add(e.Current);
+        }
+        var skip = TitleLineCount(head);
+        var titles = head.Take(skip).Select(r => r.Cells.FirstOrDefault(c => c.Trim().Length > 0)?.Trim()).OfType<string>().ToList();
+        return (titles, head.Skip(skip).Concat(Remaining(e)).ToList());
+    }
+
+    /// <summary>How many of <paramref name="head"/>'s first records are title lines above the header (0 when the first is the header).</summary>
+    internal static int TitleLineCount(IReadOnlyList<(int Line, List<string> Cells)> head)
+    {
+        static int Filled((int Line, List<string> Cells) r) => r.Cells.Count(c => c.Trim().Length > 0);
+        var headerAt = -1;
+        for (var i = 0; i < Math.Min(head.Count, 10); i++)
+        {
+            if (Filled(head[i]) >= 3)
+            {
+                headerAt = i;
+                break;
+            }
+        }
+        return headerAt > 0 && head.Take(headerAt).All(r => Filled(r) <= 1) ? headerAt : 0;
+    }
+
+    private static IEnumerable<T> Remaining<T>(IEnumerator<T> e)
+    {
+        while (e.MoveNext())
+        {
+            yield return e.Current;
+        }
     }
 
     /// <summary>Records as (first line number, cells).</summary>

@@ -62,6 +62,7 @@ public static class FeatureFileReader
             Features = file.Features,
             FieldNames = file.FieldNames,
             EncodingName = file.EncodingName,
+            HeaderLine = file.HeaderLine,
             Sha256 = sha,
         }.WithNotes(file.Notes);
     }

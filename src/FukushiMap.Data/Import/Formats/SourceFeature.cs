@@ -56,6 +56,9 @@ public sealed class FeatureFile
     /// <summary>Text encoding used (for formats that have one), e.g. 「Shift_JIS (cp932)」.</summary>
     public string? EncodingName { get; init; }
 
+    /// <summary>The table's line (CSV) or row (spreadsheet) of its header, 1 when it is the first; later when title lines were skipped.</summary>
+    public int HeaderLine { get; init; } = 1;
+
     /// <summary>The SHA-256 (hex) of the bytes read.</summary>
     public string? Sha256 { get; init; }
 
@@ -68,7 +71,7 @@ public sealed class FeatureFile
         var kept = new FeatureFile
         {
             FileName = FileName, Crs = Crs, Features = Features.Where(keep).ToList(), FieldNames = FieldNames,
-            EncodingName = EncodingName, Sha256 = Sha256,
+            EncodingName = EncodingName, Sha256 = Sha256, HeaderLine = HeaderLine,
         };
         kept.Notes.AddRange(Notes);
         return kept;

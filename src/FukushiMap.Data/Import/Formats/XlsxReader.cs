@@ -27,7 +27,7 @@ public static class XlsxReader
             throw problems.Fatal(null, null, $"{fileName} を Excel ブック（.xlsx）として読めません。Excel で開いて「Excel ブック (*.xlsx)」で保存し直すか、CSV（UTF-8）で保存してください。");
         }
         var file = CsvReader.FromRecords(rows, fileName, null, "シート", request, problems, ct, progress);
-        file.Notes.Add($"Excel ブックの最初のシートを読みました（1 行目を見出しとして、{file.Features.Count:N0} 行）。");
+        file.Notes.Add($"Excel ブックの最初のシートを読みました（{file.HeaderLine} 行目を見出しとして、{file.Features.Count:N0} 行）。");
         return file;
     }
 
@@ -36,9 +36,8 @@ public static class XlsxReader
     {
         using var stream = new MemoryStream(bytes, writable: false);
         using var reader = ExcelReaderFactory.CreateOpenXmlReader(stream);
-        var rows = new List<(int, List<string>)>();
+        var rows = new List<(int Line, List<string> Cells)>();
         var line = 0;
-        var width = 0;
         while (reader.Read() && rows.Count <= maxRows)
         {
             line++;
@@ -47,16 +46,20 @@ public static class XlsxReader
             {
                 cells.Add(Text(reader.GetValue(i)));
             }
-            if (line == 1)
+            rows.Add((line, cells));
+        }
+        // The header (the first row, or the first after title rows: CsvReader.TitleLineCount) decides the width: cells right of
+        // it (stray notes) are left out, trailing empty headers too.
+        var headerAt = CsvReader.TitleLineCount(rows);
+        if (headerAt < rows.Count)
+        {
+            var header = rows[headerAt].Cells;
+            while (header.Count > 0 && header[^1].Length == 0)
             {
-                // The header decides the width: cells right of it (stray notes) are left out, trailing empty headers too.
-                while (cells.Count > 0 && cells[^1].Length == 0)
-                {
-                    cells.RemoveAt(cells.Count - 1);
-                }
-                width = cells.Count;
+                header.RemoveAt(header.Count - 1);
             }
-            else
+            var width = header.Count;
+            foreach (var (_, cells) in rows.Skip(headerAt + 1))
             {
                 while (cells.Count < width)
                 {
@@ -67,7 +70,6 @@ public static class XlsxReader
                     cells.RemoveRange(width, cells.Count - width);
                 }
             }
-            rows.Add((line, cells));
         }
         return rows;
     }

@@ -38,6 +38,11 @@ internal sealed class HubImporter(KindContext context) : PointImporter(context)
         var phoneField = Field(null, "電話番号", "phone", "tel");
         var websiteField = Field(null, "website", "url", "ホームページ");
         var noteField = Field(null, "開所時間", "opening_note");
+        // What UploadSlot exports of a hub beyond the list columns, so a restored snapshot loses nothing.
+        var emailField = Field(null, "email", "メール", "メールアドレス");
+        var accessibilityField = Field(null, "accessibility_notes", "バリアフリー");
+        var hoursField = Field(null, "opening_hours");
+        var retiredField = Field(null, "retired_at");
         var now = DateTimeOffset.UtcNow;
         var seenRefs = new HashSet<string>();
 
@@ -48,6 +53,29 @@ internal sealed class HubImporter(KindContext context) : PointImporter(context)
             {
                 Problems.Add(f.Row, refField, $"ID「{sourceRef}」が重複しています。");
                 continue;
+            }
+            List<OpeningPeriod> hours = [];
+            if (hoursField is not null && f.Get(hoursField) is { } hoursJson)
+            {
+                try
+                {
+                    hours = System.Text.Json.JsonSerializer.Deserialize<List<OpeningPeriod>>(hoursJson) ?? [];
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    Problems.Add(f.Row, hoursField, "開所時間（opening_hours）が読めません（曜日と開始・終了時刻の JSON の配列で書いてください）。");
+                    continue;
+                }
+            }
+            DateTimeOffset? retired = null;
+            if (retiredField is not null && f.Get(retiredField) is { } retiredText)
+            {
+                if (!DateTimeOffset.TryParse(retiredText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var r))
+                {
+                    Problems.Add(f.Row, retiredField, $"廃止日「{retiredText}」が日時として読めません。");
+                    continue;
+                }
+                retired = r;
             }
             var functions = functionsField is null ? [] : SplitList(f.Get(functionsField));
             var targets = targetField is null ? [] : SplitList(f.Get(targetField));
@@ -64,6 +92,10 @@ internal sealed class HubImporter(KindContext context) : PointImporter(context)
                 Phone = phoneField is null ? null : f.Get(phoneField),
                 Website = websiteField is null ? null : f.Get(websiteField),
                 OpeningNote = noteField is null ? null : f.Get(noteField),
+                Email = emailField is null ? null : f.Get(emailField),
+                AccessibilityNotes = accessibilityField is null ? null : f.Get(accessibilityField),
+                OpeningHours = hours,
+                RetiredAt = retired,
                 SourceRef = sourceRef,
                 CreatedAt = now,
                 UpdatedAt = now,

@@ -18,6 +18,8 @@ namespace FukushiMap.Data.Import.Importers;
 /// area once, carried on the E1 row; E2… rows never add to it (some releases repeat the figure on every part).
 /// The parts become one unit: E1's name and representative point, the sum of the parts' AREA.</item>
 /// </list>
+/// A file without KEY_CODE that has a 町丁 column and counts is read as a 住民基本台帳 町丁別年齢別 table
+/// (<see cref="ResidentRegisterTable"/>) and joined by name to the municipality's units (<see cref="MapResidentRegister"/>).
 /// </summary>
 internal sealed class PopulationImporter(KindContext context) : KindImporter(context)
 {
@@ -30,6 +32,12 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
     private readonly List<PopulationUnit> _units = [];
     private bool _hasExisting;
 
+    /// <summary>The 町丁 column of a 住民基本台帳 table (no KEY_CODE); null for e-Stat layouts.</summary>
+    private string? _residentNameField;
+
+    /// <summary>The municipality's units as they are, which a 住民基本台帳 table's rows are matched to by name.</summary>
+    private List<PopulationUnit> _existing = [];
+
     public override async Task PrepareAsync(FukushiMapDbContext db, CancellationToken ct)
     {
         _hasExisting = await db.PopulationUnits.AnyAsync(p => p.MunicipalityCode == Context.MunicipalityCode, ct);
@@ -37,10 +45,20 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
         {
             throw Problems.Fatal(null, null, $"市区町村 {Context.MunicipalityCode} の人口は取り込み済みです。置き換えるときは --replace を指定してください。");
         }
+        if (Request.CodeField is null && !Context.File.FieldNames.Contains("KEY_CODE", StringComparer.OrdinalIgnoreCase) && ResidentRegisterTable.NameField(Context.File.FieldNames) is { } nameField)
+        {
+            _residentNameField = Use("name", nameField);
+            _existing = await db.PopulationUnits.AsNoTracking().Where(p => p.MunicipalityCode == Context.MunicipalityCode).OrderBy(p => p.KeyCode).ToListAsync(ct);
+        }
     }
 
     public override void Map()
     {
+        if (_residentNameField is not null)
+        {
+            MapResidentRegister(_residentNameField);
+            return;
+        }
         var keyField = Use("code", Field(Request.CodeField, "KEY_CODE"));
         var popField = Use("population", Field(null, "JINKO", "population", "人口"));
         if (keyField is null || popField is null)
@@ -54,6 +72,8 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
         var xField = Use("lon", Field(Request.LonField, "X_CODE", "lon", "経度"));
         var yField = Use("lat", Field(Request.LatField, "Y_CODE", "lat", "緯度"));
         var hasKenCity = Field(null, "KEN") is not null && Field(null, "CITY") is not null;
+        // Age bands when the file has them (what UploadSlot exports of units that carry them).
+        var ageFields = new[] { "age_0_14", "age_15_64", "age_65_plus", "age_75_plus" }.Select(a => Field(null, a)).ToArray();
 
         var rows = new List<(SourceFeature F, string Key, string Part, int Population)>();
         int otherCity = 0, water = 0, enclaves = 0;
@@ -218,6 +238,10 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
                 AreaSquareMetres = area,
                 Point = point,
                 Polygon = polygon,
+                Age0To14 = Count(f, ageFields[0]),
+                Age15To64 = Count(f, ageFields[1]),
+                Age65Plus = Count(f, ageFields[2]),
+                Age75Plus = Count(f, ageFields[3]),
             });
             Preview.Add(new PreviewFeature(f.Row, _units[^1].Name, point));
         }
@@ -226,6 +250,112 @@ internal sealed class PopulationImporter(KindContext context) : KindImporter(con
             Notes.Add($"分割地域（KIGO_E）の {merged} 行を E1 の行にまとめました（人口は E1 の値のみ）。");
         }
         Notes.Add($"{rows.Count:N0} 行 → {_units.Count:N0} 単位、人口計 {_units.Sum(u => (long)u.Population):N0} 人。");
+    }
+
+    /// <summary>An optional whole-number column (a count); empty or absent is null, anything else a problem.</summary>
+    private int? Count(SourceFeature f, string? field)
+    {
+        if (field is null || f.Get(field) is not { } text)
+        {
+            return null;
+        }
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return n;
+        }
+        Problems.Add(f.Row, field, $"「{text}」が 0 以上の整数（人数）ではありません。");
+        return null;
+    }
+
+    /// <summary>
+    /// A 住民基本台帳 町丁別年齢別 table: each row joined by 町丁 name (<see cref="ChomeNames"/>) to one of the municipality's units,
+    /// whose KEY_CODE, name, representative point, polygon and area are kept; population, households (when the file has them,
+    /// else none: the census figure is of another year) and age bands come from the file. A row matching no unit or several
+    /// is a problem; so is a unit with people that no row matches — the figures of two years are never mixed. Units of 0
+    /// people that no row names stay with 0.
+    /// </summary>
+    private void MapResidentRegister(string nameField)
+    {
+        if (_existing.Count == 0)
+        {
+            throw Problems.Fatal(null, nameField,
+                $"住民基本台帳の表には位置がないため、町丁・字の位置（国勢調査の小地域など）がある市区町村にしか取り込めません。市区町村 {Context.MunicipalityCode} にはまだ人口の単位がありません。先に e-Stat 小地域のファイルを取り込んでください。");
+        }
+        var rows = ResidentRegisterTable.Read(Context.File, nameField, Problems, Notes);
+        var city = Context.Municipality?.Name;
+        var byKey = _existing.GroupBy(u => ChomeNames.Key(u.Name, city)).ToDictionary(g => g.Key, g => g.ToList());
+        var matched = new Dictionary<string, ResidentRow>();
+        foreach (var row in rows)
+        {
+            if (!byKey.TryGetValue(ChomeNames.Key(row.Name, city), out var units))
+            {
+                Problems.Add(row.Row, nameField, $"町丁名「{row.Name}」にあたる町丁・字がいまの人口データにありません（名前の書き方を確かめてください）。");
+                continue;
+            }
+            if (units.Count > 1)
+            {
+                Problems.Add(row.Row, nameField,
+                    $"町丁名「{row.Name}」にあたる町丁・字が {units.Count} つあります（{string.Join("、", units.Select(u => $"{u.Name}（{u.KeyCode}）"))}）。どれの人口か決められません。");
+                continue;
+            }
+            var unit = units[0];
+            if (matched.TryGetValue(unit.KeyCode, out var earlier))
+            {
+                Problems.Add(row.Row, nameField, $"町丁名「{row.Name}」は {earlier.Row} 件目の「{earlier.Name}」と同じ町丁・字（{unit.Name}）です。");
+                continue;
+            }
+            matched[unit.KeyCode] = row;
+        }
+        var empty = 0;
+        foreach (var unit in _existing)
+        {
+            if (matched.TryGetValue(unit.KeyCode, out var row))
+            {
+                _units.Add(new PopulationUnit
+                {
+                    MunicipalityCode = Context.MunicipalityCode,
+                    KeyCode = unit.KeyCode,
+                    Name = unit.Name,
+                    Population = row.Population,
+                    Households = row.Households,
+                    AreaSquareMetres = unit.AreaSquareMetres,
+                    Point = unit.Point,
+                    Polygon = unit.Polygon,
+                    Age0To14 = row.Ages?.Age0To14,
+                    Age15To64 = row.Ages?.Age15To64,
+                    Age65Plus = row.Ages?.Age65Plus,
+                    Age75Plus = row.Ages?.Age75Plus,
+                });
+                Preview.Add(new PreviewFeature(row.Row, unit.Name, unit.Point));
+            }
+            else if (unit.Population == 0)
+            {
+                empty++;
+                _units.Add(new PopulationUnit
+                {
+                    MunicipalityCode = Context.MunicipalityCode, KeyCode = unit.KeyCode, Name = unit.Name, Population = 0,
+                    AreaSquareMetres = unit.AreaSquareMetres, Point = unit.Point, Polygon = unit.Polygon,
+                });
+            }
+            else
+            {
+                Problems.Add(null, nameField,
+                    $"町丁・字「{unit.Name}」（いまの人口 {unit.Population:N0} 人）にあたる行がファイルにありません。年の違う人口を混ぜないよう、人のいる町丁・字がすべてそろうまで取り込みません。");
+            }
+        }
+        if (empty > 0)
+        {
+            Notes.Add($"ファイルにない町丁・字のうち、いまの人口が 0 人の {empty} か所は 0 人のまま残します。");
+        }
+        if (rows.Any(r => r.Households is not null))
+        {
+            Notes.Add("世帯数はファイルの値を使います。");
+        }
+        else
+        {
+            Notes.Add("ファイルに世帯数がないため、世帯数は空にします（国勢調査の世帯数と年を混ぜないため）。");
+        }
+        Notes.Add($"{rows.Count:N0} 行 → {_units.Count:N0} 単位（位置はいまの町丁・字の代表点）、人口計 {_units.Sum(u => (long)u.Population):N0} 人、65 歳以上 {_units.Sum(u => (long)(u.Age65Plus ?? 0)):N0} 人。");
     }
 
     public override async Task<Dictionary<string, int>> WriteAsync(FukushiMapDbContext db, Dataset dataset, CancellationToken ct)

@@ -53,6 +53,8 @@ internal sealed class ShelterImporter(KindContext context) : PointImporter(conte
         var refField = Use("code", Field(Request.CodeField, "共通ID", "id", "NO"));
         var capacityField = Field(null, "P20_005", "収容人数", "capacity");
         var hazardColumns = isGsiEmergency ? GsiHazards : isP20 ? P20Hazards : [];
+        // A plain list (洪水、地震 …): what UploadSlot exports, and what a city's own list may have.
+        var hazardListField = hazardColumns.Length == 0 ? Field(null, "hazards", "災害種別") : null;
 
         foreach (var (f, name, point) in NamedPoints(nameField, "避難所", addressField))
         {
@@ -80,7 +82,8 @@ internal sealed class ShelterImporter(KindContext context) : PointImporter(conte
                 Name = name,
                 Address = addressField is null ? null : f.Get(addressField),
                 Kind = kind,
-                Hazards = hazardColumns.Where(h => f.Get(h.Column) == "1").Select(h => h.Hazard).Distinct().ToList(),
+                Hazards = hazardListField is not null ? SplitList(f.Get(hazardListField))
+                    : hazardColumns.Where(h => f.Get(h.Column) == "1").Select(h => h.Hazard).Distinct().ToList(),
                 Capacity = capacity,
                 Location = point,
                 SourceRef = refField is null ? null : f.Get(refField),
