@@ -46,6 +46,27 @@ public sealed class ResidentRegisterTableTests
     public void OtherHeadersAreNotAges(string header) => Assert.Null(ResidentRegisterTable.ParseAge(header));
 
     [Fact]
+    public void WithoutATotalColumnMenAndWomenMakeTheTotal()
+    {
+        var (rows, problems, notes, _) = Read("町丁名,世帯数,男,女\n桜の町一丁目,812,\"1,021\",1108\n桜の町二丁目,15,-,9\n合計,827,1021,1117\n");
+
+        Assert.False(problems.Any, string.Join("; ", problems.Items.Select(p => p.Reason)));
+        Assert.Equal([("桜の町一丁目", 1021 + 1108), ("桜の町二丁目", 9)], rows.Select(r => (r.Name, r.Population)).ToList());
+        Assert.All(rows, r => Assert.Null(r.Ages));
+        Assert.Contains(notes, n => n.Contains("男＋女", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ACountThatIsNotANumberIsNamedByRowAndColumn()
+    {
+        var (_, problems, _, _) = Read("町丁名,男,女\n桜の町一丁目,12,約30\n");
+
+        var problem = Assert.Single(problems.Items);
+        Assert.Equal("女", problem.Field);
+        Assert.Equal(1, problem.Row); // the first row of the table (the importer counts rows below the header)
+    }
+
+    [Fact]
     public void FiveYearBandsGiveTheFourAgeBandsAndThousandsSeparatorsAndDashesAreCounts()
     {
         var bands = string.Join(",", Enumerable.Range(0, 18).Select(i => $"{i * 5}～{i * 5 + 4}歳")) + ",90歳以上";

@@ -50,9 +50,14 @@ internal static partial class ResidentRegisterTable
         {
             return null;
         }
-        var hasNumbers = fields.Any(f => s_totalHeaders.Contains(Header(f)) || s_ageHeaders.Contains(Header(f)) || ParseAge(f) is not null);
+        var hasNumbers = fields.Any(f => s_totalHeaders.Contains(Header(f)) || s_ageHeaders.Contains(Header(f)) || ParseAge(f) is not null)
+            || (fields.Any(f => IsMale(Header(f))) && fields.Any(f => IsFemale(Header(f))));
         return hasNumbers ? name : null;
     }
+
+    private static bool IsMale(string header) => header is "男" or "男性" or "男（人）";
+
+    private static bool IsFemale(string header) => header is "女" or "女性" or "女（人）";
 
     /// <summary>
     /// Reads every 町丁 row of <paramref name="file"/>; a value that is not a count, ages that do not add up to the total,
@@ -65,8 +70,8 @@ internal static partial class ResidentRegisterTable
         var totalField = Find(s_totalHeaders);
         var ageField = Find(s_ageHeaders);
         var householdField = Find(s_householdHeaders);
-        var male = fields.FirstOrDefault(f => Header(f) is "男" or "男性" or "男（人）");
-        var female = fields.FirstOrDefault(f => Header(f) is "女" or "女性" or "女（人）");
+        var male = fields.FirstOrDefault(f => IsMale(Header(f)));
+        var female = fields.FirstOrDefault(f => IsFemale(Header(f)));
         var skippedTotals = new List<string>();
         List<ResidentRow> rows = [];
         if (ageField is not null && fields.All(f => ParseAge(f) is null))
@@ -81,11 +86,14 @@ internal static partial class ResidentRegisterTable
             {
                 NoteStraddles(ageColumns.Select(c => c.Range), notes);
             }
-            if (totalField is null && ageColumns is null)
+            // Without a total column, 男 and 女 side by side make it (as many 町丁別 tables publish them).
+            var sexes = totalField is null && male is not null && female is not null;
+            if (totalField is null && ageColumns is null && !sexes)
             {
                 throw problems.Fatal(null, null,
-                    $"人口の列（総数・計・合計）も、0 歳から「○歳以上」までそろった年齢の列もありません（ある項目: {string.Join(", ", fields)}）。");
+                    $"人口の列（総数・計・合計、または男と女）も、0 歳から「○歳以上」までそろった年齢の列もありません（ある項目: {string.Join(", ", fields)}）。");
             }
+            var totalName = totalField ?? (sexes ? $"{male}＋{female}" : "年齢別の計");
             foreach (var f in file.Features)
             {
                 var name = f.Get(nameField);
@@ -113,7 +121,7 @@ internal static partial class ResidentRegisterTable
                     }
                     return v;
                 }
-                int? total = totalField is null ? null : Count(totalField);
+                int? total = totalField is not null ? Count(totalField) : sexes ? Count(male!) + Count(female!) : null;
                 var ages = ageColumns?.Select(c => (c.Range, Count: Count(c.Field) ?? 0)).ToList();
                 int? households = householdField is null ? null : Count(householdField);
                 if (!ok)
@@ -122,12 +130,12 @@ internal static partial class ResidentRegisterTable
                 }
                 if (ages is not null && total is not null && ages.Sum(a => a.Count) != total)
                 {
-                    problems.Add(f.Row, totalField, $"{totalField} {total:N0} 人が年齢別の人数の計 {ages.Sum(a => a.Count):N0} 人と合いません。");
+                    problems.Add(f.Row, totalField ?? male, $"{totalName} {total:N0} 人が年齢別の人数の計 {ages.Sum(a => a.Count):N0} 人と合いません。");
                     continue;
                 }
-                rows.Add(new ResidentRow(f.Row, name, total ?? ages!.Sum(a => a.Count), totalField ?? "年齢別の計", ages is null ? null : Bands(ages), households));
+                rows.Add(new ResidentRow(f.Row, name, total ?? ages!.Sum(a => a.Count), totalField ?? (sexes ? male! : "年齢別の計"), ages is null ? null : Bands(ages), households));
             }
-            notes.Add($"住民基本台帳の町丁別年齢別人口（横長の形: 町丁 {nameField}、人口 {totalField ?? "年齢別の計"}、年齢の列 {ageColumns?.Count ?? 0} 列）として読みました。");
+            notes.Add($"住民基本台帳の町丁別年齢別人口（横長の形: 町丁 {nameField}、人口 {totalName}、年齢の列 {ageColumns?.Count ?? 0} 列）として読みました。");
         }
         if (skippedTotals.Count > 0)
         {
