@@ -3,6 +3,17 @@
 #   bench_start <log> [env]  starts it on a free loopback port (extra VAR=value settings allowed), sets $url and $server_pid,
 #                            and returns once it answers (1 when it never does; the log's tail is shown)
 #   bench_rss_mb             the server's resident memory now, MB
+# Sourcing also makes $work (a temporary folder) and a trap on EXIT that calls bench_on_exit when the script defines it,
+#   stops the server and removes $work.
+
+work=$(mktemp -d)
+server_pid=""
+bench_cleanup() {
+  if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap bench_cleanup EXIT
 
 bench_publish() {
   (source "$root/fukushimap" && ensure_dotnet && publish_app)

@@ -23,14 +23,6 @@ command -v wrk >/dev/null || { echo "wrk がありません（apt-get install wr
 [ -n "${FUKUSHIMAP_DB:-}" ] || { echo "FUKUSHIMAP_DB を設定してください（./fukushimap db）" >&2; exit 2; }
 [ "$seconds" -le 300 ] || { echo "COVERAGE_LOAD_SECONDS は 300 秒までです" >&2; exit 2; }
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 source "$root/bench/server.sh"
 bench_publish
 echo "==> サーバーを起動中"

@@ -22,17 +22,9 @@ command -v wrk >/dev/null || { echo "wrk がありません（apt-get install wr
 [ -n "${FUKUSHIMAP_DB:-}" ] || { echo "FUKUSHIMAP_DB を設定してください（./fukushimap db）" >&2; exit 2; }
 [ "$seconds" -le 120 ] || { echo "HEAVY_BENCH_SECONDS は 120 秒までです" >&2; exit 2; }
 
-work=$(mktemp -d)
-server_pid=""
-heavy_pid=""
-cleanup() {
-  [ -n "$heavy_pid" ] && kill "$heavy_pid" 2>/dev/null && wait "$heavy_pid" 2>/dev/null
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 source "$root/bench/server.sh"
+heavy_pid=""
+bench_on_exit() { if [ -n "$heavy_pid" ]; then kill "$heavy_pid" 2>/dev/null && wait "$heavy_pid" 2>/dev/null; fi; }
 bench_publish
 echo "==> サーバーを起動中（初回は参照データの取り込みに数分かかります）"
 bench_start "$work/server.log"

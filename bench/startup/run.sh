@@ -17,14 +17,6 @@ target_read=${STARTUP_BENCH_READ_MS:-200}
 path=${STARTUP_BENCH_PATH:-"/api/coverage?municipality=35202&minutes=10&pace=80&format=geojson"}
 [ -n "${FUKUSHIMAP_DB:-}" ] || { echo "FUKUSHIMAP_DB を設定してください（./fukushimap db）" >&2; exit 2; }
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 source "$root/bench/server.sh"
 bench_publish
 now_ms() { date +%s%3N; }
