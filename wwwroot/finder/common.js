@@ -285,7 +285,8 @@ export function creditItems(hubCredits, { route = true } = {}) {
     h('li', {}, '住所の位置：', h('a', { href: 'https://github.com/geolonia/japanese-addresses', target: '_blank', rel: 'noopener' }, 'Geolonia 住所データ'), '（CC BY 4.0）、出典：政府統計の総合窓口(e-Stat)（平成27年国勢調査 小地域境界データ）を加工して作成'),
     h('li', {}, '背景地図：', TILE_SOURCES.base.label, '（', TILE_SOURCES.base.credit, '）または ', h('a', { href: TILE_SOURCES.gsi.info, target: '_blank', rel: 'noopener' }, '地理院タイル'), '、', h('a', { href: 'https://leafletjs.com/', target: '_blank', rel: 'noopener' }, 'Leaflet')),
   ];
-  for (const line of hubCredits ?? []) items.push(h('li', {}, '場所：', line));
+  // A dataset's credit often starts with 出典 itself (「出典：国土地理院 …」): then 「場所の出典：…」, not 「場所：出典：…」.
+  for (const line of hubCredits ?? []) items.push(h('li', {}, line.startsWith('出典') ? `場所の${line}` : `場所：${line}`));
   return items;
 }
 

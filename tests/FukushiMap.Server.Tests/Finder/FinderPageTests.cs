@@ -275,7 +275,11 @@ public class FinderPageTests(ServerFixture server, BrowserFixture browser, ITest
             Assert.Equal(0, await results.Nth(i).Locator(".show-route").CountAsync());
         }
         // No answer walked over OpenStreetMap's roads, so they are not credited as the route's source.
-        Assert.DoesNotContain("道のり", await page.Locator("#credits").InnerTextAsync());
+        var credits = await page.Locator("#credits").InnerTextAsync();
+        Assert.DoesNotContain("道のり", credits);
+        // The hubs' own credit is given once as a credit (「場所の出典：…」), not 「場所：出典：…」.
+        Assert.Contains("場所の出典：", credits);
+        Assert.DoesNotContain("場所：出典", credits);
 
         // The card of one of those hubs: a straight-line answer, credited without the road data.
         await page.Locator(".detail-link").First.ClickAsync();
