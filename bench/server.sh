@@ -1,7 +1,8 @@
 # Shared by the bench scripts that start their own server: sourced, with $root set to the repository.
 #   bench_publish            builds the server as ./fukushimap serve runs it (ReadyToRun; only when a source changed) and sets $dll
-#   bench_start <log> [env]  starts it on a free loopback port (extra VAR=value settings allowed), sets $url and $server_pid,
-#                            and returns once it answers (1 when it never does; the log's tail is shown)
+#   bench_launch <log> [env] starts it on a free loopback port (extra VAR=value settings allowed), sets $url, $port and
+#                            $server_pid, and returns at once
+#   bench_start <log> [env]  the same, and returns once it answers (1 when it never does; the log's tail is shown)
 #   bench_rss_mb             the server's resident memory now, MB
 # Sourcing also makes $work (a temporary folder) and a trap on EXIT that calls bench_on_exit when the script defines it,
 #   stops the server and removes $work.
@@ -20,13 +21,17 @@ bench_publish() {
   dll="$root/src/FukushiMap.Server/bin/Release/app/FukushiMap.Server.dll"
 }
 
-bench_start() {
+bench_launch() {
   local log=$1; shift
-  local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   url="http://127.0.0.1:$port"
   env "$@" FukushiMap__Url="$url" dotnet "$dll" serve --urls "$url" >"$log" 2>&1 &
   server_pid=$!
+}
+
+bench_start() {
+  local log=$1
+  bench_launch "$@"
   # Up to 15 minutes: a first start on an empty database imports the reference data.
   local deadline=$((SECONDS + 900))
   while [ "$SECONDS" -lt "$deadline" ]; do

@@ -1,5 +1,6 @@
 using FukushiMap.Server;
 using FukushiMap.Server.Commands;
+using FukushiMap.Server.Infrastructure;
 
 // ./fukushimap serve → this host; every other command (import, …) runs and exits.
 if (args is [var command, ..] && command != "serve")
@@ -7,8 +8,11 @@ if (args is [var command, ..] && command != "serve")
     return await CommandLine.RunAsync(args);
 }
 
-var app = FukushiMapApp.Create(args.Skip(1).ToArray());
+// The served host sends its own first request before it says it is ready (StartupWarmUp); test hosts do not.
+var app = FukushiMapApp.Create(args.Skip(1).ToArray(), builder => builder.Services.AddHostedService<StartupWarmUp>());
+var endpoints = app.BuildEndpointsAsync();
 await app.PrepareDatabaseAsync(Console.Out);
+await endpoints;
 await app.RunAsync();
 return 0;
 

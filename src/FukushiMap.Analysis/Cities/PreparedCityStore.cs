@@ -51,6 +51,15 @@ public sealed class PreparedCityStore
         return Path.Combine(_folder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 8)));
     }
 
+    /// <summary>The municipality codes that have a <see cref="Coverage.CoverageService.PreparedKind"/> file on disk (the cities used before a restart), at most <see cref="Coverage.CoverageService.Capacity"/>.</summary>
+    public async Task<IReadOnlyList<string>> PreparedCitiesAsync()
+    {
+        var folder = await FolderAsync();
+        if (folder is null || !Directory.Exists(folder)) return [];
+        return [.. Directory.EnumerateFiles(folder, $"*.{Coverage.CoverageService.PreparedKind}")
+            .Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).Take(Coverage.CoverageService.Capacity)];
+    }
+
     /// <summary>
     /// The key a file of <paramref name="kind"/> for <paramref name="municipalityCode"/> must carry to be used now: the versions of
     /// <paramref name="tables"/>, what identifies the source rows (<paramref name="source"/>, e.g. the network id), the database and
@@ -181,8 +190,11 @@ public sealed class PreparedCityStore
 }
 
 /// <summary>
-/// Reads, when a host starts, the prepared cities already on disk (those used before the restart), so the first analysis after a
-/// start does not wait for them. Nothing is built from PostGIS here: a city without a file is prepared on first use as before.
+/// Reads, as a host starts, the prepared cities already on disk (those used before the restart), so the first analysis after a
+/// start does not wait for them. The read begins while the host is still starting (its other services, the web server binding)
+/// rather than after it listens, so it runs on the second core beside that work and is done, or nearly, when the first request
+/// comes; a request for a city being read waits for the same read. Nothing is built from PostGIS here: a city without a file is
+/// prepared on first use as before.
 /// </summary>
 internal sealed class PreparedCityWarmUp(PreparedCityStore store, Coverage.CoverageService coverage,
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime, ILogger<PreparedCityWarmUp> log) : Microsoft.Extensions.Hosting.IHostedService
@@ -190,17 +202,15 @@ internal sealed class PreparedCityWarmUp(PreparedCityStore store, Coverage.Cover
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!store.Enabled) return Task.CompletedTask;
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        _ = Task.Run(async () =>
         {
             try
             {
-                var folder = await store.FolderAsync();
-                if (folder is null || !Directory.Exists(folder)) return;
-                var codes = Directory.EnumerateFiles(folder, $"*.{Coverage.CoverageService.PreparedKind}")
-                    .Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).Take(Coverage.CoverageService.Capacity);
-                foreach (var code in codes)
+                foreach (var code in await store.PreparedCitiesAsync())
                 {
+                    // The city's open hubs too: the first coverage question needs them, and they are read once per data version.
                     await coverage.GetCityAsync(code, lifetime.ApplicationStopping);
+                    await coverage.Hubs.GetAsync(code, lifetime.ApplicationStopping);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -208,7 +218,7 @@ internal sealed class PreparedCityWarmUp(PreparedCityStore store, Coverage.Cover
                 // Not fatal: the first analysis of the city prepares it and reports what is wrong.
                 log.LogWarning(e, "準備済みの市区町村データを起動時に読めませんでした（最初の解析で読み直します）");
             }
-        }));
+        }, CancellationToken.None);
         return Task.CompletedTask;
     }
 

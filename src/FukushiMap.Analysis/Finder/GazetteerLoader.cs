@@ -98,12 +98,15 @@ public sealed class GazetteerProvider(IServiceScopeFactory scopes, DataVersions 
         item.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 }
 
-/// <summary>Reads the address table as soon as the server has started, so the first resident does not wait for it.</summary>
+/// <summary>
+/// Reads the address table while the server starts (beside the web server's own start, on the second core), so the first resident
+/// does not wait for it and the first requests after start do not share the processor with it.
+/// </summary>
 internal sealed class GazetteerWarmUp(GazetteerProvider provider, IHostApplicationLifetime lifetime, ILogger<GazetteerWarmUp> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        _ = Task.Run(async () =>
         {
             try
             {
@@ -114,7 +117,7 @@ internal sealed class GazetteerWarmUp(GazetteerProvider provider, IHostApplicati
                 // Not fatal: the next /api/geocode request tries again and reports the problem.
                 logger.LogWarning(e, "住所の表を読み込めませんでした（次の住所検索で読み直します）");
             }
-        }));
+        }, CancellationToken.None);
         return Task.CompletedTask;
     }
 
