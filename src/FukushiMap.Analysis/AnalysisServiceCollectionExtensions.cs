@@ -36,8 +36,7 @@ public static class AnalysisServiceCollectionExtensions
         services.TryAddSingleton<NearestHubsIndex>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DataVersionListener>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, GazetteerWarmUp>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PreparedCityWarmUp>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, AnalysisWarmUp>());
         return services;
     }
 }

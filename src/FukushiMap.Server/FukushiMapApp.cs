@@ -106,18 +106,6 @@ public static class FukushiMapApp
         return builder;
     }
 
-    /// <summary>
-    /// Builds every endpoint (its parameter binding and metadata, ~0.4 s for all of them) on another thread, so <c>serve</c> does it on
-    /// the second core while the database is checked instead of on the first request after listening.
-    /// </summary>
-    public static Task BuildEndpointsAsync(this WebApplication app) => Task.Run(() =>
-    {
-        foreach (var source in ((IEndpointRouteBuilder)app).DataSources)
-        {
-            _ = source.Endpoints;
-        }
-    });
-
     /// <summary>Migrates the database and loads the reference data on first start, reporting each step.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app, TextWriter output, CancellationToken ct = default)
     {

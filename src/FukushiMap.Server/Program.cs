@@ -10,9 +10,7 @@ if (args is [var command, ..] && command != "serve")
 
 // The served host sends its own first request before it says it is ready (StartupWarmUp); test hosts do not.
 var app = FukushiMapApp.Create(args.Skip(1).ToArray(), builder => builder.Services.AddHostedService<StartupWarmUp>());
-var endpoints = app.BuildEndpointsAsync();
 await app.PrepareDatabaseAsync(Console.Out);
-await endpoints;
 await app.RunAsync();
 return 0;
 

@@ -188,39 +188,3 @@ public sealed class PreparedCityStore
         }
     }
 }
-
-/// <summary>
-/// Reads, as a host starts, the prepared cities already on disk (those used before the restart), so the first analysis after a
-/// start does not wait for them. The read begins while the host is still starting (its other services, the web server binding)
-/// rather than after it listens, so it runs on the second core beside that work and is done, or nearly, when the first request
-/// comes; a request for a city being read waits for the same read. Nothing is built from PostGIS here: a city without a file is
-/// prepared on first use as before.
-/// </summary>
-internal sealed class PreparedCityWarmUp(PreparedCityStore store, Coverage.CoverageService coverage,
-    Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime, ILogger<PreparedCityWarmUp> log) : Microsoft.Extensions.Hosting.IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!store.Enabled) return Task.CompletedTask;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                foreach (var code in await store.PreparedCitiesAsync())
-                {
-                    // The city's open hubs too: the first coverage question needs them, and they are read once per data version.
-                    await coverage.GetCityAsync(code, lifetime.ApplicationStopping);
-                    await coverage.Hubs.GetAsync(code, lifetime.ApplicationStopping);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Not fatal: the first analysis of the city prepares it and reports what is wrong.
-                log.LogWarning(e, "準備済みの市区町村データを起動時に読めませんでした（最初の解析で読み直します）");
-            }
-        }, CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

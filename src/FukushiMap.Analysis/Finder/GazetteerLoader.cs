@@ -4,7 +4,6 @@ using FukushiMap.Data;
 using FukushiMap.Data.Versions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FukushiMap.Analysis.Finder;
@@ -96,30 +95,4 @@ public sealed class GazetteerProvider(IServiceScopeFactory scopes, DataVersions 
 
     private static double? Number(JsonElement item, string property) =>
         item.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
-}
-
-/// <summary>
-/// Reads the address table while the server starts (beside the web server's own start, on the second core), so the first resident
-/// does not wait for it and the first requests after start do not share the processor with it.
-/// </summary>
-internal sealed class GazetteerWarmUp(GazetteerProvider provider, IHostApplicationLifetime lifetime, ILogger<GazetteerWarmUp> logger) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await provider.GetAsync(lifetime.ApplicationStopping);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Not fatal: the next /api/geocode request tries again and reports the problem.
-                logger.LogWarning(e, "住所の表を読み込めませんでした（次の住所検索で読み直します）");
-            }
-        }, CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -36,22 +36,50 @@ public static class CoverageApi
         return app;
     }
 
-    public sealed record CoverageQuery(
-        [property: Description("市区町村コード（5桁）")] [property: DefaultValue("35202")] string? Municipality,
-        [property: Description("歩く時間（分、0より大きく60以下）")] [property: DefaultValue(10.0)] double? Minutes,
-        [property: Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [property: DefaultValue(80.0)] double? Pace,
-        [property: Description("拠点の種類のキー（カンマ区切り）。省略時はすべて")] [property: FromQuery(Name = "hub_types")] string? HubTypes,
-        [property: Description("拠点 id（カンマ区切り）。省略時は種類で選んだすべて")] [property: FromQuery(Name = "hub_ids")] string? HubIds,
-        [property: Description("集計する区域レイヤーのキー（/api/coverage/layers）。省略時は町丁・字（units）")] string? By,
-        [property: Description("json, csv, geojson, gpkg")] [property: DefaultValue("json")] string? Format,
-        [property: Description("江戸川区の目安：拠点1か所あたりの住民の上限")] [property: DefaultValue(20000.0)] [property: FromQuery(Name = "max_residents_per_hub")] double? MaxResidentsPerHub,
-        [property: Description("もしも：拠点を動かす。id:経度,緯度 を ; で区切る（例 7:131.2501,33.9512）")] string? Move,
-        [property: Description("もしも：拠点を加える。経度,緯度 を ; で区切る")] string? Add,
-        [property: Description("もしも：拠点を閉じる。id をカンマで区切る")] string? Close,
-        [property: Description("csv の列：base（既定）または all（直線距離・目安の列も）")] string? Columns,
-        [property: Description("空白地域の件数の上限（gaps のみ）")] int? Limit,
-        [property: Description("道路データのない所の直線距離の半径（m）。省略時は歩く時間×速さ。目安：800（徒歩圏）、500（高齢者の徒歩圏）")]
-        [property: FromQuery(Name = "straight_radius")] double? StraightRadius = null);
+    public sealed record CoverageQuery
+    {
+        [Description("市区町村コード（5桁）")] [DefaultValue("35202")]
+        public string? Municipality { get; init; }
+
+        [Description("歩く時間（分、0より大きく60以下）")] [DefaultValue(10.0)]
+        public double? Minutes { get; init; }
+
+        [Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [DefaultValue(80.0)]
+        public double? Pace { get; init; }
+
+        [Description("拠点の種類のキー（カンマ区切り）。省略時はすべて")] [FromQuery(Name = "hub_types")]
+        public string? HubTypes { get; init; }
+
+        [Description("拠点 id（カンマ区切り）。省略時は種類で選んだすべて")] [FromQuery(Name = "hub_ids")]
+        public string? HubIds { get; init; }
+
+        [Description("集計する区域レイヤーのキー（/api/coverage/layers）。省略時は町丁・字（units）")]
+        public string? By { get; init; }
+
+        [Description("json, csv, geojson, gpkg")] [DefaultValue("json")]
+        public string? Format { get; init; }
+
+        [Description("江戸川区の目安：拠点1か所あたりの住民の上限")] [DefaultValue(20000.0)] [FromQuery(Name = "max_residents_per_hub")]
+        public double? MaxResidentsPerHub { get; init; }
+
+        [Description("もしも：拠点を動かす。id:経度,緯度 を ; で区切る（例 7:131.2501,33.9512）")]
+        public string? Move { get; init; }
+
+        [Description("もしも：拠点を加える。経度,緯度 を ; で区切る")]
+        public string? Add { get; init; }
+
+        [Description("もしも：拠点を閉じる。id をカンマで区切る")]
+        public string? Close { get; init; }
+
+        [Description("csv の列：base（既定）または all（直線距離・目安の列も）")]
+        public string? Columns { get; init; }
+
+        [Description("空白地域の件数の上限（gaps のみ）")]
+        public int? Limit { get; init; }
+
+        [Description("道路データのない所の直線距離の半径（m）。省略時は歩く時間×速さ。目安：800（徒歩圏）、500（高齢者の徒歩圏）")] [FromQuery(Name = "straight_radius")]
+        public double? StraightRadius { get; init; }
+    }
 
     internal static async Task<Results<Ok<CoverageReportView>, JsonHttpResult<CoverageFeatureCollection>, FileContentHttpResult>> GetCoverageAsync(
         [AsParameters] CoverageQuery query, FukushiMapDbContext db, CoverageService service, CancellationToken ct)

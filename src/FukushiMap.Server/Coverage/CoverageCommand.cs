@@ -40,10 +40,21 @@ public static class CoverageCommand
             throw new CliException("GeoPackage は --output でファイルを指定してください。");
         }
 
-        var request = AnalysisCommand.Parameters(() => CoverageApi.Request(new CoverageApi.CoverageQuery(
-            args.Get("municipality") ?? throw new CliException("--municipality を指定してください（例: 35202）。"),
-            args.GetDouble("minutes") ?? 10, args.GetDouble("pace") ?? 80, args.Get("hub-types"), args.Get("hub-ids"), args.Get("by"), format,
-            args.GetDouble("max-residents-per-hub"), args.Get("move"), args.Get("add"), args.Get("close"), null, null, args.GetDouble("straight-radius"))));
+        var request = AnalysisCommand.Parameters(() => CoverageApi.Request(new CoverageApi.CoverageQuery
+        {
+            Municipality = args.Get("municipality") ?? throw new CliException("--municipality を指定してください（例: 35202）。"),
+            Minutes = args.GetDouble("minutes") ?? 10,
+            Pace = args.GetDouble("pace") ?? 80,
+            HubTypes = args.Get("hub-types"),
+            HubIds = args.Get("hub-ids"),
+            By = args.Get("by"),
+            Format = format,
+            MaxResidentsPerHub = args.GetDouble("max-residents-per-hub"),
+            Move = args.Get("move"),
+            Add = args.Get("add"),
+            Close = args.Get("close"),
+            StraightRadius = args.GetDouble("straight-radius"),
+        }));
 
         var progress = new ProgressLines(log);
         var clock = Stopwatch.StartNew();

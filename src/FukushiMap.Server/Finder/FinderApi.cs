@@ -42,9 +42,14 @@ public static partial class FinderApi
     public sealed record GeocodeMatch(string Label, double Lat, double Lon, double Score, string Source, string MunicipalityCode,
         string Municipality, string Town, bool Served);
 
-    public sealed record GeocodeQuery(
-        [property: Description("住所（例: 宇部市則貞2丁目、則貞二丁目）")] string? Q,
-        [property: Description("件数（1〜20）")] [property: DefaultValue(5)] int? Limit);
+    public sealed record GeocodeQuery
+    {
+        [Description("住所（例: 宇部市則貞2丁目、則貞二丁目）")]
+        public string? Q { get; init; }
+
+        [Description("件数（1〜20）")] [DefaultValue(5)]
+        public int? Limit { get; init; }
+    }
 
     /// <summary>An example of what to type for a city: a real 町丁目 of the address table.</summary>
     /// <param name="Typed">As people type it (「則貞2丁目」).</param>

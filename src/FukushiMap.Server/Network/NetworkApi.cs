@@ -31,14 +31,29 @@ public static class NetworkApi
         return app;
     }
 
-    public sealed record IsochroneQuery(
-        [property: Description("市区町村コード（JIS X 0402、5桁）")] [property: DefaultValue("35202")] string? Municipality,
-        [property: Description("分（カンマ区切り、例: 5,10,15）")] [property: DefaultValue("10")] string? Minutes,
-        [property: Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [property: DefaultValue(80.0)] double? Pace,
-        [property: Description("拠点の種類のキー（カンマ区切り）。省略時はすべて")] [property: FromQuery(Name = "hub_types")] string? HubTypes,
-        [property: Description("拠点 id（カンマ区切り）。省略時は種類で選んだすべて")] [property: FromQuery(Name = "hub_ids")] string? HubIds,
-        [property: Description("dissolved（合わせる）, per-hub（拠点ごと）, nearest（最寄りで分ける）")] [property: DefaultValue("dissolved")] string? Grouping,
-        [property: Description("道路から歩いて出られる幅（m）")] [property: DefaultValue(40.0)] [property: FromQuery(Name = "walk_off")] double? WalkOff);
+    public sealed record IsochroneQuery
+    {
+        [Description("市区町村コード（JIS X 0402、5桁）")] [DefaultValue("35202")]
+        public string? Municipality { get; init; }
+
+        [Description("分（カンマ区切り、例: 5,10,15）")] [DefaultValue("10")]
+        public string? Minutes { get; init; }
+
+        [Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [DefaultValue(80.0)]
+        public double? Pace { get; init; }
+
+        [Description("拠点の種類のキー（カンマ区切り）。省略時はすべて")] [FromQuery(Name = "hub_types")]
+        public string? HubTypes { get; init; }
+
+        [Description("拠点 id（カンマ区切り）。省略時は種類で選んだすべて")] [FromQuery(Name = "hub_ids")]
+        public string? HubIds { get; init; }
+
+        [Description("dissolved（合わせる）, per-hub（拠点ごと）, nearest（最寄りで分ける）")] [DefaultValue("dissolved")]
+        public string? Grouping { get; init; }
+
+        [Description("道路から歩いて出られる幅（m）")] [DefaultValue(40.0)] [FromQuery(Name = "walk_off")]
+        public double? WalkOff { get; init; }
+    }
 
     internal static async Task<Ok<IsochroneCollection>> GetIsochronesAsync([AsParameters] IsochroneQuery query, HubCatalogue hubCatalogue,
         NetworkCatalog catalog, HeavyAnalysisGate gate, CancellationToken ct)
@@ -100,18 +115,41 @@ public static class NetworkApi
             "© OpenStreetMap contributors"));
     }
 
-    public sealed record NearestQuery(
-        [property: Description("緯度")] double? Lat,
-        [property: Description("経度")] double? Lon,
-        [property: Description("歩く速さ（m/分）")] [property: DefaultValue(80.0)] double? Pace,
-        [property: Description("件数（1〜20）")] [property: DefaultValue(5)] int? Limit,
-        [property: Description("拠点の種類のキー（カンマ区切り）")] [property: FromQuery(Name = "hub_types")] string? HubTypes,
-        [property: Description("最長の徒歩時間（分）")] [property: DefaultValue(60.0)] [property: FromQuery(Name = "max_minutes")] double? MaxMinutes,
-        [property: Description("市区町村コード（省略時は地点から判定）")] string? Municipality,
-        [property: Description("機能（カンマ区切り、どれかがあれば可。例: 相談,居場所）")] string? Functions,
-        [property: Description("対象（カンマ区切り、どれかがあれば可。「誰でも」の拠点はどの対象にも入る）")] string? Targets,
-        [property: Description("true なら今開いている拠点だけ（開館時間の情報がない拠点は入らない）")] [property: FromQuery(Name = "open_now")] bool? OpenNow,
-        [property: Description("拠点 id（カンマ区切り）。その中から近い順に")] [property: FromQuery(Name = "hub_ids")] string? HubIds);
+    public sealed record NearestQuery
+    {
+        [Description("緯度")]
+        public double? Lat { get; init; }
+
+        [Description("経度")]
+        public double? Lon { get; init; }
+
+        [Description("歩く速さ（m/分）")] [DefaultValue(80.0)]
+        public double? Pace { get; init; }
+
+        [Description("件数（1〜20）")] [DefaultValue(5)]
+        public int? Limit { get; init; }
+
+        [Description("拠点の種類のキー（カンマ区切り）")] [FromQuery(Name = "hub_types")]
+        public string? HubTypes { get; init; }
+
+        [Description("最長の徒歩時間（分）")] [DefaultValue(60.0)] [FromQuery(Name = "max_minutes")]
+        public double? MaxMinutes { get; init; }
+
+        [Description("市区町村コード（省略時は地点から判定）")]
+        public string? Municipality { get; init; }
+
+        [Description("機能（カンマ区切り、どれかがあれば可。例: 相談,居場所）")]
+        public string? Functions { get; init; }
+
+        [Description("対象（カンマ区切り、どれかがあれば可。「誰でも」の拠点はどの対象にも入る）")]
+        public string? Targets { get; init; }
+
+        [Description("true なら今開いている拠点だけ（開館時間の情報がない拠点は入らない）")] [FromQuery(Name = "open_now")]
+        public bool? OpenNow { get; init; }
+
+        [Description("拠点 id（カンマ区切り）。その中から近い順に")] [FromQuery(Name = "hub_ids")]
+        public string? HubIds { get; init; }
+    }
 
     internal static async Task<Ok<List<NearestHub>>> GetNearestHubsAsync([AsParameters] NearestQuery query, NearestHubsIndex index,
         NetworkCatalog catalog, TimeProvider clock, CancellationToken ct)

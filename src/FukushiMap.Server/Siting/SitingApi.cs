@@ -52,26 +52,62 @@ public static class SitingApi
         return app;
     }
 
-    public sealed record SitingQuery(
-        [property: Description("市区町村コード（5桁）")] [property: DefaultValue("35202")] string? Municipality,
-        [property: Description("mclp（届く人を増やす）, lscp（目標の割合に要る最小数）, pmedian（平均の歩く時間を縮める）")] [property: DefaultValue("mclp")] string? Model,
-        [property: Description("greedy（貪欲法）か exact（厳密解法）")] [property: DefaultValue("greedy")] string? Solver,
-        [property: Description("加える拠点の数（1〜50）")] [property: DefaultValue(6)] int? Add,
-        [property: Description("歩く時間（分）")] [property: DefaultValue(10.0)] double? Minutes,
-        [property: Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [property: DefaultValue(80.0)] double? Pace,
-        [property: Description("道路の点を候補地にする間隔（m、20〜5000。0 で使わない）")] [property: DefaultValue(60.0)] double? Spacing,
-        [property: Description("指定避難所などを候補地にする")] [property: DefaultValue(true)] bool? Shelters,
-        [property: Description("既存の施設を候補地にする分類のキー（カンマ区切り、例: care-service＝介護サービス事業所）")] string? Facilities,
-        [property: Description("残す拠点の種類のキー（カンマ区切り）。省略時はすべて")] [property: FromQuery(Name = "hub_types")] string? HubTypes,
-        [property: Description("lscp：届く人の割合の目標（0〜1）")] [property: DefaultValue(0.5)] double? Target,
-        [property: Description("拠点 1 か所あたりの住民の上限（exact のみ）")] double? Capacity,
-        [property: Description("65歳以上の人の追加の重み（0〜10）")] [property: FromQuery(Name = "older_weight")] double? OlderWeight,
-        [property: Description("pmedian：数える最長の歩く時間（分）")] [property: FromQuery(Name = "max_minutes")] double? MaxMinutes,
-        [property: Description("exact の時間の上限（秒、1〜120）")] [property: FromQuery(Name = "time_limit")] double? TimeLimit,
-        [property: Description("json, csv（選んだ場所）, geojson（場所と徒歩圏）")] [property: DefaultValue("json")] string? Format,
-        [property: Description("json に徒歩圏と新たに届く範囲の形を含める")] [property: DefaultValue(true)] bool? Areas,
-        [property: Description("歩行ネットワークのない市区町村で「届く」とする直線距離の半径（m、50〜5000。例 800、高齢者 500）。省略時は歩く時間 × 速さ")]
-        [property: FromQuery(Name = "straight_radius")] double? StraightRadius = null);
+    public sealed record SitingQuery
+    {
+        [Description("市区町村コード（5桁）")] [DefaultValue("35202")]
+        public string? Municipality { get; init; }
+
+        [Description("mclp（届く人を増やす）, lscp（目標の割合に要る最小数）, pmedian（平均の歩く時間を縮める）")] [DefaultValue("mclp")]
+        public string? Model { get; init; }
+
+        [Description("greedy（貪欲法）か exact（厳密解法）")] [DefaultValue("greedy")]
+        public string? Solver { get; init; }
+
+        [Description("加える拠点の数（1〜50）")] [DefaultValue(6)]
+        public int? Add { get; init; }
+
+        [Description("歩く時間（分）")] [DefaultValue(10.0)]
+        public double? Minutes { get; init; }
+
+        [Description("歩く速さ（m/分）: 80 ふつう, 60 ゆっくり, 48 休み休み")] [DefaultValue(80.0)]
+        public double? Pace { get; init; }
+
+        [Description("道路の点を候補地にする間隔（m、20〜5000。0 で使わない）")] [DefaultValue(60.0)]
+        public double? Spacing { get; init; }
+
+        [Description("指定避難所などを候補地にする")] [DefaultValue(true)]
+        public bool? Shelters { get; init; }
+
+        [Description("既存の施設を候補地にする分類のキー（カンマ区切り、例: care-service＝介護サービス事業所）")]
+        public string? Facilities { get; init; }
+
+        [Description("残す拠点の種類のキー（カンマ区切り）。省略時はすべて")] [FromQuery(Name = "hub_types")]
+        public string? HubTypes { get; init; }
+
+        [Description("lscp：届く人の割合の目標（0〜1）")] [DefaultValue(0.5)]
+        public double? Target { get; init; }
+
+        [Description("拠点 1 か所あたりの住民の上限（exact のみ）")]
+        public double? Capacity { get; init; }
+
+        [Description("65歳以上の人の追加の重み（0〜10）")] [FromQuery(Name = "older_weight")]
+        public double? OlderWeight { get; init; }
+
+        [Description("pmedian：数える最長の歩く時間（分）")] [FromQuery(Name = "max_minutes")]
+        public double? MaxMinutes { get; init; }
+
+        [Description("exact の時間の上限（秒、1〜120）")] [FromQuery(Name = "time_limit")]
+        public double? TimeLimit { get; init; }
+
+        [Description("json, csv（選んだ場所）, geojson（場所と徒歩圏）")] [DefaultValue("json")]
+        public string? Format { get; init; }
+
+        [Description("json に徒歩圏と新たに届く範囲の形を含める")] [DefaultValue(true)]
+        public bool? Areas { get; init; }
+
+        [Description("歩行ネットワークのない市区町村で「届く」とする直線距離の半径（m、50〜5000。例 800、高齢者 500）。省略時は歩く時間 × 速さ")] [FromQuery(Name = "straight_radius")]
+        public double? StraightRadius { get; init; }
+    }
 
     /// <summary>The same as <see cref="SitingQuery"/>, as a JSON body, with GeoJSON candidates and exclusion areas.</summary>
     public sealed record SitingBody(string? Municipality, string? Model, string? Solver, int? Add, double? Minutes, double? Pace, double? Spacing,

@@ -87,11 +87,20 @@ public static class EvacuationApi
     public sealed record Aggregates(string Layer, string LayerName, double Pace, double Minutes, int SuppressBelow, List<AggregateRow> Districts,
         string Notice, string Rule, IReadOnlyList<int> MinutesMenu);
 
-    public sealed record AggregateQuery(
-        [property: Description("区域レイヤーのキー（市区町村の地区レイヤーだけ。例: demo-chiku）")] string? Layer,
-        [property: Description("市区町村コード")] [property: DefaultValue("35202")] string? Municipality,
-        [property: Description("この分数を超える世帯を数える（5, 10, 15, 20, 30 のどれか）")] [property: DefaultValue(10)] int? Minutes,
-        [property: Description("歩く速さ（m/分）。60 だけ")] [property: DefaultValue(60.0)] double? Pace);
+    public sealed record AggregateQuery
+    {
+        [Description("区域レイヤーのキー（市区町村の地区レイヤーだけ。例: demo-chiku）")]
+        public string? Layer { get; init; }
+
+        [Description("市区町村コード")] [DefaultValue("35202")]
+        public string? Municipality { get; init; }
+
+        [Description("この分数を超える世帯を数える（5, 10, 15, 20, 30 のどれか）")] [DefaultValue(10)]
+        public int? Minutes { get; init; }
+
+        [Description("歩く速さ（m/分）。60 だけ")] [DefaultValue(60.0)]
+        public double? Pace { get; init; }
+    }
 
     /// <summary>The rule, in the words shown on the planner page.</summary>
     public const string SuppressionRule =

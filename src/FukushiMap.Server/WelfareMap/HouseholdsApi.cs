@@ -57,10 +57,17 @@ public static partial class HouseholdsApi
         return q;
     }
 
-    public sealed record ListQuery(
-        [property: Description("区域 id（省略時は担当区域すべて）")] int? District,
-        [property: Description("範囲 西,南,東,北（経緯度）")] string? Bbox,
-        [property: Description("転出・死亡も含める（民生委員・管理者のみ）")] [property: FromQuery(Name = "include_inactive")] bool? IncludeInactive);
+    public sealed record ListQuery
+    {
+        [Description("区域 id（省略時は担当区域すべて）")]
+        public int? District { get; init; }
+
+        [Description("範囲 西,南,東,北（経緯度）")]
+        public string? Bbox { get; init; }
+
+        [Description("転出・死亡も含める（民生委員・管理者のみ）")] [FromQuery(Name = "include_inactive")]
+        public bool? IncludeInactive { get; init; }
+    }
 
     public sealed record HouseholdList(string Notice, int Count, List<object> Items);
 
