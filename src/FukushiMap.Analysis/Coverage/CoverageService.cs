@@ -181,14 +181,15 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
         var clock = Stopwatch.StartNew();
         var key = PreparedCityStore.Key(PreparedKind, municipalityCode, current, Tables,
             NetworkCatalog.PreparedKey(municipalityCode, current, network.Loaded.Network));
-        var graph = CoverageGraph.WithPlaneLengthFloor(network.Graph);
+        // The cost-floored graph does not depend on the file (nor the file on it): it is made on another thread while the file is read.
+        var floored = Task.Run(() => CoverageGraph.WithPlaneLengthFloor(network.Graph));
         if (await prepared.TryReadAsync(PreparedKind, municipalityCode, key) is { } bytes)
         {
             try
             {
                 using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
                 var (readInputs, readPlacement) = PreparedCityFormat.ReadCoverage(reader, municipalityCode, network.Loaded.Projector, network.Graph.EdgeCount);
-                var read = new CoverageCity(versions, network, readInputs, graph, readPlacement, clock.Elapsed) { ReadFromDisk = true };
+                var read = new CoverageCity(versions, network, readInputs, await floored, readPlacement, clock.Elapsed) { ReadFromDisk = true };
                 log?.LogInformation("準備済みの人口の配置 {Municipality} を {Milliseconds} ms で読みました。", municipalityCode, clock.ElapsedMilliseconds);
                 progress?.Report($"準備済みの人口の配置（{readPlacement.TotalPeople:N0} 人、{readPlacement.Count:N0} か所）を読みました（{clock.ElapsedMilliseconds:N0} ms）。");
                 return read;
@@ -212,7 +213,7 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
         var placement = PopulationPlacer.Place(network.Snapper, inputs.Units, cells,
             new PlacementOptions { BandNames = inputs.Bands.Select(b => b.Name).ToArray() });
         await prepared.WriteAsync(PreparedKind, municipalityCode, key, w => PreparedCityFormat.WriteCoverage(w, inputs, placement, network.Graph.EdgeCount));
-        var city = new CoverageCity(versions, network, inputs, graph, placement, clock.Elapsed);
+        var city = new CoverageCity(versions, network, inputs, await floored, placement, clock.Elapsed);
         log?.LogInformation("人口の配置 {Municipality} を PostGIS から {Milliseconds} ms で作りました。", municipalityCode, clock.ElapsedMilliseconds);
         progress?.Report($"人口 {placement.TotalPeople:N0} 人を {placement.Count:N0} か所に配置しました（{clock.ElapsedMilliseconds:N0} ms）。");
         return city;
