@@ -157,22 +157,249 @@ public sealed class MultiSourceDijkstra
             }
         }
 
-        if (_useBuckets) Settle(new BucketQueueView(_buckets), cancellationToken, onSettled);
-        else Settle(new RadixHeapView(_heap), cancellationToken, onSettled);
+        // Look-ahead loads pay off only when the search's state and arcs do not fit in the caches.
+        bool large = g.NodeCount > LookAheadNodes;
+        if (_useBuckets)
+        {
+            if (onSettled is not null) SettleInBuckets<LookAhead, Watched>(cancellationToken, new Watched(onSettled));
+            else if (large) SettleInBuckets<LookAhead, Unwatched>(cancellationToken, default);
+            else SettleInBuckets<NoLookAhead, Unwatched>(cancellationToken, default);
+        }
+        else
+        {
+            if (onSettled is not null) Settle<LookAhead, Watched>(cancellationToken, new Watched(onSettled));
+            else if (large) Settle<LookAhead, Unwatched>(cancellationToken, default);
+            else Settle<NoLookAhead, Unwatched>(cancellationToken, default);
+        }
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    // The search loop, compiled once per queue (a struct type argument) with the queue's calls inlined, and fully optimised
-    // on first use (no tiering): the first request after start is as fast as the thousandth.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Settle<TQueue>(TQueue heap, CancellationToken cancellationToken, NodeSettledCallback? onSettled)
-        where TQueue : struct, IMonotoneQueue
+    // Graphs above this many nodes get look-ahead loads: 16 bytes of state per node and about 4 arcs of 8 bytes beside it
+    // stop fitting in a core's own caches (on 宇部市, 10,403 nodes, the loads only cost time).
+    private const int LookAheadNodes = 1 << 16;
+
+    private interface ILookAhead
     {
-        var g = _graph;
+        static abstract bool Enabled { get; }
+    }
+
+    private readonly struct LookAhead : ILookAhead
+    {
+        public static bool Enabled => true;
+    }
+
+    private readonly struct NoLookAhead : ILookAhead
+    {
+        public static bool Enabled => false;
+    }
+
+    // The settled-node callback as a type argument: the loop without one has no call in it.
+    private interface ISettledWatch
+    {
+        bool Stop(int node, float metres, int source);
+    }
+
+    private readonly struct Watched(NodeSettledCallback callback) : ISettledWatch
+    {
+        public bool Stop(int node, float metres, int source) => callback(node, metres, source);
+    }
+
+    private readonly struct Unwatched : ISettledWatch
+    {
+        public bool Stop(int node, float metres, int source) => false;
+    }
+
+    // Why SettleSome stopped: the run is over, or something only a call can do.
+    private enum Step
+    {
+        Done,
+        Stopped,
+        Reserve,
+        SortBucket,
+        CheckCancellation,
+    }
+
+    // State SettleSome leaves for its next call.
+    private int _pops, _nextCancellationCheck, _reserveArcs;
+
+    // A bounded search: SettleSome does the work in a loop without calls, and returns here for the few things that need one
+    // (a full array, a large bucket to sort, a look at the cancellation token). Inside it the JIT then keeps the loop's
+    // arrays, counters and keys in registers: a call anywhere in a loop makes it keep what lives across the call in memory.
+    private void SettleInBuckets<TLookAhead, TWatch>(CancellationToken cancellationToken, TWatch watch)
+        where TLookAhead : struct, ILookAhead
+        where TWatch : struct, ISettledWatch
+    {
+        _pops = 0;
+        _nextCancellationCheck = CancellationCheckInterval;
+        while (true)
+        {
+            switch (SettleSome<TLookAhead, TWatch>(watch))
+            {
+                case Step.Done:
+                    return;
+                case Step.Stopped:
+                    StoppedEarly = true;
+                    return;
+                case Step.Reserve:
+                    _buckets.Reserve(_reserveArcs);
+                    if (_settledCount == _settledOrder.Length) GrowSettled();
+                    break;
+                case Step.SortBucket:
+                    _buckets.SortLarge(_buckets.CurrentCount);
+                    break;
+                case Step.CheckCancellation:
+                    cancellationToken.ThrowIfCancellationRequested();
+                    _nextCancellationCheck += CancellationCheckInterval;
+                    break;
+            }
+        }
+    }
+
+    // The search loop over the bucket queue's arrays (its steps inlined), compiled once per look-ahead and watch choice
+    // (struct type arguments) and fully optimised on first use (no tiering): the first request after start is as fast as the
+    // thousandth. State lives in locals and goes back to the fields when it returns.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Step SettleSome<TLookAhead, TWatch>(TWatch watch)
+        where TLookAhead : struct, ILookAhead
+        where TWatch : struct, ISettledWatch
+    {
+        var q = _buckets;
+        var heads = q.Heads;
+        var entries = q.Entries;
+        var current = q.Current;
+        int entryCount = q.EntryCount, position = q.Position, currentCount = q.CurrentCount, bucket = q.Bucket;
+        int bucketCount = q.BucketCount;
+        float bucketsPerMetre = q.BucketsPerMetre;
         // Backward, the arcs into a node take the place of the arcs out of it (their tails as targets): the same loop.
-        var firstArcs = _reverse?.FirstArcs ?? g.FirstArcs;
-        var arcs = _reverse?.Packed ?? g.PackedArcs;
-        // The hot loop works on locals: the JIT keeps them in registers and drops repeated field loads.
+        var firstArcs = _reverse?.FirstArcs ?? _graph.FirstArcs;
+        var arcs = _reverse?.Packed ?? _graph.PackedArcs;
+        var labels = _labels;
+        var from = _from;
+        var settledOrder = _settledOrder;
+        var settledMetres = _settledMetres;
+        var settledSources = _settledSources;
+        int settledCount = _settledCount;
+        float max = MaxMetres;
+        int labelled = _stamp, settled = _stamp + 1;
+        int pops = _pops, nextCheck = _nextCancellationCheck;
+        int touch = 0;
+        Step step;
+        while (true)
+        {
+            if (position == currentCount)
+            {
+                int b = bucket + 1;
+                while (b < bucketCount && heads[b] == 0) b++;
+                if (b == bucketCount) { step = Step.Done; break; }
+                bucket = b;
+                position = 0;
+                currentCount = BucketQueue.Gather(heads, entries, current, b);
+                if (!BucketQueue.SortGathered(current, currentCount)) { step = Step.SortBucket; break; }
+            }
+            ulong entry = current[position];
+            float key = BucketQueue.KeyOf(entry);
+            int u = BucketQueue.NodeOf(entry);
+            ref var lu = ref labels[u];
+            if (lu.Stamp == settled || key > lu.Metres) { position++; continue; } // stale entry
+            int start = firstArcs[u], end = firstArcs[u + 1];
+            // Room for every push this node can make and for the node itself, else back with the entry left in place.
+            if (entries.Length - entryCount < end - start || settledCount == settledOrder.Length)
+            {
+                _reserveArcs = end - start;
+                step = Step.Reserve;
+                break;
+            }
+            if (pops == nextCheck) { step = Step.CheckCancellation; break; }
+            position++;
+            pops++;
+            lu.Stamp = settled;
+            int source = from[u].Source;
+            if (TLookAhead.Enabled)
+            {
+                // Start loading what the nodes soon to be settled will read (their labels, first arcs, arcs), so the cache misses
+                // of several nodes overlap instead of following one another: on a graph larger than the caches this is most of the time.
+                int i = position + LookAheadPlaces - 1;
+                if (i < currentCount)
+                {
+                    int ahead = BucketQueue.NodeOf(current[i]);
+                    touch += labels[ahead].Stamp + firstArcs[ahead];
+                }
+                i = position + LookAheadPlaces / 2 - 1;
+                if (i < currentCount)
+                {
+                    int ahead = BucketQueue.NodeOf(current[i]);
+                    if (firstArcs[ahead] < firstArcs[ahead + 1]) touch += arcs[firstArcs[ahead]].Target;
+                }
+                i = position + LookAheadPlaces / 4 - 1;
+                if (i < currentCount)
+                {
+                    int ahead = BucketQueue.NodeOf(current[i]);
+                    for (int a = firstArcs[ahead], e = firstArcs[ahead + 1]; a < e; a++) touch += labels[arcs[a].Target].Stamp;
+                }
+            }
+            // Settled: metres and source are final (a tie only relabels a node still in the queue). Into the sparse result.
+            settledOrder[settledCount] = u;
+            settledMetres[settledCount] = key;
+            settledSources[settledCount] = source;
+            settledCount++;
+            if (watch.Stop(u, key, source)) { step = Step.Stopped; break; }
+            for (int a = start; a < end; a++)
+            {
+                var arc = arcs[a];
+                float m = key + arc.Cost;
+                if (!(m <= max)) continue;
+                int v = arc.Target;
+                if (!Improve(labels, from, v, m, labelled, source, a)) continue;
+                int b = BucketQueue.BucketOf(m, bucketsPerMetre);
+                if (b > bucket) BucketQueue.Link(entries, heads, entryCount, b, m, v);
+                else currentCount = BucketQueue.InsertSorted(current, position, currentCount, m, v);
+                entryCount++;
+            }
+        }
+        q.EntryCount = entryCount;
+        q.Position = position;
+        q.CurrentCount = currentCount;
+        q.Bucket = bucket;
+        _settledCount = settledCount;
+        _pops = pops;
+        _touched += touch;
+        return step;
+    }
+
+    /// <summary>
+    /// The rules of <see cref="Label"/> for an arc's head <paramref name="v"/> reached at <paramref name="m"/> metres, with one
+    /// data-dependent branch in the common case: a node not labelled in this run counts as +∞, and a settled node never
+    /// improves (its metres are ≤ the key being settled ≤ m). True when the node must go into the queue at <paramref name="m"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Improve(NodeLabel[] labels, NodeOrigin[] from, int v, float m, int labelled, int source, int arc)
+    {
+        ref var lv = ref labels[v];
+        float current = (uint)(lv.Stamp - labelled) <= 1u ? lv.Metres : float.PositiveInfinity;
+        if (m < current)
+        {
+            lv = new NodeLabel { Metres = m, Stamp = labelled };
+            from[v] = new NodeOrigin { Source = source, PredecessorArc = arc };
+            return true;
+        }
+        if (m == current && lv.Stamp == labelled && source < from[v].Source)
+        {
+            // Same cost from a lower-numbered source: relabel; the queue entry already has this key.
+            from[v] = new NodeOrigin { Source = source, PredecessorArc = arc };
+        }
+        return false;
+    }
+
+    // The search loop over the radix heap (unbounded searches, and bounds beyond the bucket queue's), compiled once per
+    // look-ahead and watch choice with the heap's calls inlined, and fully optimised on first use.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Settle<TLookAhead, TWatch>(CancellationToken cancellationToken, TWatch watch)
+        where TLookAhead : struct, ILookAhead
+        where TWatch : struct, ISettledWatch
+    {
+        var heap = _heap;
+        var firstArcs = _reverse?.FirstArcs ?? _graph.FirstArcs;
+        var arcs = _reverse?.Packed ?? _graph.PackedArcs;
         var labels = _labels;
         var from = _from;
         float max = MaxMetres;
@@ -186,47 +413,31 @@ public sealed class MultiSourceDijkstra
             if ((++pops & (CancellationCheckInterval - 1)) == 0) cancellationToken.ThrowIfCancellationRequested();
             lu.Stamp = settled;
             int source = from[u].Source;
-            // Start loading what the nodes soon to be settled will read (their labels, first arcs, arcs), so the cache misses
-            // of several nodes overlap instead of following one another: on a graph larger than the caches this is most of the time.
-            int ahead = heap.PeekAhead(LookAhead);
-            if (ahead >= 0) touch += labels[ahead].Stamp + firstArcs[ahead];
-            ahead = heap.PeekAhead(LookAhead / 2);
-            if (ahead >= 0 && firstArcs[ahead] < firstArcs[ahead + 1]) touch += arcs[firstArcs[ahead]].Target;
-            ahead = heap.PeekAhead(LookAhead / 4);
-            if (ahead >= 0)
-                for (int a = firstArcs[ahead], e = firstArcs[ahead + 1]; a < e; a++) touch += labels[arcs[a].Target].Stamp;
-            // Settled: metres and source are final (a tie only relabels a node still in the heap).
+            if (TLookAhead.Enabled)
+            {
+                // As in SettleSome.
+                int ahead = heap.PeekAhead(LookAheadPlaces);
+                if (ahead >= 0) touch += labels[ahead].Stamp + firstArcs[ahead];
+                ahead = heap.PeekAhead(LookAheadPlaces / 2);
+                if (ahead >= 0 && firstArcs[ahead] < firstArcs[ahead + 1]) touch += arcs[firstArcs[ahead]].Target;
+                ahead = heap.PeekAhead(LookAheadPlaces / 4);
+                if (ahead >= 0)
+                    for (int a = firstArcs[ahead], e = firstArcs[ahead + 1]; a < e; a++) touch += labels[arcs[a].Target].Stamp;
+            }
             AppendSettled(u, key, source);
-            if (onSettled is not null && onSettled(u, key, source)) { StoppedEarly = true; break; }
-            int end = firstArcs[u + 1];
-            for (int a = firstArcs[u]; a < end; a++)
+            if (watch.Stop(u, key, source)) { StoppedEarly = true; break; }
+            for (int a = firstArcs[u], end = firstArcs[u + 1]; a < end; a++)
             {
                 var arc = arcs[a];
                 float m = key + arc.Cost;
-                if (!(m <= max)) continue;
-                // The rules of Label, inlined, with one data-dependent branch in the common case: a node not labelled in
-                // this run counts as +∞, and a settled node never improves (its metres are ≤ key ≤ m).
-                int v = arc.Target;
-                ref var lv = ref labels[v];
-                float current = (uint)(lv.Stamp - labelled) <= 1u ? lv.Metres : float.PositiveInfinity;
-                if (m < current)
-                {
-                    lv = new NodeLabel { Metres = m, Stamp = labelled };
-                    from[v] = new NodeOrigin { Source = source, PredecessorArc = a };
-                    heap.Push(m, v);
-                }
-                else if (m == current && lv.Stamp == labelled && source < from[v].Source)
-                {
-                    // Same cost from a lower-numbered source: relabel; the heap entry already has this key.
-                    from[v] = new NodeOrigin { Source = source, PredecessorArc = a };
-                }
+                if (m <= max && Improve(labels, from, arc.Target, m, labelled, source, a)) heap.Push(m, arc.Target);
             }
         }
-        _touched = touch;
+        _touched += touch;
     }
 
     private int _touched; // keeps the look-ahead loads from being dropped as unused
-    private const int LookAhead = 8;
+    private const int LookAheadPlaces = 8;
 
     /// <summary>True when <paramref name="node"/> was settled within the bound by the last run.</summary>
     public bool IsReached(int node) => _labels[node].Stamp == _stamp + 1;
@@ -396,16 +607,18 @@ public sealed class MultiSourceDijkstra
 
     private void AppendSettled(int node, float metres, int source)
     {
-        int k = _settledCount;
-        if (k == _settledOrder.Length)
-        {
-            Array.Resize(ref _settledOrder, k * 2);
-            Array.Resize(ref _settledMetres, k * 2);
-            Array.Resize(ref _settledSources, k * 2);
-        }
-        _settledOrder[k] = node;
-        _settledMetres[k] = metres;
-        _settledSources[k] = source;
-        _settledCount = k + 1;
+        if (_settledCount == _settledOrder.Length) GrowSettled();
+        _settledOrder[_settledCount] = node;
+        _settledMetres[_settledCount] = metres;
+        _settledSources[_settledCount] = source;
+        _settledCount++;
+    }
+
+    private void GrowSettled()
+    {
+        int k = _settledOrder.Length * 2;
+        Array.Resize(ref _settledOrder, k);
+        Array.Resize(ref _settledMetres, k);
+        Array.Resize(ref _settledSources, k);
     }
 }
