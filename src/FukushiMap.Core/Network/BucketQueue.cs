@@ -36,7 +36,7 @@ internal interface IMonotoneQueue
 /// </para>
 /// <para>
 /// <see cref="MultiSourceDijkstra"/> runs its bounded searches on these arrays directly, with the steps below
-/// (<see cref="Link"/>, <see cref="Gather"/>, <see cref="SortGathered"/>, <see cref="InsertSorted"/>) inlined into its loop;
+/// (<see cref="Link"/>, <see cref="Gather"/>, <see cref="InsertSorted"/>) inlined into its loop;
 /// <see cref="Push"/> and <see cref="Pop"/> are the same steps for a caller outside it. Capacity rule the loop relies on:
 /// every push, linked or inserted, takes one place of <see cref="Entries"/>, and <see cref="Current"/> is never shorter than
 /// <see cref="Entries"/>, so a bucket (or the bucket being taken with its inserts) always fits.
@@ -71,8 +71,11 @@ internal sealed class BucketQueue
     /// <summary>Buckets of the bound (the last holds the bound itself).</summary>
     internal int BucketCount;
 
-    /// <summary>Per bucket: 1 + the index of the entry linked last into it (0: empty). Cleared for the bound's buckets at each run.</summary>
-    internal int[] Heads = new int[64];
+    /// <summary>
+    /// Per bucket: its number of entries &lt;&lt; 32 | 1 + the index of the entry linked last into it (0: empty). Cleared for the
+    /// bound's buckets at each run.
+    /// </summary>
+    internal ulong[] Heads = new ulong[64];
 
     /// <summary>Every entry of the run, in push order; <see cref="EntryCount"/> places taken.</summary>
     internal Entry[] Entries = new Entry[256];
@@ -103,7 +106,7 @@ internal sealed class BucketQueue
         // key up to the bound falls beyond the bound's bucket, and a later pop never comes from an earlier bucket.
         BucketsPerMetre = (float)Math.Min(1 / FinestWidthMetres, (MaxBuckets - 1) / Math.Max(maxMetres, 1.0));
         BucketCount = BucketOf(maxMetres, BucketsPerMetre) + 1;
-        if (Heads.Length < BucketCount) Heads = new int[Math.Max(BucketCount, Heads.Length * 2)];
+        if (Heads.Length < BucketCount) Heads = new ulong[Math.Max(BucketCount, Heads.Length * 2)];
         else Array.Clear(Heads, 0, BucketCount);
         EntryCount = 0;
         Position = CurrentCount = 0;
@@ -145,8 +148,8 @@ internal sealed class BucketQueue
             if (b == BucketCount) throw new InvalidOperationException("The queue is empty.");
             Bucket = b;
             Position = 0;
-            CurrentCount = Gather(Heads, Entries, Current, b);
-            if (!SortGathered(Current, CurrentCount)) SortLarge(CurrentCount);
+            CurrentCount = Gather(Heads, Entries, Current, b, out bool sorted);
+            if (!sorted) SortLarge(CurrentCount);
         }
         ulong entry = Current[Position++];
         key = KeyOf(entry);
@@ -163,54 +166,66 @@ internal sealed class BucketQueue
 
     /// <summary>Writes entry <paramref name="index"/> (a free place) and links it into bucket <paramref name="bucket"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Link(Entry[] entries, int[] heads, int index, int bucket, float key, int node)
+    public static void Link(Entry[] entries, ulong[] heads, int index, int bucket, float key, int node)
     {
         ref var e = ref entries[index];
-        ref int head = ref heads[bucket];
+        ref ulong head = ref heads[bucket];
+        ulong h = head;
         e.KeyBits = BitConverter.SingleToUInt32Bits(key);
         e.Node = node;
-        e.Previous = head;
-        head = index + 1;
+        e.Previous = (int)(uint)h;
+        head = ((h >> 32) + 1) << 32 | (uint)(index + 1);
     }
 
     /// <summary>
     /// Copies bucket <paramref name="bucket"/>'s entries into <paramref name="current"/> (which the capacity rule keeps long
-    /// enough) in push order as (key bits &lt;&lt; 32 | node), and returns how many.
+    /// enough) as (key bits &lt;&lt; 32 | node), sorted by key and among equal keys in push order, and returns how many.
+    /// A bucket of more than <see cref="InsertionSortLimit"/> entries comes in push order, <paramref name="sorted"/> false
+    /// when its keys are not in order already (then <see cref="SortLarge"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Gather(int[] heads, Entry[] entries, ulong[] current, int bucket)
+    public static int Gather(ulong[] heads, Entry[] entries, ulong[] current, int bucket, out bool sorted)
     {
-        // The list runs from the last pushed to the first: gather it so, then turn it round.
-        int n = 0;
-        for (int i = heads[bucket] - 1; i >= 0; i = entries[i].Previous - 1)
-            current[n++] = (ulong)entries[i].KeyBits << 32 | (uint)entries[i].Node;
-        for (int lo = 0, hi = n - 1; lo < hi; lo++, hi--) (current[lo], current[hi]) = (current[hi], current[lo]);
-        return n;
-    }
-
-    /// <summary>
-    /// Sorts gathered entries by key, keeping push order among equal keys, when they are in order already (often: a grid's
-    /// bucket holds one key) or few; false when more than <see cref="InsertionSortLimit"/> are out of order (then <see cref="SortLarge"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool SortGathered(ulong[] list, int n)
-    {
-        int i = 1;
-        while (i < n && list[i - 1] >> 32 <= list[i] >> 32) i++;
-        if (i == n) return true;
-        if (n > InsertionSortLimit) return false;
-        for (; i < n; i++)
+        ulong h = heads[bucket];
+        int n = (int)(h >> 32);
+        int i = (int)(uint)h - 1;
+        // The list runs from the last pushed to the first, so each entry met is pushed before all placed so far: it goes
+        // in front of them, then right past those with smaller keys (stable: an equal key stays behind it). One pass, and
+        // none of the moves when the keys come in order.
+        sorted = true;
+        if (n <= InsertionSortLimit)
         {
-            ulong entry = list[i];
-            int j = i;
-            while (j > 0 && list[j - 1] >> 32 > entry >> 32)
+            for (int start = n - 1; start >= 0; start--)
             {
-                list[j] = list[j - 1];
-                j--;
+                ref var e = ref entries[i];
+                uint key = e.KeyBits;
+                ulong entry = (ulong)key << 32 | (uint)e.Node;
+                int j = start;
+                while (j + 1 < n && (uint)(current[j + 1] >> 32) < key)
+                {
+                    current[j] = current[j + 1];
+                    j++;
+                }
+                current[j] = entry;
+                i = e.Previous - 1;
             }
-            list[j] = entry;
+            return n;
         }
-        return true;
+        for (int k = n - 1; k >= 0; k--)
+        {
+            ref var e = ref entries[i];
+            current[k] = (ulong)e.KeyBits << 32 | (uint)e.Node;
+            i = e.Previous - 1;
+        }
+        for (int k = 1; k < n; k++)
+        {
+            if (current[k - 1] >> 32 > current[k] >> 32)
+            {
+                sorted = false;
+                break;
+            }
+        }
+        return n;
     }
 
     /// <summary>Sorts <see cref="Current"/>[0 .. <paramref name="n"/>) by key, keeping push order among equal keys (a large bucket).</summary>

@@ -293,8 +293,8 @@ public sealed class MultiSourceDijkstra
                 if (b == bucketCount) { step = Step.Done; break; }
                 bucket = b;
                 position = 0;
-                currentCount = BucketQueue.Gather(heads, entries, current, b);
-                if (!BucketQueue.SortGathered(current, currentCount)) { step = Step.SortBucket; break; }
+                currentCount = BucketQueue.Gather(heads, entries, current, b, out bool sorted);
+                if (!sorted) { step = Step.SortBucket; break; }
             }
             ulong entry = current[position];
             float key = BucketQueue.KeyOf(entry);
