@@ -106,8 +106,9 @@ internal sealed class BucketQueue
         // key up to the bound falls beyond the bound's bucket, and a later pop never comes from an earlier bucket.
         BucketsPerMetre = (float)Math.Min(1 / FinestWidthMetres, (MaxBuckets - 1) / Math.Max(maxMetres, 1.0));
         BucketCount = BucketOf(maxMetres, BucketsPerMetre) + 1;
-        if (Heads.Length < BucketCount) Heads = new ulong[Math.Max(BucketCount, Heads.Length * 2)];
-        else Array.Clear(Heads, 0, BucketCount);
+        // One spare bucket past the bound's, never taken: a search writes there what it does not keep.
+        if (Heads.Length < BucketCount + 1) Heads = new ulong[Math.Max(BucketCount + 1, Heads.Length * 2)];
+        else Array.Clear(Heads, 0, BucketCount + 1);
         EntryCount = 0;
         Position = CurrentCount = 0;
         Bucket = -1;

@@ -27,6 +27,7 @@ public delegate bool NodeSettledCallback(int node, float metres, int sourceIndex
 public sealed class MultiSourceDijkstra
 {
     private const int CancellationCheckInterval = 4096;
+    private const uint Infinity = 0x7F800000; // bits of float.PositiveInfinity
 
     private readonly WalkingGraph _graph;
     private readonly ReverseArcs? _reverse; // set for a backward search
@@ -79,8 +80,9 @@ public sealed class MultiSourceDijkstra
         Direction = direction;
         _reverse = direction == SearchDirection.Backward ? graph.ReverseArcs : null;
         int n = graph.NodeCount;
-        _labels = new NodeLabel[n];
-        _from = new NodeOrigin[n];
+        // One spare place past the nodes: the search loop writes there what it does not keep (see SettleSome).
+        _labels = new NodeLabel[n + 1];
+        _from = new NodeOrigin[n + 1];
     }
 
     /// <summary>The graph searched.</summary>
@@ -157,40 +159,47 @@ public sealed class MultiSourceDijkstra
             }
         }
 
-        // Look-ahead loads pay off only when the search's state and arcs do not fit in the caches.
-        bool large = g.NodeCount > LookAheadNodes;
+        bool large = LargeGraphLoop ?? g.NodeCount > LargeGraphNodes;
         if (_useBuckets)
         {
-            if (onSettled is not null) SettleInBuckets<LookAhead, Watched>(cancellationToken, new Watched(onSettled));
-            else if (large) SettleInBuckets<LookAhead, Unwatched>(cancellationToken, default);
-            else SettleInBuckets<NoLookAhead, Unwatched>(cancellationToken, default);
+            if (onSettled is not null)
+            {
+                if (large) SettleInBuckets<LargeGraph, Watched>(cancellationToken, new Watched(onSettled));
+                else SettleInBuckets<SmallGraph, Watched>(cancellationToken, new Watched(onSettled));
+            }
+            else if (large) SettleInBuckets<LargeGraph, Unwatched>(cancellationToken, default);
+            else SettleInBuckets<SmallGraph, Unwatched>(cancellationToken, default);
         }
         else
         {
-            if (onSettled is not null) Settle<LookAhead, Watched>(cancellationToken, new Watched(onSettled));
-            else if (large) Settle<LookAhead, Unwatched>(cancellationToken, default);
-            else Settle<NoLookAhead, Unwatched>(cancellationToken, default);
+            if (onSettled is not null) Settle<LargeGraph, Watched>(cancellationToken, new Watched(onSettled));
+            else if (large) Settle<LargeGraph, Unwatched>(cancellationToken, default);
+            else Settle<SmallGraph, Unwatched>(cancellationToken, default);
         }
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    // Graphs above this many nodes get look-ahead loads: 16 bytes of state per node and about 4 arcs of 8 bytes beside it
-    // stop fitting in a core's own caches (on 宇部市, 10,403 nodes, the loads only cost time).
-    private const int LookAheadNodes = 1 << 16;
+    // Above this many nodes a graph counts as larger than a core's own caches (16 bytes of search state per node and about 4
+    // arcs of 8 bytes beside it): its searches wait on memory more than on mispredicted branches, and get look-ahead loads and
+    // a loop with a branch per arc (see SettleSome). 宇部市 (10,403 nodes) is small; the 10⁶-node grid of the bench is large.
+    private const int LargeGraphNodes = 1 << 16;
 
-    private interface ILookAhead
+    /// <summary>For tests: run the loop for large (true) or small (false) graphs whatever this graph's size; null: by size.</summary>
+    internal bool? LargeGraphLoop { get; set; }
+
+    private interface IGraphScale
     {
-        static abstract bool Enabled { get; }
+        static abstract bool Large { get; }
     }
 
-    private readonly struct LookAhead : ILookAhead
+    private readonly struct LargeGraph : IGraphScale
     {
-        public static bool Enabled => true;
+        public static bool Large => true;
     }
 
-    private readonly struct NoLookAhead : ILookAhead
+    private readonly struct SmallGraph : IGraphScale
     {
-        public static bool Enabled => false;
+        public static bool Large => false;
     }
 
     // The settled-node callback as a type argument: the loop without one has no call in it.
@@ -225,15 +234,15 @@ public sealed class MultiSourceDijkstra
     // A bounded search: SettleSome does the work in a loop without calls, and returns here for the few things that need one
     // (a full array, a large bucket to sort, a look at the cancellation token). Inside it the JIT then keeps the loop's
     // arrays, counters and keys in registers: a call anywhere in a loop makes it keep what lives across the call in memory.
-    private void SettleInBuckets<TLookAhead, TWatch>(CancellationToken cancellationToken, TWatch watch)
-        where TLookAhead : struct, ILookAhead
+    private void SettleInBuckets<TScale, TWatch>(CancellationToken cancellationToken, TWatch watch)
+        where TScale : struct, IGraphScale
         where TWatch : struct, ISettledWatch
     {
         _pops = 0;
         _nextCancellationCheck = CancellationCheckInterval;
         while (true)
         {
-            switch (SettleSome<TLookAhead, TWatch>(watch))
+            switch (SettleSome<TScale, TWatch>(watch))
             {
                 case Step.Done:
                     return;
@@ -259,8 +268,8 @@ public sealed class MultiSourceDijkstra
     // (struct type arguments) and fully optimised on first use (no tiering): the first request after start is as fast as the
     // thousandth. State lives in locals and goes back to the fields when it returns.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Step SettleSome<TLookAhead, TWatch>(TWatch watch)
-        where TLookAhead : struct, ILookAhead
+    private Step SettleSome<TScale, TWatch>(TWatch watch)
+        where TScale : struct, IGraphScale
         where TWatch : struct, ISettledWatch
     {
         var q = _buckets;
@@ -283,6 +292,8 @@ public sealed class MultiSourceDijkstra
         int labelled = _stamp, settled = _stamp + 1;
         int pops = _pops, nextCheck = _nextCancellationCheck;
         int touch = 0;
+        int maxBits = BitConverter.SingleToInt32Bits(max);
+        int spareNode = labels.Length - 1, spareBucket = bucketCount, lastBucket = bucketCount - 1;
         Step step;
         while (true)
         {
@@ -314,23 +325,23 @@ public sealed class MultiSourceDijkstra
             pops++;
             lu.Stamp = settled;
             int source = from[u].Source;
-            if (TLookAhead.Enabled)
+            if (TScale.Large)
             {
                 // Start loading what the nodes soon to be settled will read (their labels, first arcs, arcs), so the cache misses
                 // of several nodes overlap instead of following one another: on a graph larger than the caches this is most of the time.
-                int i = position + LookAheadPlaces - 1;
+                int i = position + LookAheadPlaces;
                 if (i < currentCount)
                 {
                     int ahead = BucketQueue.NodeOf(current[i]);
                     touch += labels[ahead].Stamp + firstArcs[ahead];
                 }
-                i = position + LookAheadPlaces / 2 - 1;
+                i = position + LookAheadPlaces / 2;
                 if (i < currentCount)
                 {
                     int ahead = BucketQueue.NodeOf(current[i]);
                     if (firstArcs[ahead] < firstArcs[ahead + 1]) touch += arcs[firstArcs[ahead]].Target;
                 }
-                i = position + LookAheadPlaces / 4 - 1;
+                i = position + LookAheadPlaces / 4;
                 if (i < currentCount)
                 {
                     int ahead = BucketQueue.NodeOf(current[i]);
@@ -343,17 +354,67 @@ public sealed class MultiSourceDijkstra
             settledSources[settledCount] = source;
             settledCount++;
             if (watch.Stop(u, key, source)) { step = Step.Stopped; break; }
+            if (TScale.Large)
+            {
+                // A graph larger than the caches: the branch on each arc lets the processor run ahead on its guess and overlap
+                // the cache misses of many arcs and nodes, which is what such a search waits for.
+                for (int a = start; a < end; a++)
+                {
+                    var arc = arcs[a];
+                    float m = key + arc.Cost;
+                    if (!(m <= max)) continue;
+                    int v = arc.Target;
+                    if (!Improve(labels, from, v, m, labelled, source, a)) continue;
+                    int b = BucketQueue.BucketOf(m, bucketsPerMetre);
+                    if (b > bucket) BucketQueue.Link(entries, heads, entryCount, b, m, v);
+                    else currentCount = BucketQueue.InsertSorted(current, position, currentCount, m, v);
+                    entryCount++;
+                }
+                continue;
+            }
+            // A graph in the caches (a city): whether an arc improves its node is a coin toss to the branch predictor, and its
+            // misses are most of the time, so there is no branch on it. The label, origin and bucket are written either way: to
+            // the node and its bucket when the arc improves, else to spare places past the real ones; the entry is written
+            // either way and kept only when the arc improves. Non-negative floats order as their bits, so the comparisons are
+            // integer subtractions whose sign is the answer.
             for (int a = start; a < end; a++)
             {
                 var arc = arcs[a];
                 float m = key + arc.Cost;
-                if (!(m <= max)) continue;
                 int v = arc.Target;
-                if (!Improve(labels, from, v, m, labelled, source, a)) continue;
-                int b = BucketQueue.BucketOf(m, bucketsPerMetre);
-                if (b > bucket) BucketQueue.Link(entries, heads, entryCount, b, m, v);
-                else currentCount = BucketQueue.InsertSorted(current, position, currentCount, m, v);
-                entryCount++;
+                ref var lv = ref labels[v];
+                // The node's metres when labelled or settled in this run, else +∞.
+                uint labelledNow = (uint)(lv.Stamp - labelled) <= 1u ? 1u : 0u;
+                float known = BitConverter.UInt32BitsToSingle(Infinity ^ ((Infinity ^ BitConverter.SingleToUInt32Bits(lv.Metres)) & (0u - labelledNow)));
+                int b = Math.Min(BucketQueue.BucketOf(m, bucketsPerMetre), lastBucket);
+                if (m == known)
+                {
+                    // A tie: the lower-numbered source wins a node still in the queue (its entry has this key).
+                    if (lv.Stamp == labelled && source < from[v].Source) from[v] = new NodeOrigin { Source = source, PredecessorArc = a };
+                    continue;
+                }
+                if (b <= bucket)
+                {
+                    // Rare: a key in the bucket being taken, sorted into its place.
+                    if (!(m <= max) || !Improve(labels, from, v, m, labelled, source, a)) continue;
+                    currentCount = BucketQueue.InsertSorted(current, position, currentCount, m, v);
+                    entryCount++;
+                    continue;
+                }
+                int mBits = BitConverter.SingleToInt32Bits(m);
+                int improves = ((mBits - BitConverter.SingleToInt32Bits(known)) >> 31) & ((mBits - maxBits - 1) >> 31); // all ones or 0
+                int keep = ~improves;
+                int w = v ^ ((v ^ spareNode) & keep);
+                labels[w] = new NodeLabel { Metres = m, Stamp = labelled };
+                from[w] = new NodeOrigin { Source = source, PredecessorArc = a };
+                int hb = b ^ ((b ^ spareBucket) & keep);
+                ulong h = heads[hb];
+                ref var e = ref entries[entryCount];
+                e.KeyBits = BitConverter.SingleToUInt32Bits(m);
+                e.Node = v;
+                e.Previous = (int)(uint)h;
+                heads[hb] = ((h >> 32) + 1) << 32 | (uint)(entryCount + 1);
+                entryCount -= improves;
             }
         }
         q.EntryCount = entryCount;
@@ -393,8 +454,8 @@ public sealed class MultiSourceDijkstra
     // The search loop over the radix heap (unbounded searches, and bounds beyond the bucket queue's), compiled once per
     // look-ahead and watch choice with the heap's calls inlined, and fully optimised on first use.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Settle<TLookAhead, TWatch>(CancellationToken cancellationToken, TWatch watch)
-        where TLookAhead : struct, ILookAhead
+    private void Settle<TScale, TWatch>(CancellationToken cancellationToken, TWatch watch)
+        where TScale : struct, IGraphScale
         where TWatch : struct, ISettledWatch
     {
         var heap = _heap;
@@ -413,7 +474,7 @@ public sealed class MultiSourceDijkstra
             if ((++pops & (CancellationCheckInterval - 1)) == 0) cancellationToken.ThrowIfCancellationRequested();
             lu.Stamp = settled;
             int source = from[u].Source;
-            if (TLookAhead.Enabled)
+            if (TScale.Large)
             {
                 // As in SettleSome.
                 int ahead = heap.PeekAhead(LookAheadPlaces);
@@ -577,6 +638,8 @@ public sealed class MultiSourceDijkstra
     private void Label(int v, float metres, int source, int arc)
     {
         if (!(metres <= MaxMetres)) return;
+        metres += 0f; // -0 becomes +0: SettleSome compares metres by their bits, and every later key is a sum from these
+
         ref var lv = ref _labels[v];
         ref var fv = ref _from[v];
         if (lv.Stamp == _stamp + 1) return; // settled
