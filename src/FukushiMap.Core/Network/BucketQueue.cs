@@ -3,23 +3,6 @@ using System.Runtime.CompilerServices;
 namespace FukushiMap.Core.Network;
 
 /// <summary>
-/// What <see cref="MultiSourceDijkstra"/>'s general search loop needs of its priority queue: a monotone queue of nodes keyed
-/// by non-negative floats (every key pushed is at least the last key popped) that pops in order of key and, among equal keys,
-/// in the order pushed. Implemented by structs so the loop is compiled once per queue with the calls inlined.
-/// </summary>
-internal interface IMonotoneQueue
-{
-    int Count { get; }
-
-    void Push(float key, int node);
-
-    void Pop(out float key, out int node);
-
-    /// <summary>The node <paramref name="ahead"/> places behind the next one to pop when that is already known, else -1.</summary>
-    int PeekAhead(int ahead);
-}
-
-/// <summary>
 /// A monotone priority queue for a search bounded by a known cost (Dial's buckets over float keys, exact): keys from 0 to
 /// the bound are cut into buckets of equal width (<see cref="FinestWidthMetres"/>, coarser for long bounds so there are at
 /// most <see cref="MaxBuckets"/>), and a push only links the entry into its bucket. The buckets are taken in turn; the one
@@ -30,9 +13,10 @@ internal interface IMonotoneQueue
 /// heap's refills were over a third of a bounded search.
 /// <para>
 /// Layout: every entry of a run goes into one flat array in push order, each linking to the entry pushed before it into the
-/// same bucket, and a bucket is the index of its last entry (a singly linked list threaded through the flat array). A push
-/// writes the end of that array and one bucket; against an array per bucket (thousands of small arrays for a 1200 m bound,
-/// most of them holding one to three entries), the memory a run touches is a fraction and is written in order.
+/// same bucket, and a bucket is its number of entries beside the index of its last one (a singly linked list threaded through
+/// the flat array). A push writes the end of that array and one bucket; against an array per bucket (thousands of small
+/// arrays for a 1200 m bound, most of them holding one to three entries), the memory a run touches is a fraction and is
+/// written in order. Knowing its count, a bucket is gathered straight into key order in one pass.
 /// </para>
 /// <para>
 /// <see cref="MultiSourceDijkstra"/> runs its bounded searches on these arrays directly, with the steps below
@@ -273,19 +257,4 @@ internal sealed class BucketQueue
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int NodeOf(ulong entry) => (int)(uint)entry;
-}
-
-/// <summary><see cref="RadixHeap"/> as an <see cref="IMonotoneQueue"/> (a struct, so the search loop inlines its calls).</summary>
-internal readonly struct RadixHeapView(RadixHeap heap) : IMonotoneQueue
-{
-    public int Count => heap.Count;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Push(float key, int node) => heap.Push(key, node);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Pop(out float key, out int node) => heap.Pop(out key, out node);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int PeekAhead(int ahead) => heap.PeekAhead(ahead);
 }

@@ -264,7 +264,7 @@ public sealed class MultiSourceDijkstra
         }
     }
 
-    // The search loop over the bucket queue's arrays (its steps inlined), compiled once per look-ahead and watch choice
+    // The search loop over the bucket queue's arrays (its steps inlined), compiled once per graph scale and watch choice
     // (struct type arguments) and fully optimised on first use (no tiering): the first request after start is as fast as the
     // thousandth. State lives in locals and goes back to the fields when it returns.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -452,7 +452,7 @@ public sealed class MultiSourceDijkstra
     }
 
     // The search loop over the radix heap (unbounded searches, and bounds beyond the bucket queue's), compiled once per
-    // look-ahead and watch choice with the heap's calls inlined, and fully optimised on first use.
+    // graph scale and watch choice with the heap's calls inlined, and fully optimised on first use.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Settle<TScale, TWatch>(CancellationToken cancellationToken, TWatch watch)
         where TScale : struct, IGraphScale
