@@ -3,23 +3,6 @@ using System.Runtime.CompilerServices;
 namespace FukushiMap.Core.Network;
 
 /// <summary>
-/// What <see cref="MultiSourceDijkstra"/> needs of its priority queue: a monotone queue of nodes keyed by non-negative floats
-/// (every key pushed is at least the last key popped) that pops in order of key and, among equal keys, in the order pushed.
-/// Implemented by structs so the search loop is compiled once per queue with the calls inlined.
-/// </summary>
-internal interface IMonotoneQueue
-{
-    int Count { get; }
-
-    void Push(float key, int node);
-
-    void Pop(out float key, out int node);
-
-    /// <summary>The node <paramref name="ahead"/> places behind the next one to pop when that is already known, else -1.</summary>
-    int PeekAhead(int ahead);
-}
-
-/// <summary>
 /// A monotone priority queue for a search bounded by a known cost (Dial's buckets over float keys, exact): keys from 0 to
 /// the bound are cut into buckets of equal width (<see cref="FinestWidthMetres"/>, coarser for long bounds so there are at
 /// most <see cref="MaxBuckets"/>), and a push only links the entry into its bucket. The buckets are taken in turn; the one
@@ -28,6 +11,20 @@ internal interface IMonotoneQueue
 /// into its sorted place. Against the radix heap, an entry is written once and sorted once among the few others of its
 /// bucket instead of moving down through up to 32 buckets: on 宇部市, where float keys are nearly all distinct, the radix
 /// heap's refills were over a third of a bounded search.
+/// <para>
+/// Layout: every entry of a run goes into one flat array in push order, each linking to the entry pushed before it into the
+/// same bucket, and a bucket is its number of entries beside the index of its last one (a singly linked list threaded through
+/// the flat array). A push writes the end of that array and one bucket; against an array per bucket (thousands of small
+/// arrays for a 1200 m bound, most of them holding one to three entries), the memory a run touches is a fraction and is
+/// written in order. Knowing its count, a bucket is gathered straight into key order in one pass.
+/// </para>
+/// <para>
+/// <see cref="MultiSourceDijkstra"/> runs its bounded searches on these arrays directly, with the steps below
+/// (<see cref="Link"/>, <see cref="Gather"/>, <see cref="InsertSorted"/>) inlined into its loop;
+/// <see cref="Push"/> and <see cref="Pop"/> are the same steps for a caller outside it. Capacity rule the loop relies on:
+/// every push, linked or inserted, takes one place of <see cref="Entries"/>, and <see cref="Current"/> is never shorter than
+/// <see cref="Entries"/>, so a bucket (or the bucket being taken with its inserts) always fits.
+/// </para>
 /// A node may be pushed more than once (lazy deletion: the caller skips stale entries). Pooled: reuse for further runs.
 /// </summary>
 internal sealed class BucketQueue
@@ -41,21 +38,46 @@ internal sealed class BucketQueue
     /// <summary>Longest bound this queue takes (metres); beyond it (or for an unbounded search) the radix heap is used.</summary>
     public const double MaxBoundMetres = 200_000;
 
-    // Buckets up to this size are sorted by insertion (stable by itself); larger ones by number.
-    private const int InsertionSortLimit = 32;
+    /// <summary>Buckets up to this size are sorted by insertion (stable by itself) where they are gathered; larger ones by <see cref="SortLarge"/>.</summary>
+    public const int InsertionSortLimit = 32;
 
-    private double _bucketsPerMetre;
-    private int _bucketCount;
-    // Each bucket's entries (key bits << 32 | node) in push order; arrays kept from run to run.
-    private ulong[]?[] _lists = new ulong[]?[64];
-    private int[] _counts = new int[64];
-    private int _bucket;                      // the bucket being taken (-1 before the first pop)
-    // The bucket being taken, sorted: positions _position .. _currentCount - 1 are still to pop.
-    private ulong[] _current = [];
-    private int _position, _currentCount;
+    /// <summary>An entry of the flat array: key, node, and 1 + the index of the entry linked before it into the same bucket (0: none).</summary>
+    internal struct Entry
+    {
+        public uint KeyBits;
+        public int Node;
+        public int Previous;
+    }
+
+    /// <summary>Buckets per metre of key (see <see cref="BucketOf"/>).</summary>
+    internal float BucketsPerMetre;
+
+    /// <summary>Buckets of the bound (the last holds the bound itself).</summary>
+    internal int BucketCount;
+
+    /// <summary>
+    /// Per bucket: its number of entries &lt;&lt; 32 | 1 + the index of the entry linked last into it (0: empty). Cleared for the
+    /// bound's buckets at each run.
+    /// </summary>
+    internal ulong[] Heads = new ulong[64];
+
+    /// <summary>Every entry of the run, in push order; <see cref="EntryCount"/> places taken.</summary>
+    internal Entry[] Entries = new Entry[256];
+
+    internal int EntryCount;
+
+    /// <summary>The bucket being taken, sorted: <see cref="Position"/> .. <see cref="CurrentCount"/> - 1 are still to pop.</summary>
+    internal ulong[] Current = new ulong[256];
+
+    internal int Position, CurrentCount;
+
+    /// <summary>The bucket being taken (-1 before the first pop).</summary>
+    internal int Bucket;
+
     private ulong[] _sortKeys = [];
     private int[] _sortNodes = [];
 
+    /// <summary>Entries pushed and not yet popped through <see cref="Push"/> and <see cref="Pop"/> (a search's loop does not count).</summary>
     public int Count { get; private set; }
 
     /// <summary>True when a search bounded by <paramref name="maxMetres"/> can use this queue.</summary>
@@ -64,115 +86,143 @@ internal sealed class BucketQueue
     /// <summary>Empties the queue for keys from 0 to <paramref name="maxMetres"/> (which <see cref="Takes"/> must accept).</summary>
     public void Clear(float maxMetres)
     {
-        _bucketsPerMetre = Math.Min(1 / FinestWidthMetres, (MaxBuckets - 1) / Math.Max(maxMetres, 1.0));
-        _bucketCount = BucketOf(maxMetres) + 1;
-        if (_counts.Length < _bucketCount)
-        {
-            int size = Math.Max(_bucketCount, _counts.Length * 2);
-            Array.Resize(ref _lists, size);
-            _counts = new int[size];
-        }
-        else
-        {
-            Array.Clear(_counts, 0, _bucketCount);
-        }
-        _bucket = -1;
-        _current = [];
-        _position = _currentCount = 0;
+        // In float, like every key's bucket: the product by a positive constant, then truncation, are both monotone, so no
+        // key up to the bound falls beyond the bound's bucket, and a later pop never comes from an earlier bucket.
+        BucketsPerMetre = (float)Math.Min(1 / FinestWidthMetres, (MaxBuckets - 1) / Math.Max(maxMetres, 1.0));
+        BucketCount = BucketOf(maxMetres, BucketsPerMetre) + 1;
+        // One spare bucket past the bound's, never taken: a search writes there what it does not keep.
+        if (Heads.Length < BucketCount + 1) Heads = new ulong[Math.Max(BucketCount + 1, Heads.Length * 2)];
+        else Array.Clear(Heads, 0, BucketCount + 1);
+        EntryCount = 0;
+        Position = CurrentCount = 0;
+        Bucket = -1;
         Count = 0;
     }
 
-    // Monotone in the key (a product by a positive constant, truncated), so a later pop never comes from an earlier bucket.
+    /// <summary>The bucket of a key from 0 to the bound.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int BucketOf(float key) => (int)(key * _bucketsPerMetre);
+    public static int BucketOf(float key, float bucketsPerMetre) => (int)(key * bucketsPerMetre);
 
-    /// <summary>Adds <paramref name="node"/> with <paramref name="key"/> between the last key popped and the bound.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Push(float key, int node)
+    /// <summary>Makes room for <paramref name="pushes"/> more entries (keeping <see cref="Current"/> at least as long).</summary>
+    public void Reserve(int pushes)
     {
-        ulong entry = (ulong)BitConverter.SingleToUInt32Bits(key) << 32 | (uint)node;
-        Count++;
-        int b = BucketOf(key);
-        if (b > _bucket)
-        {
-            var list = _lists[b];
-            int n = _counts[b];
-            if (list is null || n == list.Length) list = GrowList(b);
-            list[n] = entry;
-            _counts[b] = n + 1;
-        }
-        else
-        {
-            InsertCurrent(entry);
-        }
+        if (Entries.Length - EntryCount >= pushes) return;
+        int size = Math.Max(EntryCount + pushes, Entries.Length * 2);
+        Array.Resize(ref Entries, size);
+        if (Current.Length < size) Array.Resize(ref Current, size);
     }
 
-    /// <summary>Removes an entry with the smallest key (the earliest pushed among equal keys).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>Adds <paramref name="node"/> with <paramref name="key"/> between the last key popped and the bound.</summary>
+    public void Push(float key, int node)
+    {
+        Reserve(1);
+        int b = BucketOf(key, BucketsPerMetre);
+        if (b > Bucket) Link(Entries, Heads, EntryCount, b, key, node);
+        else CurrentCount = InsertSorted(Current, Position, CurrentCount, key, node);
+        EntryCount++;
+        Count++;
+    }
+
+    /// <summary>Removes an entry with the smallest key (the earliest pushed among equal keys); the queue must not be empty.</summary>
     public void Pop(out float key, out int node)
     {
-        if (_position == _currentCount) TakeNextBucket();
-        ulong entry = _current[_position++];
+        if (Position == CurrentCount)
+        {
+            int b = Bucket + 1;
+            while (b < BucketCount && Heads[b] == 0) b++;
+            if (b == BucketCount) throw new InvalidOperationException("The queue is empty.");
+            Bucket = b;
+            Position = 0;
+            CurrentCount = Gather(Heads, Entries, Current, b, out bool sorted);
+            if (!sorted) SortLarge(CurrentCount);
+        }
+        ulong entry = Current[Position++];
+        key = KeyOf(entry);
+        node = NodeOf(entry);
         Count--;
-        key = BitConverter.UInt32BitsToSingle((uint)(entry >> 32));
-        node = (int)(uint)entry;
     }
 
     /// <summary>The node <paramref name="ahead"/> places behind the next one to pop, when already sorted into place; else -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int PeekAhead(int ahead)
     {
-        int i = _position + ahead;
-        return i < _currentCount ? (int)(uint)_current[i] : -1;
+        int i = Position + ahead;
+        return i < CurrentCount ? NodeOf(Current[i]) : -1;
     }
 
-    private ulong[] GrowList(int b)
+    /// <summary>Writes entry <paramref name="index"/> (a free place) and links it into bucket <paramref name="bucket"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Link(Entry[] entries, ulong[] heads, int index, int bucket, float key, int node)
     {
-        var list = _lists[b];
-        Array.Resize(ref list, list is null ? 8 : list.Length * 2);
-        return _lists[b] = list;
+        ref var e = ref entries[index];
+        ref ulong head = ref heads[bucket];
+        ulong h = head;
+        e.KeyBits = BitConverter.SingleToUInt32Bits(key);
+        e.Node = node;
+        e.Previous = (int)(uint)h;
+        head = ((h >> 32) + 1) << 32 | (uint)(index + 1);
     }
 
-    // The bucket being taken is used up: move to the next non-empty one (Count > 0, so there is one) and sort it by key,
-    // keeping push order among equal keys.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void TakeNextBucket()
+    /// <summary>
+    /// Copies bucket <paramref name="bucket"/>'s entries into <paramref name="current"/> (which the capacity rule keeps long
+    /// enough) as (key bits &lt;&lt; 32 | node), sorted by key and among equal keys in push order, and returns how many.
+    /// A bucket of more than <see cref="InsertionSortLimit"/> entries comes in push order, <paramref name="sorted"/> false
+    /// when its keys are not in order already (then <see cref="SortLarge"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Gather(ulong[] heads, Entry[] entries, ulong[] current, int bucket, out bool sorted)
     {
-        var counts = _counts;
-        if (_bucket >= 0) counts[_bucket] = 0;
-        int b = _bucket + 1;
-        while (counts[b] == 0) b++;
-        _bucket = b;
-        var list = _lists[b]!;
-        int n = counts[b];
-        _current = list;
-        _position = 0;
-        _currentCount = n;
-        // Often in order already (a grid's bucket holds one key): then nothing to do.
-        int i = 1;
-        while (i < n && list[i - 1] >> 32 <= list[i] >> 32) i++;
-        if (i == n) return;
+        ulong h = heads[bucket];
+        int n = (int)(h >> 32);
+        int i = (int)(uint)h - 1;
+        // The list runs from the last pushed to the first, so each entry met is pushed before all placed so far: it goes
+        // in front of them, then right past those with smaller keys (stable: an equal key stays behind it). One pass, and
+        // none of the moves when the keys come in order.
+        sorted = true;
         if (n <= InsertionSortLimit)
         {
-            for (; i < n; i++)
+            for (int start = n - 1; start >= 0; start--)
             {
-                ulong entry = list[i];
-                int j = i;
-                while (j > 0 && list[j - 1] >> 32 > entry >> 32)
+                ref var e = ref entries[i];
+                uint key = e.KeyBits;
+                ulong entry = (ulong)key << 32 | (uint)e.Node;
+                int j = start;
+                while (j + 1 < n && (uint)(current[j + 1] >> 32) < key)
                 {
-                    list[j] = list[j - 1];
-                    j--;
+                    current[j] = current[j + 1];
+                    j++;
                 }
-                list[j] = entry;
+                current[j] = entry;
+                i = e.Previous - 1;
             }
-            return;
+            return n;
         }
-        // Larger: sort by key, then position (unique, so the unstable sort keeps push order among equal keys).
+        for (int k = n - 1; k >= 0; k--)
+        {
+            ref var e = ref entries[i];
+            current[k] = (ulong)e.KeyBits << 32 | (uint)e.Node;
+            i = e.Previous - 1;
+        }
+        for (int k = 1; k < n; k++)
+        {
+            if (current[k - 1] >> 32 > current[k] >> 32)
+            {
+                sorted = false;
+                break;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>Sorts <see cref="Current"/>[0 .. <paramref name="n"/>) by key, keeping push order among equal keys (a large bucket).</summary>
+    public void SortLarge(int n)
+    {
+        // By key, then position (unique, so the unstable sort keeps push order among equal keys).
         if (_sortKeys.Length < n)
         {
             _sortKeys = new ulong[Math.Max(n, _sortKeys.Length * 2)];
             _sortNodes = new int[_sortKeys.Length];
         }
+        var list = Current;
         var keys = _sortKeys.AsSpan(0, n);
         var nodes = _sortNodes.AsSpan(0, n);
         for (int k = 0; k < n; k++)
@@ -184,56 +234,27 @@ internal sealed class BucketQueue
         for (int k = 0; k < n; k++) list[k] = (keys[k] >> 32) << 32 | (uint)nodes[(int)(uint)keys[k]];
     }
 
-    // A key in the bucket being taken: into its sorted place among the entries still to pop, after equal keys (it is the
-    // latest pushed).
-    private void InsertCurrent(ulong entry)
+    /// <summary>
+    /// A key in the bucket being taken: into its sorted place among the entries still to pop (from <paramref name="position"/>),
+    /// after equal keys (it is the latest pushed). Returns the new count (the capacity rule leaves room).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int InsertSorted(ulong[] current, int position, int count, float key, int node)
     {
-        if (_currentCount == _current.Length)
-        {
-            var grown = _current;
-            Array.Resize(ref grown, Math.Max(8, grown.Length * 2));
-            _current = grown;
-            if (_bucket >= 0) _lists[_bucket] = grown;
-        }
-        var current = _current;
-        int i = _currentCount;
-        while (i > _position && current[i - 1] >> 32 > entry >> 32)
+        ulong entry = (ulong)BitConverter.SingleToUInt32Bits(key) << 32 | (uint)node;
+        int i = count;
+        while (i > position && current[i - 1] >> 32 > entry >> 32)
         {
             current[i] = current[i - 1];
             i--;
         }
         current[i] = entry;
-        _currentCount++;
-        if (_bucket >= 0) _counts[_bucket] = _currentCount;
+        return count + 1;
     }
-}
-
-/// <summary><see cref="BucketQueue"/> as an <see cref="IMonotoneQueue"/> (a struct, so the search loop inlines its calls).</summary>
-internal readonly struct BucketQueueView(BucketQueue queue) : IMonotoneQueue
-{
-    public int Count => queue.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Push(float key, int node) => queue.Push(key, node);
+    public static float KeyOf(ulong entry) => BitConverter.UInt32BitsToSingle((uint)(entry >> 32));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Pop(out float key, out int node) => queue.Pop(out key, out node);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int PeekAhead(int ahead) => queue.PeekAhead(ahead);
-}
-
-/// <summary><see cref="RadixHeap"/> as an <see cref="IMonotoneQueue"/>.</summary>
-internal readonly struct RadixHeapView(RadixHeap heap) : IMonotoneQueue
-{
-    public int Count => heap.Count;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Push(float key, int node) => heap.Push(key, node);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Pop(out float key, out int node) => heap.Pop(out key, out node);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int PeekAhead(int ahead) => heap.PeekAhead(ahead);
+    public static int NodeOf(ulong entry) => (int)(uint)entry;
 }

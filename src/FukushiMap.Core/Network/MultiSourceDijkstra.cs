@@ -27,6 +27,7 @@ public delegate bool NodeSettledCallback(int node, float metres, int sourceIndex
 public sealed class MultiSourceDijkstra
 {
     private const int CancellationCheckInterval = 4096;
+    private const uint Infinity = 0x7F800000; // bits of float.PositiveInfinity
 
     private readonly WalkingGraph _graph;
     private readonly ReverseArcs? _reverse; // set for a backward search
@@ -79,8 +80,9 @@ public sealed class MultiSourceDijkstra
         Direction = direction;
         _reverse = direction == SearchDirection.Backward ? graph.ReverseArcs : null;
         int n = graph.NodeCount;
-        _labels = new NodeLabel[n];
-        _from = new NodeOrigin[n];
+        // One spare place past the nodes: the search loop writes there what it does not keep (see SettleSome).
+        _labels = new NodeLabel[n + 1];
+        _from = new NodeOrigin[n + 1];
     }
 
     /// <summary>The graph searched.</summary>
@@ -157,22 +159,308 @@ public sealed class MultiSourceDijkstra
             }
         }
 
-        if (_useBuckets) Settle(new BucketQueueView(_buckets), cancellationToken, onSettled);
-        else Settle(new RadixHeapView(_heap), cancellationToken, onSettled);
+        bool large = LargeGraphLoop ?? g.NodeCount > LargeGraphNodes;
+        if (_useBuckets)
+        {
+            if (onSettled is not null)
+            {
+                if (large) SettleInBuckets<LargeGraph, Watched>(cancellationToken, new Watched(onSettled));
+                else SettleInBuckets<SmallGraph, Watched>(cancellationToken, new Watched(onSettled));
+            }
+            else if (large) SettleInBuckets<LargeGraph, Unwatched>(cancellationToken, default);
+            else SettleInBuckets<SmallGraph, Unwatched>(cancellationToken, default);
+        }
+        else
+        {
+            if (onSettled is not null) Settle<LargeGraph, Watched>(cancellationToken, new Watched(onSettled));
+            else if (large) Settle<LargeGraph, Unwatched>(cancellationToken, default);
+            else Settle<SmallGraph, Unwatched>(cancellationToken, default);
+        }
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    // The search loop, compiled once per queue (a struct type argument) with the queue's calls inlined, and fully optimised
-    // on first use (no tiering): the first request after start is as fast as the thousandth.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Settle<TQueue>(TQueue heap, CancellationToken cancellationToken, NodeSettledCallback? onSettled)
-        where TQueue : struct, IMonotoneQueue
+    // Above this many nodes a graph counts as larger than a core's own caches (16 bytes of search state per node and about 4
+    // arcs of 8 bytes beside it): its searches wait on memory more than on mispredicted branches, and get look-ahead loads and
+    // a loop with a branch per arc (see SettleSome). 宇部市 (10,403 nodes) is small; the 10⁶-node grid of the bench is large.
+    private const int LargeGraphNodes = 1 << 16;
+
+    /// <summary>For tests: run the loop for large (true) or small (false) graphs whatever this graph's size; null: by size.</summary>
+    internal bool? LargeGraphLoop { get; set; }
+
+    private interface IGraphScale
     {
-        var g = _graph;
+        static abstract bool Large { get; }
+    }
+
+    private readonly struct LargeGraph : IGraphScale
+    {
+        public static bool Large => true;
+    }
+
+    private readonly struct SmallGraph : IGraphScale
+    {
+        public static bool Large => false;
+    }
+
+    // The settled-node callback as a type argument: the loop without one has no call in it.
+    private interface ISettledWatch
+    {
+        bool Stop(int node, float metres, int source);
+    }
+
+    private readonly struct Watched(NodeSettledCallback callback) : ISettledWatch
+    {
+        public bool Stop(int node, float metres, int source) => callback(node, metres, source);
+    }
+
+    private readonly struct Unwatched : ISettledWatch
+    {
+        public bool Stop(int node, float metres, int source) => false;
+    }
+
+    // Why SettleSome stopped: the run is over, or something only a call can do.
+    private enum Step
+    {
+        Done,
+        Stopped,
+        Reserve,
+        SortBucket,
+        CheckCancellation,
+    }
+
+    // State SettleSome leaves for its next call.
+    private int _pops, _nextCancellationCheck, _reserveArcs;
+
+    // A bounded search: SettleSome does the work in a loop without calls, and returns here for the few things that need one
+    // (a full array, a large bucket to sort, a look at the cancellation token). Inside it the JIT then keeps the loop's
+    // arrays, counters and keys in registers: a call anywhere in a loop makes it keep what lives across the call in memory.
+    private void SettleInBuckets<TScale, TWatch>(CancellationToken cancellationToken, TWatch watch)
+        where TScale : struct, IGraphScale
+        where TWatch : struct, ISettledWatch
+    {
+        _pops = 0;
+        _nextCancellationCheck = CancellationCheckInterval;
+        while (true)
+        {
+            switch (SettleSome<TScale, TWatch>(watch))
+            {
+                case Step.Done:
+                    return;
+                case Step.Stopped:
+                    StoppedEarly = true;
+                    return;
+                case Step.Reserve:
+                    _buckets.Reserve(_reserveArcs);
+                    if (_settledCount == _settledOrder.Length) GrowSettled();
+                    break;
+                case Step.SortBucket:
+                    _buckets.SortLarge(_buckets.CurrentCount);
+                    break;
+                case Step.CheckCancellation:
+                    cancellationToken.ThrowIfCancellationRequested();
+                    _nextCancellationCheck += CancellationCheckInterval;
+                    break;
+            }
+        }
+    }
+
+    // The search loop over the bucket queue's arrays (its steps inlined), compiled once per graph scale and watch choice
+    // (struct type arguments) and fully optimised on first use (no tiering): the first request after start is as fast as the
+    // thousandth. State lives in locals and goes back to the fields when it returns.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Step SettleSome<TScale, TWatch>(TWatch watch)
+        where TScale : struct, IGraphScale
+        where TWatch : struct, ISettledWatch
+    {
+        var q = _buckets;
+        var heads = q.Heads;
+        var entries = q.Entries;
+        var current = q.Current;
+        int entryCount = q.EntryCount, position = q.Position, currentCount = q.CurrentCount, bucket = q.Bucket;
+        int bucketCount = q.BucketCount;
+        float bucketsPerMetre = q.BucketsPerMetre;
         // Backward, the arcs into a node take the place of the arcs out of it (their tails as targets): the same loop.
-        var firstArcs = _reverse?.FirstArcs ?? g.FirstArcs;
-        var arcs = _reverse?.Packed ?? g.PackedArcs;
-        // The hot loop works on locals: the JIT keeps them in registers and drops repeated field loads.
+        var firstArcs = _reverse?.FirstArcs ?? _graph.FirstArcs;
+        var arcs = _reverse?.Packed ?? _graph.PackedArcs;
+        var labels = _labels;
+        var from = _from;
+        var settledOrder = _settledOrder;
+        var settledMetres = _settledMetres;
+        var settledSources = _settledSources;
+        int settledCount = _settledCount;
+        float max = MaxMetres;
+        int labelled = _stamp, settled = _stamp + 1;
+        int pops = _pops, nextCheck = _nextCancellationCheck;
+        int touch = 0;
+        int maxBits = BitConverter.SingleToInt32Bits(max);
+        int spareNode = labels.Length - 1, spareBucket = bucketCount, lastBucket = bucketCount - 1;
+        Step step;
+        while (true)
+        {
+            if (position == currentCount)
+            {
+                int b = bucket + 1;
+                while (b < bucketCount && heads[b] == 0) b++;
+                if (b == bucketCount) { step = Step.Done; break; }
+                bucket = b;
+                position = 0;
+                currentCount = BucketQueue.Gather(heads, entries, current, b, out bool sorted);
+                if (!sorted) { step = Step.SortBucket; break; }
+            }
+            ulong entry = current[position];
+            float key = BucketQueue.KeyOf(entry);
+            int u = BucketQueue.NodeOf(entry);
+            ref var lu = ref labels[u];
+            if (lu.Stamp == settled || key > lu.Metres) { position++; continue; } // stale entry
+            int start = firstArcs[u], end = firstArcs[u + 1];
+            // Room for every push this node can make and for the node itself, else back with the entry left in place.
+            if (entries.Length - entryCount < end - start || settledCount == settledOrder.Length)
+            {
+                _reserveArcs = end - start;
+                step = Step.Reserve;
+                break;
+            }
+            if (pops == nextCheck) { step = Step.CheckCancellation; break; }
+            position++;
+            pops++;
+            lu.Stamp = settled;
+            int source = from[u].Source;
+            if (TScale.Large)
+            {
+                // Start loading what the nodes soon to be settled will read (their labels, first arcs, arcs), so the cache misses
+                // of several nodes overlap instead of following one another: on a graph larger than the caches this is most of the time.
+                int i = position + LookAheadPlaces;
+                if (i < currentCount)
+                {
+                    int ahead = BucketQueue.NodeOf(current[i]);
+                    touch += labels[ahead].Stamp + firstArcs[ahead];
+                }
+                i = position + LookAheadPlaces / 2;
+                if (i < currentCount)
+                {
+                    int ahead = BucketQueue.NodeOf(current[i]);
+                    if (firstArcs[ahead] < firstArcs[ahead + 1]) touch += arcs[firstArcs[ahead]].Target;
+                }
+                i = position + LookAheadPlaces / 4;
+                if (i < currentCount)
+                {
+                    int ahead = BucketQueue.NodeOf(current[i]);
+                    for (int a = firstArcs[ahead], e = firstArcs[ahead + 1]; a < e; a++) touch += labels[arcs[a].Target].Stamp;
+                }
+            }
+            // Settled: metres and source are final (a tie only relabels a node still in the queue). Into the sparse result.
+            settledOrder[settledCount] = u;
+            settledMetres[settledCount] = key;
+            settledSources[settledCount] = source;
+            settledCount++;
+            if (watch.Stop(u, key, source)) { step = Step.Stopped; break; }
+            if (TScale.Large)
+            {
+                // A graph larger than the caches: the branch on each arc lets the processor run ahead on its guess and overlap
+                // the cache misses of many arcs and nodes, which is what such a search waits for.
+                for (int a = start; a < end; a++)
+                {
+                    var arc = arcs[a];
+                    float m = key + arc.Cost;
+                    if (!(m <= max)) continue;
+                    int v = arc.Target;
+                    if (!Improve(labels, from, v, m, labelled, source, a)) continue;
+                    int b = BucketQueue.BucketOf(m, bucketsPerMetre);
+                    if (b > bucket) BucketQueue.Link(entries, heads, entryCount, b, m, v);
+                    else currentCount = BucketQueue.InsertSorted(current, position, currentCount, m, v);
+                    entryCount++;
+                }
+                continue;
+            }
+            // A graph in the caches (a city): whether an arc improves its node is a coin toss to the branch predictor, and its
+            // misses are most of the time, so there is no branch on it. The label, origin and bucket are written either way: to
+            // the node and its bucket when the arc improves, else to spare places past the real ones; the entry is written
+            // either way and kept only when the arc improves. Non-negative floats order as their bits, so the comparisons are
+            // integer subtractions whose sign is the answer.
+            for (int a = start; a < end; a++)
+            {
+                var arc = arcs[a];
+                float m = key + arc.Cost;
+                int v = arc.Target;
+                ref var lv = ref labels[v];
+                // The node's metres when labelled or settled in this run, else +∞.
+                uint labelledNow = (uint)(lv.Stamp - labelled) <= 1u ? 1u : 0u;
+                float known = BitConverter.UInt32BitsToSingle(Infinity ^ ((Infinity ^ BitConverter.SingleToUInt32Bits(lv.Metres)) & (0u - labelledNow)));
+                int b = Math.Min(BucketQueue.BucketOf(m, bucketsPerMetre), lastBucket);
+                if (m == known)
+                {
+                    // A tie: the lower-numbered source wins a node still in the queue (its entry has this key).
+                    if (lv.Stamp == labelled && source < from[v].Source) from[v] = new NodeOrigin { Source = source, PredecessorArc = a };
+                    continue;
+                }
+                if (b <= bucket)
+                {
+                    // Rare: a key in the bucket being taken, sorted into its place.
+                    if (!(m <= max) || !Improve(labels, from, v, m, labelled, source, a)) continue;
+                    currentCount = BucketQueue.InsertSorted(current, position, currentCount, m, v);
+                    entryCount++;
+                    continue;
+                }
+                int mBits = BitConverter.SingleToInt32Bits(m);
+                int improves = ((mBits - BitConverter.SingleToInt32Bits(known)) >> 31) & ((mBits - maxBits - 1) >> 31); // all ones or 0
+                int keep = ~improves;
+                int w = v ^ ((v ^ spareNode) & keep);
+                labels[w] = new NodeLabel { Metres = m, Stamp = labelled };
+                from[w] = new NodeOrigin { Source = source, PredecessorArc = a };
+                int hb = b ^ ((b ^ spareBucket) & keep);
+                ulong h = heads[hb];
+                ref var e = ref entries[entryCount];
+                e.KeyBits = BitConverter.SingleToUInt32Bits(m);
+                e.Node = v;
+                e.Previous = (int)(uint)h;
+                heads[hb] = ((h >> 32) + 1) << 32 | (uint)(entryCount + 1);
+                entryCount -= improves;
+            }
+        }
+        q.EntryCount = entryCount;
+        q.Position = position;
+        q.CurrentCount = currentCount;
+        q.Bucket = bucket;
+        _settledCount = settledCount;
+        _pops = pops;
+        _touched += touch;
+        return step;
+    }
+
+    /// <summary>
+    /// The rules of <see cref="Label"/> for an arc's head <paramref name="v"/> reached at <paramref name="m"/> metres, with one
+    /// data-dependent branch in the common case: a node not labelled in this run counts as +∞, and a settled node never
+    /// improves (its metres are ≤ the key being settled ≤ m). True when the node must go into the queue at <paramref name="m"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Improve(NodeLabel[] labels, NodeOrigin[] from, int v, float m, int labelled, int source, int arc)
+    {
+        ref var lv = ref labels[v];
+        float current = (uint)(lv.Stamp - labelled) <= 1u ? lv.Metres : float.PositiveInfinity;
+        if (m < current)
+        {
+            lv = new NodeLabel { Metres = m, Stamp = labelled };
+            from[v] = new NodeOrigin { Source = source, PredecessorArc = arc };
+            return true;
+        }
+        if (m == current && lv.Stamp == labelled && source < from[v].Source)
+        {
+            // Same cost from a lower-numbered source: relabel; the queue entry already has this key.
+            from[v] = new NodeOrigin { Source = source, PredecessorArc = arc };
+        }
+        return false;
+    }
+
+    // The search loop over the radix heap (unbounded searches, and bounds beyond the bucket queue's), compiled once per
+    // graph scale and watch choice with the heap's calls inlined, and fully optimised on first use.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Settle<TScale, TWatch>(CancellationToken cancellationToken, TWatch watch)
+        where TScale : struct, IGraphScale
+        where TWatch : struct, ISettledWatch
+    {
+        var heap = _heap;
+        var firstArcs = _reverse?.FirstArcs ?? _graph.FirstArcs;
+        var arcs = _reverse?.Packed ?? _graph.PackedArcs;
         var labels = _labels;
         var from = _from;
         float max = MaxMetres;
@@ -186,47 +474,31 @@ public sealed class MultiSourceDijkstra
             if ((++pops & (CancellationCheckInterval - 1)) == 0) cancellationToken.ThrowIfCancellationRequested();
             lu.Stamp = settled;
             int source = from[u].Source;
-            // Start loading what the nodes soon to be settled will read (their labels, first arcs, arcs), so the cache misses
-            // of several nodes overlap instead of following one another: on a graph larger than the caches this is most of the time.
-            int ahead = heap.PeekAhead(LookAhead);
-            if (ahead >= 0) touch += labels[ahead].Stamp + firstArcs[ahead];
-            ahead = heap.PeekAhead(LookAhead / 2);
-            if (ahead >= 0 && firstArcs[ahead] < firstArcs[ahead + 1]) touch += arcs[firstArcs[ahead]].Target;
-            ahead = heap.PeekAhead(LookAhead / 4);
-            if (ahead >= 0)
-                for (int a = firstArcs[ahead], e = firstArcs[ahead + 1]; a < e; a++) touch += labels[arcs[a].Target].Stamp;
-            // Settled: metres and source are final (a tie only relabels a node still in the heap).
+            if (TScale.Large)
+            {
+                // As in SettleSome.
+                int ahead = heap.PeekAhead(LookAheadPlaces);
+                if (ahead >= 0) touch += labels[ahead].Stamp + firstArcs[ahead];
+                ahead = heap.PeekAhead(LookAheadPlaces / 2);
+                if (ahead >= 0 && firstArcs[ahead] < firstArcs[ahead + 1]) touch += arcs[firstArcs[ahead]].Target;
+                ahead = heap.PeekAhead(LookAheadPlaces / 4);
+                if (ahead >= 0)
+                    for (int a = firstArcs[ahead], e = firstArcs[ahead + 1]; a < e; a++) touch += labels[arcs[a].Target].Stamp;
+            }
             AppendSettled(u, key, source);
-            if (onSettled is not null && onSettled(u, key, source)) { StoppedEarly = true; break; }
-            int end = firstArcs[u + 1];
-            for (int a = firstArcs[u]; a < end; a++)
+            if (watch.Stop(u, key, source)) { StoppedEarly = true; break; }
+            for (int a = firstArcs[u], end = firstArcs[u + 1]; a < end; a++)
             {
                 var arc = arcs[a];
                 float m = key + arc.Cost;
-                if (!(m <= max)) continue;
-                // The rules of Label, inlined, with one data-dependent branch in the common case: a node not labelled in
-                // this run counts as +∞, and a settled node never improves (its metres are ≤ key ≤ m).
-                int v = arc.Target;
-                ref var lv = ref labels[v];
-                float current = (uint)(lv.Stamp - labelled) <= 1u ? lv.Metres : float.PositiveInfinity;
-                if (m < current)
-                {
-                    lv = new NodeLabel { Metres = m, Stamp = labelled };
-                    from[v] = new NodeOrigin { Source = source, PredecessorArc = a };
-                    heap.Push(m, v);
-                }
-                else if (m == current && lv.Stamp == labelled && source < from[v].Source)
-                {
-                    // Same cost from a lower-numbered source: relabel; the heap entry already has this key.
-                    from[v] = new NodeOrigin { Source = source, PredecessorArc = a };
-                }
+                if (m <= max && Improve(labels, from, arc.Target, m, labelled, source, a)) heap.Push(m, arc.Target);
             }
         }
-        _touched = touch;
+        _touched += touch;
     }
 
     private int _touched; // keeps the look-ahead loads from being dropped as unused
-    private const int LookAhead = 8;
+    private const int LookAheadPlaces = 8;
 
     /// <summary>True when <paramref name="node"/> was settled within the bound by the last run.</summary>
     public bool IsReached(int node) => _labels[node].Stamp == _stamp + 1;
@@ -366,6 +638,8 @@ public sealed class MultiSourceDijkstra
     private void Label(int v, float metres, int source, int arc)
     {
         if (!(metres <= MaxMetres)) return;
+        metres += 0f; // -0 becomes +0: SettleSome compares metres by their bits, and every later key is a sum from these
+
         ref var lv = ref _labels[v];
         ref var fv = ref _from[v];
         if (lv.Stamp == _stamp + 1) return; // settled
@@ -396,16 +670,18 @@ public sealed class MultiSourceDijkstra
 
     private void AppendSettled(int node, float metres, int source)
     {
-        int k = _settledCount;
-        if (k == _settledOrder.Length)
-        {
-            Array.Resize(ref _settledOrder, k * 2);
-            Array.Resize(ref _settledMetres, k * 2);
-            Array.Resize(ref _settledSources, k * 2);
-        }
-        _settledOrder[k] = node;
-        _settledMetres[k] = metres;
-        _settledSources[k] = source;
-        _settledCount = k + 1;
+        if (_settledCount == _settledOrder.Length) GrowSettled();
+        _settledOrder[_settledCount] = node;
+        _settledMetres[_settledCount] = metres;
+        _settledSources[_settledCount] = source;
+        _settledCount++;
+    }
+
+    private void GrowSettled()
+    {
+        int k = _settledOrder.Length * 2;
+        Array.Resize(ref _settledOrder, k);
+        Array.Resize(ref _settledMetres, k);
+        Array.Resize(ref _settledSources, k);
     }
 }

@@ -14,7 +14,10 @@ public class MultiSourceDijkstraTests
     [InlineData(1, SearchDirection.Backward)]
     [InlineData(2, SearchDirection.Backward)]
     [InlineData(3, SearchDirection.Backward)]
-    public void EveryNodeGetsTheSameMetresAsTheBestOfSeparateSearchesPerSource(int seed, SearchDirection direction)
+    [InlineData(6, SearchDirection.Forward, true)]
+    [InlineData(7, SearchDirection.Forward, true)]
+    [InlineData(4, SearchDirection.Backward, true)]
+    public void EveryNodeGetsTheSameMetresAsTheBestOfSeparateSearchesPerSource(int seed, SearchDirection direction, bool largeGraphLoop = false)
     {
         var random = new Random(seed);
         var graph = RandomGraph(random, nodes: 120, edges: 260);
@@ -27,7 +30,7 @@ public class MultiSourceDijkstraTests
         var forward = direction == SearchDirection.Forward;
         var perSource = origins.Select(o => forward ? NaiveDijkstra.FromOrigin(graph, o) : NaiveDijkstra.ToOrigin(graph, o)).ToArray();
 
-        var search = new MultiSourceDijkstra(graph, direction);
+        var search = new MultiSourceDijkstra(graph, direction) { LargeGraphLoop = largeGraphLoop };
         search.Run(origins, maxMetres);
 
         Assert.InRange(search.SettledNodes.Length, 20, graph.NodeCount - 1); // the bound both reaches and cuts
@@ -102,6 +105,58 @@ public class MultiSourceDijkstraTests
                 Assert.Equal(reference, listed[v]);
                 if (!listed[v]) Assert.Equal(-1, denseSources[v]);
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(31, SearchDirection.Forward)]
+    [InlineData(32, SearchDirection.Forward)]
+    [InlineData(33, SearchDirection.Backward)]
+    public void EveryLoopAndQueueGivesTheSameAnswerNodeForNodeTiesIncluded(int seed, SearchDirection direction)
+    {
+        // Situation: a 30 × 30 street grid with costs in whole 10 m steps, some 0 and some one-way, so that many nodes are
+        // reached at equal metres from several sources and over zero-cost arcs (the tie rules), and many keys fall into the
+        // bucket being taken. The same sources are searched by the bucket queue's loop for small graphs and for large ones
+        // (bounded far beyond the grid), and by the radix heap (unbounded): the order settled, metres and nearest source
+        // must be the same throughout.
+        var random = new Random(seed);
+        const int side = 30;
+        var builder = new WalkingGraphBuilder();
+        for (int r = 0; r < side; r++)
+            for (int c = 0; c < side; c++)
+                builder.AddNode(r * side + c, c * 50.0, r * 50.0);
+        void Street(int a, int b)
+        {
+            double forward = 10 * random.Next(0, 6);
+            double reverse = random.NextDouble() < 0.1 ? -1 : 10 * random.Next(0, 6);
+            builder.AddEdge(a, b, forward, reverse, 50);
+        }
+        for (int r = 0; r < side; r++)
+            for (int c = 0; c < side; c++)
+            {
+                if (c + 1 < side) Street(r * side + c, r * side + c + 1);
+                if (r + 1 < side) Street(r * side + c, (r + 1) * side + c);
+            }
+        var graph = builder.Build();
+        var origins = Enumerable.Range(0, 12).Select(_ => random.NextDouble() < 0.7
+                ? SearchOrigin.AtNode(random.Next(graph.NodeCount), 10 * random.Next(0, 3))
+                : SearchOrigin.OnEdge(random.Next(graph.EdgeCount), 0.5, 0))
+            .ToArray();
+
+        var answers = new List<(int[] Nodes, float[] Metres, int[] Sources)>();
+        foreach (var (largeGraphLoop, maxMetres) in new (bool, double)[] { (false, 150_000), (true, 150_000), (false, double.PositiveInfinity) })
+        {
+            var search = new MultiSourceDijkstra(graph, direction) { LargeGraphLoop = largeGraphLoop };
+            search.Run(origins, maxMetres);
+            answers.Add((search.SettledNodes.ToArray(), search.SettledMetres.ToArray(), search.SettledSources.ToArray()));
+        }
+        Assert.True(answers[0].Nodes.Length > graph.NodeCount / 2);
+        Assert.True(answers[0].Metres.Distinct().Count() < answers[0].Metres.Length / 4); // ties are the rule here
+        foreach (var other in answers.Skip(1))
+        {
+            Assert.Equal(answers[0].Nodes, other.Nodes);
+            Assert.Equal(answers[0].Metres, other.Metres);
+            Assert.Equal(answers[0].Sources, other.Sources);
         }
     }
 
