@@ -139,7 +139,7 @@ public sealed class NetworkCatalog(IServiceScopeFactory scopes, DataVersions ver
             try
             {
                 var projector = await NetworkLoader.ProjectorAsync(db, live);
-                using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+                using var reader = new BinaryReader(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false));
                 var read = new CityNetwork(PreparedCityFormat.ReadNetwork(reader, live, projector)) { ReadFromDisk = true };
                 log?.LogInformation("準備済みの歩行ネットワーク {Municipality} を {Milliseconds} ms で読みました。", municipalityCode, clock.ElapsedMilliseconds);
                 return read;

@@ -187,7 +187,7 @@ public sealed class CoverageService(IServiceScopeFactory scopes, NetworkCatalog 
         {
             try
             {
-                using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+                using var reader = new BinaryReader(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false));
                 var (readInputs, readPlacement) = PreparedCityFormat.ReadCoverage(reader, municipalityCode, network.Loaded.Projector, network.Graph.EdgeCount);
                 var read = new CoverageCity(versions, network, readInputs, await floored, readPlacement, clock.Elapsed) { ReadFromDisk = true };
                 log?.LogInformation("準備済みの人口の配置 {Municipality} を {Milliseconds} ms で読みました。", municipalityCode, clock.ElapsedMilliseconds);
