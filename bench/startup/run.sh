@@ -88,7 +88,7 @@ out="$root/bench/results/$date-startup.md"
 {
   echo "# 起動から最初の答えまで（$date, $(nproc) コア, 負荷 $load）"
   echo
-  echo "\`bench/startup/run.sh\`: 空の状態フォルダで Release のサーバーを 2 回起動し、待ち受けを始めてすぐ \`$path\` を 1 回（gzip）。"
+  echo "\`bench/startup/run.sh\`: 空の状態フォルダで Release のサーバーを 3 回起動し、\`$path\` を 1 回（gzip）送る。"
   echo
   echo "| 起動 | 問いを送る時 | 起動→待ち受け (ms) | 待ち受け→準備完了 (ms) | 送ってから答えまで (ms) | 起動→最初の答え (ms) | 宇部市の準備 |"
   echo "|---|---|---|---|---|---|---|"
