@@ -95,7 +95,7 @@ out="$root/bench/results/$date-startup.md"
   printf '%s\n' "${rows[@]}"
   echo
   echo "待ち受け = ポートが接続を受ける（HTTP の問いは送らない）。準備完了 = サーバーが「地図を開く: <URL>」と書いた時（自分で最初の問い"
-  echo "\`/api/hub-types\` を済ませた後）。目標: 準備完了から送った最初のカバー率の答えが ${target_answer} ms 以内（2 回目）、準備済みの読み込み"
+  echo "（拠点の種類と、準備済みの市区町村の 1 分のカバー率）を済ませた後）。目標: 準備完了から送った最初のカバー率の答えが ${target_answer} ms 以内（2 回目）、準備済みの読み込み"
   echo "${target_read} ms 以内。3 回目は待ち受けが始まってすぐ送った問い（最悪の場合）で、参考に載せます。"
 } >"$out"
 echo "==> 記録: ${out#$root/}"
