@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using FukushiMap.Analysis.Cities;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using FukushiMap.Analysis.Cities;
 
 namespace FukushiMap.Server.Infrastructure;
 
@@ -46,8 +46,9 @@ internal sealed class StartupWarmUp(IServer server, PreparedCityStore prepared, 
             log.LogInformation("最初の問い（{Paths}）を起動の中で済ませました: {Statuses}、{Ms:N0} ms",
                 string.Join("、", paths), string.Join("・", statuses), clock.ElapsedMilliseconds);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever failed (the request, the prepared cities' folder, the database behind it), the server starts as before.
             log.LogInformation("起動の中で最初の問いを送れませんでした（{Reason}）。最初の利用者の問いで準備します。", e.Message);
         }
     }
